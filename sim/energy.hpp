@@ -1,0 +1,22 @@
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aimcsim {
+
+// Energy split by component name ("aimc.adc", "pmca.compute", ...), in pJ. Insertion order is
+// kept so reports list components in the order the models define them.
+class EnergyBreakdown {
+ public:
+  void add(const std::string& component, double pj);
+  void add(const EnergyBreakdown& other);
+  double total() const;
+  double get(const std::string& component) const;
+  const std::vector<std::pair<std::string, double>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, double>> items_;
+};
+
+}  // namespace aimcsim

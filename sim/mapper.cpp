@@ -1,0 +1,77 @@
+#include "sim/mapper.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "sim/error.hpp"
+
+namespace aimcsim {
+
+OpTiming op_timing(const PlatformParams& p, const LinearOp& op, std::int64_t chunk) {
+  const MvmStages s = mvm_stages(p.tile, op.in, op.out);
+  OpTiming t;
+  t.mvm_latency = s.total();
+  t.mvm_period = s.period(p.tile.pipelined);
+  const LinkParams link = p.link;
+  t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
+  t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
+  const PmcaParams pmca = p.pmca;
+  const std::int64_t in = op.in, out = op.out, rank = op.rank;
+  t.pmca_chunk = [pmca, in, out, rank](std::int64_t n) { return lora_chunk_cost(pmca, n, in, out, rank).duration; };
+  t.tokens = op.tokens;
+  t.chunk = chunk;
+  t.out_bytes_per_token = output_bytes(p.tile, op.out);
+  return t;
+}
+
+std::vector<std::int64_t> chunk_candidates(std::int64_t tokens) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t t = 1; t < tokens; t *= 2) out.push_back(t);
+  out.push_back(tokens);
+  return out;
+}
+
+std::vector<OpMapping> map_workload(const Workload& w, const PlatformParams& p,
+                                    std::optional<std::int64_t> chunk, const Strategy& strategy) {
+  std::vector<OpMapping> out;
+  out.reserve(w.ops.size());
+  for (const LinearOp& op : w.ops) {
+    const std::string where = op.block + "." + op.name;
+    if (op.in > p.tile.rows || op.out > p.tile.cols)
+      throw InputError(fmt::format(
+          "{}: a {}x{} layer does not fit one {}x{} tile (tile.rows x tile.cols); layers that span "
+          "several tiles are not modelled yet, so raise tile.rows/tile.cols or pick a smaller model",
+          where, op.in, op.out, p.tile.rows, p.tile.cols));
+    OpMapping m;
+    m.slot = LayerSlot{op.in, op.out, op.in, op.out, op.rank};
+    if (chunk) {
+      m.chunk = std::min(*chunk, op.tokens);
+    } else {
+      Picos best = -1;
+      bool best_fits = false;
+      for (std::int64_t t : chunk_candidates(op.tokens)) {
+        const LoraChunkCost c = lora_chunk_cost(p.pmca, t, op.in, op.out, op.rank);
+        if (!c.feasible) continue;
+        const bool fits = !c.spilled;
+        if (best_fits && !fits) continue;
+        const Picos lat = strategy.analytic(op_timing(p, op, t));
+        if (best < 0 || (fits && !best_fits) || lat < best) {
+          best = lat;
+          best_fits = fits;
+          m.chunk = t;
+        }
+      }
+    }
+    m.chunk_cost = lora_chunk_cost(p.pmca, m.chunk, op.in, op.out, op.rank);
+    if (m.chunk == 0 || !m.chunk_cost.feasible)
+      throw InputError(fmt::format(
+          "{}: the rank-{} adapters of a {}x{} layer ({} bytes) and a one-token buffer do not fit "
+          "pmca.l1_size ({} bytes)",
+          where, op.rank, op.in, op.out, p.pmca.elem_bytes * op.rank * (op.in + op.out), p.pmca.l1_bytes));
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace aimcsim

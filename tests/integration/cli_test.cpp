@@ -1,0 +1,143 @@
+// Drives the aimcsim executable as a user would and checks exit codes, messages and files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct Result {
+  int status = -1;
+  std::string output;  // stdout and stderr
+};
+
+Result aimcsim(const std::string& args) {
+  Result r;
+  const std::string cmd = std::string(AIMCSIM_BIN) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+  const int st = ::pclose(pipe);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("aimcsim_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string out(const std::string& name = "out") const { return (dir_ / name).string(); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(CliTest, VersionAndHelpExitZero) {
+  const Result v = aimcsim("--version");
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.output.rfind("aimcsim 0.", 0), 0u) << v.output;
+  EXPECT_EQ(aimcsim("--help").status, 0);
+  const Result h = aimcsim("run --help");
+  EXPECT_EQ(h.status, 0);
+  EXPECT_NE(h.output.find("-p,--param"), std::string::npos);
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(aimcsim("").status, 2);         // a subcommand is required
+  EXPECT_EQ(aimcsim("frobnicate").status, 2);
+  EXPECT_EQ(aimcsim("run --bogus").status, 2);
+  const Result missing = aimcsim("run /nonexistent/config.yaml");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.output.find("/nonexistent/config.yaml"), std::string::npos);
+}
+
+TEST_F(CliTest, TimeWithoutUnitExitsTwoNamingTheKey) {
+  const Result r = aimcsim("run -p tile.t_int=128 -o " + out());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("tile.t_int"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("has no unit"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(out()));  // nothing written on bad input
+}
+
+TEST_F(CliTest, UnknownKeyExitsTwoNamingTheKey) {
+  const Result r = aimcsim("run -p tile.nonsense=1 -o " + out());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("tile.nonsense"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, BadConfigFileNamesFileAndKey) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / "bad.yaml") << "workload:\n  model: mobilebert\n  seq_len: 320\npmca:\n  freq: 1000\n";
+  const Result r = aimcsim("run " + (dir_ / "bad.yaml").string() + " -o " + out());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("bad.yaml:5: pmca.freq"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, ReferenceRowIsWrittenWithItsHandDerivedNumbers) {
+  const Result r = aimcsim("run -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 -o " + out());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string csv = read(out() + "/layers.csv");
+  std::istringstream lines(csv);
+  std::string header, row, extra;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  EXPECT_FALSE(std::getline(lines, extra));  // one row
+  EXPECT_EQ(header.rfind("layer,op,in_features,out_features,tokens,chunk_tokens,analog_only_ns,hybrid_ns,"
+                         "overhead,bottleneck,analog_only_energy_nj,hybrid_energy_nj",
+                         0),
+            0u);
+  // 165144 ns analog-only, 168465 ns hybrid (run_test derives both); overhead 1.020110
+  EXPECT_EQ(row.rfind("linear,linear_512x128,512,128,320,8,165144.000,168465.000,1.020110,aimc,", 0), 0u) << row;
+  const auto summary = nlohmann::json::parse(read(out() + "/summary.json"));
+  EXPECT_DOUBLE_EQ(summary["analog_only_ns"].get<double>(), 165144.0);
+  EXPECT_DOUBLE_EQ(summary["hybrid_ns"].get<double>(), 168465.0);
+  EXPECT_TRUE(summary["energy"]["hybrid"]["components"].contains("pmca.compute_nj"));
+  EXPECT_EQ(summary["blocks"].size(), 1u);
+  EXPECT_NE(r.output.find("total"), std::string::npos);
+}
+
+TEST_F(CliTest, EffectiveConfigReproducesTheRunByteForByte) {
+  ASSERT_EQ(aimcsim("run -q -p tile.t_int=256ns -o " + out("a")).status, 0);
+  ASSERT_EQ(aimcsim("run -q " + out("a") + "/config.yaml -o " + out("b")).status, 0);
+  for (const char* f : {"layers.csv", "summary.json", "config.yaml"})
+    EXPECT_EQ(read(out("a") + "/" + f), read(out("b") + "/" + f)) << f;
+}
+
+TEST_F(CliTest, DefaultRunPrintsThePerBlockTable) {
+  const Result r = aimcsim("run -o " + out());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("mobilebert (seq_len 320), strategy token-pipelined, 362 linear ops"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("layer.23"), std::string::npos);
+  EXPECT_EQ(r.output.find("SystemC"), std::string::npos);  // no kernel banner
+  EXPECT_TRUE(std::filesystem::exists(out() + "/config.yaml"));
+}
+
+TEST_F(CliTest, ParamsListsEveryKey) {
+  const Result r = aimcsim("params");
+  EXPECT_EQ(r.status, 0);
+  for (const char* key : {"workload.model", "workload.seq_len", "lora.rank", "tile.rows", "tile.cols", "tile.t_int",
+                          "pmca.freq", "pipeline.strategy", "pipeline.chunk_tokens"})
+    EXPECT_NE(r.output.find(key), std::string::npos) << key;
+}
+
+}  // namespace

@@ -1,0 +1,90 @@
+#include "sim/run.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/error.hpp"
+#include "sim/report.hpp"
+
+namespace aimcsim {
+namespace {
+
+Config config(const std::vector<std::string>& overrides) {
+  static const Schema schema = build_schema();
+  return Config::load(schema, {{"test", "workload:\n  model: linear:512x128\n  seq_len: 320\n"}}, overrides);
+}
+
+// The reference row: linear:512x128, t_int 512 ns, chunks of 8, token-pipelined.
+TEST(RunTest, SingleLinearLayerMatchesTheHandDerivedRow) {
+  const RunResult r = simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8"}));
+  ASSERT_EQ(r.ops.size(), 1u);
+  const OpResult& o = r.ops[0];
+  EXPECT_EQ(o.chunk, 8);
+  EXPECT_EQ(o.analog_only, 165144000);  // 540 + 319 * 516 ns (tile_model_test)
+  EXPECT_EQ(o.hybrid, 168465000);       // + 74 ns transfer + 3247 ns PMCA (strategy_test)
+  EXPECT_EQ(o.hybrid_analytic, o.hybrid);
+  EXPECT_DOUBLE_EQ(o.overhead(), 168465.0 / 165144.0);
+  EXPECT_EQ(o.bottleneck, "aimc");
+  EXPECT_EQ(o.tile_busy, 165144000);
+  EXPECT_EQ(o.link_busy, 40 * 74000);
+  EXPECT_EQ(o.pmca_busy, 40 * 3247000);
+  // Energy, pJ. One MVM on 512 rows x 128 columns:
+  //   5.23*512 + 0.0511*512*128 + 34*128 + 1*128 = 2677.76 + 3348.8896 + 4352 + 128 = 10506.6496
+  const double mvms = 320 * 10506.6496;
+  // Analog-only adds 1 tile * 1 mW leakage over 165144 ns = 165144 pJ.
+  EXPECT_NEAR(o.analog_only_energy.total(), mvms + 165144, 1e-6);
+  // Hybrid: link 0.1 pJ/bit * 8 * 81920 B = 65536; PMCA per chunk 2 pJ * 41984 lane ops +
+  // 0.5 pJ * 98560 L1 bytes = 133248, times 40 chunks; leakage (1 + 2 mW) * 168465 ns.
+  EXPECT_NEAR(o.hybrid_energy.total(), mvms + 65536 + 40 * 133248 + 3 * 168465, 1e-6);
+  EXPECT_EQ(o.chunk_cost.l1_bytes, 20608);
+  EXPECT_FALSE(o.chunk_cost.spilled);
+}
+
+TEST(RunTest, AutoChunkPicksTheFastestChunkThatFits) {
+  const RunResult r = simulate(config({"tile.t_int=128ns"}));
+  const OpResult& o = r.ops[0];
+  // 512x128 at rank 8 needs 2 * (640 t + 640 + 4096) bytes... t = 128 gives X alone 128 KiB,
+  // so it spills; the fastest chunk that fits is chosen among 1, 2, ..., 64.
+  EXPECT_FALSE(o.chunk_cost.spilled);
+  EXPECT_LE(o.chunk_cost.l1_bytes, 128 * 1024);
+  for (std::int64_t t : {1, 2, 4, 8, 16, 32, 64}) {
+    const RunResult other = simulate(config({"tile.t_int=128ns", "pipeline.chunk_tokens=" + std::to_string(t)}));
+    EXPECT_LE(o.hybrid, other.ops[0].hybrid) << "chunk " << t;
+  }
+}
+
+TEST(RunTest, MobileBertRunsWholeAndTotalsAddUp) {
+  static const Schema schema = build_schema();
+  const RunResult r = simulate(Config::load(
+      schema, {{"test", "workload:\n  model: mobilebert\n  seq_len: 320\n"}}, {"pipeline.chunk_tokens=32"}));
+  EXPECT_EQ(r.ops.size(), 362u);
+  EXPECT_EQ(r.tiles, 362u);
+  EXPECT_EQ(r.pmcas, 362u);
+  Picos sum = 0;
+  for (const auto& o : r.ops) sum += o.hybrid;
+  EXPECT_EQ(sum, r.hybrid);
+  // All 24 encoder layers are identical, so their latencies are too.
+  EXPECT_EQ(r.blocks[1].hybrid, r.blocks[24].hybrid);
+  EXPECT_GT(r.hybrid, r.analog_only);
+}
+
+TEST(RunTest, SameConfigSameBytes) {
+  const Config c = config({"pipeline.chunk_tokens=16"});
+  EXPECT_EQ(layers_csv(simulate(c)), layers_csv(simulate(c)));
+  EXPECT_EQ(summary_json(simulate(c), c), summary_json(simulate(c), c));
+}
+
+TEST(RunTest, LayerLargerThanATileIsAnInputError) {
+  try {
+    simulate(config({"workload.model=linear:1024x128"}));
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("does not fit one 512x512 tile"), std::string::npos) << e.what();
+  }
+}
+
+TEST(RunTest, AdaptersLargerThanL1AreAnInputError) {
+  EXPECT_THROW(simulate(config({"pmca.l1_size=4KiB"})), InputError);
+}
+
+}  // namespace
+}  // namespace aimcsim

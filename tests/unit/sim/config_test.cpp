@@ -1,0 +1,119 @@
+#include "sim/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim/error.hpp"
+#include "sim/run.hpp"
+
+namespace aimcsim {
+namespace {
+
+const Schema& schema() {
+  static const Schema s = build_schema();
+  return s;
+}
+
+Config load(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  return Config::load(schema(), {{"test.yaml", yaml}}, overrides);
+}
+
+const char* kMinimal = "workload:\n  model: linear:512x128\n  seq_len: 320\n";
+
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    load(yaml, overrides);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigTest, DefaultsFillKeysNotGiven) {
+  const Config c = load(kMinimal);
+  EXPECT_EQ(c.text("workload.model"), "linear:512x128");
+  EXPECT_EQ(c.integer("workload.seq_len"), 320);
+  EXPECT_EQ(c.integer("tile.rows"), 512);
+  EXPECT_DOUBLE_EQ(c.quantity("tile.t_int"), 128.0);
+  EXPECT_DOUBLE_EQ(c.quantity("pmca.freq"), 1e9);
+  EXPECT_EQ(c.text("pipeline.strategy"), "token-pipelined");
+  EXPECT_FALSE(c.integer_or_auto("pipeline.chunk_tokens").has_value());
+  EXPECT_EQ(c.origin("tile.rows"), "default");
+  EXPECT_EQ(c.origin("workload.seq_len"), "test.yaml:3");
+}
+
+TEST(ConfigTest, OverridesWinOverFilesAndKeepTheirUnits) {
+  const Config c = load(kMinimal, {"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pmca.freq=666MHz"});
+  EXPECT_DOUBLE_EQ(c.quantity("tile.t_int"), 512.0);
+  EXPECT_EQ(*c.integer_or_auto("pipeline.chunk_tokens"), 8);
+  EXPECT_DOUBLE_EQ(c.quantity("pmca.freq"), 666e6);
+  EXPECT_EQ(c.origin("tile.t_int"), "-p tile.t_int=512ns");
+}
+
+TEST(ConfigTest, LaterDocumentsOverrideEarlierOnes) {
+  const Config c = Config::load(schema(), {{"a.yaml", kMinimal}, {"b.yaml", "tile:\n  rows: 256\n"}}, {});
+  EXPECT_EQ(c.integer("tile.rows"), 256);
+  EXPECT_EQ(c.origin("tile.rows"), "b.yaml:2");
+}
+
+TEST(ConfigTest, BareNumberForATimeNamesTheKeyAndTheUnits) {
+  const std::string e = error_of(kMinimal, {"tile.t_int=128"});
+  EXPECT_NE(e.find("tile.t_int"), std::string::npos) << e;
+  EXPECT_NE(e.find("has no unit"), std::string::npos) << e;
+  EXPECT_NE(e.find("ps ns us ms s"), std::string::npos) << e;
+}
+
+TEST(ConfigTest, UnknownKeyListsTheSectionsKeys) {
+  const std::string e = error_of(kMinimal, {"tile.nonsense=1"});
+  EXPECT_NE(e.find("tile.nonsense"), std::string::npos) << e;
+  EXPECT_NE(e.find("keys under 'tile': rows, cols, t_int"), std::string::npos) << e;
+}
+
+TEST(ConfigTest, UnknownKeyInAFileNamesFileAndLine) {
+  const std::string e = error_of(std::string(kMinimal) + "pmca:\n  cores: 8\n  corse: 9\n");
+  EXPECT_EQ(e.rfind("test.yaml:6: pmca.corse: unknown key", 0), 0u) << e;
+}
+
+TEST(ConfigTest, UnknownSectionListsTheSections) {
+  const std::string e = error_of(std::string(kMinimal) + "tiles:\n  rows: 8\n");
+  EXPECT_NE(e.find("known sections: workload, lora, tile"), std::string::npos) << e;
+}
+
+TEST(ConfigTest, MissingRequiredKeyIsNamed) {
+  const std::string e = error_of("workload:\n  model: mobilebert\n");
+  EXPECT_NE(e.find("workload.seq_len: missing required key"), std::string::npos) << e;
+}
+
+TEST(ConfigTest, OutOfRangeWrongTypeAndBadChoiceAreRejected) {
+  EXPECT_NE(error_of(kMinimal, {"tile.rows=0"}).find("out of range; expected an integer in [1, 65536]"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"tile.rows=12.5"}).find("not an integer"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"pipeline.chunk_tokens=0"}).find("'auto' or an integer"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"pipeline.strategy=magic"}).find("one of sequential, token-pipelined"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"pmca.fpu_util=1.5"}).find("pmca.fpu_util"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"tile.t_int=5GHz"}).find("unit 'GHz'"), std::string::npos);
+}
+
+TEST(ConfigTest, MalformedOverridesAndYamlAreRejected) {
+  EXPECT_NE(error_of(kMinimal, {"tile.rows"}).find("expected KEY=VALUE"), std::string::npos);
+  EXPECT_NE(error_of("workload: [1, 2\n").find("test.yaml:"), std::string::npos);
+  EXPECT_NE(error_of("- a\n- b\n").find("mapping of sections"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "tile:\n  rows: [1, 2]\n").find("found a list"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "tile:\n  rows:\n").find("has no value"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "tile: 5\n").find("unknown key"), std::string::npos);
+}
+
+TEST(ConfigTest, MissingFileIsAnInputError) {
+  EXPECT_THROW(Config::load_files(schema(), {"/nonexistent/aimcsim.yaml"}, {}), InputError);
+}
+
+TEST(ConfigTest, EffectiveConfigRoundTripsExactly) {
+  const Config a = load(kMinimal, {"tile.t_int=256ns", "pipeline.chunk_tokens=16"});
+  const std::string yaml = a.to_yaml();
+  const Config b = Config::load(schema(), {{"config.yaml", yaml}}, {});
+  EXPECT_EQ(b.to_yaml(), yaml);
+  EXPECT_DOUBLE_EQ(b.quantity("tile.t_int"), 256.0);
+  EXPECT_EQ(*b.integer_or_auto("pipeline.chunk_tokens"), 16);
+  EXPECT_NE(yaml.find("tile:\n  rows: 512\n  cols: 512\n  t_int: 256ns\n"), std::string::npos) << yaml;
+}
+
+}  // namespace
+}  // namespace aimcsim
