@@ -1,10 +1,6 @@
 #include "sim/config.hpp"
 
-// yaml-cpp 0.7 trips GCC 12's -Wdangling-pointer inside its own headers (a false positive).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdangling-pointer"
 #include <yaml-cpp/yaml.h>
-#pragma GCC diagnostic pop
 
 #include <cerrno>
 #include <cmath>
@@ -181,11 +177,13 @@ bool parse_real(const std::string& text, double& out) {
 
 void flatten(const Schema& schema, const YAML::Node& node, const std::string& prefix,
              const std::string& file, std::vector<std::tuple<std::string, std::string, std::string>>& out) {
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string name = it->first.as<std::string>();
+  for (const auto& entry : node) {
+    // Copies: yaml-cpp's iterator yields a temporary pair of node handles.
+    const YAML::Node k = entry.first;
+    const YAML::Node v = entry.second;
+    const std::string name = k.Scalar();
     const std::string key = prefix.empty() ? name : prefix + "." + name;
-    const YAML::Node& v = it->second;
-    const std::string origin = fmt::format("{}:{}", file, it->first.Mark().line + 1);
+    const std::string origin = fmt::format("{}:{}", file, k.Mark().line + 1);
     if (v.IsMap()) {
       if (schema.find(key)) fail(origin, key, "expected a value, found a mapping; accepts " + schema.find(key)->accepted());
       if (!schema.is_section(key)) fail(origin, key, unknown_key_message(schema, key));
