@@ -14,6 +14,10 @@ PlatformParams PlatformParams::from(const Config& cfg) {
   return PlatformParams{TileParams::from(cfg), LinkParams::from(cfg), PmcaParams::from(cfg)};
 }
 
+PlatformParams PlatformParams::defaults() {
+  return PlatformParams{TileParams::defaults(), LinkParams::defaults(), PmcaParams::defaults()};
+}
+
 Platform::Platform(const std::string& name, const PlatformParams& params, const std::vector<LayerSlot>& slots,
                    bool with_pmcas)
     : params_(params) {

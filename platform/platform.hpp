@@ -18,6 +18,7 @@ struct PlatformParams {
 
   static void declare(Schema& schema);
   static PlatformParams from(const Config& cfg);
+  static PlatformParams defaults();
 };
 
 // What one tile / link / PMCA slot of the platform holds: a weight block and its adapter.

@@ -12,7 +12,7 @@ OpTiming op_timing(const PlatformParams& p, const LinearOp& op, std::int64_t chu
   const MvmStages s = mvm_stages(p.tile, op.in, op.out);
   OpTiming t;
   t.mvm_latency = s.total();
-  t.mvm_period = s.period(p.tile.pipelined);
+  t.mvm_period = s.period(p.tile.pipelined());
   const LinkParams link = p.link;
   t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
   t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };

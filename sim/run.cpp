@@ -9,14 +9,19 @@
 
 namespace aimcsim {
 
+void PipelineParams::bind(ParamBinder<PipelineParams>& b) {
+  using P = PipelineParams;
+  b.choice("pipeline.strategy", &P::strategy, StrategyRegistry::instance().names(), "token-pipelined")
+      .desc("how a layer's tile, link and PMCA work overlap");
+  b.integer_or_auto("pipeline.chunk_tokens", &P::chunk_tokens, "auto").range(1, 1 << 20)
+      .desc("tokens per chunk t, or auto to pick per layer the fastest t that fits L1");
+}
+
 Schema build_schema() {
   Schema s;
   WorkloadParams::declare(s);
   PlatformParams::declare(s);
-  s.add("pipeline.strategy").choice(StrategyRegistry::instance().names(), "token-pipelined")
-      .desc("how a layer's tile, link and PMCA work overlap");
-  s.add("pipeline.chunk_tokens").integer_or_auto("auto").range(1, 1 << 20)
-      .desc("tokens per chunk t, or auto to pick per layer the fastest t that fits L1");
+  PipelineParams::declare(s);
   return s;
 }
 
@@ -53,10 +58,12 @@ RunResult simulate(const Config& cfg) {
   const PlatformParams params = PlatformParams::from(cfg);
   RunResult r;
   r.workload = build_workload(WorkloadParams::from(cfg));
-  r.strategy = cfg.text("pipeline.strategy");
+  const PipelineParams pipeline = PipelineParams::from(cfg);
+  r.strategy = pipeline.strategy;
   const auto strategy = StrategyRegistry::instance().create(r.strategy);
-  const std::vector<OpMapping> mapping =
-      map_workload(r.workload, params, cfg.integer_or_auto("pipeline.chunk_tokens"), *strategy);
+  const std::vector<OpMapping> mapping = map_workload(
+      r.workload, params,
+      pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt, *strategy);
   std::vector<LayerSlot> slots;
   for (const auto& m : mapping) slots.push_back(m.slot);
 

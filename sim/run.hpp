@@ -4,12 +4,20 @@
 #include <vector>
 
 #include "models/riscv/pmca_model.hpp"
-#include "sim/config.hpp"
+#include "sim/params.hpp"
 #include "sim/energy.hpp"
 #include "sim/units.hpp"
 #include "workloads/workload.hpp"
 
 namespace aimcsim {
+
+// How layers are pipelined: the strategy by name and the chunk size (0 = auto).
+struct PipelineParams : Params<PipelineParams> {
+  std::string strategy;
+  std::int64_t chunk_tokens;
+
+  static void bind(ParamBinder<PipelineParams>& b);
+};
 
 // Every parameter aimcsim knows, in the order `aimcsim params` and config.yaml list them.
 Schema build_schema();

@@ -20,19 +20,12 @@ std::int64_t Workload::lora_params() const {
   return n;
 }
 
-void WorkloadParams::declare(Schema& s) {
-  s.add("workload.model").text("").require()
+void WorkloadParams::bind(ParamBinder<WorkloadParams>& b) {
+  using P = WorkloadParams;
+  b.text("workload.model", &P::model, "").require()
       .desc("model to run: mobilebert, or linear:<in>x<out> for one linear layer (e.g. linear:512x128)");
-  s.add("workload.seq_len").integer(0).require().range(1, 1 << 20).desc("tokens in the input sequence");
-  s.add("lora.rank").integer(8).range(1, 65536).desc("LoRA rank r of every adapter (AHWA-LoRA: 8)");
-}
-
-WorkloadParams WorkloadParams::from(const Config& c) {
-  WorkloadParams p;
-  p.model = c.text("workload.model");
-  p.seq_len = c.integer("workload.seq_len");
-  p.rank = c.integer("lora.rank");
-  return p;
+  b.integer("workload.seq_len", &P::seq_len, 0).require().range(1, 1 << 20).desc("tokens in the input sequence");
+  b.integer("lora.rank", &P::rank, 8).range(1, 65536).desc("LoRA rank r of every adapter (AHWA-LoRA: 8)");
 }
 
 namespace {

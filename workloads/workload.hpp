@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/config.hpp"
+#include "sim/params.hpp"
 
 namespace aimcsim {
 
@@ -31,13 +31,12 @@ struct Workload {
   std::int64_t lora_params() const;
 };
 
-struct WorkloadParams {
+struct WorkloadParams : Params<WorkloadParams> {
   std::string model;
-  std::int64_t seq_len = 0;
-  std::int64_t rank = 8;
+  std::int64_t seq_len;
+  std::int64_t rank;
 
-  static void declare(Schema& schema);
-  static WorkloadParams from(const Config& cfg);
+  static void bind(ParamBinder<WorkloadParams>& b);
 };
 
 // Builds the operator graph of a named model ("mobilebert", "linear:<in>x<out>"). An unknown

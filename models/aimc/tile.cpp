@@ -8,7 +8,7 @@ Tile::Tile(const sc_core::sc_module_name& name, const TileParams& params, std::i
       params_(params),
       stages_(mvm_stages(params, rows_used, cols_used)),
       mvm_energy_(mvm_energy(params, rows_used, cols_used)),
-      pipeline_(params.pipelined) {}
+      pipeline_(params.pipelined()) {}
 
 Resource::Timing Tile::issue(Job& job, Picos now) {
   const TilePipeline::Span span = pipeline_.run(now, job.count, stages_);

@@ -5,56 +5,37 @@
 
 namespace aimcsim {
 
-void TileParams::declare(Schema& s) {
-  const TileParams d;
-  s.add("tile.rows").integer(d.rows).range(1, 65536).desc("crossbar rows (layer inputs per tile)");
-  s.add("tile.cols").integer(d.cols).range(1, 65536).desc("crossbar columns (layer outputs per tile)");
-  s.add("tile.t_int").quantity(Dimension::Time, "128ns").range(0.001, 1e9)
+void TileParams::bind(ParamBinder<TileParams>& b) {
+  using P = TileParams;
+  b.integer("tile.rows", &P::rows, 512).range(1, 65536).desc("crossbar rows (layer inputs per tile)");
+  b.integer("tile.cols", &P::cols, 512).range(1, 65536).desc("crossbar columns (layer outputs per tile)");
+  b.quantity("tile.t_int", &P::t_int_ns, Dimension::Time, "128ns").range(0.001, 1e9)
       .desc("MVM integration time (AHWA-LoRA sweeps 128, 256, 512 ns)");
-  s.add("tile.input_bits").integer(d.input_bits).range(1, 32).desc("input precision streamed in per row");
-  s.add("tile.output_bits").integer(d.output_bits).range(1, 32)
+  b.integer("tile.input_bits", &P::input_bits, 8).range(1, 32).desc("input precision streamed in per row");
+  b.integer("tile.output_bits", &P::output_bits, 16).range(1, 32)
       .desc("output precision streamed out per column after post-processing (FP16 = 16)");
-  s.add("tile.adc_count").integer(d.adc_count).range(1, 65536).desc("ADCs per tile; columns share them");
-  s.add("tile.t_adc").quantity(Dimension::Time, "2ns").range(0, 1e9)
+  b.integer("tile.adc_count", &P::adc_count, 512).range(1, 65536).desc("ADCs per tile; columns share them");
+  b.quantity("tile.t_adc", &P::t_adc_ns, Dimension::Time, "2ns").range(0, 1e9)
       .desc("one ADC conversion (assumed: HERMES 130 ns MVM minus 128 ns integration)");
-  s.add("tile.post_outputs_per_cycle").real(d.post_outputs_per_cycle).range(1e-3, 65536)
-      .desc("digital post-processing throughput (affine scale/offset, activation)");
-  s.add("tile.post_freq").quantity(Dimension::Frequency, "1GHz").range(1, 1e12).desc("post-processing clock");
-  s.add("tile.io_width_bits").integer(d.io_width_bits).range(1, 65536).desc("stream-in/stream-out port width");
-  s.add("tile.io_freq").quantity(Dimension::Frequency, "1GHz").range(1, 1e12).desc("stream port clock");
-  s.add("tile.streaming").choice({"pipelined", "sequential"}, "pipelined")
+  b.real("tile.post_outputs_per_cycle", &P::post_outputs_per_cycle, 64).range(1e-3, 65536)
+      .desc("digital post-processing throughput (affine scale/offset, activation; assumed)");
+  b.quantity("tile.post_freq", &P::post_freq_hz, Dimension::Frequency, "1GHz").range(1, 1e12)
+      .desc("post-processing clock");
+  b.integer("tile.io_width_bits", &P::io_width_bits, 256).range(1, 65536)
+      .desc("stream-in/stream-out port width (assumed)");
+  b.quantity("tile.io_freq", &P::io_freq_hz, Dimension::Frequency, "1GHz").range(1, 1e12).desc("stream port clock");
+  b.choice("tile.streaming", &P::streaming, {"pipelined", "sequential"}, "pipelined")
       .desc("overlap neighbouring MVMs' streaming with compute (Garofalo et al. 2022), or not");
-  s.add("tile.e_dac_per_row").quantity(Dimension::Energy, "5.23pJ").range(0, 1e12)
+  b.quantity("tile.e_dac_per_row", &P::e_dac_per_row_pj, Dimension::Energy, "5.23pJ").range(0, 1e12)
       .desc("input driver energy per active row per MVM (assumed: 10 % of 13.4 nJ per 256x256 HERMES MVM)");
-  s.add("tile.e_cell").quantity(Dimension::Energy, "0.0511pJ").range(0, 1e12)
+  b.quantity("tile.e_cell", &P::e_cell_pj, Dimension::Energy, "0.0511pJ").range(0, 1e12)
       .desc("crossbar energy per active cell per MVM (assumed: 25 % of 13.4 nJ per 256x256 MVM)");
-  s.add("tile.e_adc").quantity(Dimension::Energy, "34pJ").range(0, 1e12)
+  b.quantity("tile.e_adc", &P::e_adc_pj, Dimension::Energy, "34pJ").range(0, 1e12)
       .desc("energy per ADC conversion (65 % of 13.4 nJ per 256x256 MVM; Singh et al. 2025: 60-70 %)");
-  s.add("tile.e_post").quantity(Dimension::Energy, "1pJ").range(0, 1e12)
+  b.quantity("tile.e_post", &P::e_post_pj, Dimension::Energy, "1pJ").range(0, 1e12)
       .desc("digital post-processing energy per output (assumed)");
-  s.add("tile.p_static").quantity(Dimension::Power, "1mW").range(0, 1e9).desc("leakage power per tile (assumed)");
-}
-
-TileParams TileParams::from(const Config& c) {
-  TileParams p;
-  p.rows = c.integer("tile.rows");
-  p.cols = c.integer("tile.cols");
-  p.t_int_ns = c.quantity("tile.t_int");
-  p.input_bits = c.integer("tile.input_bits");
-  p.output_bits = c.integer("tile.output_bits");
-  p.adc_count = c.integer("tile.adc_count");
-  p.t_adc_ns = c.quantity("tile.t_adc");
-  p.post_outputs_per_cycle = c.real("tile.post_outputs_per_cycle");
-  p.post_freq_hz = c.quantity("tile.post_freq");
-  p.io_width_bits = c.integer("tile.io_width_bits");
-  p.io_freq_hz = c.quantity("tile.io_freq");
-  p.pipelined = c.text("tile.streaming") == "pipelined";
-  p.e_dac_per_row_pj = c.quantity("tile.e_dac_per_row");
-  p.e_cell_pj = c.quantity("tile.e_cell");
-  p.e_adc_pj = c.quantity("tile.e_adc");
-  p.e_post_pj = c.quantity("tile.e_post");
-  p.p_static_mw = c.quantity("tile.p_static");
-  return p;
+  b.quantity("tile.p_static", &P::p_static_mw, Dimension::Power, "1mW").range(0, 1e9)
+      .desc("leakage power per tile (assumed)");
 }
 
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 #include <cstdint>
 
-#include "sim/config.hpp"
+#include "sim/params.hpp"
 #include "sim/energy.hpp"
 #include "sim/units.hpp"
 
@@ -10,27 +10,23 @@ namespace aimcsim {
 // Parameters of one AIMC crossbar tile. Simplification: one MVM is three stages (stream-in,
 // compute = integration + ADC conversion + digital post-processing, stream-out) with fixed
 // durations from these parameters; noise and accuracy are not modelled.
-struct TileParams {
-  std::int64_t rows = 512;            // crossbar inputs (word lines)
-  std::int64_t cols = 512;            // crossbar outputs (bit lines)
-  double t_int_ns = 128;              // MVM integration time
-  std::int64_t input_bits = 8;        // DAC/PWM input precision, bits streamed in per input
-  std::int64_t output_bits = 16;      // bits streamed out per output after post-processing
-  std::int64_t adc_count = 512;       // ADCs per tile; columns share them when fewer
-  double t_adc_ns = 2;                // one ADC conversion
-  double post_outputs_per_cycle = 64; // digital post-processing throughput
-  double post_freq_hz = 1e9;
-  std::int64_t io_width_bits = 256;   // stream-in/stream-out port width
-  double io_freq_hz = 1e9;
-  bool pipelined = true;              // overlap stream-in/out of neighbouring MVMs with compute
-  double e_dac_per_row_pj = 5.23;     // input driver per active row per MVM
-  double e_cell_pj = 0.0511;          // crossbar per active cell per MVM
-  double e_adc_pj = 34.0;             // per conversion
-  double e_post_pj = 1.0;             // per output post-processed
-  double p_static_mw = 1.0;           // leakage per tile
+struct TileParams : Params<TileParams> {
+  std::int64_t rows, cols;         // crossbar inputs (word lines) and outputs (bit lines)
+  double t_int_ns;                 // MVM integration time
+  std::int64_t input_bits;         // DAC/PWM input precision, bits streamed in per input
+  std::int64_t output_bits;        // bits streamed out per output after post-processing
+  std::int64_t adc_count;          // ADCs per tile; columns share them when fewer
+  double t_adc_ns;                 // one ADC conversion
+  double post_outputs_per_cycle;   // digital post-processing throughput
+  double post_freq_hz;
+  std::int64_t io_width_bits;      // stream-in/stream-out port width
+  double io_freq_hz;
+  std::string streaming;           // "pipelined" or "sequential"
+  double e_dac_per_row_pj, e_cell_pj, e_adc_pj, e_post_pj;
+  double p_static_mw;
 
-  static void declare(Schema& schema);
-  static TileParams from(const Config& cfg);
+  bool pipelined() const { return streaming == "pipelined"; }
+  static void bind(ParamBinder<TileParams>& b);
 };
 
 // Stage durations of one MVM that uses `rows_used` x `cols_used` of the crossbar, in ps.

@@ -5,49 +5,31 @@
 
 namespace aimcsim {
 
-void PmcaParams::declare(Schema& s) {
-  const PmcaParams d;
-  s.add("pmca.freq").quantity(Dimension::Frequency, "1GHz").range(1e6, 1e11)
+void PmcaParams::bind(ParamBinder<PmcaParams>& b) {
+  using P = PmcaParams;
+  b.quantity("pmca.freq", &P::freq_hz, Dimension::Frequency, "1GHz").range(1e6, 1e11)
       .desc("cluster clock (assumed 1 GHz; RedMulE reaches 666 MHz)");
-  s.add("pmca.cores").integer(d.cores).range(1, 1024).desc("compute cores (Snitch cluster: 8 + 1 DMA core)");
-  s.add("pmca.fp16_lanes").integer(d.fp16_lanes).range(1, 64).desc("FP16 SIMD lanes per FPU (32-bit FPU: 2)");
-  s.add("pmca.fpu_util").real(d.fpu_util).range(0.01, 1)
+  b.integer("pmca.cores", &P::cores, 8).range(1, 1024).desc("compute cores (Snitch cluster: 8 + 1 DMA core)");
+  b.integer("pmca.fp16_lanes", &P::fp16_lanes, 2).range(1, 64).desc("FP16 SIMD lanes per FPU (32-bit FPU: 2)");
+  b.real("pmca.fpu_util", &P::fpu_util, 0.9).range(0.01, 1)
       .desc("FPU utilisation of streamed (SSR/FREP) loops (Snitch: ~0.9)");
-  s.add("pmca.loop_setup_cycles").integer(d.loop_setup_cycles).range(0, 1000000)
+  b.integer("pmca.loop_setup_cycles", &P::loop_setup_cycles, 10).range(0, 1000000)
       .desc("cycles to set up one inner loop nest on a core (assumed)");
-  s.add("pmca.kernel_launch_cycles").integer(d.kernel_launch_cycles).range(0, 1000000)
+  b.integer("pmca.kernel_launch_cycles", &P::kernel_launch_cycles, 100).range(0, 1000000)
       .desc("cycles per kernel for dispatch and the cluster barrier (assumed)");
-  s.add("pmca.l1_size").quantity(Dimension::Size, "128KiB").range(1, 1e12).desc("shared L1 (TCDM) size");
-  s.add("pmca.dma_bytes_per_cycle").real(d.dma_bytes_per_cycle).range(0.001, 65536)
+  b.bytes("pmca.l1_size", &P::l1_bytes, "128KiB").range(1, 1e12).desc("shared L1 (TCDM) size");
+  b.real("pmca.dma_bytes_per_cycle", &P::dma_bytes_per_cycle, 64).range(0.001, 65536)
       .desc("DMA bandwidth between L2 and L1 (iDMA 512 bit: 64)");
-  s.add("pmca.dma_setup_cycles").integer(d.dma_setup_cycles).range(0, 1000000)
+  b.integer("pmca.dma_setup_cycles", &P::dma_setup_cycles, 20).range(0, 1000000)
       .desc("cycles to start one DMA transfer (assumed)");
-  s.add("pmca.e_fma").quantity(Dimension::Energy, "2pJ").range(0, 1e9)
+  b.quantity("pmca.e_fma", &P::e_fma_pj, Dimension::Energy, "2pJ").range(0, 1e9)
       .desc("energy per FP16 lane operation (assumed)");
-  s.add("pmca.e_l1_byte").quantity(Dimension::Energy, "0.5pJ").range(0, 1e9)
+  b.quantity("pmca.e_l1_byte", &P::e_l1_byte_pj, Dimension::Energy, "0.5pJ").range(0, 1e9)
       .desc("energy per byte of L1 traffic (assumed)");
-  s.add("pmca.e_dma_byte").quantity(Dimension::Energy, "1pJ").range(0, 1e9)
+  b.quantity("pmca.e_dma_byte", &P::e_dma_byte_pj, Dimension::Energy, "1pJ").range(0, 1e9)
       .desc("energy per byte the DMA moves between L2 and L1 (assumed)");
-  s.add("pmca.p_static").quantity(Dimension::Power, "2mW").range(0, 1e9)
+  b.quantity("pmca.p_static", &P::p_static_mw, Dimension::Power, "2mW").range(0, 1e9)
       .desc("cluster leakage power (assumed)");
-}
-
-PmcaParams PmcaParams::from(const Config& c) {
-  PmcaParams p;
-  p.freq_hz = c.quantity("pmca.freq");
-  p.cores = c.integer("pmca.cores");
-  p.fp16_lanes = c.integer("pmca.fp16_lanes");
-  p.fpu_util = c.real("pmca.fpu_util");
-  p.loop_setup_cycles = c.integer("pmca.loop_setup_cycles");
-  p.kernel_launch_cycles = c.integer("pmca.kernel_launch_cycles");
-  p.l1_bytes = static_cast<std::int64_t>(c.quantity("pmca.l1_size"));
-  p.dma_bytes_per_cycle = c.real("pmca.dma_bytes_per_cycle");
-  p.dma_setup_cycles = c.integer("pmca.dma_setup_cycles");
-  p.e_fma_pj = c.quantity("pmca.e_fma");
-  p.e_l1_byte_pj = c.quantity("pmca.e_l1_byte");
-  p.e_dma_byte_pj = c.quantity("pmca.e_dma_byte");
-  p.p_static_mw = c.quantity("pmca.p_static");
-  return p;
 }
 
 namespace {

@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/config.hpp"
+#include "sim/params.hpp"
 #include "sim/energy.hpp"
 #include "sim/units.hpp"
 
@@ -12,24 +12,21 @@ namespace aimcsim {
 // (TCDM) and a DMA to a larger L2. Simplification: a kernel's cycles come from how its loops
 // split across cores and FPU lanes, at a fixed streamed-loop utilisation plus per-loop and
 // per-kernel overheads; bank conflicts and instruction fetch are not modelled.
-struct PmcaParams {
-  double freq_hz = 1e9;                // assumed; 666 MHz is RedMulE's maximum
-  std::int64_t cores = 8;              // compute cores (a ninth drives the DMA)
-  std::int64_t fp16_lanes = 2;         // FP16 SIMD lanes of the 32-bit FPU
-  double fpu_util = 0.9;               // SSR/FREP streamed loops reach ~90 %
-  std::int64_t loop_setup_cycles = 10; // per inner loop nest a core runs (assumed)
-  std::int64_t kernel_launch_cycles = 100;  // dispatch and cluster barrier per kernel (assumed)
-  std::int64_t l1_bytes = 128 * 1024;  // shared TCDM
-  double dma_bytes_per_cycle = 64;     // iDMA, 512-bit data path
-  std::int64_t dma_setup_cycles = 20;  // per DMA transfer (assumed)
-  std::int64_t elem_bytes = 2;         // FP16 activations and adapters
-  double e_fma_pj = 2.0;               // per FP16 lane operation (assumed)
-  double e_l1_byte_pj = 0.5;           // per byte of L1 traffic (assumed)
-  double e_dma_byte_pj = 1.0;          // per byte moved by the DMA from/to L2 (assumed)
-  double p_static_mw = 2;              // cluster leakage (assumed)
+struct PmcaParams : Params<PmcaParams> {
+  double freq_hz;
+  std::int64_t cores;               // compute cores (a ninth drives the DMA)
+  std::int64_t fp16_lanes;          // FP16 SIMD lanes of the 32-bit FPU
+  double fpu_util;                  // utilisation of streamed (SSR/FREP) loops
+  std::int64_t loop_setup_cycles;   // per inner loop nest a core runs
+  std::int64_t kernel_launch_cycles;  // dispatch and cluster barrier per kernel
+  std::int64_t l1_bytes;            // shared TCDM
+  double dma_bytes_per_cycle;       // DMA between L2 and L1
+  std::int64_t dma_setup_cycles;    // per DMA transfer
+  std::int64_t elem_bytes = 2;      // FP16 activations and adapters (AHWA-LoRA)
+  double e_fma_pj, e_l1_byte_pj, e_dma_byte_pj;
+  double p_static_mw;
 
-  static void declare(Schema& schema);
-  static PmcaParams from(const Config& cfg);
+  static void bind(ParamBinder<PmcaParams>& b);
 };
 
 // Cycles and work of one kernel on the cluster.

@@ -8,7 +8,7 @@ namespace {
 // Default tile: 256-bit ports at 1 GHz, 8-bit inputs, FP16 outputs, 512 ADCs at 2 ns,
 // post-processing 64 outputs per cycle at 1 GHz.
 TEST(TileModelTest, MvmStagesFollowFromTheParameters) {
-  TileParams p;
+  TileParams p = TileParams::defaults();
   p.t_int_ns = 512;
   const MvmStages s = mvm_stages(p, 512, 128);
   EXPECT_EQ(s.stream_in, 16000);   // 512 inputs * 8 bit / 256 bit = 16 cycles = 16 ns
@@ -23,14 +23,14 @@ TEST(TileModelTest, MvmStagesFollowFromTheParameters) {
 }
 
 TEST(TileModelTest, SharedAdcsConvertInRounds) {
-  TileParams p;
+  TileParams p = TileParams::defaults();
   p.adc_count = 64;
   p.t_adc_ns = 5;
   EXPECT_EQ(mvm_stages(p, 512, 512).convert, 40000);  // ceil(512 / 64) = 8 rounds * 5 ns
 }
 
 TEST(TileModelTest, PipelinedBatchOverlapsStreamingWithCompute) {
-  TileParams p;
+  TileParams p = TileParams::defaults();
   p.t_int_ns = 512;
   const MvmStages s = mvm_stages(p, 512, 128);
   TilePipeline pipe(true);
@@ -44,9 +44,9 @@ TEST(TileModelTest, PipelinedBatchOverlapsStreamingWithCompute) {
 }
 
 TEST(TileModelTest, SequentialMvmsDoNotOverlap) {
-  TileParams p;
+  TileParams p = TileParams::defaults();
   p.t_int_ns = 512;
-  p.pipelined = false;
+  p.streaming = "sequential";
   const MvmStages s = mvm_stages(p, 512, 128);
   TilePipeline pipe(false);
   EXPECT_EQ(pipe.run(0, 8, s).end, 8 * 540000);
@@ -56,7 +56,7 @@ TEST(TileModelTest, SequentialMvmsDoNotOverlap) {
 }
 
 TEST(TileModelTest, StreamBoundTilePipelinesAtTheStreamRate) {
-  TileParams p;
+  TileParams p = TileParams::defaults();
   p.t_int_ns = 1;
   p.io_width_bits = 8;  // 512 inputs take 512 cycles to stream in
   const MvmStages s = mvm_stages(p, 512, 2);
@@ -66,7 +66,7 @@ TEST(TileModelTest, StreamBoundTilePipelinesAtTheStreamRate) {
 }
 
 TEST(TileModelTest, MvmEnergySplitsByComponent) {
-  TileParams p;
+  TileParams p = TileParams::defaults();
   const EnergyBreakdown e = mvm_energy(p, 512, 128);
   EXPECT_DOUBLE_EQ(e.get("aimc.dac"), 5.23 * 512);         // per active row
   EXPECT_DOUBLE_EQ(e.get("aimc.array"), 0.0511 * 512 * 128);  // per active cell

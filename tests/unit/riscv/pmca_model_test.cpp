@@ -9,7 +9,7 @@ namespace {
 // nest, 100 launch cycles per kernel, 128 KiB L1, DMA 64 B/cycle + 20 setup cycles.
 
 TEST(PmcaModelTest, GemmThatDividesEvenly) {
-  PmcaParams p;
+  PmcaParams p = PmcaParams::defaults();
   // X A for 8 tokens of a 512-input layer at rank 8: M=8, N=8, K=512.
   const KernelCost c = gemm_cost(p, 8, 8, 512);
   // one row per core; per row K * ceil(N / lanes) = 512 * 4 = 2048 SIMD FMAs
@@ -20,7 +20,7 @@ TEST(PmcaModelTest, GemmThatDividesEvenly) {
 }
 
 TEST(PmcaModelTest, GemmThatDoesNotDivideEvenly) {
-  PmcaParams p;
+  PmcaParams p = PmcaParams::defaults();
   // M=10 rows on 8 cores: two cores take 2 rows, so the kernel lasts 2 rows; N=5 on 2 lanes
   // needs 3 SIMD FMAs per k.
   const KernelCost c = gemm_cost(p, 10, 5, 16);
@@ -31,14 +31,14 @@ TEST(PmcaModelTest, GemmThatDoesNotDivideEvenly) {
 }
 
 TEST(PmcaModelTest, AddSplitsElementsOverCoresAndLanes) {
-  PmcaParams p;
+  PmcaParams p = PmcaParams::defaults();
   const KernelCost c = add_cost(p, 8, 128);  // 1024 elements / 8 cores = 128, / 2 lanes = 64
   EXPECT_DOUBLE_EQ(c.compute_cycles, 64 / 0.9);
   EXPECT_EQ(c.cycles, 182);  // ceil(71.11 + 10 + 100)
 }
 
 TEST(PmcaModelTest, LoraChunkIsDownUpAndAdd) {
-  PmcaParams p;
+  PmcaParams p = PmcaParams::defaults();
   const LoraChunkCost c = lora_chunk_cost(p, 8, 512, 128, 8);
   EXPECT_EQ(c.down.cycles, 2386);
   EXPECT_EQ(c.up.cycles, 679);  // M=8, N=128, K=8: 8 * 64 = 512 SIMD FMAs / 0.9 = 568.9, + 110
@@ -55,13 +55,13 @@ TEST(PmcaModelTest, LoraChunkIsDownUpAndAdd) {
 }
 
 TEST(PmcaModelTest, ClockScalesTheDuration) {
-  PmcaParams p;
+  PmcaParams p = PmcaParams::defaults();
   p.freq_hz = 500e6;
   EXPECT_EQ(lora_chunk_cost(p, 8, 512, 128, 8).duration, 2 * 3247000);
 }
 
 TEST(PmcaModelTest, ChunkThatSpillsIsDoubleBufferedThroughDma) {
-  PmcaParams p;
+  PmcaParams p = PmcaParams::defaults();
   p.l1_bytes = 16 * 1024;
   p.kernel_launch_cycles = 0;
   p.loop_setup_cycles = 0;
@@ -87,14 +87,14 @@ TEST(PmcaModelTest, ChunkThatSpillsIsDoubleBufferedThroughDma) {
 }
 
 TEST(PmcaModelTest, AdaptersThatCannotFitAreInfeasible) {
-  PmcaParams p;
+  PmcaParams p = PmcaParams::defaults();
   p.l1_bytes = 1024;
   EXPECT_FALSE(lora_chunk_cost(p, 8, 512, 128, 8).feasible);  // adapters alone are 10240 B
 }
 
 TEST(PmcaModelTest, MoreCoresOrLanesAreNeverSlower) {
   for (std::int64_t t : {1, 8, 13, 64, 128}) {
-    PmcaParams a, b;
+    PmcaParams a = PmcaParams::defaults(), b = a;
     b.cores = 16;
     EXPECT_LE(lora_chunk_cost(b, t, 512, 128, 8).cycles, lora_chunk_cost(a, t, 512, 128, 8).cycles) << t;
     b = a;

@@ -18,7 +18,7 @@ namespace {
 //   PMCA chunk of 8: 2386 + 679 + 182 = 3247 cycles = 3247 ns (pmca_model_test).
 struct Fixture {
   SimulationContext context;
-  PlatformParams params;
+  PlatformParams params = PlatformParams::defaults();
   LinearOp op{"linear", "linear_512x128", 512, 128, 320, 8};
   std::unique_ptr<Platform> platform;
   JobGraph graph;

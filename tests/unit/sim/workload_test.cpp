@@ -7,8 +7,16 @@
 namespace aimcsim {
 namespace {
 
+Workload build(const std::string& model, std::int64_t seq_len, std::int64_t rank) {
+  WorkloadParams p;
+  p.model = model;
+  p.seq_len = seq_len;
+  p.rank = rank;
+  return build_workload(p);
+}
+
 TEST(WorkloadTest, MobileBertHasThePublishedShapes) {
-  const Workload w = build_workload({"mobilebert", 320, 8});
+  const Workload w = build("mobilebert", 320, 8);
   // 24 layers x 15 linears + embedding transformation + QA head
   EXPECT_EQ(w.ops.size(), 24u * 15 + 2);
   EXPECT_EQ(w.blocks.size(), 26u);
@@ -25,7 +33,7 @@ TEST(WorkloadTest, MobileBertHasThePublishedShapes) {
 }
 
 TEST(WorkloadTest, LinearShapeIsParsed) {
-  const Workload w = build_workload({"linear:512x128", 320, 8});
+  const Workload w = build("linear:512x128", 320, 8);
   ASSERT_EQ(w.ops.size(), 1u);
   EXPECT_EQ(w.ops[0].in, 512);
   EXPECT_EQ(w.ops[0].out, 128);
@@ -36,7 +44,7 @@ TEST(WorkloadTest, LinearShapeIsParsed) {
 TEST(WorkloadTest, BadModelNamesAreInputErrors) {
   for (const char* bad : {"bert-huge", "linear:512", "linear:0x128", "linear:512x", "linear:axb", "linear:512x128x3"}) {
     try {
-      build_workload({bad, 320, 8});
+      build(bad, 320, 8);
       FAIL() << bad;
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find("workload.model"), std::string::npos) << e.what();
