@@ -8,7 +8,7 @@
 
 namespace aimcsim {
 
-OpTiming op_timing(const PlatformParams& p, const LinearOp& op, std::int64_t chunk) {
+OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk) {
   const MvmStages s = mvm_stages(p.tile, op.in, op.out);
   OpTiming t;
   t.mvm_latency = s.total();
@@ -36,7 +36,7 @@ std::vector<OpMapping> map_workload(const Workload& w, const PlatformParams& p,
                                     std::optional<std::int64_t> chunk, const Strategy& strategy) {
   std::vector<OpMapping> out;
   out.reserve(w.ops.size());
-  for (const LinearOp& op : w.ops) {
+  for (const Operator& op : w.ops) {
     const std::string where = op.block + "." + op.name;
     if (op.in > p.tile.rows || op.out > p.tile.cols)
       throw InputError(fmt::format(
@@ -45,6 +45,12 @@ std::vector<OpMapping> map_workload(const Workload& w, const PlatformParams& p,
           where, op.in, op.out, p.tile.rows, p.tile.cols));
     OpMapping m;
     m.slot = LayerSlot{op.in, op.out, op.in, op.out, op.rank};
+    if (op.rank == 0) {
+      // No adapter: the PMCA has nothing to do for this layer.
+      m.chunk = op.tokens;
+      out.push_back(m);
+      continue;
+    }
     if (chunk) {
       m.chunk = std::min(*chunk, op.tokens);
     } else {

@@ -17,7 +17,7 @@ struct OpMapping {
 };
 
 // The costs of one operator on idle resources, for the analytic twin and chunk selection.
-OpTiming op_timing(const PlatformParams& p, const LinearOp& op, std::int64_t chunk);
+OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk);
 
 // Chunk sizes `auto` considers: powers of two up to the sequence, and the sequence itself.
 std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);

@@ -58,6 +58,10 @@ RunResult simulate(const Config& cfg) {
   const PlatformParams params = PlatformParams::from(cfg);
   RunResult r;
   r.workload = build_workload(WorkloadParams::from(cfg));
+  // The static linears, in execution order, run one after another.
+  r.workload.ops.erase(std::remove_if(r.workload.ops.begin(), r.workload.ops.end(),
+                                      [](const Operator& op) { return op.kind != OpKind::Linear; }),
+                       r.workload.ops.end());
   const PipelineParams pipeline = PipelineParams::from(cfg);
   r.strategy = pipeline.strategy;
   const auto strategy = StrategyRegistry::instance().create(r.strategy);
@@ -85,9 +89,14 @@ RunResult simulate(const Config& cfg) {
     Job* analog_last = nullptr;
     Job* hybrid_last = nullptr;
     for (std::size_t i = 0; i < n_ops; ++i) {
-      const LinearOp& op = r.workload.ops[i];
+      const Operator& op = r.workload.ops[i];
       analog_last = &schedule_analog_only(g, analog_platform.tile(i), i, op.tokens, analog_last);
       is_hybrid.resize(g.jobs().size(), false);
+      if (op.rank == 0) {
+        hybrid_last = &schedule_analog_only(g, hybrid_platform.tile(i), i, op.tokens, hybrid_last);
+        is_hybrid.resize(g.jobs().size(), true);
+        continue;
+      }
       const OpResources res{hybrid_platform.tile(i), hybrid_platform.link(i), hybrid_platform.pmca(i), i,
                             op.tokens, mapping[i].chunk, output_bytes(params.tile, op.out)};
       hybrid_last = &strategy->schedule(g, res, hybrid_last);
@@ -109,7 +118,8 @@ RunResult simulate(const Config& cfg) {
     o.hybrid = hybrid[i].end - hybrid_prev;
     analog_prev = analog[i].end;
     hybrid_prev = hybrid[i].end;
-    o.hybrid_analytic = strategy->analytic(op_timing(params, o.op, o.chunk));
+    o.hybrid_analytic = o.op.rank == 0 ? analog_only_analytic(op_timing(params, o.op, o.chunk))
+                                       : strategy->analytic(op_timing(params, o.op, o.chunk));
     o.tile_busy = hybrid[i].busy[0];
     o.link_busy = hybrid[i].busy[1];
     o.pmca_busy = hybrid[i].busy[2];

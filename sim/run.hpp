@@ -24,7 +24,7 @@ Schema build_schema();
 
 // One linear operator's result: the hybrid design against the analog-only baseline.
 struct OpResult {
-  LinearOp op;
+  Operator op;
   std::int64_t chunk = 0;
   Picos analog_only = 0;       // simulated latency, analog-only
   Picos hybrid = 0;            // simulated latency, hybrid (tile + link + PMCA)

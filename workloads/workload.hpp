@@ -4,43 +4,73 @@
 #include <vector>
 
 #include "sim/params.hpp"
+#include "workloads/model_config.hpp"
 
 namespace aimcsim {
 
-// One static linear operator y = x W, whose weights sit on AIMC tiles, with an optional LoRA
-// adapter y += (x A) B of rank `rank` (0: none) run digitally.
-struct LinearOp {
-  std::string block;  // transformer block it belongs to: "embedding", "layer.3", "head"
-  std::string name;   // operator name inside the block, HuggingFace style
-  std::int64_t in = 0;
-  std::int64_t out = 0;
-  std::int64_t tokens = 0;  // tokens it processes (one MVM each)
-  std::int64_t rank = 0;
+enum class OpKind {
+  Linear,       // static weights y = x W (+ x A B): AIMC tiles, adapter on a PMCA
+  Matmul,       // dynamic product of two activations: attention scores Q K^T, softmax(.) V
+  Softmax,      // row softmax of attention scores
+  Norm,         // layer norm, NoNorm (MobileBERT), RMS norm
+  Activation,   // relu, gelu, silu
+  Elementwise,  // residual add, gating multiply
+  Embedding,    // table lookup of the input tokens
+};
+const char* op_kind_name(OpKind kind);
+
+// One operator of a transformer's graph with the shapes its cost depends on. Hardware-free:
+// where it runs and what it costs is decided by the mapper and the models.
+struct Operator {
+  std::string block;    // "embedding", "layer.3", "head", "decode/layer.3", ...
+  std::string name;     // HuggingFace-style name inside the block
+  OpKind kind = OpKind::Linear;
+  std::string variant;  // matmul: scores|values; norm: layernorm|nonorm|rmsnorm;
+                        // activation: relu|gelu|silu; elementwise: add|mul; embedding: lookup
+  std::int64_t tokens = 0;  // tokens (rows) processed
+  // Linear: in -> out features and LoRA rank (0: no adapter).
+  std::int64_t in = 0, out = 0, rank = 0;
+  // Attention matmuls and softmax: query heads, KV heads, head size, keys attended per query.
+  std::int64_t heads = 0, kv_heads = 0, head_dim = 0, kv_tokens = 0;
+  bool causal = false;      // a query attends only to keys up to its own position
+  std::int64_t width = 0;   // element-wise ops and lookups: features per token
+  std::vector<std::size_t> inputs;  // producers (indices into Workload::ops); empty: model input
+  bool decode = false;      // part of the decode phase (one token per step)
+
+  // Multiply-accumulates of the operator (linears: of x W only).
+  std::int64_t macs() const;
+  std::int64_t lora_macs() const { return tokens * rank * (in + out); }
 };
 
-// A transformer as the ordered list of its static linear operators, grouped in blocks.
-// Simplification: attention's dynamic matmuls, norms and activations are not yet part of the
-// graph; only the linears that AIMC tiles hold are.
+// A transformer as an operator graph in a valid execution order (producers first).
 struct Workload {
   std::string model;
-  std::int64_t seq_len = 0;
+  std::string family;             // bert, mobilebert, gpt2, llama, linear
+  std::int64_t seq_len = 0;       // prompt / sequence tokens
+  std::int64_t decode_tokens = 0; // decode steps after the prompt (decoders)
   std::vector<std::string> blocks;  // in execution order
-  std::vector<LinearOp> ops;        // in execution order
+  std::vector<Operator> ops;
+  std::int64_t kv_cache_bytes = 0;  // K and V of every layer at the final length, FP16
 
-  std::int64_t analog_weights() const;
+  std::int64_t analog_weights() const;  // weights of all static linears (each counted once)
   std::int64_t lora_params() const;
+  std::size_t linear_count() const;
 };
 
 struct WorkloadParams : Params<WorkloadParams> {
   std::string model;
   std::int64_t seq_len;
+  std::int64_t decode_tokens;
   std::int64_t rank;
+  std::string targets;
+  std::string rank_overrides;
 
   static void bind(ParamBinder<WorkloadParams>& b);
 };
 
-// Builds the operator graph of a named model ("mobilebert", "linear:<in>x<out>"). An unknown
-// name or a malformed shape throws InputError naming workload.model and what is accepted.
+// Builds the operator graph of `params.model`: a zoo name, a path to a HuggingFace
+// config.json, or linear:<in>x<out>. Bad names, files, shapes or LoRA targets throw InputError
+// naming the key or file and what is accepted.
 Workload build_workload(const WorkloadParams& params);
 
 }  // namespace aimcsim

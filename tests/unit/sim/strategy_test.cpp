@@ -19,7 +19,14 @@ namespace {
 struct Fixture {
   SimulationContext context;
   PlatformParams params = PlatformParams::defaults();
-  LinearOp op{"linear", "linear_512x128", 512, 128, 320, 8};
+  Operator op = [] {
+    Operator o;
+    o.in = 512;
+    o.out = 128;
+    o.tokens = 320;
+    o.rank = 8;
+    return o;
+  }();
   std::unique_ptr<Platform> platform;
   JobGraph graph;
 
