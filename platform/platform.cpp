@@ -19,23 +19,26 @@ PlatformParams PlatformParams::defaults() {
 }
 
 Platform::Platform(const std::string& name, const PlatformParams& params, const std::vector<LayerSlot>& slots,
-                   bool with_pmcas)
+                   const std::vector<bool>& pmca_at)
     : params_(params) {
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const LayerSlot& s = slots[i];
     tiles_.push_back(std::make_unique<Tile>(fmt::format("{}_tile{}", name, i).c_str(), params.tile,
                                             s.rows_used, s.cols_used));
-    if (with_pmcas) {
-      links_.push_back(std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(), params.link));
-      pmcas_.push_back(std::make_unique<Pmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca,
-                                              s.in, s.out, s.rank));
+    links_.emplace_back();
+    pmcas_.emplace_back();
+    if (pmca_at.at(i)) {
+      links_.back() = std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(), params.link);
+      pmcas_.back() = std::make_unique<Pmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca, s.in, s.out,
+                                             s.rank);
+      ++count_;
     }
   }
 }
 
 double Platform::static_power_mw() const {
   return static_cast<double>(tiles_.size()) * params_.tile.p_static_mw +
-         static_cast<double>(pmcas_.size()) * params_.pmca.p_static_mw;
+         static_cast<double>(count_) * params_.pmca.p_static_mw;
 }
 
 }  // namespace aimcsim

@@ -27,18 +27,20 @@ struct LayerSlot {
   std::int64_t in = 0, out = 0, rank = 0;     // the layer the PMCA adapts
 };
 
-// One instance of the hardware as SystemC modules: a tile per slot and, in the hybrid design,
-// a link and a PMCA beside each tile (AHWA-LoRA pairs every tile with a PMCA).
+// One instance of the hardware as SystemC modules: a tile per slot and, where `pmca_at[slot]`,
+// a link and a PMCA beside it (AHWA-LoRA pairs every tile with a PMCA; the analog-only baseline
+// keeps only the PMCAs that run digital operators).
 class Platform {
  public:
   Platform(const std::string& name, const PlatformParams& params, const std::vector<LayerSlot>& slots,
-           bool with_pmcas);
+           const std::vector<bool>& pmca_at);
   Tile& tile(std::size_t slot) { return *tiles_.at(slot); }
   Link& link(std::size_t slot) { return *links_.at(slot); }
   Pmca& pmca(std::size_t slot) { return *pmcas_.at(slot); }
+  bool has_pmca(std::size_t slot) const { return pmcas_.at(slot) != nullptr; }
   std::size_t tiles() const { return tiles_.size(); }
-  std::size_t pmcas() const { return pmcas_.size(); }
-  std::size_t links() const { return links_.size(); }
+  std::size_t pmcas() const { return count_; }
+  std::size_t links() const { return count_; }
   // Leakage power of everything instantiated, mW.
   double static_power_mw() const;
 
@@ -47,6 +49,7 @@ class Platform {
   std::vector<std::unique_ptr<Tile>> tiles_;
   std::vector<std::unique_ptr<Link>> links_;
   std::vector<std::unique_ptr<Pmca>> pmcas_;
+  std::size_t count_ = 0;
 };
 
 }  // namespace aimcsim

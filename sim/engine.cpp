@@ -1,5 +1,6 @@
 #include "sim/engine.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -46,9 +47,18 @@ void Resource::wake() { wake_event_.notify(sc_core::SC_ZERO_TIME); }
 
 void Resource::issue_method() {
   const Picos now = now_ps();
-  while (!queue_.empty() && queue_.front()->pending == 0) {
-    Job* job = queue_.front();
-    queue_.pop_front();
+  std::vector<std::size_t> blocked_ops;  // operators with an earlier job still waiting
+  auto is_blocked = [&](std::size_t op) {
+    return std::find(blocked_ops.begin(), blocked_ops.end(), op) != blocked_ops.end();
+  };
+  for (std::size_t k = 0; k < queue_.size() && k < kIssueWindow;) {
+    Job* job = queue_[k];
+    if (job->pending != 0 || is_blocked(job->op)) {
+      if (!is_blocked(job->op)) blocked_ops.push_back(job->op);
+      ++k;
+      continue;
+    }
+    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
     if (job->ready < 0) job->ready = now;
     const Timing t = issue(*job, now);
     if (t.start < now || t.end < t.start) throw std::logic_error(name() + std::string(": job timing goes backwards"));

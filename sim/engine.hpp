@@ -23,6 +23,9 @@ struct Job {
   std::size_t op = 0;        // index of the operator this job serves
   std::int64_t count = 0;    // MVMs, tokens, ...
   std::int64_t bytes = 0;    // bytes moved, for transfers
+  int part = 0;              // which part of the work, for resources that split it (0: all)
+  Picos fixed = -1;          // >= 0: a precomputed duration (digital operators on a PMCA)
+  const char* label = "";    // what the job does, for traces
   std::vector<Job*> successors;
   int pending = 0;           // unfinished predecessors
   Picos ready = -1, start = -1, end = -1;
@@ -42,10 +45,12 @@ class JobGraph {
   std::deque<Job> jobs_;
 };
 
-// A hardware resource that executes jobs in the order they were enqueued. It is a SystemC
-// module with two methods and no thread: `issue` starts the head job once its predecessors are
-// done, `retire` completes jobs at their end time and wakes the resources of their successors.
-// Timing is transaction-level: a job's start and end come from the resource's cost model.
+// A hardware resource that executes jobs. Jobs of one operator issue in the order they were
+// enqueued; jobs of different operators may overtake each other: the resource issues the oldest
+// ready job of each operator within a window of kIssueWindow queued jobs. It is a SystemC module
+// with two methods and no thread: `issue` starts ready jobs, `retire` completes jobs at their end
+// time and wakes the resources of their successors. Timing is transaction-level: a job's start
+// and end come from the resource's cost model.
 class Resource : public sc_core::sc_module {
  public:
   struct Timing {
@@ -53,14 +58,16 @@ class Resource : public sc_core::sc_module {
     Picos end = 0;
   };
 
+  static constexpr std::size_t kIssueWindow = 256;
+
   Resource(const sc_core::sc_module_name& name, std::string kind);
   const std::string& resource_kind() const { return kind_; }
 
   void enqueue(Job& job);
   void wake();
 
-  // Contract: called once per job, in enqueue order, when the job's predecessors are done and
-  // the earlier jobs on this resource have been issued (not necessarily finished). Returns the
+  // Contract: called once per job when the job's predecessors are done and the earlier jobs of
+  // its operator on this resource have been issued (not necessarily finished). Returns the
   // job's start and end times (>= now) and may add the job's energy. The resource keeps whatever
   // state it needs (busy-until times, pipeline stage occupancy) to serialise its own jobs.
   virtual Timing issue(Job& job, Picos now) = 0;

@@ -3,22 +3,25 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
 
+#include "models/riscv/pmca.hpp"
 #include "sim/error.hpp"
 
 namespace aimcsim {
 
 OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk) {
-  const MvmStages s = mvm_stages(p.tile, op.in, op.out);
   OpTiming t;
-  t.mvm_latency = s.total();
-  t.mvm_period = s.period(p.tile.pipelined());
+  t.stages = mvm_stages(p.tile, op.in, op.out);
+  t.pipelined = p.tile.pipelined();
   const LinkParams link = p.link;
   t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
   t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
   const PmcaParams pmca = p.pmca;
   const std::int64_t in = op.in, out = op.out, rank = op.rank;
-  t.pmca_chunk = [pmca, in, out, rank](std::int64_t n) { return lora_chunk_cost(pmca, n, in, out, rank).duration; };
+  t.pmca = [pmca, in, out, rank](std::int64_t n, int part) {
+    return lora_part_duration(pmca, lora_chunk_cost(pmca, n, in, out, rank), part);
+  };
   t.tokens = op.tokens;
   t.chunk = chunk;
   t.out_bytes_per_token = output_bytes(p.tile, op.out);
@@ -32,52 +35,99 @@ std::vector<std::int64_t> chunk_candidates(std::int64_t tokens) {
   return out;
 }
 
-std::vector<OpMapping> map_workload(const Workload& w, const PlatformParams& p,
-                                    std::optional<std::int64_t> chunk, const Strategy& strategy) {
-  std::vector<OpMapping> out;
-  out.reserve(w.ops.size());
-  for (const Operator& op : w.ops) {
+namespace {
+
+std::int64_t pick_chunk(const Operator& op, const PlatformParams& p, std::optional<std::int64_t> chunk,
+                        const Strategy& strategy) {
+  if (op.rank == 0) return chunk ? std::min(*chunk, op.tokens) : op.tokens;
+  if (chunk) return std::min(*chunk, op.tokens);
+  std::int64_t best_chunk = 0;
+  Picos best = -1;
+  bool best_fits = false;
+  const auto at_zero = [](std::int64_t, std::int64_t) { return Picos{0}; };
+  for (std::int64_t t : chunk_candidates(op.tokens)) {
+    const LoraChunkCost c = lora_chunk_cost(p.pmca, t, op.in, op.out, op.rank);
+    if (!c.feasible) continue;
+    const bool fits = !c.spilled;
+    if (best_fits && !fits) continue;
+    const Picos lat = strategy.analytic(op_timing(p, op, t), at_zero).back();
+    if (best < 0 || (fits && !best_fits) || lat < best) {
+      best = lat;
+      best_fits = fits;
+      best_chunk = t;
+    }
+  }
+  return best_chunk;
+}
+
+std::string base_block(const std::string& block) {
+  const std::string prefix = "decode/";
+  return block.rfind(prefix, 0) == 0 ? block.substr(prefix.size()) : block;
+}
+
+}  // namespace
+
+Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
+                     const Strategy& strategy) {
+  Mapping m;
+  m.ops.resize(w.ops.size());
+  std::map<std::pair<std::string, std::string>, std::size_t> slot_of;
+  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, LoraChunkCost>> chunk_of;
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Operator& op = w.ops[i];
+    if (op.kind != OpKind::Linear) continue;
     const std::string where = op.block + "." + op.name;
     if (op.in > p.tile.rows || op.out > p.tile.cols)
       throw InputError(fmt::format(
           "{}: a {}x{} layer does not fit one {}x{} tile (tile.rows x tile.cols); layers that span "
           "several tiles are not modelled yet, so raise tile.rows/tile.cols or pick a smaller model",
           where, op.in, op.out, p.tile.rows, p.tile.cols));
-    OpMapping m;
-    m.slot = LayerSlot{op.in, op.out, op.in, op.out, op.rank};
-    if (op.rank == 0) {
-      // No adapter: the PMCA has nothing to do for this layer.
-      m.chunk = op.tokens;
-      out.push_back(m);
-      continue;
+    const auto key = std::make_pair(base_block(op.block), op.name);
+    auto it = slot_of.find(key);
+    if (it == slot_of.end()) {
+      it = slot_of.emplace(key, m.slots.size()).first;
+      m.slots.push_back(LayerSlot{op.in, op.out, op.in, op.out, op.rank});
     }
-    if (chunk) {
-      m.chunk = std::min(*chunk, op.tokens);
-    } else {
-      Picos best = -1;
-      bool best_fits = false;
-      for (std::int64_t t : chunk_candidates(op.tokens)) {
-        const LoraChunkCost c = lora_chunk_cost(p.pmca, t, op.in, op.out, op.rank);
-        if (!c.feasible) continue;
-        const bool fits = !c.spilled;
-        if (best_fits && !fits) continue;
-        const Picos lat = strategy.analytic(op_timing(p, op, t));
-        if (best < 0 || (fits && !best_fits) || lat < best) {
-          best = lat;
-          best_fits = fits;
-          m.chunk = t;
-        }
+    OpMapping& om = m.ops[i];
+    om.slot = it->second;
+    // Decode steps see one token: their chunk is picked once per (linear, token count).
+    const auto ckey = std::make_pair(key.first + "." + key.second, std::to_string(op.tokens));
+    auto c = chunk_of.find(ckey);
+    if (c == chunk_of.end()) {
+      const std::int64_t t = pick_chunk(op, p, chunk, strategy);
+      LoraChunkCost cost;
+      if (op.rank > 0) {
+        cost = t > 0 ? lora_chunk_cost(p.pmca, t, op.in, op.out, op.rank) : LoraChunkCost{};
+        if (t == 0 || !cost.feasible)
+          throw InputError(fmt::format(
+              "{}: the rank-{} adapters of a {}x{} layer ({} bytes) and a one-token buffer do not fit "
+              "pmca.l1_size ({} bytes)",
+              where, op.rank, op.in, op.out, p.pmca.elem_bytes * op.rank * (op.in + op.out), p.pmca.l1_bytes));
       }
+      c = chunk_of.emplace(ckey, std::make_pair(t, cost)).first;
     }
-    m.chunk_cost = lora_chunk_cost(p.pmca, m.chunk, op.in, op.out, op.rank);
-    if (m.chunk == 0 || !m.chunk_cost.feasible)
-      throw InputError(fmt::format(
-          "{}: the rank-{} adapters of a {}x{} layer ({} bytes) and a one-token buffer do not fit "
-          "pmca.l1_size ({} bytes)",
-          where, op.rank, op.in, op.out, p.pmca.elem_bytes * op.rank * (op.in + op.out), p.pmca.l1_bytes));
-    out.push_back(m);
+    om.chunk = c->second.first;
+    om.chunk_cost = c->second.second;
   }
-  return out;
+  m.slot_runs_digital.assign(m.slots.size(), false);
+  if (m.slots.empty()) return m;
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Operator& op = w.ops[i];
+    if (op.kind == OpKind::Linear) continue;
+    std::size_t slot = 0;
+    if (!op.inputs.empty()) {
+      slot = m.ops[op.inputs.front()].slot;
+    } else {
+      for (std::size_t j = i + 1; j < w.ops.size(); ++j)
+        if (w.ops[j].kind == OpKind::Linear) {
+          slot = m.ops[j].slot;
+          break;
+        }
+    }
+    m.ops[i].slot = slot;
+    m.slot_runs_digital[slot] = true;
+  }
+  return m;
 }
 
 }  // namespace aimcsim

@@ -9,25 +9,33 @@
 
 namespace aimcsim {
 
-// Where one operator lives and how it is chunked.
+// Where one operator runs and how a linear is chunked.
 struct OpMapping {
-  LayerSlot slot;
-  std::int64_t chunk = 0;
-  LoraChunkCost chunk_cost;  // the PMCA's cost of one full chunk
+  std::size_t slot = 0;      // linears: the tile/link/PMCA slot holding their weights;
+                             // digital operators: the slot whose PMCA runs them
+  std::int64_t chunk = 0;    // linears: tokens per chunk
+  LoraChunkCost chunk_cost;  // linears with an adapter: the PMCA's cost of one full chunk
 };
 
-// The costs of one operator on idle resources, for the analytic twin and chunk selection.
+struct Mapping {
+  std::vector<LayerSlot> slots;       // one per distinct static linear
+  std::vector<OpMapping> ops;         // one per operator of the workload
+  std::vector<bool> slot_runs_digital;  // whether a slot's PMCA hosts digital operators
+};
+
+// The costs of one linear on idle resources, for the analytic twin and chunk selection.
 OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk);
 
 // Chunk sizes `auto` considers: powers of two up to the sequence, and the sequence itself.
 std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);
 
-// Places each operator on its own tile (weight-stationary), with its own link and PMCA, and
-// picks its chunk: the given one (capped at the sequence), or with `auto` the one whose analytic
-// latency under `strategy` is lowest among those that fit L1 (all, spilling, if none fits; ties
-// go to the smaller chunk). Throws InputError when an operator does not fit a tile or its
-// adapters do not fit the PMCA's L1.
-std::vector<OpMapping> map_workload(const Workload& w, const PlatformParams& p,
-                                    std::optional<std::int64_t> chunk, const Strategy& strategy);
+// Places each static linear on its own tile (weight-stationary; decode steps reuse the prompt's
+// tiles), with its own link and PMCA, and picks its chunk: the given one (capped at its tokens),
+// or with `auto` the one whose analytic latency under `strategy` is lowest among those that fit
+// L1 (all, spilling, if none fits; ties go to the smaller chunk). A digital operator runs on the
+// PMCA of its first producer (the data is already there), or of the next linear when it has
+// none. Throws InputError when a linear does not fit a tile or its adapters do not fit L1.
+Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
+                     const Strategy& strategy);
 
 }  // namespace aimcsim

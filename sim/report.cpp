@@ -36,14 +36,29 @@ std::string layers_csv(const RunResult& r) {
   std::string out =
       "layer,op,in_features,out_features,tokens,chunk_tokens,analog_only_ns,hybrid_ns,overhead,"
       "bottleneck,analog_only_energy_nj,hybrid_energy_nj,rank,tile_busy_ns,transfer_busy_ns,"
-      "pmca_busy_ns,hybrid_analytic_ns,pmca_chunk_ns,pmca_util,pmca_l1_bytes,pmca_l1_spill\n";
+      "pmca_busy_ns,hybrid_analytic_ns,twin_differs,pmca_chunk_ns,pmca_util,pmca_l1_bytes,pmca_l1_spill\n";
   for (const OpResult& o : r.ops) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{:.6f},{:.6f},{},{},{},{},{},{},{:.4f},{},{}\n",
+    if (o.op.kind != OpKind::Linear) continue;
+    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{:.4f},{},{}\n",
                        o.op.block, o.op.name, o.op.in, o.op.out, o.op.tokens, o.chunk, ns(o.analog_only),
                        ns(o.hybrid), o.overhead(), o.bottleneck, o.analog_only_energy.total() / 1e3,
                        o.hybrid_energy.total() / 1e3, o.op.rank, ns(o.tile_busy), ns(o.link_busy),
-                       ns(o.pmca_busy), ns(o.hybrid_analytic), ns(o.chunk_cost.duration),
-                       o.chunk_cost.utilisation, o.chunk_cost.l1_bytes, o.chunk_cost.spilled ? "true" : "false");
+                       ns(o.pmca_busy), ns(o.hybrid_analytic), o.twin_differs() ? "true" : "false",
+                       ns(o.chunk_cost.duration), o.chunk_cost.utilisation, o.chunk_cost.l1_bytes,
+                       o.chunk_cost.spilled ? "true" : "false");
+  }
+  return out;
+}
+
+std::string ops_csv(const RunResult& r) {
+  std::string out =
+      "block,op,kind,variant,tokens,pmca_slot,analog_only_ns,hybrid_ns,overhead,analog_only_end_ns,hybrid_end_ns,"
+      "hybrid_analytic_ns,analog_only_energy_nj,hybrid_energy_nj\n";
+  for (const OpResult& o : r.ops) {
+    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{},{},{:.6f},{:.6f}\n", o.op.block, o.op.name,
+                       op_kind_name(o.op.kind), o.op.variant, o.op.tokens, o.slot, ns(o.analog_only), ns(o.hybrid),
+                       o.overhead(), ns(o.analog_only_end), ns(o.hybrid_end), ns(o.hybrid_analytic),
+                       o.analog_only_energy.total() / 1e3, o.hybrid_energy.total() / 1e3);
   }
   return out;
 }
@@ -52,33 +67,62 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
   nlohmann::ordered_json j;
   j["aimcsim_version"] = kVersion;
   j["model"] = r.workload.model;
+  j["family"] = r.workload.family;
   j["seq_len"] = r.workload.seq_len;
+  j["decode_tokens"] = r.workload.decode_tokens;
   j["strategy"] = r.strategy;
-  j["chunk_tokens"] = cfg.integer_or_auto("pipeline.chunk_tokens") ? nlohmann::ordered_json(*cfg.integer_or_auto("pipeline.chunk_tokens"))
-                                                                    : nlohmann::ordered_json("auto");
+  j["chunk_tokens"] = cfg.integer_or_auto("pipeline.chunk_tokens")
+                          ? nlohmann::ordered_json(*cfg.integer_or_auto("pipeline.chunk_tokens"))
+                          : nlohmann::ordered_json("auto");
   j["analog_only_ns"] = ns_value(r.analog_only);
   j["hybrid_ns"] = ns_value(r.hybrid);
   j["overhead"] = ratio(r.hybrid, r.analog_only);
+  // The static linears alone: what the adapters cost, apart from attention and the other
+  // digital operators that both designs run on the PMCAs.
+  j["lora"]["analog_only_ns"] = ns_value(r.linear_analog_only);
+  j["lora"]["hybrid_ns"] = ns_value(r.linear_hybrid);
+  j["lora"]["overhead"] = ratio(r.linear_hybrid, r.linear_analog_only);
+  if (r.workload.decode_tokens > 0) {
+    j["decode"]["prefill_analog_only_ns"] = ns_value(r.prefill_analog_only);
+    j["decode"]["prefill_hybrid_ns"] = ns_value(r.prefill_hybrid);
+    const double steps = static_cast<double>(r.workload.decode_tokens);
+    j["decode"]["per_token_analog_only_ns"] = ns_value(r.analog_only - r.prefill_analog_only) / steps;
+    j["decode"]["per_token_hybrid_ns"] = ns_value(r.hybrid - r.prefill_hybrid) / steps;
+    j["decode"]["kv_cache_bytes"] = r.workload.kv_cache_bytes;
+  }
   std::map<std::string, int> bottlenecks;
-  for (const auto& o : r.ops) ++bottlenecks[o.bottleneck];
+  std::size_t differs = 0;
+  for (const auto& o : r.ops) {
+    if (o.op.kind == OpKind::Linear) ++bottlenecks[o.bottleneck];
+    differs += o.twin_differs();
+  }
   j["bottleneck_counts"] = bottlenecks;
+  j["analytic_twin"]["ops_differing_over_5pct"] = differs;
   j["energy"]["analog_only"] = energy_json(r.analog_only_energy);
   j["energy"]["hybrid"] = energy_json(r.hybrid_energy);
-  j["energy"]["overhead"] = r.analog_only_energy.total() > 0 ? r.hybrid_energy.total() / r.analog_only_energy.total() : 0;
-  const double tokens = static_cast<double>(r.workload.seq_len);
-  j["throughput"]["analog_only_tokens_per_s"] = r.analog_only > 0 ? tokens / (ps_to_ns(r.analog_only) * 1e-9) : 0;
-  j["throughput"]["hybrid_tokens_per_s"] = r.hybrid > 0 ? tokens / (ps_to_ns(r.hybrid) * 1e-9) : 0;
+  j["energy"]["overhead"] =
+      r.analog_only_energy.total() > 0 ? r.hybrid_energy.total() / r.analog_only_energy.total() : 0;
+  const double tokens = static_cast<double>(r.workload.seq_len + r.workload.decode_tokens);
+  auto per_s = [&](Picos t) { return t > 0 ? tokens / (ps_to_ns(t) * 1e-9) : 0.0; };
+  auto per_j = [&](const EnergyBreakdown& e) { return e.total() > 0 ? tokens / (e.total() * 1e-12) : 0.0; };
+  j["throughput"]["analog_only_tokens_per_s"] = per_s(r.analog_only);
+  j["throughput"]["hybrid_tokens_per_s"] = per_s(r.hybrid);
+  j["throughput"]["analog_only_tokens_per_j"] = per_j(r.analog_only_energy);
+  j["throughput"]["hybrid_tokens_per_j"] = per_j(r.hybrid_energy);
   j["platform"]["tiles"] = r.tiles;
   j["platform"]["pmcas"] = r.pmcas;
   j["platform"]["links"] = r.links;
-  j["workload"]["linear_ops"] = r.workload.ops.size();
+  j["platform"]["analog_only_pmcas"] = r.analog_only_pmcas;
+  j["workload"]["operators"] = r.workload.ops.size();
+  j["workload"]["linear_ops"] = r.workload.linear_count();
   j["workload"]["analog_weights"] = r.workload.analog_weights();
   j["workload"]["lora_params"] = r.workload.lora_params();
   nlohmann::ordered_json blocks = nlohmann::ordered_json::array();
   for (const BlockResult& b : r.blocks) {
     nlohmann::ordered_json x;
     x["block"] = b.name;
-    x["linear_ops"] = b.ops;
+    x["operators"] = b.ops;
+    x["linear_ops"] = b.linear_ops;
     x["analog_only_ns"] = ns_value(b.analog_only);
     x["hybrid_ns"] = ns_value(b.hybrid);
     x["overhead"] = ratio(b.hybrid, b.analog_only);
@@ -91,18 +135,29 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
 }
 
 void print_table(std::ostream& os, const RunResult& r) {
-  os << fmt::format("aimcsim {}: {} (seq_len {}), strategy {}, {} linear ops on {} tiles + {} PMCAs\n",
-                    kVersion, r.workload.model, r.workload.seq_len, r.strategy, r.workload.ops.size(), r.tiles,
-                    r.pmcas);
-  os << fmt::format("{:<12} {:>4} {:>16} {:>14} {:>9} {:>16} {:>14}\n", "block", "ops", "analog-only us",
+  os << fmt::format("aimcsim {}: {} (seq_len {}{}), strategy {}, {} operators ({} linear) on {} tiles + {} PMCAs\n",
+                    kVersion, r.workload.model, r.workload.seq_len,
+                    r.workload.decode_tokens ? fmt::format(", {} decode tokens", r.workload.decode_tokens) : "",
+                    r.strategy, r.workload.ops.size(), r.workload.linear_count(), r.tiles, r.pmcas);
+  os << fmt::format("{:<18} {:>5} {:>16} {:>14} {:>9} {:>16} {:>14}\n", "block", "ops", "analog-only us",
                     "hybrid us", "overhead", "analog-only uJ", "hybrid uJ");
   auto row = [&](const std::string& name, std::size_t ops, Picos a, Picos h, double ea, double eh) {
-    os << fmt::format("{:<12} {:>4} {:>16.3f} {:>14.3f} {:>8.3f}x {:>16.3f} {:>14.3f}\n", name, ops,
+    os << fmt::format("{:<18} {:>5} {:>16.3f} {:>14.3f} {:>8.3f}x {:>16.3f} {:>14.3f}\n", name, ops,
                       ps_to_ns(a) / 1e3, ps_to_ns(h) / 1e3, ratio(h, a), ea / 1e6, eh / 1e6);
   };
-  for (const BlockResult& b : r.blocks)
+  // Decode steps repeat every block; the table folds them into one row per block.
+  std::size_t shown = 0;
+  for (const BlockResult& b : r.blocks) {
+    if (++shown > 40 && &b != &r.blocks.back()) {
+      if (shown == 41) os << fmt::format("{:<18} (more blocks in summary.json)\n", "...");
+      continue;
+    }
     row(b.name, b.ops, b.analog_only, b.hybrid, b.analog_only_energy.total(), b.hybrid_energy.total());
+  }
   row("total", r.ops.size(), r.analog_only, r.hybrid, r.analog_only_energy.total(), r.hybrid_energy.total());
+  os << fmt::format("{:<18} {:>5} {:>16.3f} {:>14.3f} {:>8.3f}x   (static linears only: the LoRA overhead)\n",
+                    "linears", r.workload.linear_count(), ps_to_ns(r.linear_analog_only) / 1e3,
+                    ps_to_ns(r.linear_hybrid) / 1e3, ratio(r.linear_hybrid, r.linear_analog_only));
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {
@@ -124,6 +179,7 @@ void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
   write_file_atomic(dir + "/layers.csv", layers_csv(r));
+  write_file_atomic(dir + "/ops.csv", ops_csv(r));
   write_file_atomic(dir + "/summary.json", summary_json(r, cfg));
   write_file_atomic(dir + "/config.yaml",
                     fmt::format("# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",

@@ -1,8 +1,10 @@
 #include "sim/run.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "platform/platform.hpp"
+#include "sim/digital_cost.hpp"
 #include "sim/engine.hpp"
 #include "sim/mapper.hpp"
 #include "sim/strategy.hpp"
@@ -12,9 +14,14 @@ namespace aimcsim {
 void PipelineParams::bind(ParamBinder<PipelineParams>& b) {
   using P = PipelineParams;
   b.choice("pipeline.strategy", &P::strategy, StrategyRegistry::instance().names(), "token-pipelined")
-      .desc("how a layer's tile, link and PMCA work overlap");
+      .desc("how tiles, links and PMCAs overlap within and across layers");
   b.integer_or_auto("pipeline.chunk_tokens", &P::chunk_tokens, "auto").range(1, 1 << 20)
       .desc("tokens per chunk t, or auto to pick per layer the fastest t that fits L1");
+}
+
+void OutputParams::bind(ParamBinder<OutputParams>& b) {
+  b.flag("output.trace", &OutputParams::trace, false)
+      .desc("also write trace.json (Chrome trace events: one lane per tile, PMCA and link; opens in Perfetto)");
 }
 
 Schema build_schema() {
@@ -22,14 +29,70 @@ Schema build_schema() {
   WorkloadParams::declare(s);
   PlatformParams::declare(s);
   PipelineParams::declare(s);
+  OutputParams::declare(s);
   return s;
+}
+
+bool OpResult::twin_differs() const {
+  if (hybrid == 0 && hybrid_analytic == 0) return false;
+  const double ref = static_cast<double>(std::max(hybrid, hybrid_analytic));
+  return std::abs(static_cast<double>(hybrid - hybrid_analytic)) > 0.05 * ref;
 }
 
 namespace {
 
-// Per-op accumulation over the jobs of one design.
+// When the rows [first, end) of operator `i` may start, given what its inputs have produced:
+// `Item` is a Job* (simulation) or a completion time (analytic twin).
+template <class Item>
+using Done = std::vector<std::pair<std::int64_t, Item>>;
+
+template <class Item>
+Item covering(const Done<Item>& progress, std::int64_t end) {
+  for (const auto& [rows, item] : progress)
+    if (rows >= end) return item;
+  return progress.back().second;
+}
+
+// Whether operator `op` may consume input `k` (producer `in`) chunk by chunk.
+bool row_separable(const Operator& op, std::size_t k, const Operator& in) {
+  if (op.tokens != in.tokens) return false;
+  if (op.kind == OpKind::Matmul && k == 1) return op.causal;  // keys/values: all of them unless causal
+  return true;
+}
+
+template <class Item>
+std::vector<Item> needed(const Workload& w, std::size_t i, bool wavefront, const std::vector<Done<Item>>& done,
+                         std::int64_t /*first*/, std::int64_t end) {
+  const Operator& op = w.ops[i];
+  std::vector<Item> out;
+  for (std::size_t k = 0; k < op.inputs.size(); ++k) {
+    const std::size_t in = op.inputs[k];
+    if (wavefront && row_separable(op, k, w.ops[in]))
+      out.push_back(covering(done[in], end));
+    else
+      out.push_back(done[in].back().second);
+  }
+  return out;
+}
+
+// Chunk boundaries of a digital operator: its first input's, when it may follow them.
+std::vector<std::int64_t> digital_chunks(const Workload& w, std::size_t i, bool wavefront,
+                                         const std::vector<Done<Job*>>& done) {
+  const Operator& op = w.ops[i];
+  if (wavefront && !op.inputs.empty() && row_separable(op, 0, w.ops[op.inputs[0]])) {
+    std::vector<std::int64_t> sizes;
+    std::int64_t prev = 0;
+    for (const auto& [rows, job] : done[op.inputs[0]]) {
+      sizes.push_back(rows - prev);
+      prev = rows;
+    }
+    return sizes;
+  }
+  return {op.tokens};
+}
+
 struct Tally {
-  Picos end = 0;
+  Picos ready = -1, end = 0;
   Picos busy[3] = {0, 0, 0};  // aimc, transfer, pmca
   EnergyBreakdown energy;
 };
@@ -40,114 +103,198 @@ int kind_index(const std::string& kind) {
   return 2;
 }
 
-std::vector<Tally> tally(const JobGraph& g, const std::vector<bool>& is_hybrid, std::size_t ops, bool hybrid) {
-  std::vector<Tally> t(ops);
-  for (const Job& job : g.jobs()) {
-    if (is_hybrid[job.id] != hybrid) continue;
-    Tally& x = t[job.op];
-    x.end = std::max(x.end, job.end);
-    x.busy[kind_index(job.resource->resource_kind())] += job.busy;
-    x.energy.add(job.energy);
-  }
-  return t;
-}
-
 }  // namespace
 
-RunResult simulate(const Config& cfg) {
+RunResult simulate(const Config& cfg) { return simulate(cfg, build_workload(WorkloadParams::from(cfg))); }
+
+RunResult simulate(const Config& cfg, Workload workload) {
   const PlatformParams params = PlatformParams::from(cfg);
-  RunResult r;
-  r.workload = build_workload(WorkloadParams::from(cfg));
-  // The static linears, in execution order, run one after another.
-  r.workload.ops.erase(std::remove_if(r.workload.ops.begin(), r.workload.ops.end(),
-                                      [](const Operator& op) { return op.kind != OpKind::Linear; }),
-                       r.workload.ops.end());
   const PipelineParams pipeline = PipelineParams::from(cfg);
+  const bool want_trace = OutputParams::from(cfg).trace;
+  RunResult r;
+  r.workload = std::move(workload);
   r.strategy = pipeline.strategy;
   const auto strategy = StrategyRegistry::instance().create(r.strategy);
-  const std::vector<OpMapping> mapping = map_workload(
-      r.workload, params,
-      pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt, *strategy);
-  std::vector<LayerSlot> slots;
-  for (const auto& m : mapping) slots.push_back(m.slot);
+  const bool wave = strategy->wavefront();
+  const Workload& w = r.workload;
+  const Mapping mapping = map_workload(
+      w, params, pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt,
+      *strategy);
+  const std::size_t n = w.ops.size();
 
-  const std::size_t n_ops = r.workload.ops.size();
-  std::vector<Tally> analog, hybrid;
+  std::vector<Tally> analog(n), hybrid(n);
   double analog_static_mw = 0, hybrid_static_mw = 0;
   {
     SimulationContext context;
-    Platform analog_platform("analog_only", params, slots, false);
-    Platform hybrid_platform("hybrid", params, slots, true);
+    Platform analog_platform("analog_only", params, mapping.slots, mapping.slot_runs_digital);
+    Platform hybrid_platform("hybrid", params, mapping.slots, std::vector<bool>(mapping.slots.size(), true));
     r.tiles = hybrid_platform.tiles();
     r.pmcas = hybrid_platform.pmcas();
     r.links = hybrid_platform.links();
+    r.analog_only_pmcas = analog_platform.pmcas();
     analog_static_mw = analog_platform.static_power_mw();
     hybrid_static_mw = hybrid_platform.static_power_mw();
 
     JobGraph g;
-    std::vector<bool> is_hybrid;
-    Job* analog_last = nullptr;
-    Job* hybrid_last = nullptr;
-    for (std::size_t i = 0; i < n_ops; ++i) {
-      const Operator& op = r.workload.ops[i];
-      analog_last = &schedule_analog_only(g, analog_platform.tile(i), i, op.tokens, analog_last);
-      is_hybrid.resize(g.jobs().size(), false);
-      if (op.rank == 0) {
-        hybrid_last = &schedule_analog_only(g, hybrid_platform.tile(i), i, op.tokens, hybrid_last);
-        is_hybrid.resize(g.jobs().size(), true);
+    std::vector<char> is_hybrid;
+    std::vector<Done<Job*>> done_a(n), done_h(n);
+    auto mark = [&](bool h) { is_hybrid.resize(g.jobs().size(), h); };
+    for (std::size_t i = 0; i < n; ++i) {
+      const Operator& op = w.ops[i];
+      const OpMapping& m = mapping.ops[i];
+      const DepsFn deps_a = [&, i](std::int64_t f, std::int64_t e) { return needed(w, i, wave, done_a, f, e); };
+      const DepsFn deps_h = [&, i](std::int64_t f, std::int64_t e) { return needed(w, i, wave, done_h, f, e); };
+      auto keep = [](const Progress& p) {
+        Done<Job*> d;
+        for (const auto& c : p) d.emplace_back(c.end, c.job);
+        return d;
+      };
+      if (op.kind == OpKind::Linear) {
+        done_a[i] = keep(schedule_tile_only(g, analog_platform.tile(m.slot), i, op.tokens, m.chunk, deps_a));
+        mark(false);
+        if (op.rank == 0) {
+          done_h[i] = keep(schedule_tile_only(g, hybrid_platform.tile(m.slot), i, op.tokens, m.chunk, deps_h));
+        } else {
+          const OpResources res{hybrid_platform.tile(m.slot), hybrid_platform.link(m.slot), hybrid_platform.pmca(m.slot),
+                                i, op.tokens, m.chunk, output_bytes(params.tile, op.out)};
+          done_h[i] = keep(strategy->schedule(g, res, deps_h));
+        }
+        mark(true);
         continue;
       }
-      const OpResources res{hybrid_platform.tile(i), hybrid_platform.link(i), hybrid_platform.pmca(i), i,
-                            op.tokens, mapping[i].chunk, output_bytes(params.tile, op.out)};
-      hybrid_last = &strategy->schedule(g, res, hybrid_last);
-      is_hybrid.resize(g.jobs().size(), true);
+      // A digital operator on its host PMCA, in both designs.
+      const auto sizes = digital_chunks(w, i, wave, done_h);
+      for (int design = 0; design < 2; ++design) {
+        Platform& plat = design == 0 ? analog_platform : hybrid_platform;
+        std::vector<Done<Job*>>& done = design == 0 ? done_a : done_h;
+        const DepsFn& deps = design == 0 ? deps_a : deps_h;
+        std::int64_t first = 0;
+        for (std::int64_t s : sizes) {
+          const DigitalCost c = digital_op_cost(params.pmca, op, first, first + s);
+          Job& job = g.add(plat.pmca(m.slot), i, s);
+          job.fixed = c.duration;
+          job.energy = c.energy;
+          job.label = op_kind_name(op.kind);
+          depend_all(g, deps(first, first + s), job);
+          first += s;
+          done[i].emplace_back(first, &job);
+        }
+        mark(design == 1);
+      }
     }
     run_jobs(g);
-    analog = tally(g, is_hybrid, n_ops, false);
-    hybrid = tally(g, is_hybrid, n_ops, true);
+    for (const Job& job : g.jobs()) {
+      Tally& t = is_hybrid[job.id] ? hybrid[job.op] : analog[job.op];
+      t.ready = t.ready < 0 ? job.ready : std::min(t.ready, job.ready);
+      t.end = std::max(t.end, job.end);
+      t.busy[kind_index(job.resource->resource_kind())] += job.busy;
+      t.energy.add(job.energy);
+      if (want_trace) {
+        const Operator& op = w.ops[job.op];
+        r.trace.push_back({job.resource->name(), op.block + "." + op.name + " " + job.label,
+                           static_cast<bool>(is_hybrid[job.id]), job.start, job.end});
+      }
+    }
   }
 
+  // The analytic twin of the hybrid design: the same schedule on private, idle resources.
+  std::vector<Done<Picos>> twin(n);
+  std::vector<Picos> twin_ready(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Operator& op = w.ops[i];
+    const OpMapping& m = mapping.ops[i];
+    const auto release = [&, i](std::int64_t f, std::int64_t e) {
+      Picos t = 0;
+      for (Picos x : needed(w, i, wave, twin, f, e)) t = std::max(t, x);
+      return t;
+    };
+    twin_ready[i] = release(0, std::min<std::int64_t>(op.tokens, 1));
+    if (op.kind == OpKind::Linear) {
+      const OpTiming t = op_timing(params, op, m.chunk);
+      const std::vector<Picos> ends = op.rank == 0 ? tile_only_analytic(t, release) : strategy->analytic(t, release);
+      const auto sizes = chunk_sizes(op.tokens, m.chunk);
+      std::int64_t rows = 0;
+      for (std::size_t c = 0; c < sizes.size(); ++c) twin[i].emplace_back(rows += sizes[c], ends[c]);
+    } else {
+      std::vector<std::int64_t> sizes{op.tokens};
+      if (wave && !op.inputs.empty() && row_separable(op, 0, w.ops[op.inputs[0]])) {
+        sizes.clear();
+        std::int64_t prev = 0;
+        for (const auto& [rows, t] : twin[op.inputs[0]]) {
+          sizes.push_back(rows - prev);
+          prev = rows;
+        }
+      }
+      Picos free = 0;
+      std::int64_t first = 0;
+      for (std::int64_t s : sizes) {
+        free = std::max(free, release(first, first + s)) + digital_op_cost(params.pmca, op, first, first + s).duration;
+        twin[i].emplace_back(first += s, free);
+      }
+    }
+  }
+
+  // Per-operator results; leakage of each whole platform over the run, shared by latency.
   static const char* kKinds[3] = {"aimc", "transfer", "pmca"};
-  Picos analog_prev = 0, hybrid_prev = 0;
-  for (std::size_t i = 0; i < n_ops; ++i) {
+  Picos sum_a = 0, sum_h = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    r.analog_only = std::max(r.analog_only, analog[i].end);
+    r.hybrid = std::max(r.hybrid, hybrid[i].end);
+    sum_a += analog[i].end - analog[i].ready;
+    sum_h += hybrid[i].end - hybrid[i].ready;
+    if (!w.ops[i].decode) {
+      r.prefill_analog_only = std::max(r.prefill_analog_only, analog[i].end);
+      r.prefill_hybrid = std::max(r.prefill_hybrid, hybrid[i].end);
+    }
+  }
+  const double static_a = analog_static_mw * ps_to_ns(r.analog_only);  // pJ
+  const double static_h = hybrid_static_mw * ps_to_ns(r.hybrid);
+  for (std::size_t i = 0; i < n; ++i) {
     OpResult o;
-    o.op = r.workload.ops[i];
-    o.chunk = mapping[i].chunk;
-    o.chunk_cost = mapping[i].chunk_cost;
-    o.analog_only = analog[i].end - analog_prev;
-    o.hybrid = hybrid[i].end - hybrid_prev;
-    analog_prev = analog[i].end;
-    hybrid_prev = hybrid[i].end;
-    o.hybrid_analytic = o.op.rank == 0 ? analog_only_analytic(op_timing(params, o.op, o.chunk))
-                                       : strategy->analytic(op_timing(params, o.op, o.chunk));
+    o.op = w.ops[i];
+    o.slot = mapping.ops[i].slot;
+    o.chunk = mapping.ops[i].chunk;
+    o.chunk_cost = mapping.ops[i].chunk_cost;
+    o.analog_only = analog[i].end - analog[i].ready;
+    o.hybrid = hybrid[i].end - hybrid[i].ready;
+    o.analog_only_end = analog[i].end;
+    o.hybrid_end = hybrid[i].end;
+    o.hybrid_analytic = twin[i].back().second - twin_ready[i];
     o.tile_busy = hybrid[i].busy[0];
     o.link_busy = hybrid[i].busy[1];
     o.pmca_busy = hybrid[i].busy[2];
-    const int b = static_cast<int>(std::max_element(hybrid[i].busy, hybrid[i].busy + 3) - hybrid[i].busy);
-    o.bottleneck = kKinds[b];
-    // Leakage of the whole platform while this operator runs (every layer's tiles are resident).
+    o.bottleneck = kKinds[std::max_element(hybrid[i].busy, hybrid[i].busy + 3) - hybrid[i].busy];
     o.analog_only_energy = analog[i].energy;
-    o.analog_only_energy.add("static", analog_static_mw * ps_to_ns(o.analog_only));
+    o.analog_only_energy.add("static", sum_a > 0 ? static_a * static_cast<double>(o.analog_only) / static_cast<double>(sum_a) : 0);
     o.hybrid_energy = hybrid[i].energy;
-    o.hybrid_energy.add("static", hybrid_static_mw * ps_to_ns(o.hybrid));
-    r.ops.push_back(o);
+    o.hybrid_energy.add("static", sum_h > 0 ? static_h * static_cast<double>(o.hybrid) / static_cast<double>(sum_h) : 0);
+    if (o.op.kind == OpKind::Linear) {
+      r.linear_analog_only += o.analog_only;
+      r.linear_hybrid += o.hybrid;
+    }
+    r.analog_only_energy.add(o.analog_only_energy);
+    r.hybrid_energy.add(o.hybrid_energy);
+    r.ops.push_back(std::move(o));
   }
 
-  for (const std::string& name : r.workload.blocks) {
+  for (const std::string& name : w.blocks) {
     BlockResult b;
     b.name = name;
-    for (const OpResult& o : r.ops) {
+    Picos ready_a = -1, ready_h = -1, end_a = 0, end_h = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const OpResult& o = r.ops[i];
       if (o.op.block != name) continue;
       ++b.ops;
-      b.analog_only += o.analog_only;
-      b.hybrid += o.hybrid;
+      b.linear_ops += o.op.kind == OpKind::Linear;
+      ready_a = ready_a < 0 ? analog[i].ready : std::min(ready_a, analog[i].ready);
+      ready_h = ready_h < 0 ? hybrid[i].ready : std::min(ready_h, hybrid[i].ready);
+      end_a = std::max(end_a, analog[i].end);
+      end_h = std::max(end_h, hybrid[i].end);
       b.analog_only_energy.add(o.analog_only_energy);
       b.hybrid_energy.add(o.hybrid_energy);
     }
-    r.analog_only += b.analog_only;
-    r.hybrid += b.hybrid;
-    r.analog_only_energy.add(b.analog_only_energy);
-    r.hybrid_energy.add(b.hybrid_energy);
+    b.analog_only = end_a - std::max<Picos>(ready_a, 0);
+    b.hybrid = end_h - std::max<Picos>(ready_h, 0);
     r.blocks.push_back(b);
   }
   return r;

@@ -4,8 +4,9 @@
 #include <vector>
 
 #include "models/riscv/pmca_model.hpp"
-#include "sim/params.hpp"
+#include "sim/config.hpp"
 #include "sim/energy.hpp"
+#include "sim/params.hpp"
 #include "sim/units.hpp"
 #include "workloads/workload.hpp"
 
@@ -19,43 +20,69 @@ struct PipelineParams : Params<PipelineParams> {
   static void bind(ParamBinder<PipelineParams>& b);
 };
 
+// What a run writes besides the reports.
+struct OutputParams : Params<OutputParams> {
+  bool trace;  // trace.json for Perfetto
+
+  static void bind(ParamBinder<OutputParams>& b);
+};
+
 // Every parameter aimcsim knows, in the order `aimcsim params` and config.yaml list them.
 Schema build_schema();
 
-// One linear operator's result: the hybrid design against the analog-only baseline.
+// One operator's result: the hybrid design against the analog-only baseline. Latency is from
+// the moment the operator's first chunk could start (its inputs ready) to its last job's end.
 struct OpResult {
   Operator op;
+  std::size_t slot = 0;
   std::int64_t chunk = 0;
-  Picos analog_only = 0;       // simulated latency, analog-only
-  Picos hybrid = 0;            // simulated latency, hybrid (tile + link + PMCA)
-  Picos hybrid_analytic = 0;   // the strategy's analytic twin
+  Picos analog_only = 0, hybrid = 0;
+  Picos analog_only_end = 0, hybrid_end = 0;
+  Picos hybrid_analytic = 0;   // the strategy's analytic twin (no contention)
   Picos tile_busy = 0, link_busy = 0, pmca_busy = 0;  // hybrid, per resource
   std::string bottleneck;      // aimc, transfer or pmca
   EnergyBreakdown analog_only_energy, hybrid_energy;
-  LoraChunkCost chunk_cost;    // PMCA cost of one full chunk
-  double overhead() const { return static_cast<double>(hybrid) / static_cast<double>(analog_only); }
+  LoraChunkCost chunk_cost;    // linears with an adapter: PMCA cost of one full chunk
+  double overhead() const {
+    return analog_only > 0 ? static_cast<double>(hybrid) / static_cast<double>(analog_only) : 1.0;
+  }
+  // The simulation and the analytic twin differ by more than 5 % (contention, or a wavefront).
+  bool twin_differs() const;
 };
 
 struct BlockResult {
   std::string name;
-  std::size_t ops = 0;
-  Picos analog_only = 0, hybrid = 0;
+  std::size_t ops = 0, linear_ops = 0;
+  Picos analog_only = 0, hybrid = 0;  // from the block's first ready input to its last job
   EnergyBreakdown analog_only_energy, hybrid_energy;
+};
+
+// One job as it ran, for the trace.
+struct TraceEvent {
+  std::string lane;   // resource name, e.g. hybrid_tile12
+  std::string name;   // operator and what the job did
+  bool hybrid = true;
+  Picos start = 0, end = 0;
 };
 
 struct RunResult {
   Workload workload;
   std::string strategy;
-  std::vector<OpResult> ops;
+  std::vector<OpResult> ops;        // every operator, in execution order
   std::vector<BlockResult> blocks;
-  Picos analog_only = 0, hybrid = 0;
+  Picos analog_only = 0, hybrid = 0;  // end to end
+  Picos linear_analog_only = 0, linear_hybrid = 0;  // summed over the static linears
+  Picos prefill_analog_only = 0, prefill_hybrid = 0;  // end of the prompt (decoders)
   EnergyBreakdown analog_only_energy, hybrid_energy;
-  std::size_t tiles = 0, pmcas = 0, links = 0;
+  std::size_t tiles = 0, pmcas = 0, links = 0, analog_only_pmcas = 0;
+  std::vector<TraceEvent> trace;    // filled when output.trace is set
 };
 
 // Builds the workload and both platforms from `cfg`, simulates the analog-only baseline and the
 // hybrid design side by side, and returns per-operator and per-block results. Throws InputError
 // on a config the models cannot honour.
 RunResult simulate(const Config& cfg);
+// The same for a workload built by the caller (the config's workload keys are not used).
+RunResult simulate(const Config& cfg, Workload workload);
 
 }  // namespace aimcsim

@@ -42,16 +42,42 @@ std::string StrategyRegistry::description(const std::string& name) const {
   return "";
 }
 
-Job& schedule_analog_only(JobGraph& graph, Resource& tile, std::size_t op, std::int64_t tokens, Job* after) {
-  Job& job = graph.add(tile, op, tokens);
-  if (after) graph.depend(*after, job);
-  return job;
+void depend_all(JobGraph& graph, const std::vector<Job*>& before, Job& after) {
+  for (Job* b : before) graph.depend(*b, after);
 }
 
-Picos mvm_run_end(const OpTiming& t, std::int64_t n) {
-  return n <= 0 ? 0 : t.mvm_latency + (n - 1) * t.mvm_period;
+Progress schedule_tile_only(JobGraph& g, Resource& tile, std::size_t op, std::int64_t tokens, std::int64_t chunk,
+                            const DepsFn& deps) {
+  Progress out;
+  std::int64_t first = 0;
+  for (std::int64_t n : chunk_sizes(tokens, chunk)) {
+    Job& mvm = g.add(tile, op, n);
+    mvm.label = "mvm";
+    depend_all(g, deps(first, first + n), mvm);
+    first += n;
+    out.push_back({first, &mvm});
+  }
+  return out;
 }
 
-Picos analog_only_analytic(const OpTiming& t) { return mvm_run_end(t, t.tokens); }
+std::vector<Picos> tile_chunk_ends(const OpTiming& t, const std::vector<std::int64_t>& sizes,
+                                   const std::vector<Picos>& release) {
+  TilePipeline pipe(t.pipelined);
+  std::vector<Picos> ends;
+  for (std::size_t c = 0; c < sizes.size(); ++c) ends.push_back(pipe.run(release[c], sizes[c], t.stages).end);
+  return ends;
+}
+
+std::vector<Picos> tile_only_analytic(const OpTiming& t,
+                                      const std::function<Picos(std::int64_t, std::int64_t)>& release) {
+  const auto sizes = chunk_sizes(t.tokens, t.chunk);
+  std::vector<Picos> rel;
+  std::int64_t first = 0;
+  for (auto n : sizes) {
+    rel.push_back(release(first, first + n));
+    first += n;
+  }
+  return tile_chunk_ends(t, sizes, rel);
+}
 
 }  // namespace aimcsim

@@ -5,9 +5,20 @@
 #include <string>
 #include <vector>
 
+#include "models/aimc/tile_model.hpp"
 #include "sim/engine.hpp"
 
 namespace aimcsim {
+
+// Rows [0, end) of an operator's output are ready once `job` has finished.
+struct ChunkDone {
+  std::int64_t end = 0;
+  Job* job = nullptr;
+};
+using Progress = std::vector<ChunkDone>;
+
+// The jobs a chunk covering rows [first, end) of an operator must wait for.
+using DepsFn = std::function<std::vector<Job*>(std::int64_t first, std::int64_t end)>;
 
 // The resources one linear operator uses in the hybrid design and the sizes a strategy needs.
 struct OpResources {
@@ -20,13 +31,16 @@ struct OpResources {
   std::int64_t out_bytes_per_token = 0; // X W bytes the tile sends to the PMCA per token
 };
 
+// PMCA job parts (Job::part) of a LoRA chunk.
+enum LoraPart { kLoraWhole = 0, kLoraDown = 1, kLoraUpAdd = 2 };
+
 // Durations of one operator's pieces on idle resources, for the analytic twin.
 struct OpTiming {
-  Picos mvm_latency = 0;  // one MVM on an idle tile
-  Picos mvm_period = 0;   // between MVM completions when the tile streams
+  MvmStages stages;       // one MVM of this operator's weight block
+  bool pipelined = true;  // tile streaming mode
   std::function<Picos(std::int64_t bytes)> transfer;       // latency + serialisation
   std::function<Picos(std::int64_t bytes)> serialisation;  // link occupancy
-  std::function<Picos(std::int64_t tokens)> pmca_chunk;    // one PMCA chunk
+  std::function<Picos(std::int64_t tokens, int part)> pmca;  // one PMCA chunk (LoraPart)
   std::int64_t tokens = 0;
   std::int64_t chunk = 0;
   std::int64_t out_bytes_per_token = 0;
@@ -35,17 +49,24 @@ struct OpTiming {
 // Chunk sizes of a sequence: tokens split into chunks of `chunk`, the last one shorter.
 std::vector<std::int64_t> chunk_sizes(std::int64_t tokens, std::int64_t chunk);
 
-// A pipelining strategy: turns one operator into jobs on the tile, the link and the PMCA.
+// A pipelining strategy: turns one linear operator with an adapter into jobs on its tile, link
+// and PMCA. One file per strategy (sim/strategy_*.cpp), registered by name.
 class Strategy {
  public:
   virtual ~Strategy() = default;
-  // Contract: appends the hybrid jobs of one operator to `graph`. Every job that has no
-  // predecessor inside the operator depends on `after` when given (the previous operator's
-  // last job). Returns the job that completes the operator.
-  virtual Job& schedule(JobGraph& graph, const OpResources& r, Job* after) const = 0;
-  // Contract: the latency of the same schedule computed without simulation, on idle resources
-  // and without contention; it equals the simulated latency when nothing else competes.
-  virtual Picos analytic(const OpTiming& t) const = 0;
+  // Whether a chunk may start as soon as the input rows it needs are ready (a wavefront across
+  // layers) instead of waiting for the whole input.
+  virtual bool wavefront() const { return false; }
+  // Contract: appends the hybrid jobs of one operator to `graph`; each chunk covering rows
+  // [first, end) depends on deps(first, end). Returns when each range of output rows is ready,
+  // in increasing order, ending with all `r.tokens` rows.
+  virtual Progress schedule(JobGraph& graph, const OpResources& r, const DepsFn& deps) const = 0;
+  // Contract: the completion time of each output chunk of the same schedule, computed without
+  // simulation on idle resources that nothing else uses, when the chunk covering rows
+  // [first, end) may start at release(first, end). It equals the simulation when nothing
+  // contends.
+  virtual std::vector<Picos> analytic(const OpTiming& t,
+                                      const std::function<Picos(std::int64_t, std::int64_t)>& release) const = 0;
 };
 
 // Strategies register themselves by name (see AIMCSIM_REGISTER_STRATEGY) and are chosen with
@@ -71,11 +92,18 @@ class StrategyRegistry {
   static const bool aimcsim_registered_##TYPE = ::aimcsim::StrategyRegistry::instance().add(      \
       NAME, DESCRIPTION, [] { return std::unique_ptr<::aimcsim::Strategy>(new TYPE()); })
 
-// The analog-only baseline of one operator: the tile runs all tokens, no adapter.
-Job& schedule_analog_only(JobGraph& graph, Resource& tile, std::size_t op, std::int64_t tokens, Job* after);
-Picos analog_only_analytic(const OpTiming& t);
+// A linear operator without adapter (the analog-only baseline, or a layer LoRA does not
+// target): the tile runs the tokens in chunks, each depending on deps.
+Progress schedule_tile_only(JobGraph& graph, Resource& tile, std::size_t op, std::int64_t tokens,
+                            std::int64_t chunk, const DepsFn& deps);
+std::vector<Picos> tile_only_analytic(const OpTiming& t, const std::function<Picos(std::int64_t, std::int64_t)>& release);
 
-// End of `n` MVMs issued back to back on an idle tile.
-Picos mvm_run_end(const OpTiming& t, std::int64_t n);
+// Jobs that must all finish before anything depending on `deps(first, end)` starts.
+void depend_all(JobGraph& graph, const std::vector<Job*>& before, Job& after);
+
+// The tile's pipeline over chunks: end of each chunk's last MVM when chunk k may start at
+// release[k], from the tile's own stage model (the pipeline carries over between chunks).
+std::vector<Picos> tile_chunk_ends(const OpTiming& t, const std::vector<std::int64_t>& sizes,
+                                   const std::vector<Picos>& release);
 
 }  // namespace aimcsim

@@ -8,24 +8,35 @@ namespace {
 // pipelined strategies).
 class Sequential final : public Strategy {
  public:
-  Job& schedule(JobGraph& g, const OpResources& r, Job* after) const override {
+  Progress schedule(JobGraph& g, const OpResources& r, const DepsFn& deps) const override {
     Job& mvm = g.add(r.tile, r.op, r.tokens);
-    if (after) g.depend(*after, mvm);
+    mvm.label = "mvm";
+    depend_all(g, deps(0, r.tokens), mvm);
     Job& move = g.add(r.link, r.op, r.tokens, r.tokens * r.out_bytes_per_token);
+    move.label = "xw";
     g.depend(mvm, move);
-    Job* last = nullptr;
+    Progress out;
+    std::int64_t first = 0;
     for (std::int64_t n : chunk_sizes(r.tokens, r.chunk)) {
       Job& lora = g.add(r.pmca, r.op, n);
+      lora.label = "lora";
       g.depend(move, lora);
-      last = &lora;
+      first += n;
+      out.push_back({first, &lora});
     }
-    return *last;
+    return out;
   }
 
-  Picos analytic(const OpTiming& t) const override {
-    Picos end = mvm_run_end(t, t.tokens) + t.transfer(t.tokens * t.out_bytes_per_token);
-    for (std::int64_t n : chunk_sizes(t.tokens, t.chunk)) end += t.pmca_chunk(n);
-    return end;
+  std::vector<Picos> analytic(const OpTiming& t,
+                              const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
+    const Picos tile_end = tile_chunk_ends(t, {t.tokens}, {release(0, t.tokens)}).back();
+    Picos end = tile_end + t.transfer(t.tokens * t.out_bytes_per_token);
+    std::vector<Picos> out;
+    for (std::int64_t n : chunk_sizes(t.tokens, t.chunk)) {
+      end += t.pmca(n, kLoraWhole);
+      out.push_back(end);
+    }
+    return out;
   }
 };
 

@@ -6,44 +6,69 @@ namespace aimcsim {
 namespace {
 
 // Chunks of t tokens flow tile -> link -> PMCA: the tile computes X W of chunk i+1 while the
-// link moves chunk i and the PMCA adds (X A) B to it (AHWA-LoRA's pipeline).
-class TokenPipelined final : public Strategy {
+// link moves chunk i and the PMCA adds (X A) B to it (AHWA-LoRA's pipeline). A layer starts once
+// its whole input is ready.
+class TokenPipelined : public Strategy {
  public:
-  Job& schedule(JobGraph& g, const OpResources& r, Job* after) const override {
-    Job* last = nullptr;
+  Progress schedule(JobGraph& g, const OpResources& r, const DepsFn& deps) const override {
+    Progress out;
+    std::int64_t first = 0;
     for (std::int64_t n : chunk_sizes(r.tokens, r.chunk)) {
       Job& mvm = g.add(r.tile, r.op, n);
-      if (after) g.depend(*after, mvm);
+      mvm.label = "mvm";
+      depend_all(g, deps(first, first + n), mvm);
       Job& move = g.add(r.link, r.op, n, n * r.out_bytes_per_token);
+      move.label = "xw";
       g.depend(mvm, move);
       Job& lora = g.add(r.pmca, r.op, n);
+      lora.label = "lora";
       g.depend(move, lora);
-      last = &lora;
+      first += n;
+      out.push_back({first, &lora});
     }
-    return *last;
+    return out;
   }
 
-  Picos analytic(const OpTiming& t) const override {
-    // Three resources in series, each serving chunks in order (a flow shop).
-    Picos link_free = 0, pmca_end = 0;
-    std::int64_t done = 0;
-    for (std::int64_t n : chunk_sizes(t.tokens, t.chunk)) {
-      done += n;
-      const Picos tile_end = mvm_run_end(t, done);
-      const std::int64_t bytes = n * t.out_bytes_per_token;
-      const Picos move_start = std::max(tile_end, link_free);
-      link_free = move_start + t.serialisation(bytes);
-      const Picos arrived = move_start + t.transfer(bytes);
-      pmca_end = std::max(arrived, pmca_end) + t.pmca_chunk(n);
+  std::vector<Picos> analytic(const OpTiming& t,
+                              const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
+    // Three private resources in series, each serving chunks in order (a flow shop).
+    const auto sizes = chunk_sizes(t.tokens, t.chunk);
+    std::vector<Picos> rel;
+    std::int64_t first = 0;
+    for (auto n : sizes) {
+      rel.push_back(release(first, first + n));
+      first += n;
     }
-    return pmca_end;
+    const std::vector<Picos> tile_end = tile_chunk_ends(t, sizes, rel);
+    std::vector<Picos> out;
+    Picos link_free = 0, pmca_end = 0;
+    for (std::size_t c = 0; c < sizes.size(); ++c) {
+      const std::int64_t bytes = sizes[c] * t.out_bytes_per_token;
+      const Picos move_start = std::max(tile_end[c], link_free);
+      link_free = move_start + t.serialisation(bytes);
+      pmca_end = std::max(move_start + t.transfer(bytes), pmca_end) + t.pmca(sizes[c], kLoraWhole);
+      out.push_back(pmca_end);
+    }
+    return out;
   }
+};
+
+// The token-pipelined schedule as a wavefront across layers: a layer's chunk starts as soon as
+// the rows it needs are ready, so layer i+1 works on chunk c while layer i works on chunk c+1
+// (weight-stationary tiles make this possible). Attention over a whole sequence still waits for
+// all keys.
+class LayerPipelined final : public TokenPipelined {
+ public:
+  bool wavefront() const override { return true; }
 };
 
 }  // namespace
 
 AIMCSIM_REGISTER_STRATEGY("token-pipelined",
-                          "tile, link and PMCA work on consecutive chunks of t tokens at once",
+                          "tile, link and PMCA work on consecutive chunks of t tokens at once; layers in turn",
                           TokenPipelined);
+AIMCSIM_REGISTER_STRATEGY("layer-pipelined",
+                          "token-pipelined chunks that also flow through consecutive layers as a wavefront",
+                          LayerPipelined);
 
 }  // namespace aimcsim

@@ -1,6 +1,7 @@
 #include "models/riscv/pmca.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace aimcsim {
 
@@ -14,11 +15,24 @@ const LoraChunkCost& Pmca::chunk_cost(std::int64_t tokens) {
   return it->second;
 }
 
+Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, int part) {
+  if (part == 0 || cost.compute_cycles == 0) return cost.duration;
+  const double down_share = static_cast<double>(cost.down.cycles) / static_cast<double>(cost.compute_cycles);
+  const Picos down = ns_to_ps(cycles_to_ns(std::round(down_share * static_cast<double>(cost.cycles)), p.freq_hz));
+  return part == 1 ? down : cost.duration - down;
+}
+
 Resource::Timing Pmca::issue(Job& job, Picos now) {
-  const LoraChunkCost& cost = chunk_cost(job.count);
   const Picos start = std::max(now, free_);
-  free_ = start + cost.duration;
-  job.energy.add(cost.energy);
+  if (job.fixed >= 0) {
+    free_ = start + job.fixed;
+    return {start, free_};
+  }
+  const LoraChunkCost& cost = chunk_cost(job.count);
+  const Picos d = lora_part_duration(params_, cost, job.part);
+  free_ = start + d;
+  const double share = cost.duration > 0 ? static_cast<double>(d) / static_cast<double>(cost.duration) : 1.0;
+  for (const auto& [component, pj] : cost.energy.items()) job.energy.add(component, pj * share);
   return {start, free_};
 }
 

@@ -6,9 +6,11 @@
 
 namespace aimcsim {
 
-// SystemC model of a PMCA serving one LoRA layer (in -> out, rank r). A job is one chunk of
-// `count` tokens: X A, (X A) B and the add to X W, timed by lora_chunk_cost. The cluster runs
-// one chunk at a time (busy-until).
+// SystemC model of a PMCA beside one tile, serving that layer's LoRA adapter (in -> out, rank r)
+// and the digital operators mapped to it. A LoRA job is one chunk of `count` tokens: X A,
+// (X A) B and the add to X W (Job::part selects X A alone or the rest), timed by
+// lora_chunk_cost; a job with a fixed duration is a digital operator costed by the mapper. The
+// cluster runs one job at a time (busy-until).
 class Pmca : public Resource {
  public:
   Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
@@ -22,5 +24,9 @@ class Pmca : public Resource {
   std::map<std::int64_t, LoraChunkCost> cache_;
   Picos free_ = 0;
 };
+
+// Duration of one part of a LoRA chunk: 0 all of it, 1 X A only, 2 (X A) B and the add. The
+// parts of a spilled chunk share its DMA waits in proportion to their compute cycles.
+Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, int part);
 
 }  // namespace aimcsim

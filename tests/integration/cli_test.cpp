@@ -125,7 +125,8 @@ TEST_F(CliTest, EffectiveConfigReproducesTheRunByteForByte) {
 TEST_F(CliTest, DefaultRunPrintsThePerBlockTable) {
   const Result r = aimcsim("run -o " + out());
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("mobilebert (seq_len 320), strategy token-pipelined, 362 linear ops"), std::string::npos)
+  EXPECT_NE(r.output.find("mobilebert (seq_len 320), strategy token-pipelined, 869 operators (362 linear)"),
+            std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("layer.23"), std::string::npos);
   EXPECT_EQ(r.output.find("SystemC"), std::string::npos);  // no kernel banner

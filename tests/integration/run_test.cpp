@@ -56,15 +56,73 @@ TEST(RunTest, MobileBertRunsWholeAndTotalsAddUp) {
   static const Schema schema = build_schema();
   const RunResult r = simulate(Config::load(
       schema, {{"test", "workload:\n  model: mobilebert\n  seq_len: 320\n"}}, {"pipeline.chunk_tokens=32"}));
-  EXPECT_EQ(r.ops.size(), 362u);
+  EXPECT_EQ(r.workload.linear_count(), 362u);
   EXPECT_EQ(r.tiles, 362u);
   EXPECT_EQ(r.pmcas, 362u);
+  // The analog-only baseline keeps the PMCAs that run attention, norms and activations.
+  EXPECT_GT(r.analog_only_pmcas, 0u);
+  EXPECT_LT(r.analog_only_pmcas, 362u);
+  // Layers run one after another: the blocks' latencies add up to the whole.
   Picos sum = 0;
-  for (const auto& o : r.ops) sum += o.hybrid;
+  for (const auto& b : r.blocks) sum += b.hybrid;
   EXPECT_EQ(sum, r.hybrid);
   // All 24 encoder layers are identical, so their latencies are too.
   EXPECT_EQ(r.blocks[1].hybrid, r.blocks[24].hybrid);
   EXPECT_GT(r.hybrid, r.analog_only);
+}
+
+// Two chained linears, 512 -> 128 then 128 -> 512, 16 tokens in chunks of 8, t_int 512 ns.
+//   op0: MVM 540 ns first, 516 ns period; X W chunk 2048 B: 74 ns; PMCA chunk 3247 ns.
+//   op1: stream-in 4, compute 512 + 2 + 8 = 522, stream-out 32: 558 ns first, 522 ns period;
+//        X W chunk 8 * 512 * 2 B = 8192 B: 10 + 256 = 266 ns; PMCA chunk
+//        down 8x8x128: ceil(512 / 0.9 + 110) = 679, up 8x512x8: ceil(2048 / 0.9 + 110) = 2386,
+//        add 8x512: ceil(256 / 0.9 + 110) = 395 -> 3460 ns.
+Workload two_layers() {
+  Workload w;
+  w.model = "toy";
+  w.seq_len = 16;
+  w.blocks = {"toy"};
+  Operator a;
+  a.block = "toy";
+  a.name = "down";
+  a.tokens = 16;
+  a.in = 512;
+  a.out = 128;
+  a.rank = 8;
+  Operator b = a;
+  b.name = "up";
+  b.in = 128;
+  b.out = 512;
+  b.inputs = {0};
+  w.ops = {a, b};
+  return w;
+}
+
+TEST(RunTest, TwoLayersTokenPipelinedRunLayerAfterLayer) {
+  const RunResult r = simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8"}), two_layers());
+  // op0: chunk 0 tile 540 + 7 * 516 = 4152, link 4226, PMCA 7473; chunk 1 tile 8280, link 8354,
+  //      PMCA 8354 + 3247 = 11601.
+  EXPECT_EQ(r.ops[0].hybrid_end, 11601000);
+  // op1 from 11601: chunk 0 tile 11601 + 558 + 7 * 522 = 15813, link 16079, PMCA 19539;
+  //      chunk 1 tile 11601 + 558 + 15 * 522 = 19989, link 20255, PMCA 20255 + 3460 = 23715.
+  EXPECT_EQ(r.hybrid, 23715000);
+  // Analog-only: 540 + 15 * 516 = 8280, then 8280 + 558 + 15 * 522 = 16668.
+  EXPECT_EQ(r.analog_only, 16668000);
+  for (const auto& o : r.ops) EXPECT_EQ(o.hybrid_analytic, o.hybrid) << o.op.name;
+}
+
+TEST(RunTest, TwoLayersLayerPipelinedOverlapAsAWavefront) {
+  const RunResult r =
+      simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=layer-pipelined"}), two_layers());
+  // op1's chunk 0 starts when op0's chunk 0 is done (7473): tile 7473 + 4212 = 11685, link 11951,
+  // PMCA 15411. Its chunk 1 is released at 11601 and streams on behind chunk 0 (the tile's
+  // pipeline is still full): MVMs end every 522 ns after 11685, the last at 11685 + 8 * 522 =
+  // 15861; link 16127; PMCA max(16127, 15411) + 3460 = 19587.
+  EXPECT_EQ(r.hybrid, 19587000);
+  // Analog-only: op1 chunk 0 from 4152 ends 8364; chunk 1 (released 8280) ends 8364 + 8 * 522.
+  EXPECT_EQ(r.analog_only, 12540000);
+  // Nothing contends, so the twin matches.
+  for (const auto& o : r.ops) EXPECT_EQ(o.hybrid_analytic, o.hybrid) << o.op.name;
 }
 
 TEST(RunTest, SameConfigSameBytes) {

@@ -87,7 +87,7 @@ TEST(ConfigTest, OutOfRangeWrongTypeAndBadChoiceAreRejected) {
   EXPECT_NE(error_of(kMinimal, {"tile.rows=0"}).find("out of range; expected an integer in [1, 65536]"), std::string::npos);
   EXPECT_NE(error_of(kMinimal, {"tile.rows=12.5"}).find("not an integer"), std::string::npos);
   EXPECT_NE(error_of(kMinimal, {"pipeline.chunk_tokens=0"}).find("'auto' or an integer"), std::string::npos);
-  EXPECT_NE(error_of(kMinimal, {"pipeline.strategy=magic"}).find("one of sequential, token-pipelined"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"pipeline.strategy=magic"}).find("one of layer-pipelined, overlapped, sequential, token-pipelined"), std::string::npos);
   EXPECT_NE(error_of(kMinimal, {"pmca.fpu_util=1.5"}).find("pmca.fpu_util"), std::string::npos);
   EXPECT_NE(error_of(kMinimal, {"tile.t_int=5GHz"}).find("unit 'GHz'"), std::string::npos);
 }

@@ -32,15 +32,17 @@ struct Fixture {
 
   explicit Fixture(double t_int_ns) {
     params.tile.t_int_ns = t_int_ns;
-    platform = std::make_unique<Platform>("hybrid", params, std::vector<LayerSlot>{{512, 128, 512, 128, 8}}, true);
+    platform = std::make_unique<Platform>("hybrid", params, std::vector<LayerSlot>{{512, 128, 512, 128, 8}},
+                                          std::vector<bool>{true});
   }
   Picos run(const std::string& strategy_name, std::int64_t chunk, Picos* analytic) {
     auto strategy = StrategyRegistry::instance().create(strategy_name);
     const OpResources r{platform->tile(0), platform->link(0), platform->pmca(0), 0, 320, chunk, 256};
-    Job& last = strategy->schedule(graph, r, nullptr);
+    const Progress done = strategy->schedule(graph, r, [](std::int64_t, std::int64_t) { return std::vector<Job*>{}; });
     run_jobs(graph);
-    *analytic = strategy->analytic(op_timing(params, op, chunk));
-    return last.end;
+    *analytic = strategy->analytic(op_timing(params, op, chunk), [](std::int64_t, std::int64_t) { return Picos{0}; }).back();
+    EXPECT_EQ(done.back().end, 320);
+    return done.back().job->end;
   }
 };
 
@@ -80,6 +82,19 @@ TEST(StrategyTest, SequentialWaitsForTheWholeLayer) {
   EXPECT_EQ(analytic, end);
 }
 
+TEST(StrategyTest, OverlappedComputesXAWhileTheTileWorks) {
+  Fixture f(512);
+  Picos analytic = 0;
+  const Picos end = f.run("overlapped", 8, &analytic);
+  // X A of a chunk takes round(2386 / 3247 * 3247) = 2386 ns, (X A) B + add 3247 - 2386 = 861 ns.
+  // The PMCA runs down(c + 1) before up(c); each up(c) waits for its X W (tile chunk end + 74).
+  // The PMCA (3247 ns a chunk) outpaces the tile (4128 ns), so at the end: down(39) ran early,
+  // and up(39) starts when X W arrives at 165144 + 74 = 165218: 165218 + 861 = 166079 ns.
+  EXPECT_EQ(end, 166079000);
+  EXPECT_EQ(analytic, end);
+  EXPECT_EQ(f.platform->pmca(0).busy_ps(), 40 * 3247000);
+}
+
 TEST(StrategyTest, UnevenLastChunkIsShorter) {
   EXPECT_EQ(chunk_sizes(20, 8), (std::vector<std::int64_t>{8, 8, 4}));
   EXPECT_EQ(chunk_sizes(8, 8), (std::vector<std::int64_t>{8}));
@@ -87,7 +102,8 @@ TEST(StrategyTest, UnevenLastChunkIsShorter) {
 }
 
 TEST(StrategyTest, BothStrategiesAreRegistered) {
-  EXPECT_EQ(StrategyRegistry::instance().names(), (std::vector<std::string>{"sequential", "token-pipelined"}));
+  EXPECT_EQ(StrategyRegistry::instance().names(),
+            (std::vector<std::string>{"layer-pipelined", "overlapped", "sequential", "token-pipelined"}));
 }
 
 }  // namespace
