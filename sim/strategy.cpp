@@ -68,16 +68,32 @@ std::vector<Picos> tile_chunk_ends(const OpTiming& t, const std::vector<std::int
   return ends;
 }
 
-std::vector<Picos> tile_only_analytic(const OpTiming& t,
-                                      const std::function<Picos(std::int64_t, std::int64_t)>& release) {
-  const auto sizes = chunk_sizes(t.tokens, t.chunk);
+std::vector<Picos> chunk_releases(const std::vector<std::int64_t>& sizes, const ReleaseFn& release) {
   std::vector<Picos> rel;
   std::int64_t first = 0;
   for (auto n : sizes) {
     rel.push_back(release(first, first + n));
     first += n;
   }
-  return tile_chunk_ends(t, sizes, rel);
+  return rel;
+}
+
+std::vector<Picos> link_arrivals(const OpTiming& t, const std::vector<std::int64_t>& sizes,
+                                 const std::vector<Picos>& tile_end) {
+  std::vector<Picos> arrived;
+  Picos link_free = 0;
+  for (std::size_t c = 0; c < sizes.size(); ++c) {
+    const std::int64_t bytes = sizes[c] * t.out_bytes_per_token;
+    const Picos start = std::max(tile_end[c], link_free);
+    link_free = start + t.serialisation(bytes);
+    arrived.push_back(start + t.transfer(bytes));
+  }
+  return arrived;
+}
+
+std::vector<Picos> tile_only_analytic(const OpTiming& t, const ReleaseFn& release) {
+  const auto sizes = chunk_sizes(t.tokens, t.chunk);
+  return tile_chunk_ends(t, sizes, chunk_releases(sizes, release));
 }
 
 }  // namespace aimcsim

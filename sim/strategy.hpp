@@ -101,6 +101,15 @@ std::vector<Picos> tile_only_analytic(const OpTiming& t, const std::function<Pic
 // Jobs that must all finish before anything depending on `deps(first, end)` starts.
 void depend_all(JobGraph& graph, const std::vector<Job*>& before, Job& after);
 
+using ReleaseFn = std::function<Picos(std::int64_t first, std::int64_t end)>;
+
+// Release time of each chunk of `sizes`.
+std::vector<Picos> chunk_releases(const std::vector<std::int64_t>& sizes, const ReleaseFn& release);
+
+// When each chunk's X W arrives at the PMCA over a private link, given when the tile finished it.
+std::vector<Picos> link_arrivals(const OpTiming& t, const std::vector<std::int64_t>& sizes,
+                                 const std::vector<Picos>& tile_end);
+
 // The tile's pipeline over chunks: end of each chunk's last MVM when chunk k may start at
 // release[k], from the tile's own stage model (the pipeline carries over between chunks).
 std::vector<Picos> tile_chunk_ends(const OpTiming& t, const std::vector<std::int64_t>& sizes,

@@ -48,21 +48,8 @@ class Overlapped final : public Strategy {
   std::vector<Picos> analytic(const OpTiming& t,
                               const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
     const auto sizes = chunk_sizes(t.tokens, t.chunk);
-    std::vector<Picos> rel;
-    std::int64_t first = 0;
-    for (auto n : sizes) {
-      rel.push_back(release(first, first + n));
-      first += n;
-    }
-    const std::vector<Picos> tile_end = tile_chunk_ends(t, sizes, rel);
-    std::vector<Picos> arrived(sizes.size());
-    Picos link_free = 0;
-    for (std::size_t c = 0; c < sizes.size(); ++c) {
-      const std::int64_t bytes = sizes[c] * t.out_bytes_per_token;
-      const Picos start = std::max(tile_end[c], link_free);
-      link_free = start + t.serialisation(bytes);
-      arrived[c] = start + t.transfer(bytes);
-    }
+    const std::vector<Picos> rel = chunk_releases(sizes, release);
+    const std::vector<Picos> arrived = link_arrivals(t, sizes, tile_chunk_ends(t, sizes, rel));
     // The PMCA's in-order queue: down(0), then per chunk down(c+1), up(c).
     std::vector<Picos> down_end(sizes.size()), out;
     Picos pmca = 0;

@@ -33,20 +33,11 @@ class TokenPipelined : public Strategy {
                               const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
     // Three private resources in series, each serving chunks in order (a flow shop).
     const auto sizes = chunk_sizes(t.tokens, t.chunk);
-    std::vector<Picos> rel;
-    std::int64_t first = 0;
-    for (auto n : sizes) {
-      rel.push_back(release(first, first + n));
-      first += n;
-    }
-    const std::vector<Picos> tile_end = tile_chunk_ends(t, sizes, rel);
+    const auto arrived = link_arrivals(t, sizes, tile_chunk_ends(t, sizes, chunk_releases(sizes, release)));
     std::vector<Picos> out;
-    Picos link_free = 0, pmca_end = 0;
+    Picos pmca_end = 0;
     for (std::size_t c = 0; c < sizes.size(); ++c) {
-      const std::int64_t bytes = sizes[c] * t.out_bytes_per_token;
-      const Picos move_start = std::max(tile_end[c], link_free);
-      link_free = move_start + t.serialisation(bytes);
-      pmca_end = std::max(move_start + t.transfer(bytes), pmca_end) + t.pmca(sizes[c], kLoraWhole);
+      pmca_end = std::max(arrived[c], pmca_end) + t.pmca(sizes[c], kLoraWhole);
       out.push_back(pmca_end);
     }
     return out;
