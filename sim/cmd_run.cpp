@@ -35,6 +35,7 @@ CommandRegistry::Action setup_run(CLI::App& app) {
     const Config cfg = load_run_config(schema, o->configs, o->overrides);
     const RunResult r = simulate(cfg);
     write_outputs(r, cfg, o->outdir);
+    for (const auto& note : r.notes) spdlog::warn("{}", note);
     if (!o->quiet) print_table(std::cout, r);
     spdlog::info("wrote {}/layers.csv, {}/summary.json, {}/config.yaml", o->outdir, o->outdir, o->outdir);
     return 0;

@@ -12,6 +12,7 @@
 
 #include "aimcsim/version.hpp"
 #include "sim/error.hpp"
+#include "sim/trace.hpp"
 
 namespace aimcsim {
 
@@ -74,6 +75,7 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
   j["chunk_tokens"] = cfg.integer_or_auto("pipeline.chunk_tokens")
                           ? nlohmann::ordered_json(*cfg.integer_or_auto("pipeline.chunk_tokens"))
                           : nlohmann::ordered_json("auto");
+  j["notes"] = r.notes;
   j["analog_only_ns"] = ns_value(r.analog_only);
   j["hybrid_ns"] = ns_value(r.hybrid);
   j["overhead"] = ratio(r.hybrid, r.analog_only);
@@ -180,6 +182,7 @@ void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir
   if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
   write_file_atomic(dir + "/layers.csv", layers_csv(r));
   write_file_atomic(dir + "/ops.csv", ops_csv(r));
+  if (!r.trace.empty()) write_file_atomic(dir + "/trace.json", trace_json(r));
   write_file_atomic(dir + "/summary.json", summary_json(r, cfg));
   write_file_atomic(dir + "/config.yaml",
                     fmt::format("# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",

@@ -121,6 +121,10 @@ RunResult simulate(const Config& cfg, Workload workload) {
       w, params, pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt,
       *strategy);
   const std::size_t n = w.ops.size();
+  if (wave && std::none_of(w.ops.begin(), w.ops.end(), [](const Operator& op) { return !op.inputs.empty(); }))
+    r.notes.push_back(r.strategy + ": " + w.model +
+                      " has no operator that feeds another, so there is nothing to pipeline across layers; it runs "
+                      "as token-pipelined");
 
   std::vector<Tally> analog(n), hybrid(n);
   double analog_static_mw = 0, hybrid_static_mw = 0;

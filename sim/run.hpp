@@ -76,6 +76,7 @@ struct RunResult {
   EnergyBreakdown analog_only_energy, hybrid_energy;
   std::size_t tiles = 0, pmcas = 0, links = 0, analog_only_pmcas = 0;
   std::vector<TraceEvent> trace;    // filled when output.trace is set
+  std::vector<std::string> notes;   // what the user should know about how the run applied
 };
 
 // Builds the workload and both platforms from `cfg`, simulates the analog-only baseline and the
