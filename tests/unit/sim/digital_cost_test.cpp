@@ -1,0 +1,66 @@
+#include "sim/digital_cost.hpp"
+
+#include <gtest/gtest.h>
+
+namespace aimcsim {
+namespace {
+
+Operator attention(std::int64_t tokens, std::int64_t kv, bool causal) {
+  Operator op;
+  op.kind = OpKind::Matmul;
+  op.variant = "scores";
+  op.tokens = tokens;
+  op.kv_tokens = kv;
+  op.heads = 4;
+  op.kv_heads = 4;
+  op.head_dim = 32;
+  op.causal = causal;
+  return op;
+}
+
+TEST(DigitalCostTest, CausalRowsSeeTheCacheAndTheRowsBefore) {
+  EXPECT_EQ(attended_keys(attention(4, 4, true), 0, 4), 1 + 2 + 3 + 4);
+  EXPECT_EQ(attended_keys(attention(4, 4, true), 2, 4), 3 + 4);
+  EXPECT_EQ(attended_keys(attention(1, 101, true), 0, 1), 101);  // one decode token, 100 cached
+  EXPECT_EQ(attended_keys(attention(8, 320, false), 0, 8), 8 * 320);
+}
+
+// Default cluster: 8 cores, 2 FP16 lanes, 0.9 utilisation, 10 setup + 100 launch cycles, 1 GHz.
+TEST(DigitalCostTest, AttentionScoresAreOneGemmPerHead) {
+  const PmcaParams p = PmcaParams::defaults();
+  // Per head 8 x 320 x 32: one row per core, 32 * ceil(320 / 2) = 5120 SIMD FMAs:
+  // ceil(5120 / 0.9 + 110) = 5799 cycles; 4 heads -> 23196 cycles = 23196 ns.
+  const DigitalCost c = digital_op_cost(p, attention(8, 320, false), 0, 8);
+  EXPECT_EQ(c.duration, 23196000);
+  EXPECT_DOUBLE_EQ(c.energy.get("pmca.compute"), 2.0 * 4 * 8 * 320 * 32);
+}
+
+TEST(DigitalCostTest, ElementwiseOpsArePassesOverTheirInput) {
+  const PmcaParams p = PmcaParams::defaults();
+  Operator add;
+  add.kind = OpKind::Elementwise;
+  add.variant = "add";
+  add.tokens = 8;
+  add.width = 128;
+  // 1024 elements / 8 cores / 2 lanes = 64: ceil(64 / 0.9 + 110) = 182 cycles
+  EXPECT_EQ(digital_op_cost(p, add, 0, 8).duration, 182000);
+  Operator norm = add;
+  norm.kind = OpKind::Norm;
+  norm.variant = "layernorm";
+  // 5 passes: 5120 / 8 / 2 = 320: ceil(320 / 0.9 + 110) = 466 cycles
+  EXPECT_EQ(digital_op_cost(p, norm, 0, 8).duration, 466000);
+  EXPECT_EQ(digital_op_cost(p, norm, 0, 0).duration, 0);
+}
+
+TEST(DigitalCostTest, EmbeddingLookupIsADmaCopy) {
+  const PmcaParams p = PmcaParams::defaults();
+  Operator lookup;
+  lookup.kind = OpKind::Embedding;
+  lookup.tokens = 320;
+  lookup.width = 384;
+  // 320 * 384 * 2 B = 245760 B at 64 B/cycle = 3840 cycles + 20 setup
+  EXPECT_EQ(digital_op_cost(p, lookup, 0, 320).duration, 3860000);
+}
+
+}  // namespace
+}  // namespace aimcsim
