@@ -9,7 +9,8 @@
 namespace aimcsim {
 
 OpTiming op_timing(const PlatformParams& p, const LinearOp& op, std::int64_t chunk) {
-  const MvmStages s = mvm_stages(p.tile, op.in, op.out);
+  const TileSplit split = split_layer(p.tile, op.in, op.out);
+  const MvmStages s = layer_stages(p.tile, split);
   OpTiming t;
   t.mvm_latency = s.total();
   t.mvm_period = s.period(p.tile.pipelined());
@@ -18,10 +19,13 @@ OpTiming op_timing(const PlatformParams& p, const LinearOp& op, std::int64_t chu
   t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
   const PmcaParams pmca = p.pmca;
   const std::int64_t in = op.in, out = op.out, rank = op.rank;
-  t.pmca_chunk = [pmca, in, out, rank](std::int64_t n) { return lora_chunk_cost(pmca, n, in, out, rank).duration; };
+  const std::int64_t sums = p.tile.reduction == "pmca" ? split.row_blocks() : 1;
+  t.pmca_chunk = [pmca, in, out, rank, sums](std::int64_t n) {
+    return pmca_reduce_ps(pmca, n, out, sums) + lora_chunk_cost(pmca, n, in, out, rank).duration;
+  };
   t.tokens = op.tokens;
   t.chunk = chunk;
-  t.out_bytes_per_token = output_bytes(p.tile, op.out);
+  t.out_bytes_per_token = sums * output_bytes(p.tile, op.out);
   return t;
 }
 
@@ -38,13 +42,9 @@ std::vector<OpMapping> map_workload(const Workload& w, const PlatformParams& p,
   out.reserve(w.ops.size());
   for (const LinearOp& op : w.ops) {
     const std::string where = op.block + "." + op.name;
-    if (op.in > p.tile.rows || op.out > p.tile.cols)
-      throw InputError(fmt::format(
-          "{}: a {}x{} layer does not fit one {}x{} tile (tile.rows x tile.cols); layers that span "
-          "several tiles are not modelled yet, so raise tile.rows/tile.cols or pick a smaller model",
-          where, op.in, op.out, p.tile.rows, p.tile.cols));
     OpMapping m;
     m.slot = LayerSlot{op.in, op.out, op.in, op.out, op.rank};
+    m.split = split_layer(p.tile, op.in, op.out);
     if (chunk) {
       m.chunk = std::min(*chunk, op.tokens);
     } else {
@@ -72,6 +72,12 @@ std::vector<OpMapping> map_workload(const Workload& w, const PlatformParams& p,
     out.push_back(m);
   }
   return out;
+}
+
+Placement place_workload(const std::vector<OpMapping>& mapping, const PlatformParams& p, bool with_pmcas) {
+  std::vector<LayerSlot> slots;
+  for (const auto& m : mapping) slots.push_back(m.slot);
+  return snake_placement(p, slots, with_pmcas);
 }
 
 }  // namespace aimcsim
