@@ -17,6 +17,13 @@ OpTiming op_timing(const PlatformParams& p, const LinearOp& op, std::int64_t chu
   const LinkParams link = p.link;
   t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
   t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
+  if (p.net.topology != "p2p") {
+    // On a bus one arbitration, on a mesh the PMCA is the next node: two routers.
+    const Picos hops = ns_to_ps(p.net.hop_latency_ns) * (p.net.topology == "mesh" ? 2 : 1);
+    const double bw = p.net.bandwidth_Bps();
+    t.serialisation = [bw](std::int64_t bytes) { return ns_to_ps(static_cast<double>(bytes) * 1e9 / bw); };
+    t.transfer = [bw, hops](std::int64_t bytes) { return hops + ns_to_ps(static_cast<double>(bytes) * 1e9 / bw); };
+  }
   const PmcaParams pmca = p.pmca;
   const std::int64_t in = op.in, out = op.out, rank = op.rank;
   const std::int64_t sums = p.tile.reduction == "pmca" ? split.row_blocks() : 1;
