@@ -5,51 +5,108 @@
 
 #include "models/aimc/tile.hpp"
 #include "models/interconnect/link.hpp"
+#include "models/interconnect/network.hpp"
 #include "models/riscv/pmca.hpp"
 #include "sim/config.hpp"
 
 namespace aimcsim {
 
-// Parameters of the whole accelerator: one tile model, one link model and one PMCA model.
+// Parameters of the whole accelerator: one tile model, one link model, the interconnect
+// topology and one PMCA model.
 struct PlatformParams {
   TileParams tile;
   LinkParams link;
   PmcaParams pmca;
+  NetworkParams net;
 
   static void declare(Schema& schema);
+  // Reads and cross-checks the platform keys; throws InputError naming the key.
   static PlatformParams from(const Config& cfg);
   static PlatformParams defaults();
 };
 
-// What one tile / link / PMCA slot of the platform holds: a weight block and its adapter.
+// What one layer's slot of the platform holds: its weight matrix (on one or several tiles) and
+// its adapter.
 struct LayerSlot {
-  std::int64_t rows_used = 0, cols_used = 0;  // weight block on the tile
+  std::int64_t rows_used = 0, cols_used = 0;  // weight matrix: layer inputs x outputs
   std::int64_t in = 0, out = 0, rank = 0;     // the layer the PMCA adapts
 };
 
-// One instance of the hardware as SystemC modules: a tile per slot and, where `pmca_at[slot]`,
-// a link and a PMCA beside it (AHWA-LoRA pairs every tile with a PMCA; the analog-only baseline
-// keeps only the PMCAs that run digital operators).
+// Mesh coordinates of every tile and PMCA: node ids per slot into `nodes`.
+struct Placement {
+  std::vector<MeshCoord> nodes;
+  std::vector<std::vector<std::size_t>> tiles;  // per slot, row-major over its blocks
+  std::vector<std::size_t> pmcas;               // per slot (hybrid design only)
+};
+// The default placement: slots in order along a snake path, each slot's tiles then its PMCA,
+// so every PMCA is next to its layer's last tile and consecutive layers are neighbours.
+Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>& slots, bool with_pmcas);
+
+// A PMCA that, for a layer spanning several row blocks with tile.reduction = pmca, first adds
+// the row blocks' partial sums (element-wise add kernels) and then runs the part of the LoRA
+// chunk that needs X W. Digital operators and X A alone run as on any PMCA.
+class ReducingPmca : public Pmca {
+ public:
+  ReducingPmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
+               std::int64_t out, std::int64_t rank, std::int64_t partial_sums);
+  Timing issue(Job& job, Picos now) override;
+
+ private:
+  PmcaParams params_;
+  std::int64_t out_, adds_;
+  Picos free_ = 0;
+};
+
+// Duration and energy of adding `partial_sums` partial-sum matrices (tokens x out) into one on
+// a PMCA: partial_sums - 1 element-wise add kernels.
+Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out, std::int64_t partial_sums);
+
+// One instance of the hardware as SystemC modules: the tiles of each slot and a PMCA beside them
+// (AHWA-LoRA pairs every layer's tiles with a PMCA; the analog-only baseline keeps only the
+// PMCAs that run digital operators), joined by the interconnect: dedicated tile-PMCA links
+// (p2p), or ports onto a shared bus or mesh that also carry each layer's input from the
+// previous layer.
 class Platform {
  public:
+  // `pmca_at[slot]`: whether the slot has a PMCA (and its path from the tiles). With
+  // `adapters` false (the analog-only baseline) the PMCAs run no LoRA, so a layer's partial
+  // sums are always added in its tiles.
   Platform(const std::string& name, const PlatformParams& params, const std::vector<LayerSlot>& slots,
-           const std::vector<bool>& pmca_at);
+           const std::vector<bool>& pmca_at, bool adapters, const Placement* placement = nullptr);
   Tile& tile(std::size_t slot) { return *tiles_.at(slot); }
-  Link& link(std::size_t slot) { return *links_.at(slot); }
+  Link& link(std::size_t slot) { return *links_.at(slot); }  // p2p only
   Pmca& pmca(std::size_t slot) { return *pmcas_.at(slot); }
   bool has_pmca(std::size_t slot) const { return pmcas_.at(slot) != nullptr; }
-  std::size_t tiles() const { return tiles_.size(); }
-  std::size_t pmcas() const { return count_; }
-  std::size_t links() const { return count_; }
+  // The tiles' output path to the slot's PMCA.
+  Resource& tile_to_pmca(std::size_t slot);
+  // The path of slot's input from the previous slot (bus / mesh, slot >= 1), else nullptr.
+  Resource* input(std::size_t slot) { return slot < inputs_.size() ? inputs_[slot].get() : nullptr; }
+  // Bytes the tiles send to the PMCA per token (all partial sums when the PMCA reduces).
+  std::int64_t tile_to_pmca_bytes_per_token(std::size_t slot) const;
+  // Bytes of slot's input per token (FP16 activations).
+  std::int64_t input_bytes_per_token(std::size_t slot) const;
+  std::size_t slots() const { return tiles_.size(); }
+  std::size_t tiles() const { return tiles_.size(); }  // tile groups, one per slot
+  std::size_t physical_tiles() const;
+  std::size_t pmcas() const { return pmca_count_; }
+  std::size_t links() const;
+  const Network* network() const { return network_.get(); }
+  const Placement& placement() const { return placement_; }
   // Leakage power of everything instantiated, mW.
   double static_power_mw() const;
 
  private:
   PlatformParams params_;
+  std::vector<LayerSlot> slots_;
+  Placement placement_;
+  std::unique_ptr<Network> network_;
   std::vector<std::unique_ptr<Tile>> tiles_;
   std::vector<std::unique_ptr<Link>> links_;
-  std::vector<std::unique_ptr<Pmca>> pmcas_;
-  std::size_t count_ = 0;
+  std::vector<std::unique_ptr<NetworkPort>> ports_;
+  std::vector<std::unique_ptr<NetworkPort>> inputs_;
+  std::vector<std::int64_t> partial_sums_;  // per slot: partial sums its tiles send to the PMCA
+  std::vector<std::unique_ptr<Pmca>> pmcas_;  // nullptr where a slot has none
+  std::size_t pmca_count_ = 0;
 };
 
 }  // namespace aimcsim

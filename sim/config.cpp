@@ -55,6 +55,15 @@ ParamSpec& ParamSpec::quantity(Dimension d, const std::string& def) {
   default_value = def;
   return *this;
 }
+ParamSpec& ParamSpec::or_auto() {
+  allow_auto = true;
+  return *this;
+}
+ParamSpec& ParamSpec::preset_values(
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> values) {
+  presets = std::move(values);
+  return *this;
+}
 ParamSpec& ParamSpec::require() {
   required = true;
   default_value.clear();
@@ -93,8 +102,8 @@ std::string ParamSpec::accepted() const {
     }
     case ParamKind::Text: return "a string";
     case ParamKind::Quantity:
-      return fmt::format("a {} with a unit ({}){}", dimension_name(dim), units_accepted(dim),
-                         range_text(*this, std::string(canonical_unit(dim))));
+      return fmt::format("{}a {} with a unit ({}){}", allow_auto ? "'auto' or " : "", dimension_name(dim),
+                         units_accepted(dim), range_text(*this, std::string(canonical_unit(dim))));
   }
   return "?";
 }
@@ -243,6 +252,10 @@ void Config::set(const ParamSpec& spec, const std::string& text, const std::stri
       if (text.empty()) fail(origin, spec.key, "is empty" + expect);
       break;
     case ParamKind::Quantity:
+      if (spec.allow_auto && text == "auto") {
+        v.is_auto = true;
+        break;
+      }
       try {
         v.number = parse_quantity(text, spec.dim);
       } catch (const std::invalid_argument& e) {
@@ -256,11 +269,8 @@ void Config::set(const ParamSpec& spec, const std::string& text, const std::stri
 
 Config Config::load(const Schema& schema, const std::vector<Source>& documents,
                     const std::vector<std::string>& overrides) {
-  Config cfg;
-  cfg.schema_ = &schema;
-  for (const auto& spec : schema.params())
-    if (!spec.required) cfg.set(spec, spec.default_value, "default");
-
+  using Leaf = std::tuple<std::string, std::string, std::string>;  // key, value text, origin
+  std::vector<Leaf> leaves;  // documents in order, then overrides: later entries win
   for (const auto& doc : documents) {
     YAML::Node root;
     try {
@@ -270,26 +280,39 @@ Config Config::load(const Schema& schema, const std::vector<Source>& documents,
     }
     if (root.IsNull()) continue;
     if (!root.IsMap()) throw InputError(doc.name + ": expected a mapping of sections (workload:, tile:, ...) at the top level");
-    std::vector<std::tuple<std::string, std::string, std::string>> leaves;
     flatten(schema, root, "", doc.name, leaves);
-    for (const auto& [key, text, origin] : leaves) {
-      const ParamSpec* spec = schema.find(key);
-      if (!spec) fail(origin, key, unknown_key_message(schema, key));
-      cfg.set(*spec, text, origin);
-    }
   }
-
   for (const auto& ov : overrides) {
     const auto eq = ov.find('=');
     if (eq == std::string::npos || eq == 0)
       throw InputError(fmt::format("-p {}: expected KEY=VALUE, e.g. -p tile.t_int=256ns", ov));
-    std::string key = ov.substr(0, eq);
-    std::string text = ov.substr(eq + 1);
-    const std::string origin = "-p " + ov;
-    const ParamSpec* spec = schema.find(key);
-    if (!spec) fail(origin, key, unknown_key_message(schema, key));
-    cfg.set(*spec, text, origin);
+    leaves.emplace_back(ov.substr(0, eq), ov.substr(eq + 1), "-p " + ov);
   }
+  for (const auto& [key, text, origin] : leaves)
+    if (!schema.find(key)) fail(origin, key, unknown_key_message(schema, key));
+
+  Config cfg;
+  cfg.schema_ = &schema;
+  for (const auto& spec : schema.params())
+    if (!spec.required) cfg.set(spec, spec.default_value, "default");
+
+  // Presets: the last value given for a preset key (or its default) selects a set of values
+  // that sits between the defaults and the documents.
+  for (const auto& spec : schema.params()) {
+    if (spec.presets.empty()) continue;
+    for (const auto& [key, text, origin] : leaves)
+      if (key == spec.key) cfg.set(spec, text, origin);
+    const std::string& name = cfg.values_.at(spec.key).text;
+    const auto it = spec.presets.find(name);
+    if (it == spec.presets.end()) continue;
+    for (const auto& [key, text] : it->second) {
+      const ParamSpec* target = schema.find(key);
+      if (!target) throw std::logic_error("preset " + name + " sets an undeclared key: " + key);
+      cfg.set(*target, text, fmt::format("{} {}", spec.key, name));
+    }
+  }
+
+  for (const auto& [key, text, origin] : leaves) cfg.set(*schema.find(key), text, origin);
 
   for (const auto& spec : schema.params()) {
     if (!cfg.values_.count(spec.key))
@@ -329,7 +352,16 @@ const std::string& Config::text(const std::string& key) const {
   if (!spec) throw std::logic_error("config key not declared: " + key);
   return get(key, spec->kind == ParamKind::Choice ? ParamKind::Choice : ParamKind::Text).text;
 }
-double Config::quantity(const std::string& key) const { return get(key, ParamKind::Quantity).number; }
+double Config::quantity(const std::string& key) const {
+  const Value& v = get(key, ParamKind::Quantity);
+  if (v.is_auto) throw std::logic_error("config key is auto, read as a quantity: " + key);
+  return v.number;
+}
+std::optional<double> Config::quantity_or_auto(const std::string& key) const {
+  const Value& v = get(key, ParamKind::Quantity);
+  if (v.is_auto) return std::nullopt;
+  return v.number;
+}
 std::optional<std::int64_t> Config::integer_or_auto(const std::string& key) const {
   const Value& v = get(key, ParamKind::IntegerOrAuto);
   if (v.is_auto) return std::nullopt;

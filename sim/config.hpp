@@ -25,6 +25,10 @@ struct ParamSpec {
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> choices;
   std::string description;
+  bool allow_auto = false;  // quantities: "auto" is accepted too (read as nullopt)
+  // A preset key: each choice names a set of other keys' values, applied after the schema
+  // defaults and before any document, so files and -p overrides still win over the preset.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> presets;
 
   ParamSpec& integer(std::int64_t def);
   ParamSpec& integer_or_auto(const std::string& def);
@@ -33,6 +37,9 @@ struct ParamSpec {
   ParamSpec& choice(std::vector<std::string> options, const std::string& def);
   ParamSpec& text(const std::string& def);
   ParamSpec& quantity(Dimension d, const std::string& def);
+  ParamSpec& or_auto();  // a quantity that also accepts "auto"
+  // Makes a choice key a preset: option name -> (key, value text) pairs, in order.
+  ParamSpec& preset_values(std::map<std::string, std::vector<std::pair<std::string, std::string>>> values);
   ParamSpec& require();  // no default: the key must be given
   ParamSpec& range(double lo, double hi);
   ParamSpec& desc(const std::string& d);
@@ -56,8 +63,8 @@ class Schema {
   std::vector<ParamSpec> params_;
 };
 
-// A validated, typed configuration: schema defaults, then YAML documents in order, then
-// `key=value` overrides. Every value is checked against its spec on load; errors throw
+// A validated, typed configuration, in layers: schema defaults, then the values of each chosen
+// preset, then YAML documents in order, then `key=value` overrides. Every value is checked against its spec on load; errors throw
 // InputError naming the key, where it came from, and what is accepted.
 class Config {
  public:
@@ -76,6 +83,7 @@ class Config {
   bool boolean(const std::string& key) const;
   const std::string& text(const std::string& key) const;
   double quantity(const std::string& key) const;  // canonical unit
+  std::optional<double> quantity_or_auto(const std::string& key) const;  // nullopt = auto
   std::optional<std::int64_t> integer_or_auto(const std::string& key) const;  // nullopt = auto
   const std::string& origin(const std::string& key) const;
 

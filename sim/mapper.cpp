@@ -11,20 +11,35 @@
 namespace aimcsim {
 
 OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk) {
+  // As Platform builds the hybrid design: partial sums go to the PMCA only where it runs an
+  // adapter; otherwise the tiles add them.
+  const bool pmca_reduces = op.rank > 0 && p.tile.reduction == "pmca";
+  TileParams tp = p.tile;
+  if (!pmca_reduces) tp.reduction = "tile";
+  const TileSplit split = split_layer(tp, op.in, op.out);
   OpTiming t;
-  t.stages = mvm_stages(p.tile, op.in, op.out);
+  t.stages = layer_stages(tp, split);
   t.pipelined = p.tile.pipelined();
   const LinkParams link = p.link;
   t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
   t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
+  if (p.net.topology != "p2p") {
+    // On a bus one arbitration, on a mesh the PMCA is the next node: two routers.
+    const Picos hops = ns_to_ps(p.net.hop_latency_ns) * (p.net.topology == "mesh" ? 2 : 1);
+    const double bw = p.net.bandwidth_Bps();
+    t.serialisation = [bw](std::int64_t bytes) { return ns_to_ps(static_cast<double>(bytes) * 1e9 / bw); };
+    t.transfer = [bw, hops](std::int64_t bytes) { return hops + ns_to_ps(static_cast<double>(bytes) * 1e9 / bw); };
+  }
   const PmcaParams pmca = p.pmca;
   const std::int64_t in = op.in, out = op.out, rank = op.rank;
-  t.pmca = [pmca, in, out, rank](std::int64_t n, int part) {
-    return lora_part_duration(pmca, lora_chunk_cost(pmca, n, in, out, rank), part);
+  const std::int64_t sums = pmca_reduces ? split.row_blocks() : 1;
+  t.pmca = [pmca, in, out, rank, sums](std::int64_t n, int part) {
+    const Picos reduce = part == kLoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
+    return reduce + lora_part_duration(pmca, lora_chunk_cost(pmca, n, in, out, rank), part);
   };
   t.tokens = op.tokens;
   t.chunk = chunk;
-  t.out_bytes_per_token = output_bytes(p.tile, op.out);
+  t.out_bytes_per_token = sums * output_bytes(p.tile, op.out);
   return t;
 }
 
@@ -77,11 +92,6 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
     const Operator& op = w.ops[i];
     if (op.kind != OpKind::Linear) continue;
     const std::string where = op.block + "." + op.name;
-    if (op.in > p.tile.rows || op.out > p.tile.cols)
-      throw InputError(fmt::format(
-          "{}: a {}x{} layer does not fit one {}x{} tile (tile.rows x tile.cols); layers that span "
-          "several tiles are not modelled yet, so raise tile.rows/tile.cols or pick a smaller model",
-          where, op.in, op.out, p.tile.rows, p.tile.cols));
     const auto key = std::make_pair(base_block(op.block), op.name);
     auto it = slot_of.find(key);
     if (it == slot_of.end()) {
@@ -90,6 +100,7 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
     }
     OpMapping& om = m.ops[i];
     om.slot = it->second;
+    om.split = split_layer(p.tile, op.in, op.out);
     // Decode steps see one token: their chunk is picked once per (linear, token count).
     const auto ckey = std::make_pair(key.first + "." + key.second, std::to_string(op.tokens));
     auto c = chunk_of.find(ckey);
@@ -128,6 +139,10 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
     m.slot_runs_digital[slot] = true;
   }
   return m;
+}
+
+Placement place_workload(const Mapping& mapping, const PlatformParams& p, bool with_pmcas) {
+  return snake_placement(p, mapping.slots, with_pmcas);
 }
 
 }  // namespace aimcsim

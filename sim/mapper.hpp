@@ -13,6 +13,7 @@ namespace aimcsim {
 struct OpMapping {
   std::size_t slot = 0;      // linears: the tile/link/PMCA slot holding their weights;
                              // digital operators: the slot whose PMCA runs them
+  TileSplit split;           // linears: row blocks x column blocks of tiles
   std::int64_t chunk = 0;    // linears: tokens per chunk
   LoraChunkCost chunk_cost;  // linears with an adapter: the PMCA's cost of one full chunk
 };
@@ -23,19 +24,24 @@ struct Mapping {
   std::vector<bool> slot_runs_digital;  // whether a slot's PMCA hosts digital operators
 };
 
-// The costs of one linear on idle resources, for the analytic twin and chunk selection.
+// The costs of one linear on idle resources in the hybrid design, for the analytic twin and
+// chunk selection.
 OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk);
 
 // Chunk sizes `auto` considers: powers of two up to the sequence, and the sequence itself.
 std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);
 
-// Places each static linear on its own tile (weight-stationary; decode steps reuse the prompt's
-// tiles), with its own link and PMCA, and picks its chunk: the given one (capped at its tokens),
-// or with `auto` the one whose analytic latency under `strategy` is lowest among those that fit
-// L1 (all, spilling, if none fits; ties go to the smaller chunk). A digital operator runs on the
-// PMCA of its first producer (the data is already there), or of the next linear when it has
-// none. Throws InputError when a linear does not fit a tile or its adapters do not fit L1.
+// Places each static linear on its own tiles (weight-stationary; decode steps reuse the
+// prompt's tiles; a layer larger than a tile is split into row blocks, whose partial sums are
+// added, and column blocks), with its own link and PMCA, and picks its chunk: the given one
+// (capped at its tokens), or with `auto` the one whose analytic latency under `strategy` is
+// lowest among those that fit L1 (all, spilling, if none fits; ties go to the smaller chunk). A
+// digital operator runs on the PMCA of its first producer (the data is already there), or of the
+// next linear when it has none. Throws InputError when a linear's adapters do not fit L1.
 Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
                      const Strategy& strategy);
+
+// Mesh coordinates of every tile and PMCA: the default snake placement (platform.hpp).
+Placement place_workload(const Mapping& mapping, const PlatformParams& p, bool with_pmcas);
 
 }  // namespace aimcsim

@@ -53,6 +53,11 @@ class ParamBinder {
     if (cfg_) p_->*field = cfg_->quantity(key);
     return spec(key).quantity(d, def);
   }
+  // A dimensioned value or "auto", read as 0.
+  ParamSpec& quantity_or_auto(const std::string& key, double P::*field, Dimension d, const std::string& def) {
+    if (cfg_) p_->*field = cfg_->quantity_or_auto(key).value_or(0);
+    return spec(key).quantity(d, def).or_auto();
+  }
   // A size in whole bytes.
   ParamSpec& bytes(const std::string& key, std::int64_t P::*field, const std::string& def) {
     if (cfg_) p_->*field = static_cast<std::int64_t>(cfg_->quantity(key));

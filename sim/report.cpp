@@ -31,22 +31,36 @@ nlohmann::ordered_json energy_json(const EnergyBreakdown& e) {
   return j;
 }
 
+// Energy of the components whose names start with `prefix`, pJ.
+double prefix_total(const EnergyBreakdown& e, const std::string& prefix) {
+  double sum = 0;
+  for (const auto& [name, pj] : e.items())
+    if (name.compare(0, prefix.size(), prefix) == 0) sum += pj;
+  return sum;
+}
+
 }  // namespace
 
 std::string layers_csv(const RunResult& r) {
   std::string out =
       "layer,op,in_features,out_features,tokens,chunk_tokens,analog_only_ns,hybrid_ns,overhead,"
       "bottleneck,analog_only_energy_nj,hybrid_energy_nj,rank,tile_busy_ns,transfer_busy_ns,"
-      "pmca_busy_ns,hybrid_analytic_ns,twin_differs,pmca_chunk_ns,pmca_util,pmca_l1_bytes,pmca_l1_spill\n";
+      "pmca_busy_ns,hybrid_analytic_ns,pmca_chunk_ns,pmca_util,pmca_l1_bytes,pmca_l1_spill,tiles,row_blocks,"
+      "col_blocks,input_transfer_ns,analog_only_input_transfer_ns,hybrid_aimc_energy_nj,"
+      "hybrid_transfer_energy_nj,hybrid_pmca_energy_nj,hybrid_static_energy_nj,twin_differs\n";
   for (const OpResult& o : r.ops) {
     if (o.op.kind != OpKind::Linear) continue;
-    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{:.6f},{:.6f},{},{},{},{},{},{},{},{:.4f},{},{}\n",
+    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{:.6f},{:.6f},{},{},{},{},{},{},{:.4f},{},{},",
                        o.op.block, o.op.name, o.op.in, o.op.out, o.op.tokens, o.chunk, ns(o.analog_only),
                        ns(o.hybrid), o.overhead(), o.bottleneck, o.analog_only_energy.total() / 1e3,
                        o.hybrid_energy.total() / 1e3, o.op.rank, ns(o.tile_busy), ns(o.link_busy),
-                       ns(o.pmca_busy), ns(o.hybrid_analytic), o.twin_differs() ? "true" : "false",
-                       ns(o.chunk_cost.duration), o.chunk_cost.utilisation, o.chunk_cost.l1_bytes,
-                       o.chunk_cost.spilled ? "true" : "false");
+                       ns(o.pmca_busy), ns(o.hybrid_analytic), ns(o.chunk_cost.duration),
+                       o.chunk_cost.utilisation, o.chunk_cost.l1_bytes, o.chunk_cost.spilled ? "true" : "false");
+    out += fmt::format("{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{}\n", o.tiles, o.row_blocks, o.col_blocks,
+                       ns(o.input_transfer), ns(o.analog_only_input_transfer),
+                       prefix_total(o.hybrid_energy, "aimc.") / 1e3, prefix_total(o.hybrid_energy, "link") / 1e3,
+                       prefix_total(o.hybrid_energy, "pmca.") / 1e3, prefix_total(o.hybrid_energy, "static") / 1e3,
+                       o.twin_differs() ? "true" : "false");
   }
   return out;
 }
@@ -133,6 +147,46 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
     blocks.push_back(x);
   }
   j["blocks"] = blocks;
+
+  std::int64_t max_tiles = 0;
+  for (const auto& o : r.ops) max_tiles = std::max(max_tiles, o.tiles);
+  j["platform"]["max_tiles_per_layer"] = max_tiles;
+  j["platform"]["topology"] = r.topology;
+
+  nlohmann::ordered_json ts;
+  ts["tiles"] = r.tiles;
+  ts["mvms"] = r.tile_stats.mvms;
+  ts["utilisation_mean"] = r.tile_stats.utilisation_mean;
+  ts["utilisation_max"] = r.tile_stats.utilisation_max;
+  ts["energy"] = energy_json(r.tile_stats.energy);
+  j["tile_stats"] = ts;
+
+  nlohmann::ordered_json links = nlohmann::ordered_json::array();
+  for (const LinkReport& l : r.busiest_links) {
+    nlohmann::ordered_json x;
+    x["link"] = l.name;
+    x["bytes"] = l.bytes;
+    x["busy_ns"] = ns_value(l.busy);
+    x["utilisation"] = l.utilisation;
+    x["energy_nj"] = l.energy_pj / 1e3;
+    links.push_back(x);
+  }
+  j["interconnect"]["topology"] = r.topology;
+  j["interconnect"]["links_used"] = r.links;
+  j["interconnect"]["busiest_links"] = links;
+
+  const ProgrammingReport& p = r.programming;
+  nlohmann::ordered_json pj;
+  pj["one_tile_ns"] = ns_value(p.one_tile);
+  pj["all_tiles_sequential_ns"] = ns_value(p.all_tiles_sequential);
+  pj["all_tiles_parallel_ns"] = ns_value(p.all_tiles_parallel);
+  pj["all_tiles_energy_nj"] = p.energy_pj / 1e3;
+  pj["lora_bytes"] = p.lora_bytes;
+  pj["lora_load_link_ns"] = ns_value(p.lora_over_link);
+  pj["lora_load_dma_parallel_ns"] = ns_value(p.lora_by_dma);
+  pj["lora_load_energy_nj"] = p.lora_energy_pj / 1e3;
+  pj["reprogram_over_lora_load"] = ratio(p.all_tiles_parallel, p.lora_over_link);
+  j["programming"] = pj;
   return j.dump(2) + "\n";
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 
 #include "platform/platform.hpp"
 #include "sim/digital_cost.hpp"
@@ -93,6 +95,7 @@ std::vector<std::int64_t> digital_chunks(const Workload& w, std::size_t i, bool 
 
 struct Tally {
   Picos ready = -1, end = 0;
+  Picos input = 0;            // time the layer's input spent on the bus / mesh
   Picos busy[3] = {0, 0, 0};  // aimc, transfer, pmca
   EnergyBreakdown energy;
 };
@@ -101,6 +104,56 @@ int kind_index(const std::string& kind) {
   if (kind == "aimc") return 0;
   if (kind == "transfer") return 1;
   return 2;
+}
+
+// Per-tile, per-link and programming figures of the hybrid platform after its run of `span`.
+void collect_platform_stats(RunResult& r, const PlatformParams& params, Platform& pf, Picos span) {
+  TileReport& ts = r.tile_stats;
+  ProgrammingReport& pr = r.programming;
+  pr.one_tile = program_cost(params.tile, params.tile.rows, params.tile.cols).time;
+  double util_sum = 0;
+  for (std::size_t i = 0; i < pf.slots(); ++i) {
+    const Tile& t = pf.tile(i);
+    const double u = t.utilisation(span);
+    util_sum += u * static_cast<double>(t.tiles());
+    ts.utilisation_max = std::max(ts.utilisation_max, u);
+    ts.mvms += t.mvms() * t.tiles();
+    ts.energy.add(t.energy());
+    const ProgramCost c = t.program();
+    pr.all_tiles_sequential += c.time;
+    pr.energy_pj += c.energy_pj;
+    const TileSplit& s = t.split();
+    pr.all_tiles_parallel =
+        std::max(pr.all_tiles_parallel, program_cost(params.tile, s.block_rows(0), s.block_cols(0)).time);
+  }
+  if (pf.physical_tiles() > 0) ts.utilisation_mean = util_sum / static_cast<double>(pf.physical_tiles());
+
+  const double dma_Bps = params.pmca.dma_bytes_per_cycle * params.pmca.freq_hz;
+  for (const Operator& op : r.workload.ops) {
+    if (op.kind != OpKind::Linear || op.decode) continue;
+    const std::int64_t bytes = op.rank * (op.in + op.out) * params.pmca.elem_bytes;
+    pr.lora_bytes += bytes;
+    pr.lora_by_dma = std::max(pr.lora_by_dma, ns_to_ps(static_cast<double>(bytes) * 1e9 / dma_Bps));
+  }
+  pr.lora_over_link = transfer_ps(params.link, pr.lora_bytes);
+  pr.lora_energy_pj = params.link.e_per_bit_pj * 8.0 * static_cast<double>(pr.lora_bytes);
+
+  std::vector<LinkReport> links;
+  if (const Network* net = pf.network()) {
+    for (const auto& l : net->links()) links.push_back({l.name, l.bytes, l.busy, 0, l.energy_pj});
+  } else {
+    for (std::size_t i = 0; i < pf.slots(); ++i) {
+      if (!pf.has_pmca(i)) continue;
+      const Link& l = pf.link(i);
+      links.push_back({"link" + std::to_string(i), l.bytes_moved(), l.busy_ps(), 0, l.energy().total()});
+    }
+  }
+  for (auto& l : links) l.utilisation = span > 0 ? static_cast<double>(l.busy) / static_cast<double>(span) : 0;
+  std::stable_sort(links.begin(), links.end(), [](const LinkReport& a, const LinkReport& b) { return a.busy > b.busy; });
+  if (links.size() > 5) links.resize(5);
+  r.busiest_links = links;
+  r.links = pf.links();
+  r.topology = params.net.topology;
 }
 
 }  // namespace
@@ -130,11 +183,14 @@ RunResult simulate(const Config& cfg, Workload workload) {
   double analog_static_mw = 0, hybrid_static_mw = 0;
   {
     SimulationContext context;
-    Platform analog_platform("analog_only", params, mapping.slots, mapping.slot_runs_digital);
-    Platform hybrid_platform("hybrid", params, mapping.slots, std::vector<bool>(mapping.slots.size(), true));
-    r.tiles = hybrid_platform.tiles();
+    const Placement analog_placement = place_workload(mapping, params, true);
+    const Placement hybrid_placement = place_workload(mapping, params, true);
+    Platform analog_platform("analog_only", params, mapping.slots, mapping.slot_runs_digital, false,
+                             &analog_placement);
+    Platform hybrid_platform("hybrid", params, mapping.slots, std::vector<bool>(mapping.slots.size(), true), true,
+                             &hybrid_placement);
+    r.tiles = hybrid_platform.physical_tiles();
     r.pmcas = hybrid_platform.pmcas();
-    r.links = hybrid_platform.links();
     r.analog_only_pmcas = analog_platform.pmcas();
     analog_static_mw = analog_platform.static_power_mw();
     hybrid_static_mw = hybrid_platform.static_power_mw();
@@ -143,11 +199,35 @@ RunResult simulate(const Config& cfg, Workload workload) {
     std::vector<char> is_hybrid;
     std::vector<Done<Job*>> done_a(n), done_h(n);
     auto mark = [&](bool h) { is_hybrid.resize(g.jobs().size(), h); };
+    auto with_input = [](JobGraph& graph, Platform& plat, std::size_t slot, std::size_t op_index,
+                         DepsFn deps, std::function<void()> marker) -> DepsFn {
+      Resource* port = plat.input(slot);
+      if (!port) return deps;
+      const std::int64_t bytes_per_token = plat.input_bytes_per_token(slot);
+      auto sent = std::make_shared<std::map<std::pair<std::int64_t, std::int64_t>, Job*>>();
+      return [&graph, port, bytes_per_token, sent, deps, op_index, marker](std::int64_t f, std::int64_t e) {
+        auto it = sent->find({f, e});
+        if (it == sent->end()) {
+          Job& move = graph.add(*port, op_index, e - f, (e - f) * bytes_per_token);
+          move.label = "input";
+          depend_all(graph, deps(f, e), move);
+          marker();
+          it = sent->emplace(std::make_pair(f, e), &move).first;
+        }
+        return std::vector<Job*>{it->second};
+      };
+    };
     for (std::size_t i = 0; i < n; ++i) {
       const Operator& op = w.ops[i];
       const OpMapping& m = mapping.ops[i];
-      const DepsFn deps_a = [&, i](std::int64_t f, std::int64_t e) { return needed(w, i, wave, done_a, f, e); };
-      const DepsFn deps_h = [&, i](std::int64_t f, std::int64_t e) { return needed(w, i, wave, done_h, f, e); };
+      DepsFn deps_a = [&, i](std::int64_t f, std::int64_t e) { return needed(w, i, wave, done_a, f, e); };
+      DepsFn deps_h = [&, i](std::int64_t f, std::int64_t e) { return needed(w, i, wave, done_h, f, e); };
+      if (op.kind == OpKind::Linear) {
+        // On a bus or mesh a layer's input travels from the previous layer to its tiles (and its
+        // PMCA, multicast); each chunk's rows are sent once, when they are ready.
+        deps_a = with_input(g, analog_platform, m.slot, i, deps_a, [&] { mark(false); });
+        deps_h = with_input(g, hybrid_platform, m.slot, i, deps_h, [&] { mark(true); });
+      }
       auto keep = [](const Progress& p) {
         Done<Job*> d;
         for (const auto& c : p) d.emplace_back(c.end, c.job);
@@ -159,8 +239,9 @@ RunResult simulate(const Config& cfg, Workload workload) {
         if (op.rank == 0) {
           done_h[i] = keep(schedule_tile_only(g, hybrid_platform.tile(m.slot), i, op.tokens, m.chunk, deps_h));
         } else {
-          const OpResources res{hybrid_platform.tile(m.slot), hybrid_platform.link(m.slot), hybrid_platform.pmca(m.slot),
-                                i, op.tokens, m.chunk, output_bytes(params.tile, op.out)};
+          const OpResources res{hybrid_platform.tile(m.slot), hybrid_platform.tile_to_pmca(m.slot),
+                                hybrid_platform.pmca(m.slot), i, op.tokens, m.chunk,
+                                hybrid_platform.tile_to_pmca_bytes_per_token(m.slot)};
           done_h[i] = keep(strategy->schedule(g, res, deps_h));
         }
         mark(true);
@@ -189,6 +270,7 @@ RunResult simulate(const Config& cfg, Workload workload) {
     run_jobs(g);
     for (const Job& job : g.jobs()) {
       Tally& t = is_hybrid[job.id] ? hybrid[job.op] : analog[job.op];
+      if (std::string(job.label) == "input") t.input += job.end - job.start;
       t.ready = t.ready < 0 ? job.ready : std::min(t.ready, job.ready);
       t.end = std::max(t.end, job.end);
       t.busy[kind_index(job.resource->resource_kind())] += job.busy;
@@ -199,6 +281,9 @@ RunResult simulate(const Config& cfg, Workload workload) {
                            static_cast<bool>(is_hybrid[job.id]), job.start, job.end});
       }
     }
+    Picos span = 0;
+    for (const Tally& t : hybrid) span = std::max(span, t.end);
+    collect_platform_stats(r, params, hybrid_platform, span);
   }
 
   // The analytic twin of the hybrid design: the same schedule on private, idle resources.
@@ -259,6 +344,13 @@ RunResult simulate(const Config& cfg, Workload workload) {
     o.slot = mapping.ops[i].slot;
     o.chunk = mapping.ops[i].chunk;
     o.chunk_cost = mapping.ops[i].chunk_cost;
+    if (o.op.kind == OpKind::Linear) {
+      o.tiles = mapping.ops[i].split.tiles();
+      o.row_blocks = mapping.ops[i].split.row_blocks();
+      o.col_blocks = mapping.ops[i].split.col_blocks();
+    }
+    o.input_transfer = hybrid[i].input;
+    o.analog_only_input_transfer = analog[i].input;
     o.analog_only = analog[i].end - analog[i].ready;
     o.hybrid = hybrid[i].end - hybrid[i].ready;
     o.analog_only_end = analog[i].end;

@@ -43,6 +43,9 @@ struct OpResult {
   std::string bottleneck;      // aimc, transfer or pmca
   EnergyBreakdown analog_only_energy, hybrid_energy;
   LoraChunkCost chunk_cost;    // linears with an adapter: PMCA cost of one full chunk
+  std::int64_t tiles = 0, row_blocks = 0, col_blocks = 0;  // linears: tiles holding the weights
+  Picos input_transfer = 0;    // hybrid: the layer's input arriving over the bus / mesh
+  Picos analog_only_input_transfer = 0;
   double overhead() const {
     return analog_only > 0 ? static_cast<double>(hybrid) / static_cast<double>(analog_only) : 1.0;
   }
@@ -55,6 +58,35 @@ struct BlockResult {
   std::size_t ops = 0, linear_ops = 0;
   Picos analog_only = 0, hybrid = 0;  // from the block's first ready input to its last job
   EnergyBreakdown analog_only_energy, hybrid_energy;
+};
+
+// One link of the interconnect with its traffic over the hybrid run.
+struct LinkReport {
+  std::string name;
+  std::int64_t bytes = 0;
+  Picos busy = 0;
+  double utilisation = 0;  // busy / hybrid run time
+  double energy_pj = 0;
+};
+
+// The physical tiles of the hybrid design, aggregated.
+struct TileReport {
+  std::int64_t mvms = 0;          // MVMs summed over physical tiles
+  double utilisation_mean = 0;    // busy / run time, mean over physical tiles
+  double utilisation_max = 0;
+  EnergyBreakdown energy;         // dynamic, by component
+};
+
+// One-off costs: programming the analog weights against loading one set of LoRA adapters.
+struct ProgrammingReport {
+  Picos one_tile = 0;             // a full tile.rows x tile.cols tile
+  Picos all_tiles_sequential = 0; // every used cell, one tile at a time
+  Picos all_tiles_parallel = 0;   // every tile at once (the slowest tile)
+  double energy_pj = 0;
+  std::int64_t lora_bytes = 0;    // A and B of every adapter
+  Picos lora_over_link = 0;       // through one link at interconnect.bandwidth
+  Picos lora_by_dma = 0;          // each PMCA's DMA in parallel (the largest adapter)
+  double lora_energy_pj = 0;      // over the link
 };
 
 // One job as it ran, for the trace.
@@ -74,7 +106,11 @@ struct RunResult {
   Picos linear_analog_only = 0, linear_hybrid = 0;  // summed over the static linears
   Picos prefill_analog_only = 0, prefill_hybrid = 0;  // end of the prompt (decoders)
   EnergyBreakdown analog_only_energy, hybrid_energy;
-  std::size_t tiles = 0, pmcas = 0, links = 0, analog_only_pmcas = 0;
+  std::size_t tiles = 0, pmcas = 0, links = 0, analog_only_pmcas = 0;  // physical tiles
+  std::string topology;
+  TileReport tile_stats;
+  std::vector<LinkReport> busiest_links;  // hybrid, at most five
+  ProgrammingReport programming;
   std::vector<TraceEvent> trace;    // filled when output.trace is set
   std::vector<std::string> notes;   // what the user should know about how the run applied
 };

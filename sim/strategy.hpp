@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/aimc/tile_model.hpp"
+#include "models/riscv/pmca.hpp"
 #include "sim/engine.hpp"
 
 namespace aimcsim {
@@ -30,9 +31,6 @@ struct OpResources {
   std::int64_t chunk = 0;               // tokens per chunk
   std::int64_t out_bytes_per_token = 0; // X W bytes the tile sends to the PMCA per token
 };
-
-// PMCA job parts (Job::part) of a LoRA chunk.
-enum LoraPart { kLoraWhole = 0, kLoraDown = 1, kLoraUpAdd = 2 };
 
 // Durations of one operator's pieces on idle resources, for the analytic twin.
 struct OpTiming {

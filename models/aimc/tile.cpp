@@ -4,10 +4,14 @@ namespace aimcsim {
 
 Tile::Tile(const sc_core::sc_module_name& name, const TileParams& params, std::int64_t rows_used,
            std::int64_t cols_used)
+    : Tile(name, params, TileSplit{rows_used, cols_used, rows_used, cols_used}) {}
+
+Tile::Tile(const sc_core::sc_module_name& name, const TileParams& params, const TileSplit& split)
     : Resource(name, "aimc"),
       params_(params),
-      stages_(mvm_stages(params, rows_used, cols_used)),
-      mvm_energy_(mvm_energy(params, rows_used, cols_used)),
+      split_(split),
+      stages_(layer_stages(params, split)),
+      mvm_energy_(layer_mvm_energy(params, split)),
       pipeline_(params.pipelined()) {}
 
 Resource::Timing Tile::issue(Job& job, Picos now) {
@@ -16,6 +20,30 @@ Resource::Timing Tile::issue(Job& job, Picos now) {
     job.energy.add(component, pj * static_cast<double>(job.count));
   mvms_ += job.count;
   return {span.start, span.end};
+}
+
+double Tile::utilisation(Picos span) const {
+  return span > 0 ? static_cast<double>(busy_ps()) / static_cast<double>(span) : 0;
+}
+
+EnergyBreakdown Tile::tile_energy(std::int64_t k) const {
+  const std::int64_t i = k / split_.col_blocks(), j = k % split_.col_blocks();
+  const EnergyBreakdown one = mvm_energy(params_, split_.block_rows(i), split_.block_cols(j));
+  EnergyBreakdown e;
+  for (const auto& [component, pj] : one.items())
+    e.add(component, pj * static_cast<double>(mvms_));
+  return e;
+}
+
+ProgramCost Tile::program() const {
+  ProgramCost c;
+  for (std::int64_t i = 0; i < split_.row_blocks(); ++i)
+    for (std::int64_t j = 0; j < split_.col_blocks(); ++j) {
+      const ProgramCost b = program_cost(params_, split_.block_rows(i), split_.block_cols(j));
+      c.time += b.time;
+      c.energy_pj += b.energy_pj;
+    }
+  return c;
 }
 
 }  // namespace aimcsim

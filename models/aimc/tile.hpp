@@ -4,20 +4,34 @@
 
 namespace aimcsim {
 
-// SystemC model of one AIMC tile holding one weight block (rows_used x cols_used of its
-// crossbar). A job is a batch of `count` back-to-back MVMs, one per token; the stage pipeline
-// carries over between batches, so chunking a sequence does not add bubbles.
+// SystemC model of the AIMC tiles that hold one layer's weights: one tile, or the row x column
+// blocks of a layer larger than a tile, working in lock-step on the same tokens. A job is a
+// batch of `count` back-to-back MVMs, one per token; the stage pipeline carries over between
+// batches, so chunking a sequence does not add bubbles. Simplification: the tiles of a layer
+// share one timeline, set by the largest block (the others finish no later).
 class Tile : public Resource {
  public:
+  // One tile holding a rows_used x cols_used weight block.
   Tile(const sc_core::sc_module_name& name, const TileParams& params, std::int64_t rows_used,
        std::int64_t cols_used);
+  // The tiles of a layer split as `split`.
+  Tile(const sc_core::sc_module_name& name, const TileParams& params, const TileSplit& split);
   Timing issue(Job& job, Picos now) override;
 
   const MvmStages& stages() const { return stages_; }
+  const TileSplit& split() const { return split_; }
+  std::int64_t tiles() const { return split_.tiles(); }
+  // Tokens processed: each is one MVM on every tile of the layer.
   std::int64_t mvms() const { return mvms_; }
+  // Busy time of each physical tile (they run in lock-step) over `span`, in [0, 1].
+  double utilisation(Picos span) const;
+  // Dynamic energy of physical tile `k` (row-major over the blocks), by component.
+  EnergyBreakdown tile_energy(std::int64_t k) const;
+  ProgramCost program() const;
 
  private:
   TileParams params_;
+  TileSplit split_;
   MvmStages stages_;
   EnergyBreakdown mvm_energy_;
   TilePipeline pipeline_;

@@ -25,6 +25,9 @@ class Pmca : public Resource {
   Picos free_ = 0;
 };
 
+// PMCA job parts (Job::part) of a LoRA chunk.
+enum LoraPart { kLoraWhole = 0, kLoraDown = 1, kLoraUpAdd = 2 };
+
 // Duration of one part of a LoRA chunk: 0 all of it, 1 X A only, 2 (X A) B and the add. The
 // parts of a spilled chunk share its DMA waits in proportion to their compute cycles.
 Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, int part);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "models/riscv/pmca_model.hpp"
 #include "sim/error.hpp"
 #include "sim/report.hpp"
 
@@ -131,13 +132,83 @@ TEST(RunTest, SameConfigSameBytes) {
   EXPECT_EQ(summary_json(simulate(c), c), summary_json(simulate(c), c));
 }
 
-TEST(RunTest, LayerLargerThanATileIsAnInputError) {
-  try {
-    simulate(config({"workload.model=linear:1024x128"}));
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("does not fit one 512x512 tile"), std::string::npos) << e.what();
+// linear:1024x1024 on 512x512 tiles: 2 row blocks x 2 column blocks = 4 tiles, t_int 128 ns,
+// chunks of 8. Each tile's stages (512 rows x 512 columns): stream-in 512*8/256 = 16 ns,
+// compute 128 + 2 (one ADC round) + 512/64 = 8 ns post = 138 ns, stream-out 512*16/256 = 32 ns.
+TEST(RunTest, LayerOfFourTilesAddsPartialSumsInTheTiles) {
+  const RunResult r = simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
+  ASSERT_EQ(r.ops.size(), 1u);
+  const OpResult& o = r.ops[0];
+  EXPECT_EQ(r.tiles, 4u);
+  EXPECT_EQ(o.tiles, 4);
+  EXPECT_EQ(o.row_blocks, 2);
+  EXPECT_EQ(o.col_blocks, 2);
+  // Reduction in the tiles: (2 - 1) * 512 partial sums / 64 per cycle = 8 ns, a fourth stage.
+  // One token: 16 + 138 + 32 + 8 = 194 ns; then one per 138 ns: 194 + 319 * 138 = 44216 ns.
+  EXPECT_EQ(o.analog_only, 44216000);
+  EXPECT_EQ(o.tile_busy, 44216000);
+  // The PMCA (1024x1024, rank 8) is slower than the tiles (8 * 138 = 1104 ns a chunk), so the
+  // layer ends 40 PMCA chunks after the first chunk arrives: tiles 194 + 7 * 138 = 1160 ns,
+  // transfer 10 ns + 8 * 2048 B / 32 GB/s = 522 ns.
+  const PmcaParams pmca = PmcaParams::defaults();
+  const Picos chunk = lora_chunk_cost(pmca, 8, 1024, 1024, 8).duration;
+  ASSERT_GT(chunk, 1104000);
+  EXPECT_EQ(o.hybrid, 1160000 + 522000 + 40 * chunk);
+  EXPECT_EQ(o.hybrid_analytic, o.hybrid);
+  // Energy of one token, pJ: per tile 5.23*512 + 0.0511*512*512 + 34*512 + 1*512 = 33993.3184,
+  // times 4 tiles, plus 1 pJ for each of the 1024 additions: 136997.2736; leakage 4 tiles * 1 mW.
+  EXPECT_NEAR(o.analog_only_energy.total(), 320 * 136997.2736 + 4 * 44216, 1e-6);
+  EXPECT_NEAR(o.analog_only_energy.get("aimc.reduce"), 320 * 1024.0, 1e-9);
+}
+
+TEST(RunTest, LayerOfFourTilesCanAddPartialSumsOnThePmca) {
+  const RunResult r = simulate(
+      config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8", "tile.reduction=pmca"}));
+  const OpResult& o = r.ops[0];
+  // The hybrid tiles no longer reduce: 186 ns for the first token, then 138 ns each.
+  EXPECT_EQ(o.tile_busy, 186000 + 319 * 138000);
+  // The tiles send both row blocks' partial sums: 8 tokens * 2 * 2048 B over 32 GB/s + 10 ns =
+  // 1034 ns; the PMCA adds them (one element-wise add of 8 x 1024) before the LoRA chunk.
+  const PmcaParams pmca = PmcaParams::defaults();
+  const Picos chunk = lora_chunk_cost(pmca, 8, 1024, 1024, 8).duration +
+                      ns_to_ps(static_cast<double>(add_cost(pmca, 8, 1024).cycles));  // 1 GHz
+  EXPECT_EQ(o.hybrid, 186000 + 7 * 138000 + 1034000 + 40 * chunk);
+  EXPECT_EQ(o.hybrid_analytic, o.hybrid);
+  EXPECT_EQ(o.bottleneck, "pmca");
+}
+
+TEST(RunTest, MeshCarriesLayerInputsAndCanBeTheBottleneck) {
+  static const Schema schema = build_schema();
+  // Narrow 8-bit mesh links (1 GB/s): moving each layer's input dominates.
+  const RunResult r = simulate(Config::load(schema, {{"test", "workload:\n  model: mobilebert\n  seq_len: 320\n"}},
+                                            {"interconnect.topology=mesh", "interconnect.link_width_bits=8"}));
+  EXPECT_EQ(r.topology, "mesh");
+  std::size_t transfer_bound = 0, linears = 0;
+  for (const auto& o : r.ops) {
+    if (o.op.kind != OpKind::Linear) continue;
+    if (linears++ == 0) {
+      EXPECT_EQ(o.input_transfer, 0);  // the first layer's input is already there
+    } else {
+      EXPECT_GT(o.input_transfer, 0) << o.op.block << "." << o.op.name;
+    }
+    transfer_bound += o.bottleneck == "transfer";
   }
+  EXPECT_GT(transfer_bound, 0u);
+  ASSERT_FALSE(r.busiest_links.empty());
+  EXPECT_GT(r.busiest_links[0].bytes, 0);
+}
+
+TEST(RunTest, ProgrammingCostFollowsProgramAndVerify) {
+  const RunResult r = simulate(config({}));
+  // One iteration: RESET 125 + SET 250 + verify 512 + precharge 256 = 1143 ns. A full 512x512
+  // tile: 512 rows * 512/32 column groups * 30 iterations * 1143 ns = 280903680 ns.
+  EXPECT_EQ(r.programming.one_tile, 280903680000LL);
+  // The 512x128 layer: 512 * 4 * 30 * 1143 = 70225920 ns; energy 512*128 cells * 30 * 11 pJ.
+  EXPECT_EQ(r.programming.all_tiles_sequential, 70225920000LL);
+  EXPECT_DOUBLE_EQ(r.programming.energy_pj, 512.0 * 128 * 30 * 11);
+  // Adapters: rank 8 * (512 + 128) * 2 B = 10240 B; over the link 10 ns + 10240 / 32 = 330 ns.
+  EXPECT_EQ(r.programming.lora_bytes, 10240);
+  EXPECT_EQ(r.programming.lora_over_link, 330000);
 }
 
 TEST(RunTest, AdaptersLargerThanL1AreAnInputError) {

@@ -37,7 +37,8 @@ TEST(ConfigTest, DefaultsFillKeysNotGiven) {
   EXPECT_DOUBLE_EQ(c.quantity("pmca.freq"), 1e9);
   EXPECT_EQ(c.text("pipeline.strategy"), "token-pipelined");
   EXPECT_FALSE(c.integer_or_auto("pipeline.chunk_tokens").has_value());
-  EXPECT_EQ(c.origin("tile.rows"), "default");
+  EXPECT_EQ(c.origin("tile.rows"), "tile.preset ahwa-lora-512");  // the default preset's value
+  EXPECT_EQ(c.origin("tile.output_bits"), "default");
   EXPECT_EQ(c.origin("workload.seq_len"), "test.yaml:3");
 }
 

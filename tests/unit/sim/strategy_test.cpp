@@ -33,7 +33,7 @@ struct Fixture {
   explicit Fixture(double t_int_ns) {
     params.tile.t_int_ns = t_int_ns;
     platform = std::make_unique<Platform>("hybrid", params, std::vector<LayerSlot>{{512, 128, 512, 128, 8}},
-                                          std::vector<bool>{true});
+                                          std::vector<bool>{true}, true);
   }
   Picos run(const std::string& strategy_name, std::int64_t chunk, Picos* analytic) {
     auto strategy = StrategyRegistry::instance().create(strategy_name);

@@ -1,0 +1,141 @@
+#include "models/interconnect/network.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace aimcsim {
+
+void NetworkParams::bind(ParamBinder<NetworkParams>& b) {
+  using P = NetworkParams;
+  b.choice("interconnect.topology", &P::topology, {"p2p", "bus", "mesh"}, "p2p")
+      .desc("p2p: a dedicated link per tile-PMCA pair; bus: one shared bus; mesh: 2-D mesh, XY routing");
+  b.integer("interconnect.link_width_bits", &P::link_width_bits, 256).range(1, 65536)
+      .desc("bus / mesh link width (assumed: 32 GB/s at 1 GHz, as the p2p default)");
+  b.quantity("interconnect.link_freq", &P::link_freq_hz, Dimension::Frequency, "1GHz").range(1, 1e12)
+      .desc("bus / mesh link clock (assumed)");
+  b.quantity("interconnect.hop_latency", &P::hop_latency_ns, Dimension::Time, "1ns").range(0, 1e9)
+      .desc("latency per router traversed on the mesh, or per bus arbitration (assumed: one cycle)");
+  b.flag("interconnect.multicast", &P::multicast, true)
+      .desc("bus / mesh deliver one transfer to several destinations (the layer input to its tiles "
+            "and PMCA); false: separate sends");
+  b.integer("interconnect.mesh_cols", &P::mesh_cols, 0).range(0, 65536)
+      .desc("mesh width in nodes; 0: the smallest square that holds every tile and PMCA");
+}
+
+std::int64_t auto_mesh_cols(std::size_t nodes) {
+  std::int64_t c = 1;
+  while (static_cast<std::size_t>(c * c) < nodes) ++c;
+  return c;
+}
+
+std::vector<MeshCoord> snake_path(std::size_t nodes, std::int64_t cols) {
+  std::vector<MeshCoord> out;
+  out.reserve(nodes);
+  for (std::size_t k = 0; k < nodes; ++k) {
+    const std::int64_t row = static_cast<std::int64_t>(k) / cols, col = static_cast<std::int64_t>(k) % cols;
+    out.push_back({row % 2 == 0 ? col : cols - 1 - col, row});
+  }
+  return out;
+}
+
+Network::Network(const NetworkParams& params, double e_per_bit_pj, std::vector<MeshCoord> nodes)
+    : params_(params), e_per_bit_pj_(e_per_bit_pj), nodes_(std::move(nodes)) {}
+
+namespace {
+// Link kinds: router-to-router in each direction, a node's ports, and the bus.
+enum LinkKind : std::int64_t { kEast, kWest, kNorth, kSouth, kInject, kEject, kBus };
+}  // namespace
+
+std::size_t Network::link(std::int64_t kind, const MeshCoord& at, const std::string& name) {
+  const auto key = std::make_tuple(kind, at.x, at.y);
+  const auto it = index_.find(key);
+  if (it != index_.end()) return it->second;
+  index_.emplace(key, free_.size());
+  free_.push_back(0);
+  stats_.push_back(LinkStats{name, 0, 0, 0, 0});
+  return free_.size() - 1;
+}
+
+std::vector<Network::Hop> Network::route(std::size_t src, const std::vector<std::size_t>& dsts) {
+  std::vector<Hop> hops;
+  auto add = [&](std::size_t l, std::int64_t depth) {
+    for (const Hop& h : hops)
+      if (h.link == l) return;
+    hops.push_back({l, depth});
+  };
+  if (params_.topology == "bus") {
+    add(link(kBus, {0, 0}, "bus"), 1);
+    return hops;
+  }
+  const MeshCoord s = coord(src);
+  add(link(kInject, s, fmt::format("inject({},{})", s.x, s.y)), 0);
+  for (std::size_t d : dsts) {
+    const MeshCoord t = coord(d);
+    MeshCoord at = s;
+    std::int64_t depth = 1;  // the source router
+    auto step = [&](std::int64_t kind, MeshCoord next) {
+      add(link(kind, at, fmt::format("({},{})->({},{})", at.x, at.y, next.x, next.y)), depth++);
+      at = next;
+    };
+    while (at.x != t.x) step(t.x > at.x ? kEast : kWest, {at.x + (t.x > at.x ? 1 : -1), at.y});
+    while (at.y != t.y) step(t.y > at.y ? kNorth : kSouth, {at.x, at.y + (t.y > at.y ? 1 : -1)});
+    add(link(kEject, t, fmt::format("eject({},{})", t.x, t.y)), depth);
+  }
+  return hops;
+}
+
+Network::Transfer Network::reserve(const std::vector<Hop>& route, std::int64_t bytes, Picos ready) {
+  const Picos hop = ns_to_ps(params_.hop_latency_ns);
+  const Picos ser = ns_to_ps(static_cast<double>(bytes) * 1e9 / params_.bandwidth_Bps());
+  Transfer t;
+  t.start = ready;
+  for (const Hop& h : route) t.start = std::max(t.start, free_[h.link] - h.depth * hop);
+  const double bits = 8.0 * static_cast<double>(bytes);
+  for (const Hop& h : route) {
+    t.hops = std::max(t.hops, h.depth);
+    free_[h.link] = t.start + h.depth * hop + ser;
+    LinkStats& s = stats_[h.link];
+    s.bytes += bytes;
+    ++s.transfers;
+    s.busy += ser;
+    // Energy per bit per hop: every link that enters a router or a node, not the injection port.
+    const bool inject = h.depth == 0 && params_.topology == "mesh";
+    const double e = inject ? 0 : bits * e_per_bit_pj_;
+    s.energy_pj += e;
+    t.energy_pj += e;
+  }
+  t.end = t.start + t.hops * hop + ser;
+  return t;
+}
+
+Network::Transfer Network::send(std::size_t src, const std::vector<std::size_t>& dsts, std::int64_t bytes,
+                                Picos ready) {
+  if (params_.multicast || dsts.size() <= 1) return reserve(route(src, dsts), bytes, ready);
+  Transfer all{ready, ready, 0, 0};
+  bool first = true;
+  for (std::size_t d : dsts) {
+    const Transfer t = reserve(route(src, {d}), bytes, ready);
+    all.start = first ? t.start : std::min(all.start, t.start);
+    all.end = std::max(all.end, t.end);
+    all.hops = std::max(all.hops, t.hops);
+    all.energy_pj += t.energy_pj;
+    first = false;
+  }
+  return all;
+}
+
+NetworkPort::NetworkPort(const sc_core::sc_module_name& name, Network& network, std::size_t src,
+                         std::vector<std::size_t> dsts)
+    : Resource(name, "transfer"), network_(network), src_(src), dsts_(std::move(dsts)) {}
+
+Resource::Timing NetworkPort::issue(Job& job, Picos now) {
+  const Network::Transfer t = network_.send(src_, dsts_, job.bytes, now);
+  bytes_ += job.bytes;
+  job.energy.add("link", t.energy_pj);
+  return {t.start, t.end};
+}
+
+}  // namespace aimcsim

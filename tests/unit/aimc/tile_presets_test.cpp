@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include "models/aimc/tile_model.hpp"
+#include "platform/platform.hpp"
+#include "sim/error.hpp"
+#include "sim/run.hpp"
+
+namespace aimcsim {
+namespace {
+
+const Schema& schema() {
+  static const Schema s = build_schema();
+  return s;
+}
+
+const char* kWorkload = "workload:\n  model: linear:512x128\n  seq_len: 320\n";
+
+TileParams preset(const std::string& name, std::vector<std::string> more = {}) {
+  more.insert(more.begin(), "tile.preset=" + name);
+  return PlatformParams::from(Config::load(schema(), {{"w.yaml", kWorkload}}, more)).tile;
+}
+
+// Energy of one full MVM in the array, input drivers and ADCs (what TOPS/W figures count).
+double analog_pj(const TileParams& p) {
+  const EnergyBreakdown e = mvm_energy(p, p.rows, p.cols);
+  return e.get("aimc.dac") + e.get("aimc.array") + e.get("aimc.adc");
+}
+double ops(const TileParams& p) { return 2.0 * static_cast<double>(p.rows * p.cols); }
+
+TEST(TilePresetTest, AhwaLora512) {
+  const TileParams p = preset("ahwa-lora-512");
+  EXPECT_EQ(p.rows, 512);
+  EXPECT_EQ(mvm_stages(p, 512, 512).integrate, 128000);  // t_int 128 ns (AHWA-LoRA)
+  // Calibrated to HERMES: a 256x256 MVM costs 0.86 uJ / 64 cores = 13437.5 pJ.
+  const EnergyBreakdown e = mvm_energy(p, 256, 256);
+  EXPECT_NEAR(e.total() - e.get("aimc.post"), 13437.5, 13437.5 * 0.02);
+}
+
+TEST(TilePresetTest, HermesCore) {
+  const TileParams p = preset("hermes-core");
+  EXPECT_EQ(p.rows, 256);
+  EXPECT_EQ(p.input_encoding, "pwm");
+  const MvmStages s = mvm_stages(p, 256, 256);
+  // 8-bit PWM at 1 ns/LSB: 2^7 * 1 ns = 128 ns integration; 256 ADCs convert all 256 rows'
+  // columns in one 2 ns round: one MVM in 130 ns (published: 130 ns).
+  EXPECT_EQ(s.integrate, 128000);
+  EXPECT_NEAR(ps_to_ns(s.integrate + s.convert), 130.0, 130.0 * 0.02);
+  // 2 * 256 * 256 = 131072 ops in 130 ns = 1.008 TOPS (published 1.008).
+  EXPECT_NEAR(ops(p) / ps_to_ns(s.integrate + s.convert) / 1e3, 1.008, 1.008 * 0.02);
+  // 4.88 * 256 + 0.0476 * 65536 + 31.7 * 256 = 12484.0 pJ: 131072 / 12484.0 pJ = 10.50 TOPS/W.
+  EXPECT_NEAR(ops(p) / analog_pj(p), 10.5, 10.5 * 0.02);
+  // LDPU: 256 outputs, one per cycle at 400 MHz = 640 ns of post-processing.
+  EXPECT_EQ(s.post, 640000);
+}
+
+TEST(TilePresetTest, Alpine) {
+  const TileParams p = preset("alpine");
+  const MvmStages s = mvm_stages(p, 256, 256);
+  EXPECT_NEAR(ps_to_ns(s.integrate + s.convert), 100.0, 100.0 * 0.02);  // 98 + 2 ns (published 100 ns)
+  // 4 GB/s tile I/O: 32 bit at 1 GHz; 256 inputs * 8 bit = 2048 bit in 64 ns.
+  EXPECT_NEAR(static_cast<double>(p.io_width_bits) / 8 * p.io_freq_hz / 1e9, 4.0, 4.0 * 0.02);
+  EXPECT_EQ(s.stream_in, 64000);
+  // 4 * 256 + 0.0391 * 65536 + 26 * 256 = 10242.4 pJ: 131072 / 10242.4 = 12.80 TOPS/W.
+  EXPECT_NEAR(ops(p) / analog_pj(p), 12.8, 12.8 * 0.02);
+}
+
+TEST(TilePresetTest, MeshProjected) {
+  const TileParams p = preset("mesh-projected");
+  EXPECT_EQ(p.rows, 512);
+  EXPECT_EQ(mvm_stages(p, 512, 512).integrate, 40000);  // 40 ns (Burr et al. 2023)
+  // 0.819 * 512 + 0.008 * 262144 + 5.324 * 512 = 5242.37 pJ: 524288 / 5242.37 = 100.0 TOPS/W.
+  EXPECT_NEAR(ops(p) / analog_pj(p), 100.0, 100.0 * 0.02);
+}
+
+TEST(TilePresetTest, KeysBesideAPresetOverrideIt) {
+  const TileParams p = preset("hermes-core", {"tile.t_int=256ns", "tile.rows=512"});
+  EXPECT_EQ(p.rows, 512);
+  EXPECT_EQ(p.cols, 256);  // from the preset
+  EXPECT_EQ(mvm_stages(p, 256, 256).integrate, 256000);
+  // A file setting the preset and a -p override of one key: the override wins over both.
+  const Config c = Config::load(schema(), {{"w.yaml", kWorkload}, {"a.yaml", "tile:\n  preset: alpine\n  t_int: 50ns\n"}}, {"tile.cols=128"});
+  EXPECT_EQ(c.integer("tile.cols"), 128);
+  EXPECT_DOUBLE_EQ(c.quantity("tile.t_int"), 50.0);
+  EXPECT_EQ(c.integer("tile.io_width_bits"), 32);
+  EXPECT_EQ(c.origin("tile.io_width_bits"), "tile.preset alpine");
+}
+
+TEST(TilePresetTest, PwmDerivesTheIntegrationTime) {
+  const TileParams p = preset("ahwa-lora-512", {"tile.input_encoding=pwm", "tile.t_int=auto", "tile.pwm_lsb=2ns",
+                                                "tile.input_bits=6"});
+  EXPECT_EQ(mvm_stages(p, 512, 512).integrate, 64000);  // 2^5 LSBs * 2 ns
+}
+
+std::string error_of(const std::vector<std::string>& overrides) {
+  try {
+    PlatformParams::from(Config::load(schema(), {{"w.yaml", kWorkload}}, overrides));
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(TilePresetTest, BadNamesAreInputErrorsNamingTheKey) {
+  std::string e = error_of({"tile.preset=hermes"});
+  EXPECT_NE(e.find("tile.preset"), std::string::npos) << e;
+  EXPECT_NE(e.find("hermes-core"), std::string::npos) << e;  // lists what is accepted
+  e = error_of({"interconnect.topology=torus"});
+  EXPECT_NE(e.find("interconnect.topology"), std::string::npos) << e;
+  EXPECT_NE(e.find("p2p, bus, mesh"), std::string::npos) << e;
+  e = error_of({"tile.t_int=auto"});  // auto needs PWM
+  EXPECT_NE(e.find("tile.t_int"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace aimcsim
