@@ -23,6 +23,7 @@ struct SweepCommandOptions {
   std::string outdir;
   std::string shard;
   std::vector<std::string> merge;
+  bool dry_run = false;
 };
 
 std::string self_executable() {
@@ -42,6 +43,7 @@ CommandRegistry::Action setup_sweep(CLI::App& app) {
   cmd->add_option("-o,--output", o->outdir,
                   "output folder: results.csv, sweep.json, points/<id>/ (default: runs/<sweep file name>)");
   cmd->add_option("--shard", o->shard, "run only slice I of N (0 <= I < N, points I, I+N, ...), e.g. --shard 0/4");
+  cmd->add_flag("--dry-run", o->dry_run, "check the sweep file and list its points; run nothing");
   cmd->add_option("--merge", o->merge, "join these shard folders into -o OUTDIR instead of running")
       ->excludes("sweep_file")
       ->excludes("--shard");
@@ -55,6 +57,17 @@ CommandRegistry::Action setup_sweep(CLI::App& app) {
     if (o->sweep_file.empty()) throw InputError("sweep: give a sweep file (or --merge SHARD_DIR... -o OUTDIR)");
     const Schema schema = build_schema();
     const SweepSpec spec = load_sweep(schema, o->sweep_file);
+    if (o->dry_run) {
+      std::cout << "point";
+      for (const auto& k : spec.keys) std::cout << "," << k;
+      std::cout << ",config_hash\n";
+      for (const SweepPoint& p : spec.points) {
+        std::cout << p.id;
+        for (const auto& v : p.values) std::cout << "," << v;
+        std::cout << "," << p.config_hash << "\n";
+      }
+      return 0;
+    }
     SweepOptions options;
     options.exe = self_executable();
     options.jobs = o->jobs ? o->jobs : std::max(1u, std::thread::hardware_concurrency());
