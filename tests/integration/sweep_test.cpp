@@ -1,0 +1,295 @@
+// Sweep files: expansion, rejection before anything runs, and the driver's resume, failure,
+// shard and merge behaviour with real worker processes.
+#include "sim/sweep.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/error.hpp"
+#include "sim/run.hpp"
+
+namespace aimcsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+const Schema& schema() {
+  static const Schema s = build_schema();
+  return s;
+}
+
+SweepSpec parse(const std::string& text, const std::string& dir = ".") {
+  return parse_sweep(schema(), text, "test.yaml", dir);
+}
+
+std::vector<std::string> values(const SweepSpec& s, std::size_t i) { return s.points.at(i).values; }
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The message of the InputError that parsing `text` throws, or "" if it parses.
+std::string rejection(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const char* kBase = "base: {workload: {model: 'linear:512x128', seq_len: 320}}\n";
+
+TEST(SweepExpansionTest, GridIsTheCartesianProductWithTheLastKeyFastest) {
+  const SweepSpec s = parse(std::string(kBase) +
+                            "grid: {tile.t_int: [128ns, 256ns], pipeline.chunk_tokens: [8, 16, 32]}\n");
+  ASSERT_EQ(s.points.size(), 6u);  // 2 x 3
+  EXPECT_EQ(s.keys, (std::vector<std::string>{"tile.t_int", "pipeline.chunk_tokens"}));
+  EXPECT_EQ(values(s, 0), (std::vector<std::string>{"128ns", "8"}));
+  EXPECT_EQ(values(s, 2), (std::vector<std::string>{"128ns", "32"}));
+  EXPECT_EQ(values(s, 3), (std::vector<std::string>{"256ns", "8"}));
+  EXPECT_EQ(s.points[5].id, "p0005");
+  EXPECT_NE(s.points[5].config_yaml.find("t_int: 256ns"), std::string::npos);
+  EXPECT_NE(s.points[0].config_hash, s.points[1].config_hash);
+  EXPECT_EQ(s.points[0].config_hash, fnv1a64(s.points[0].config_yaml));
+}
+
+TEST(SweepExpansionTest, ZipPairsTheListsElementByElement) {
+  const SweepSpec s = parse(std::string(kBase) + "zip: {lora.rank: [4, 8, 16], tile.t_int: [128ns, 256ns, 512ns]}\n");
+  ASSERT_EQ(s.points.size(), 3u);
+  EXPECT_EQ(values(s, 0), (std::vector<std::string>{"4", "128ns"}));
+  EXPECT_EQ(values(s, 2), (std::vector<std::string>{"16", "512ns"}));
+}
+
+TEST(SweepExpansionTest, PointsListFillsKeysAPointLeavesOutFromItsEffectiveConfig) {
+  const SweepSpec s = parse(std::string(kBase) + "points: [{pmca.freq: 666MHz}, {pmca: {freq: 1GHz}, lora.rank: 4}]\n");
+  ASSERT_EQ(s.points.size(), 2u);
+  EXPECT_EQ(s.keys, (std::vector<std::string>{"pmca.freq", "lora.rank"}));
+  EXPECT_EQ(values(s, 0), (std::vector<std::string>{"666MHz", "8"}));  // rank 8 is the default
+  EXPECT_EQ(values(s, 1), (std::vector<std::string>{"1GHz", "4"}));
+}
+
+TEST(SweepExpansionTest, AxesCombineGridTimesZipTimesPoints) {
+  const SweepSpec s = parse(std::string(kBase) +
+                            "grid: {tile.t_int: [128ns, 256ns]}\n"
+                            "zip: {lora.rank: [4, 8], pipeline.chunk_tokens: [16, 32]}\n"
+                            "points: [{pmca.freq: 1GHz}, {pmca.freq: 666MHz}]\n");
+  ASSERT_EQ(s.points.size(), 8u);  // 2 x 2 x 2
+  EXPECT_EQ(values(s, 0), (std::vector<std::string>{"128ns", "4", "16", "1GHz"}));
+  EXPECT_EQ(values(s, 1), (std::vector<std::string>{"128ns", "4", "16", "666MHz"}));
+  EXPECT_EQ(values(s, 2), (std::vector<std::string>{"128ns", "8", "32", "1GHz"}));
+  EXPECT_EQ(values(s, 7), (std::vector<std::string>{"256ns", "8", "32", "666MHz"}));
+}
+
+TEST(SweepExpansionTest, BaseConfigFilesAreReadRelativeToTheSweepFile) {
+  const fs::path dir = fs::temp_directory_path() / ("aimcsim_sweep_base_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.yaml") << "workload: {model: 'linear:128x128', seq_len: 64}\n";
+  std::ofstream(dir / "b.yaml") << "lora: {rank: 4}\n";
+  const SweepSpec s = parse("base: [a.yaml, b.yaml]\ngrid: {tile.t_int: [128ns]}\n", dir.string());
+  fs::remove_all(dir);
+  ASSERT_EQ(s.points.size(), 1u);
+  EXPECT_NE(s.points[0].config_yaml.find("model: linear:128x128"), std::string::npos);
+  EXPECT_NE(s.points[0].config_yaml.find("rank: 4"), std::string::npos);
+}
+
+TEST(SweepRejectionTest, BadSweepFilesNameTheProblem) {
+  const std::string b = kBase;
+  EXPECT_NE(rejection(b + "grid: {tile.nonsense: [1]}\n").find("test.yaml:2: grid: unknown key 'tile.nonsense'; keys under 'tile'"),
+            std::string::npos);
+  EXPECT_NE(rejection(b + "grid: {tile.t_int: []}\n").find("tile.t_int: empty axis"), std::string::npos);
+  EXPECT_NE(rejection(b + "zip: {lora.rank: [4, 8], tile.t_int: [128ns]}\n")
+                .find("zip: lists of unequal length: lora.rank has 2 values, tile.t_int has 1"),
+            std::string::npos);
+  EXPECT_NE(rejection(b + "grid: {tile.t_int: [128ns, 256]}\n").find("grid: tile.t_int: '256' has no unit"),
+            std::string::npos)
+      << rejection(b + "grid: {tile.t_int: [128ns, 256]}\n");
+  EXPECT_NE(rejection(b + "grid: {pipeline.strategy: [fastest]}\n").find("'fastest' is not accepted"), std::string::npos);
+  EXPECT_NE(rejection(b + "grid: {tile.t_int: 128ns}\n").find("expected a list of values"), std::string::npos);
+  EXPECT_NE(rejection(b + "points: []\n").find("points: empty list"), std::string::npos);
+  EXPECT_NE(rejection(b + "points: [{bogus.key: 1}]\n").find("unknown key 'bogus.key'"), std::string::npos);
+  EXPECT_NE(rejection(b + "grid: {lora.rank: [4]}\nzip: {lora.rank: [8]}\n").find("lora.rank is already swept by grid"),
+            std::string::npos);
+  EXPECT_NE(rejection(b + "axes: {lora.rank: [4]}\n").find("unknown section 'axes'"), std::string::npos);
+  EXPECT_NE(rejection("base: [missing.yaml]\n").find("cannot open config file"), std::string::npos);
+  // A value that passes its key's check but not the workload builder: named with its point.
+  EXPECT_NE(rejection(b + "grid: {workload.model: ['linear:128x128', 'linear:0x5']}\n")
+                .find("point p0001 (workload.model=linear:0x5): workload.model: 'linear:0x5' needs positive"),
+            std::string::npos);
+}
+
+TEST(SweepShardTest, ShardsSplitThePointsRoundRobin) {
+  EXPECT_EQ(shard_points(10, 1, 3), (std::vector<std::size_t>{1, 4, 7}));
+  EXPECT_EQ(shard_points(2, 2, 3), (std::vector<std::size_t>{}));
+  EXPECT_EQ(parse_shard("2/4"), (std::pair<std::size_t, std::size_t>{2, 4}));
+  for (const char* bad : {"4/4", "1", "a/2", "1/0", "-1/2", ""}) EXPECT_THROW(parse_shard(bad), InputError) << bad;
+}
+
+// Driver tests: real worker processes of the aimcsim executable.
+class SweepRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("aimcsim_sweep_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  SweepOptions options(const std::string& name) const {
+    SweepOptions o;
+    o.exe = AIMCSIM_BIN;
+    o.jobs = 2;
+    o.outdir = (dir_ / name).string();
+    return o;
+  }
+  // 2 x 3 points, including the reference row of cli_test (t_int 512 ns, chunks of 8).
+  SweepSpec spec() const {
+    return parse(std::string(kBase) + "grid: {tile.t_int: [128ns, 512ns], pipeline.chunk_tokens: [8, 16, 32]}\n");
+  }
+  fs::path dir_;
+};
+
+TEST_F(SweepRunTest, WritesOneRowPerPointWithTheSummaryFigures) {
+  const SweepOutcome r = run_sweep(spec(), options("a"));
+  EXPECT_EQ(r.selected, 6u);
+  EXPECT_EQ(r.ran, 6u);
+  EXPECT_EQ(r.failed, 0u);
+  std::istringstream csv(read(dir_ / "a" / "results.csv"));
+  std::string header, line;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("point,status,tile.t_int,pipeline.chunk_tokens,model,strategy,seq_len,chunk_tokens,"
+                         "analog_only_ns,hybrid_ns,overhead,",
+                         0),
+            0u);
+  std::vector<std::string> rows;
+  while (std::getline(csv, line)) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 6u);
+  // 165144 ns analog-only, 168465 ns hybrid (run_test derives both).
+  EXPECT_EQ(rows[3].rfind("p0003,ok,512ns,8,linear:512x128,token-pipelined,320,8,165144.0,168465.0,", 0), 0u) << rows[3];
+  const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
+  EXPECT_EQ(manifest["points"].size(), 6u);
+  EXPECT_EQ(manifest["points"][3]["status"], "ok");
+  EXPECT_EQ(manifest["points"][3]["config_hash"], spec().points[3].config_hash);
+  EXPECT_EQ(manifest["totals"]["ok"], 6);
+  // The same sweep into another folder gives the same bytes.
+  run_sweep(spec(), options("b"));
+  EXPECT_EQ(read(dir_ / "a" / "results.csv"), read(dir_ / "b" / "results.csv"));
+  EXPECT_EQ(read(dir_ / "a" / "sweep.json"), read(dir_ / "b" / "sweep.json"));
+}
+
+TEST_F(SweepRunTest, ResumeRedoesPointsWithoutACompletionMarkerOnly) {
+  const SweepOptions o = options("a");
+  run_sweep(spec(), o);
+  const std::string complete = read(dir_ / "a" / "results.csv");
+  const fs::path points = dir_ / "a" / "points";
+  const auto untouched = fs::last_write_time(points / "p0000" / "summary.json");
+  // A kill mid-run: p0001 finished its files but not its marker; p0004 left a partial temp file
+  // and no summary; results.csv is gone.
+  fs::remove(points / "p0001" / "status.json");
+  fs::remove(points / "p0004" / "status.json");
+  fs::remove(points / "p0004" / "summary.json");
+  std::ofstream(points / "p0004" / "summary.json.tmp.1") << "{\"trunc";
+  fs::remove(dir_ / "a" / "results.csv");
+  const SweepOutcome r = run_sweep(spec(), o);
+  EXPECT_EQ(r.ran, 2u);
+  EXPECT_EQ(r.skipped, 4u);
+  EXPECT_EQ(read(dir_ / "a" / "results.csv"), complete);
+  EXPECT_EQ(fs::last_write_time(points / "p0000" / "summary.json"), untouched);
+  EXPECT_FALSE(fs::exists(points / "p0004" / "summary.json.tmp.1"));
+  // Rerunning a finished sweep runs nothing.
+  EXPECT_EQ(run_sweep(spec(), o).ran, 0u);
+}
+
+TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
+  // A 1024x128 layer does not fit a 512x512 tile: the worker exits 2 with the mapper's message.
+  const SweepSpec s =
+      parse(std::string(kBase) + "grid: {workload.model: ['linear:128x128', 'linear:1024x128', 'linear:512x128']}\n");
+  const SweepOptions o = options("a");
+  const SweepOutcome r = run_sweep(s, o);
+  EXPECT_EQ(r.ran, 3u);
+  EXPECT_EQ(r.failed, 1u);
+  const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
+  EXPECT_EQ(manifest["points"][0]["status"], "ok");
+  EXPECT_EQ(manifest["points"][1]["status"], "failed");
+  EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find("does not fit one 512x512 tile"), std::string::npos)
+      << manifest["points"][1];
+  EXPECT_EQ(manifest["points"][2]["status"], "ok");
+  const std::string csv = read(dir_ / "a" / "results.csv");
+  EXPECT_NE(csv.find("\np0001,failed,linear:1024x128,,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\np0002,ok,linear:512x128,linear:512x128,"), std::string::npos) << csv;
+  // A rerun retries the failed point only.
+  const SweepOutcome again = run_sweep(s, o);
+  EXPECT_EQ(again.ran, 1u);
+  EXPECT_EQ(again.skipped, 2u);
+}
+
+TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {
+  SweepOptions o = options("a");
+  o.exe = (dir_ / "no-such-aimcsim").string();
+  const SweepOutcome r = run_sweep(spec(), o);
+  EXPECT_EQ(r.failed, 6u);
+  const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
+  EXPECT_NE(manifest["points"][0]["message"].get<std::string>().find("cannot execute"), std::string::npos);
+}
+
+TEST_F(SweepRunTest, ShardsMergedGiveTheRowsOfOneUnshardedRun) {
+  run_sweep(spec(), options("whole"));
+  std::vector<std::string> shards;
+  for (std::size_t i = 0; i < 4; ++i) {  // 6 points over 4 shards: 2, 2, 1, 1
+    SweepOptions o = options("shard" + std::to_string(i));
+    o.shard_index = i;
+    o.shard_count = 4;
+    EXPECT_EQ(run_sweep(spec(), o).selected, i < 2 ? 2u : 1u);
+    shards.push_back(o.outdir);
+  }
+  const std::string merged = (dir_ / "merged").string();
+  merge_sweeps(shards, merged);
+  EXPECT_EQ(read(merged + "/results.csv"), read(dir_ / "whole" / "results.csv"));
+  EXPECT_EQ(read(merged + "/sweep.json"), read(dir_ / "whole" / "sweep.json"));
+  // Folders of different sweeps do not merge.
+  SweepOptions other = options("other");
+  run_sweep(parse(std::string(kBase) + "grid: {lora.rank: [4]}\n"), other);
+  shards.push_back(other.outdir);
+  EXPECT_THROW(merge_sweeps(shards, (dir_ / "bad").string()), InputError);
+}
+
+// The command line: exit status 2 and nothing written on a bad sweep file.
+int aimcsim(const std::string& args, std::string* output = nullptr) {
+  const std::string cmd = std::string(AIMCSIM_BIN) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  std::string out;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
+  const int st = ::pclose(pipe);
+  if (output) *output = out;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST_F(SweepRunTest, CommandLineRejectsBadSweepFilesWithExitTwo) {
+  std::ofstream(dir_ / "bad.yaml") << kBase << "zip: {lora.rank: [4, 8], tile.t_int: [128ns]}\n";
+  std::string out;
+  EXPECT_EQ(aimcsim("sweep " + (dir_ / "bad.yaml").string() + " -o " + (dir_ / "o").string(), &out), 2);
+  EXPECT_NE(out.find("lists of unequal length"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir_ / "o"));
+  std::ofstream(dir_ / "good.yaml") << kBase << "grid: {lora.rank: [4, 8]}\n";
+  EXPECT_EQ(aimcsim("sweep " + (dir_ / "good.yaml").string() + " --shard 2/2", &out), 2);
+  EXPECT_NE(out.find("--shard 2/2"), std::string::npos) << out;
+  EXPECT_EQ(aimcsim("sweep --merge " + (dir_ / "nothing").string() + " -o " + (dir_ / "m").string(), &out), 2);
+  EXPECT_EQ(aimcsim("sweep " + (dir_ / "good.yaml").string() + " -j 2 -o " + (dir_ / "g").string(), &out), 0) << out;
+  EXPECT_TRUE(fs::exists(dir_ / "g" / "points" / "p0001" / "status.json"));
+}
+
+}  // namespace
+}  // namespace aimcsim
