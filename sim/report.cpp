@@ -175,6 +175,14 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
   j["interconnect"]["links_used"] = r.links;
   j["interconnect"]["busiest_links"] = links;
 
+  j["mapping"]["tile_budget"] = r.mapping.tile_budget > 0 ? nlohmann::ordered_json(r.mapping.tile_budget)
+                                                           : nlohmann::ordered_json("auto");
+  j["mapping"]["tiles_used"] = r.mapping.tiles_needed;
+  j["mapping"]["array_utilisation"] = r.mapping.array_utilisation;
+  j["mapping"]["pmcas_used"] = r.pmcas;
+  j["mapping"]["l1_peak_bytes"] = r.mapping.l1_peak_bytes;
+  j["mapping"]["l1_spilled_layers"] = r.mapping.spilled_layers;
+
   const ProgrammingReport& p = r.programming;
   nlohmann::ordered_json pj;
   pj["one_tile_ns"] = ns_value(p.one_tile);

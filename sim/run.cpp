@@ -5,7 +5,10 @@
 #include <map>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "platform/platform.hpp"
+#include "sim/error.hpp"
 #include "sim/digital_cost.hpp"
 #include "sim/engine.hpp"
 #include "sim/mapper.hpp"
@@ -21,6 +24,12 @@ void PipelineParams::bind(ParamBinder<PipelineParams>& b) {
       .desc("tokens per chunk t, or auto to pick per layer the fastest t that fits L1");
 }
 
+void PlatformSizeParams::bind(ParamBinder<PlatformSizeParams>& b) {
+  b.integer_or_auto("platform.tiles", &PlatformSizeParams::tiles, "auto").range(1, 1LL << 40)
+      .desc("AIMC tiles available; a model that needs more is an error saying how many; auto sizes the platform "
+            "to the model");
+}
+
 void OutputParams::bind(ParamBinder<OutputParams>& b) {
   b.flag("output.trace", &OutputParams::trace, false)
       .desc("also write trace.json (Chrome trace events: one lane per tile, PMCA and link; opens in Perfetto)");
@@ -31,6 +40,7 @@ Schema build_schema() {
   WorkloadParams::declare(s);
   PlatformParams::declare(s);
   PipelineParams::declare(s);
+  PlatformSizeParams::declare(s);
   OutputParams::declare(s);
   return s;
 }
@@ -174,6 +184,32 @@ RunResult simulate(const Config& cfg, Workload workload) {
       w, params, pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt,
       *strategy);
   const std::size_t n = w.ops.size();
+  {
+    std::int64_t needed = 0, cells = 0, most = 0;
+    for (const LayerSlot& s : mapping.slots) {
+      const TileSplit split = split_layer(params.tile, s.rows_used, s.cols_used);
+      needed += split.tiles();
+      most = std::max(most, split.tiles());
+      cells += s.rows_used * s.cols_used;
+    }
+    const std::int64_t budget = PlatformSizeParams::from(cfg).tiles;
+    if (budget > 0 && needed > budget)
+      throw InputError(fmt::format("{}: platform.tiles: {} needs {} tiles of {}x{} (up to {} for one layer), {} "
+                                   "are available; raise platform.tiles or use auto",
+                                   cfg.origin("platform.tiles"), w.model, needed, params.tile.rows, params.tile.cols,
+                                   most, budget));
+    r.mapping.tile_budget = budget;
+    r.mapping.tiles_needed = needed;
+    r.mapping.array_utilisation = needed > 0 ? static_cast<double>(cells) /
+                                                   static_cast<double>(needed * params.tile.rows * params.tile.cols)
+                                             : 0;
+    for (const OpMapping& m : mapping.ops) {
+      r.mapping.l1_peak_bytes = std::max(r.mapping.l1_peak_bytes, m.chunk_cost.l1_bytes);
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      if (w.ops[i].kind == OpKind::Linear && !w.ops[i].decode && mapping.ops[i].chunk_cost.spilled)
+        ++r.mapping.spilled_layers;
+  }
   if (wave && std::none_of(w.ops.begin(), w.ops.end(), [](const Operator& op) { return !op.inputs.empty(); }))
     r.notes.push_back(r.strategy + ": " + w.model +
                       " has no operator that feeds another, so there is nothing to pipeline across layers; it runs "

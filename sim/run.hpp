@@ -20,6 +20,13 @@ struct PipelineParams : Params<PipelineParams> {
   static void bind(ParamBinder<PipelineParams>& b);
 };
 
+// The size of the platform: a tile budget the mapping must fit, or auto (as many as it needs).
+struct PlatformSizeParams : Params<PlatformSizeParams> {
+  std::int64_t tiles;  // 0 = auto
+
+  static void bind(ParamBinder<PlatformSizeParams>& b);
+};
+
 // What a run writes besides the reports.
 struct OutputParams : Params<OutputParams> {
   bool trace;  // trace.json for Perfetto
@@ -97,6 +104,15 @@ struct TraceEvent {
   Picos start = 0, end = 0;
 };
 
+// How the workload was laid out on the platform.
+struct MappingReport {
+  std::int64_t tile_budget = 0;      // platform.tiles (0: auto)
+  std::int64_t tiles_needed = 0;
+  double array_utilisation = 0;      // mapped weights / cells of the tiles used
+  std::int64_t l1_peak_bytes = 0;    // the largest LoRA chunk footprint on a PMCA
+  std::int64_t spilled_layers = 0;   // layers whose chunk does not fit L1
+};
+
 struct RunResult {
   Workload workload;
   std::string strategy;
@@ -111,6 +127,7 @@ struct RunResult {
   TileReport tile_stats;
   std::vector<LinkReport> busiest_links;  // hybrid, at most five
   ProgrammingReport programming;
+  MappingReport mapping;
   std::vector<TraceEvent> trace;    // filled when output.trace is set
   std::vector<std::string> notes;   // what the user should know about how the run applied
 };

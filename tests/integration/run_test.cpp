@@ -217,3 +217,32 @@ TEST(RunTest, AdaptersLargerThanL1AreAnInputError) {
 
 }  // namespace
 }  // namespace aimcsim
+
+namespace aimcsim {
+namespace {
+
+TEST(RunTest, TileBudgetTooSmallSaysHowManyAreNeeded) {
+  // linear:1024x1024 on 512x512 tiles: 2 row blocks x 2 column blocks = 4 tiles.
+  try {
+    simulate(config({"workload.model=linear:1024x1024", "platform.tiles=3"}));
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("platform.tiles: linear:1024x1024 needs 4 tiles of 512x512"),
+              std::string::npos)
+        << e.what();
+  }
+  const RunResult r = simulate(config({"workload.model=linear:1024x1024", "platform.tiles=4"}));
+  EXPECT_EQ(r.mapping.tiles_needed, 4);
+  EXPECT_DOUBLE_EQ(r.mapping.array_utilisation, 1.0);
+}
+
+TEST(RunTest, MappingReportsArrayUtilisation) {
+  // 512x128 on one 512x512 tile: 65536 of 262144 cells.
+  const RunResult r = simulate(config({}));
+  EXPECT_EQ(r.mapping.tiles_needed, 1);
+  EXPECT_DOUBLE_EQ(r.mapping.array_utilisation, 0.25);
+  EXPECT_EQ(r.mapping.tile_budget, 0);  // auto
+}
+
+}  // namespace
+}  // namespace aimcsim
