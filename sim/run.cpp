@@ -94,6 +94,8 @@ RunResult simulate(const Config& cfg) {
       is_hybrid.resize(g.jobs().size(), true);
     }
     run_jobs(g);
+    r.pmca.engine = params.pmca.engine;
+    for (std::size_t i = 0; i < n_ops; ++i) r.pmca.add(hybrid_platform.pmca(i).stats());
     analog = tally(g, is_hybrid, n_ops, false);
     hybrid = tally(g, is_hybrid, n_ops, true);
   }

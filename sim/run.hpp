@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "models/riscv/pmca.hpp"
 #include "models/riscv/pmca_model.hpp"
 #include "sim/params.hpp"
 #include "sim/energy.hpp"
@@ -51,6 +52,7 @@ struct RunResult {
   Picos analog_only = 0, hybrid = 0;
   EnergyBreakdown analog_only_energy, hybrid_energy;
   std::size_t tiles = 0, pmcas = 0, links = 0;
+  PmcaStats pmca;  // the hybrid design's PMCAs, summed
 };
 
 // Builds the workload and both platforms from `cfg`, simulates the analog-only baseline and the

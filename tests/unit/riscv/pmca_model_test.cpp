@@ -98,7 +98,8 @@ TEST(PmcaModelTest, MoreCoresOrLanesAreNeverSlower) {
     b.cores = 16;
     EXPECT_LE(lora_chunk_cost(b, t, 512, 128, 8).cycles, lora_chunk_cost(a, t, 512, 128, 8).cycles) << t;
     b = a;
-    b.fp16_lanes = 4;
+    b.fpu_width_bits = 64;
+    b.derive();
     EXPECT_LE(lora_chunk_cost(b, t, 512, 128, 8).cycles, lora_chunk_cost(a, t, 512, 128, 8).cycles) << t;
   }
 }
