@@ -1,7 +1,7 @@
 // `aimcsim kernel`: the cost breakdown of one PMCA kernel for given shapes and cluster parameters.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -24,43 +24,49 @@ struct KernelOptions {
 };
 
 const char* const kKernels =
-    "lora, gemm, add, reduce, attention_scores, softmax, attention_context, layer_norm, no_norm, relu, gelu, silu";
+    "lora, gemm, add, reduce, attention_scores, softmax, attention_context, layer_norm, no_norm, "
+    "relu, gelu, silu";
 
 // A shape option the kernel needs: given and positive.
-std::int64_t need(const std::string& kernel, const char* option, const std::optional<std::int64_t>& value) {
-  if (!value) throw InputError(fmt::format("kernel {}: {} is required (an integer >= 1)", kernel, option));
-  if (*value < 1) throw InputError(fmt::format("kernel {}: {} must be an integer >= 1, got {}", kernel, option, *value));
+std::int64_t need(const std::string& kernel, const char* option,
+                  const std::optional<std::int64_t>& value) {
+  if (!value)
+    throw InputError(fmt::format("kernel {}: {} is required (an integer >= 1)", kernel, option));
+  if (*value < 1)
+    throw InputError(
+        fmt::format("kernel {}: {} must be an integer >= 1, got {}", kernel, option, *value));
   return *value;
 }
 
 std::string row(const KernelCost& c) {
-  return fmt::format("{:<18} {:>10} {:>11.1f} {:>10.1f} {:>10.1f} {:>10.1f} {:>7.1f}%  {}\n", c.name, c.cycles,
-                     c.compute_cycles, c.stall_cycles, c.dma_wait_cycles, c.overhead_cycles,
-                     100.0 * c.utilisation(), c.unit);
+  return fmt::format("{:<18} {:>10} {:>11.1f} {:>10.1f} {:>10.1f} {:>10.1f} {:>7.1f}%  {}\n",
+                     c.name, c.cycles, c.compute_cycles, c.stall_cycles, c.dma_wait_cycles,
+                     c.overhead_cycles, 100.0 * c.utilisation(), c.unit);
 }
 
 std::string header() {
-  return fmt::format("{:<18} {:>10} {:>11} {:>10} {:>10} {:>10} {:>8}  {}\n", "kernel", "cycles", "compute",
-                     "stall", "dma_wait", "overhead", "util", "on");
+  return fmt::format("{:<18} {:>10} {:>11} {:>10} {:>10} {:>10} {:>8}  {}\n", "kernel", "cycles",
+                     "compute", "stall", "dma_wait", "overhead", "util", "on");
 }
 
 std::string cluster(const PmcaParams& p) {
-  std::string s = fmt::format("{} cores, {} x{} lanes, {:g} MHz, L1 {} B", p.cores, p.format, p.lanes,
-                              p.freq_hz / 1e6, p.l1_bytes);
+  std::string s = fmt::format("{} cores, {} x{} lanes, {:g} MHz, L1 {} B", p.cores, p.format,
+                              p.lanes, p.freq_hz / 1e6, p.l1_bytes);
   if (p.redmule())
-    s += fmt::format(", RedMulE {}x{} P={} ({} MAC/cycle, {}-bit port)", p.rm_height, p.rm_width, p.rm_pipe,
-                     p.rm_macs_per_cycle(), p.rm_port_bits);
+    s += fmt::format(", RedMulE {}x{} P={} ({} MAC/cycle, {}-bit port)", p.rm_height, p.rm_width,
+                     p.rm_pipe, p.rm_macs_per_cycle(), p.rm_port_bits);
   return s;
 }
 
-void print_memory(std::ostream& os, const PmcaParams& p, std::int64_t footprint, std::int64_t held, bool spilled,
-                  std::int64_t pieces, std::int64_t dma_bytes) {
+void print_memory(std::ostream& os, const PmcaParams& p, std::int64_t footprint, std::int64_t held,
+                  bool spilled, std::int64_t pieces, std::int64_t dma_bytes) {
   if (!spilled)
     os << fmt::format("L1: {} B of {} B, fits\n", footprint, p.l1_bytes);
   else
-    os << fmt::format("L1: {} B of {} B, spills: {} double-buffered pieces staged from L2 ({} B held), "
-                      "DMA {} B\n",
-                      footprint, p.l1_bytes, pieces, held, dma_bytes);
+    os << fmt::format(
+        "L1: {} B of {} B, spills: {} double-buffered pieces staged from L2 ({} B held), "
+        "DMA {} B\n",
+        footprint, p.l1_bytes, pieces, held, dma_bytes);
 }
 
 int run_lora(const KernelOptions& o, const PmcaParams& p, std::ostream& os) {
@@ -69,16 +75,17 @@ int run_lora(const KernelOptions& o, const PmcaParams& p, std::ostream& os) {
   const LoraChunkCost c = lora_chunk_cost(p, t, in, out, r);
   os << fmt::format("kernel lora: {} tokens, {} -> {}, rank {}; {}\n", t, in, out, r, cluster(p));
   if (!c.feasible)
-    throw InputError(fmt::format("kernel lora: the rank-{} adapters ({} B) and two one-token buffers do not fit "
-                                 "pmca.l1_size ({} B)",
-                                 r, p.elem_bytes * r * (in + out), p.l1_bytes));
+    throw InputError(
+        fmt::format("kernel lora: the rank-{} adapters ({} B) and two one-token buffers do not fit "
+                    "pmca.l1_size ({} B)",
+                    r, p.elem_bytes * r * (in + out), p.l1_bytes));
   os << header() << row(c.down) << row(c.up) << row(c.add);
-  os << fmt::format("{:<18} {:>10} {:>11} {:>10} {:>10} {:>10} {:>7.1f}%\n", "chunk", c.cycles, "", "",
-                    c.dma_wait_cycles, "", 100.0 * c.utilisation);
+  os << fmt::format("{:<18} {:>10} {:>11} {:>10} {:>10} {:>10} {:>7.1f}%\n", "chunk", c.cycles, "",
+                    "", c.dma_wait_cycles, "", 100.0 * c.utilisation);
   os << fmt::format("time: {:.3f} ns per chunk ({:.3f} ns per token)\n", ps_to_ns(c.duration),
                     ps_to_ns(c.duration) / static_cast<double>(t));
-  print_memory(os, p, c.l1_bytes, c.l1_peak_bytes, c.spilled, c.spilled ? (t + c.sub_tokens - 1) / c.sub_tokens : 1,
-               c.dma_bytes);
+  print_memory(os, p, c.l1_bytes, c.l1_peak_bytes, c.spilled,
+               c.spilled ? (t + c.sub_tokens - 1) / c.sub_tokens : 1, c.dma_bytes);
   os << fmt::format("energy: {:.3f} nJ dynamic\n", c.energy.total() / 1e3);
   return 0;
 }
@@ -102,10 +109,12 @@ KernelCost cost_of(const KernelOptions& o, const PmcaParams& p, std::string& sha
     return reduce_cost(p, t, out, b);
   }
   if (k == "attention_scores" || k == "attention_context") {
-    const std::int64_t q = need(k, "--q-tokens", o.q_tokens), kv = need(k, "--kv-tokens", o.kv_tokens),
+    const std::int64_t q = need(k, "--q-tokens", o.q_tokens),
+                       kv = need(k, "--kv-tokens", o.kv_tokens),
                        d = need(k, "--head-dim", o.head_dim), h = need(k, "--heads", o.heads);
     shape = fmt::format("{} heads of {}: {} query x {} key/value tokens", h, d, q, kv);
-    return k == "attention_scores" ? attention_scores_cost(p, q, kv, d, h) : attention_context_cost(p, q, kv, d, h);
+    return k == "attention_scores" ? attention_scores_cost(p, q, kv, d, h)
+                                   : attention_context_cost(p, q, kv, d, h);
   }
   if (k == "softmax") {
     const std::int64_t r = need(k, "--rows", o.rows), c = need(k, "--cols", o.cols);
@@ -124,11 +133,14 @@ KernelCost cost_of(const KernelOptions& o, const PmcaParams& p, std::string& sha
 
 CommandRegistry::Action setup_kernel(CLI::App& app) {
   auto o = std::make_shared<KernelOptions>();
-  CLI::App* cmd = app.add_subcommand("kernel", "print the cycle, memory and energy breakdown of one PMCA kernel");
+  CLI::App* cmd = app.add_subcommand(
+      "kernel", "print the cycle, memory and energy breakdown of one PMCA kernel");
   cmd->add_option("kernel", o->kernel, std::string("kernel: ") + kKernels)->required();
-  cmd->add_option("configs", o->configs, "YAML config files, merged in order (none: the embedded default)")
+  cmd->add_option("configs", o->configs,
+                  "YAML config files, merged in order (none: the embedded default)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("-p,--param", o->overrides, "override one key, KEY=VALUE (repeatable), e.g. -p pmca.engine=redmule")
+  cmd->add_option("-p,--param", o->overrides,
+                  "override one key, KEY=VALUE (repeatable), e.g. -p pmca.engine=redmule")
       ->allow_extra_args(false);
   cmd->add_option("--tokens", o->tokens, "tokens (lora, reduce, norms, activations)");
   cmd->add_option("--in", o->in, "layer inputs (lora)");
@@ -154,12 +166,13 @@ CommandRegistry::Action setup_kernel(CLI::App& app) {
     const KernelCost c = cost_of(*o, p, shape);
     std::cout << fmt::format("kernel {}: {}; {}\n", o->kernel, shape, cluster(p));
     if (!c.feasible)
-      throw InputError(fmt::format("kernel {}: does not fit pmca.l1_size ({} B) even when staged row by row "
-                                   "(needs {} B at once)",
-                                   o->kernel, p.l1_bytes, c.l1_required));
+      throw InputError(
+          fmt::format("kernel {}: does not fit pmca.l1_size ({} B) even when staged row by row "
+                      "(needs {} B at once)",
+                      o->kernel, p.l1_bytes, c.l1_required));
     std::cout << header() << row(c);
-    std::cout << fmt::format("time: {:.3f} ns; useful ops {}\n", cycles_to_ns(static_cast<double>(c.cycles), p.freq_hz),
-                             c.lane_ops);
+    std::cout << fmt::format("time: {:.3f} ns; useful ops {}\n",
+                             cycles_to_ns(static_cast<double>(c.cycles), p.freq_hz), c.lane_ops);
     print_memory(std::cout, p, c.l1_required, c.l1_footprint, c.spilled, c.sub_blocks, c.dma_bytes);
     std::cout << fmt::format("energy: {:.3f} nJ dynamic\n", c.energy.total() / 1e3);
     return 0;

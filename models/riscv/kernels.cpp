@@ -11,7 +11,8 @@ std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; 
 
 void require(const char* kernel, const char* arg, std::int64_t value, std::int64_t min = 1) {
   if (value < min)
-    throw InputError(fmt::format("kernel {}: {} must be an integer >= {}, got {}", kernel, arg, min, value));
+    throw InputError(
+        fmt::format("kernel {}: {} must be an integer >= {}, got {}", kernel, arg, min, value));
 }
 
 // Runs a row-staged kernel and marks it infeasible when it cannot be staged.
@@ -27,11 +28,11 @@ KernelCost staged(const PmcaParams& p, const Staging& s, const std::string& name
 
 // An element-wise kernel over `elements` split evenly over cores and lanes, `ops` SIMD
 // instructions per lane group, `accesses` L1 element accesses per element, one loop nest.
-KernelCost elementwise(const PmcaParams& p, const std::string& name, std::int64_t elements, std::int64_t ops,
-                       std::int64_t accesses) {
+KernelCost elementwise(const PmcaParams& p, const std::string& name, std::int64_t elements,
+                       std::int64_t ops, std::int64_t accesses) {
   const std::int64_t per_core = ceil_div(elements, p.cores);
-  return cores_kernel(p, name, static_cast<double>(ceil_div(per_core, p.lanes) * ops), 1, elements * ops,
-                      p.elem_bytes * accesses * elements);
+  return cores_kernel(p, name, static_cast<double>(ceil_div(per_core, p.lanes) * ops), 1,
+                      elements * ops, p.elem_bytes * accesses * elements);
 }
 
 // `heads` times the per-head cost.
@@ -58,7 +59,8 @@ KernelCost gemm_staged_cost(const PmcaParams& p, std::int64_t m, std::int64_t n,
   return staged(p, s, "gemm", [&](std::int64_t rows) { return gemm_cost(p, rows, n, k); });
 }
 
-KernelCost reduce_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t out, std::int64_t blocks) {
+KernelCost reduce_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
+                       std::int64_t blocks) {
   require("reduce", "tokens", tokens);
   require("reduce", "out", out);
   require("reduce", "blocks", blocks, 2);
@@ -89,8 +91,9 @@ KernelCost attention_scores_cost(const PmcaParams& p, std::int64_t q_tokens, std
   s.strided_in = true;
   s.out_row = e * kv_tokens;
   if (p.redmule()) s.align = p.rm_width;
-  const KernelCost head = staged(p, s, "attention_scores",
-                                 [&](std::int64_t t) { return gemm_cost(p, t, kv_tokens, head_dim); });
+  const KernelCost head = staged(p, s, "attention_scores", [&](std::int64_t t) {
+    return gemm_cost(p, t, kv_tokens, head_dim);
+  });
   return per_head(head, heads);
 }
 
@@ -104,14 +107,16 @@ KernelCost softmax_cost(const PmcaParams& p, std::int64_t rows, std::int64_t col
   s.in_row = s.out_row = e * cols;
   return staged(p, s, "softmax", [&](std::int64_t r) {
     const std::int64_t per_core = ceil_div(r, p.cores);
-    const double issue = static_cast<double>(per_core * (ceil_div(cols, p.lanes) * ops + p.div_cycles));
+    const double issue =
+        static_cast<double>(per_core * (ceil_div(cols, p.lanes) * ops + p.div_cycles));
     // L1: max reads the row, exp-and-sum reads and writes it, scale reads and writes it.
     return cores_kernel(p, "softmax", issue, 3 * per_core, r * (cols * ops + 1), e * 5 * r * cols);
   });
 }
 
-KernelCost attention_context_cost(const PmcaParams& p, std::int64_t q_tokens, std::int64_t kv_tokens,
-                                  std::int64_t head_dim, std::int64_t heads) {
+KernelCost attention_context_cost(const PmcaParams& p, std::int64_t q_tokens,
+                                  std::int64_t kv_tokens, std::int64_t head_dim,
+                                  std::int64_t heads) {
   require("attention_context", "q_tokens", q_tokens);
   require("attention_context", "kv_tokens", kv_tokens);
   require("attention_context", "head_dim", head_dim);
@@ -126,8 +131,9 @@ KernelCost attention_context_cost(const PmcaParams& p, std::int64_t q_tokens, st
   s.out_row = e * head_dim;
   s.strided_out = true;
   if (p.redmule()) s.align = p.rm_width;
-  const KernelCost head = staged(p, s, "attention_context",
-                                 [&](std::int64_t t) { return gemm_cost(p, t, head_dim, kv_tokens); });
+  const KernelCost head = staged(p, s, "attention_context", [&](std::int64_t t) {
+    return gemm_cost(p, t, head_dim, kv_tokens);
+  });
   return per_head(head, heads);
 }
 
@@ -142,9 +148,11 @@ KernelCost layer_norm_cost(const PmcaParams& p, std::int64_t tokens, std::int64_
   s.in_row = s.out_row = e * width;
   return staged(p, s, "layer_norm", [&](std::int64_t t) {
     const std::int64_t per_core = ceil_div(t, p.cores);
-    const double issue = static_cast<double>(per_core * (ceil_div(width, p.lanes) * 6 + 2 * p.div_cycles));
+    const double issue =
+        static_cast<double>(per_core * (ceil_div(width, p.lanes) * 6 + 2 * p.div_cycles));
     // L1: x read by all three passes; gamma, beta read and y written by the last.
-    return cores_kernel(p, "layer_norm", issue, 3 * per_core, t * (6 * width + 2), e * 6 * t * width);
+    return cores_kernel(p, "layer_norm", issue, 3 * per_core, t * (6 * width + 2),
+                        e * 6 * t * width);
   });
 }
 
@@ -157,7 +165,8 @@ KernelCost no_norm_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t w
   s.resident = 2 * e * width;
   s.row_l1 = e * width;
   s.in_row = s.out_row = e * width;
-  return staged(p, s, "no_norm", [&](std::int64_t t) { return elementwise(p, "no_norm", t * width, 1, 4); });
+  return staged(p, s, "no_norm",
+                [&](std::int64_t t) { return elementwise(p, "no_norm", t * width, 1, 4); });
 }
 
 Activation parse_activation(const std::string& name) {
@@ -169,14 +178,18 @@ Activation parse_activation(const std::string& name) {
 
 const char* activation_name(Activation a) {
   switch (a) {
-    case Activation::Relu: return "relu";
-    case Activation::Gelu: return "gelu";
-    case Activation::Silu: return "silu";
+    case Activation::Relu:
+      return "relu";
+    case Activation::Gelu:
+      return "gelu";
+    case Activation::Silu:
+      return "silu";
   }
   return "relu";
 }
 
-KernelCost activation_cost(const PmcaParams& p, Activation a, std::int64_t tokens, std::int64_t width) {
+KernelCost activation_cost(const PmcaParams& p, Activation a, std::int64_t tokens,
+                           std::int64_t width) {
   const char* name = activation_name(a);
   require(name, "tokens", tokens);
   require(name, "width", width);
@@ -188,7 +201,8 @@ KernelCost activation_cost(const PmcaParams& p, Activation a, std::int64_t token
   s.rows = tokens;
   s.row_l1 = e * width;
   s.in_row = s.out_row = e * width;
-  return staged(p, s, name, [&](std::int64_t t) { return elementwise(p, name, t * width, ops, 2); });
+  return staged(p, s, name,
+                [&](std::int64_t t) { return elementwise(p, name, t * width, ops, 2); });
 }
 
 }  // namespace aimcsim

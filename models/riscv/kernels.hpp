@@ -23,7 +23,8 @@ KernelCost gemm_staged_cost(const PmcaParams& p, std::int64_t m, std::int64_t n,
 
 // Sum of `blocks` (>= 2) partial vectors of length `out` for each of `tokens` tokens:
 // (blocks - 1) SIMD adds per output element, elements split evenly over cores and lanes.
-KernelCost reduce_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t out, std::int64_t blocks);
+KernelCost reduce_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
+                       std::int64_t blocks);
 
 // S = Q K^T per head: for each of `heads` heads a q_tokens x kv_tokens x head_dim GEMM (the
 // 1/sqrt(d) scale folded into Q). K of the head stays in L1; Q rows are read from a
@@ -35,8 +36,9 @@ KernelCost attention_scores_cost(const PmcaParams& p, std::int64_t q_tokens, std
 KernelCost softmax_cost(const PmcaParams& p, std::int64_t rows, std::int64_t cols);
 // O = softmax(S) V per head: for each head a q_tokens x head_dim x kv_tokens GEMM; V of the head
 // stays in L1, outputs go to a tokens x (heads * head_dim) matrix (2-D transfers when staged).
-KernelCost attention_context_cost(const PmcaParams& p, std::int64_t q_tokens, std::int64_t kv_tokens,
-                                  std::int64_t head_dim, std::int64_t heads);
+KernelCost attention_context_cost(const PmcaParams& p, std::int64_t q_tokens,
+                                  std::int64_t kv_tokens, std::int64_t head_dim,
+                                  std::int64_t heads);
 
 // Layer norm of `tokens` rows of `width`: mean, variance and normalise passes (6 lane ops per
 // element), one square root and one divide per row; gamma and beta stay in L1.
@@ -51,6 +53,7 @@ const char* activation_name(Activation a);
 // Element-wise activation of a tokens x width matrix. Lane ops per element: ReLU 1 (max);
 // SiLU x * sigmoid(x) with sigmoid = recip(1 + exp(-x)): exp + recip + 2; GELU in its sigmoid
 // form x * sigmoid(1.702 x): exp + recip + 3.
-KernelCost activation_cost(const PmcaParams& p, Activation a, std::int64_t tokens, std::int64_t width);
+KernelCost activation_cost(const PmcaParams& p, Activation a, std::int64_t tokens,
+                           std::int64_t width);
 
 }  // namespace aimcsim

@@ -50,7 +50,8 @@ Pmca::Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::i
 
 const LoraChunkCost& Pmca::chunk_cost(std::int64_t tokens) {
   auto it = cache_.find(tokens);
-  if (it == cache_.end()) it = cache_.emplace(tokens, lora_chunk_cost(params_, tokens, in_, out_, rank_)).first;
+  if (it == cache_.end())
+    it = cache_.emplace(tokens, lora_chunk_cost(params_, tokens, in_, out_, rank_)).first;
   return it->second;
 }
 

@@ -10,7 +10,7 @@ namespace aimcsim {
 // What one PMCA did over a run (or, summed with add(), several PMCAs): the LoRA chunks it ran,
 // their cycles by kernel and by category, utilisation, L1 and DMA use, and dynamic energy.
 struct PmcaStats {
-  std::string engine;                                 // pmca.engine
+  std::string engine;  // pmca.engine
   std::int64_t chunks = 0, spilled_chunks = 0;
   Picos busy = 0;
   std::int64_t cycles = 0;

@@ -107,7 +107,9 @@ KernelCost gemm_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::i
 KernelCost gemm_cores_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k);
 // On the RedMulE-like engine: C in tiles of L rows x H(P+1) columns, K in blocks of H(P+1); each
 // (tile, K block) takes (P+1) * H(P+1) cycles; operands stream over the memory port,
-// double-buffered; one chain fill and drain and a configuration per job.
+// double-buffered; one chain fill and drain and a configuration per job. Simplification: the
+// published steady-state utilisation stands for the losses the geometry does not explain, and the
+// engine computes C = A B without accumulating into C, so the LoRA add stays on the cores.
 KernelCost gemm_engine_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k);
 // Element-wise add of two M x N matrices, split evenly across cores and lanes.
 KernelCost add_cost(const PmcaParams& p, std::int64_t m, std::int64_t n);

@@ -17,7 +17,8 @@ TEST(KernelsTest, SoftmaxIsThreePassesPerRowPlusOneDivide) {
   // (max + exp 8 + sum + scale = 11) = 352 SIMD instructions + 11 for 1 / sum: 363; 726 per core.
   const KernelCost c = softmax_cost(p, 16, 64);
   EXPECT_DOUBLE_EQ(c.compute_cycles, 726);
-  EXPECT_NEAR(c.stall_cycles, 726 / 0.9 - 726, 1e-9);  // L1: 5 * 2 B * 16 * 64 = 10240 B = 40 cycles, hidden
+  EXPECT_NEAR(c.stall_cycles, 726 / 0.9 - 726,
+              1e-9);  // L1: 5 * 2 B * 16 * 64 = 10240 B = 40 cycles, hidden
   EXPECT_DOUBLE_EQ(c.overhead_cycles, 2 * 3 * 10 + 80 + 20);
   EXPECT_EQ(c.cycles, 967);  // ceil(806.67 + 160)
   EXPECT_EQ(c.lane_ops, 16 * (64 * 11 + 1));
@@ -99,7 +100,9 @@ TEST(KernelsTest, MoreCoresOrLanesAreNeverSlower) {
       EXPECT_LE(softmax_cost(*q, n, 320).cycles, softmax_cost(a, n, 320).cycles) << n;
       EXPECT_LE(layer_norm_cost(*q, n, 128).cycles, layer_norm_cost(a, n, 128).cycles) << n;
       EXPECT_LE(gemm_cost(*q, n, 8, 512).cycles, gemm_cost(a, n, 8, 512).cycles) << n;
-      EXPECT_LE(attention_scores_cost(*q, n, 320, 32, 4).cycles, attention_scores_cost(a, n, 320, 32, 4).cycles) << n;
+      EXPECT_LE(attention_scores_cost(*q, n, 320, 32, 4).cycles,
+                attention_scores_cost(a, n, 320, 32, 4).cycles)
+          << n;
     }
   }
 }
