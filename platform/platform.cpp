@@ -50,8 +50,8 @@ Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
 }
 
 ReducingPmca::ReducingPmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-                           std::int64_t out, std::int64_t rank, std::int64_t partial_sums)
-    : Pmca(name, params, in, out, rank), params_(params), out_(out), adds_(partial_sums - 1) {}
+                           std::int64_t out, std::int64_t rank, std::int64_t partial_sums, std::int64_t clusters)
+    : Pmca(name, params, in, out, rank, clusters), params_(params), out_(out), adds_(partial_sums - 1) {}
 
 Resource::Timing ReducingPmca::issue(Job& job, Picos now) {
   if (adds_ == 0 || job.fixed >= 0 || job.part == kLoraDown) return Pmca::issue(job, now);
@@ -61,7 +61,7 @@ Resource::Timing ReducingPmca::issue(Job& job, Picos now) {
   if (adds_ > 0) {
     const KernelCost add = add_cost(params_, job.count, out_);
     const double n = static_cast<double>(adds_);
-    job.energy.add("pmca.compute", n * params_.e_fma_pj * static_cast<double>(add.lane_ops));
+    job.energy.add("pmca.compute", n * params_.e_fma_pj() * static_cast<double>(add.lane_ops));
     job.energy.add("pmca.l1", n * params_.e_l1_byte_pj * static_cast<double>(add.l1_bytes));
   }
   free_ = t.end;
@@ -97,8 +97,9 @@ Platform::Platform(const std::string& name, const PlatformParams& params, const 
       else
         links_.back() = std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(), params.link);
       pmcas_.back() = std::make_unique<ReducingPmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca, s.in,
-                                                     s.out, s.rank, partial_sums_.back());
-      ++pmca_count_;
+                                                     s.out, s.rank, partial_sums_.back(), s.clusters);
+      pmca_count_ += static_cast<std::size_t>(s.clusters);
+      ++link_count_;
     }
     if (shared && i > 0) {
       // The previous layer's result (from its PMCA, or its last tile) to this layer's tiles and PMCA.
@@ -133,7 +134,7 @@ std::size_t Platform::physical_tiles() const {
 
 std::size_t Platform::links() const {
   if (network_) return network_->links().size();
-  return pmca_count_;
+  return link_count_;
 }
 
 double Platform::static_power_mw() const {

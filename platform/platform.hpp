@@ -30,6 +30,7 @@ struct PlatformParams {
 struct LayerSlot {
   std::int64_t rows_used = 0, cols_used = 0;  // weight matrix: layer inputs x outputs
   std::int64_t in = 0, out = 0, rank = 0;     // the layer the PMCA adapts
+  std::int64_t clusters = 1;                  // PMCAs serving the layer together
 };
 
 // Mesh coordinates of every tile and PMCA: node ids per slot into `nodes`.
@@ -48,7 +49,7 @@ Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>&
 class ReducingPmca : public Pmca {
  public:
   ReducingPmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-               std::int64_t out, std::int64_t rank, std::int64_t partial_sums);
+               std::int64_t out, std::int64_t rank, std::int64_t partial_sums, std::int64_t clusters);
   Timing issue(Job& job, Picos now) override;
 
  private:
@@ -106,7 +107,8 @@ class Platform {
   std::vector<std::unique_ptr<NetworkPort>> inputs_;
   std::vector<std::int64_t> partial_sums_;  // per slot: partial sums its tiles send to the PMCA
   std::vector<std::unique_ptr<Pmca>> pmcas_;  // nullptr where a slot has none
-  std::size_t pmca_count_ = 0;
+  std::size_t pmca_count_ = 0;  // clusters, summed over the slots
+  std::size_t link_count_ = 0;
 };
 
 }  // namespace aimcsim

@@ -10,7 +10,7 @@
 
 namespace aimcsim {
 
-OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk) {
+OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk, std::int64_t clusters) {
   // As Platform builds the hybrid design: partial sums go to the PMCA only where it runs an
   // adapter; otherwise the tiles add them.
   const bool pmca_reduces = op.rank > 0 && p.tile.reduction == "pmca";
@@ -33,9 +33,9 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
   const PmcaParams pmca = p.pmca;
   const std::int64_t in = op.in, out = op.out, rank = op.rank;
   const std::int64_t sums = pmca_reduces ? split.row_blocks() : 1;
-  t.pmca = [pmca, in, out, rank, sums](std::int64_t n, int part) {
+  t.pmca = [pmca, in, out, rank, sums, clusters](std::int64_t n, int part) {
     const Picos reduce = part == kLoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
-    return reduce + lora_part_duration(pmca, lora_chunk_cost(pmca, n, in, out, rank), part);
+    return reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
   };
   t.tokens = op.tokens;
   t.chunk = chunk;
@@ -53,7 +53,7 @@ std::vector<std::int64_t> chunk_candidates(std::int64_t tokens) {
 namespace {
 
 std::int64_t pick_chunk(const Operator& op, const PlatformParams& p, std::optional<std::int64_t> chunk,
-                        const Strategy& strategy) {
+                        const Strategy& strategy, std::int64_t clusters) {
   if (op.rank == 0) return chunk ? std::min(*chunk, op.tokens) : op.tokens;
   if (chunk) return std::min(*chunk, op.tokens);
   std::int64_t best_chunk = 0;
@@ -61,11 +61,11 @@ std::int64_t pick_chunk(const Operator& op, const PlatformParams& p, std::option
   bool best_fits = false;
   const auto at_zero = [](std::int64_t, std::int64_t) { return Picos{0}; };
   for (std::int64_t t : chunk_candidates(op.tokens)) {
-    const LoraChunkCost c = lora_chunk_cost(p.pmca, t, op.in, op.out, op.rank);
+    const LoraChunkCost c = lora_group_cost(p.pmca, clusters, t, op.in, op.out, op.rank);
     if (!c.feasible) continue;
     const bool fits = !c.spilled;
     if (best_fits && !fits) continue;
-    const Picos lat = strategy.analytic(op_timing(p, op, t), at_zero).back();
+    const Picos lat = strategy.analytic(op_timing(p, op, t, clusters), at_zero).back();
     if (best < 0 || (fits && !best_fits) || lat < best) {
       best = lat;
       best_fits = fits;
@@ -83,7 +83,7 @@ std::string base_block(const std::string& block) {
 }  // namespace
 
 Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
-                     const Strategy& strategy) {
+                     const Strategy& strategy, std::int64_t tiles_per_pmca) {
   Mapping m;
   m.ops.resize(w.ops.size());
   std::map<std::pair<std::string, std::string>, std::size_t> slot_of;
@@ -94,26 +94,30 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
     const std::string where = op.block + "." + op.name;
     const auto key = std::make_pair(base_block(op.block), op.name);
     auto it = slot_of.find(key);
+    const TileSplit split = split_layer(p.tile, op.in, op.out);
     if (it == slot_of.end()) {
       it = slot_of.emplace(key, m.slots.size()).first;
-      m.slots.push_back(LayerSlot{op.in, op.out, op.in, op.out, op.rank});
+      const std::int64_t clusters =
+          tiles_per_pmca > 0 ? (split.tiles() + tiles_per_pmca - 1) / tiles_per_pmca : 1;
+      m.slots.push_back(LayerSlot{op.in, op.out, op.in, op.out, op.rank, clusters});
     }
     OpMapping& om = m.ops[i];
     om.slot = it->second;
-    om.split = split_layer(p.tile, op.in, op.out);
+    om.split = split;
+    const std::int64_t clusters = m.slots[om.slot].clusters;
     // Decode steps see one token: their chunk is picked once per (linear, token count).
     const auto ckey = std::make_pair(key.first + "." + key.second, std::to_string(op.tokens));
     auto c = chunk_of.find(ckey);
     if (c == chunk_of.end()) {
-      const std::int64_t t = pick_chunk(op, p, chunk, strategy);
+      const std::int64_t t = pick_chunk(op, p, chunk, strategy, clusters);
       LoraChunkCost cost;
       if (op.rank > 0) {
-        cost = t > 0 ? lora_chunk_cost(p.pmca, t, op.in, op.out, op.rank) : LoraChunkCost{};
+        cost = t > 0 ? lora_group_cost(p.pmca, clusters, t, op.in, op.out, op.rank) : LoraChunkCost{};
         if (t == 0 || !cost.feasible)
           throw InputError(fmt::format(
-              "{}: the rank-{} adapters of a {}x{} layer ({} bytes) and a one-token buffer do not fit "
-              "pmca.l1_size ({} bytes)",
-              where, op.rank, op.in, op.out, p.pmca.elem_bytes * op.rank * (op.in + op.out), p.pmca.l1_bytes));
+              "{}: pmca.l1_size ({} bytes) cannot hold even one row of the rank-{} adapter A, one column of B "
+              "and two one-token buffers of a {}x{} layer; raise pmca.l1_size",
+              where, p.pmca.l1_bytes, op.rank, op.in, op.out));
       }
       c = chunk_of.emplace(ckey, std::make_pair(t, cost)).first;
     }

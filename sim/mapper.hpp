@@ -26,7 +26,7 @@ struct Mapping {
 
 // The costs of one linear on idle resources in the hybrid design, for the analytic twin and
 // chunk selection.
-OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk);
+OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk, std::int64_t clusters = 1);
 
 // Chunk sizes `auto` considers: powers of two up to the sequence, and the sequence itself.
 std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);
@@ -38,8 +38,10 @@ std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);
 // lowest among those that fit L1 (all, spilling, if none fits; ties go to the smaller chunk). A
 // digital operator runs on the PMCA of its first producer (the data is already there), or of the
 // next linear when it has none. Throws InputError when a linear's adapters do not fit L1.
+// `tiles_per_pmca` > 0 gives a layer one PMCA per that many of its tiles (they share its work,
+// lora_group_cost); 0 gives every layer one PMCA.
 Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
-                     const Strategy& strategy);
+                     const Strategy& strategy, std::int64_t tiles_per_pmca = 0);
 
 // Mesh coordinates of every tile and PMCA: the default snake placement (platform.hpp).
 Placement place_workload(const Mapping& mapping, const PlatformParams& p, bool with_pmcas);

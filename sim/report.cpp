@@ -39,6 +39,23 @@ double prefix_total(const EnergyBreakdown& e, const std::string& prefix) {
   return sum;
 }
 
+// The hybrid design's PMCAs, summed over all of them.
+nlohmann::ordered_json pmca_json(const PmcaStats& s) {
+  nlohmann::ordered_json j;
+  j["engine"] = s.engine;
+  j["chunks"] = s.chunks;
+  j["spilled_chunks"] = s.spilled_chunks;
+  j["busy_ns"] = ns_value(s.busy);
+  j["utilisation"] = s.utilisation();
+  j["cycles"] = {{"total", s.cycles}, {"compute", s.compute_cycles}, {"stall", s.stall_cycles},
+                 {"dma_wait", s.dma_wait_cycles}, {"overhead", s.overhead_cycles}};
+  j["kernel_cycles"] = s.kernel_cycles;
+  j["l1_peak_bytes"] = s.l1_peak_bytes;
+  j["dma_bytes"] = s.dma_bytes;
+  j["dynamic_energy_nj"] = s.energy.total() / 1e3;
+  return j;
+}
+
 }  // namespace
 
 std::string layers_csv(const RunResult& r) {
@@ -133,6 +150,7 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
   j["workload"]["linear_ops"] = r.workload.linear_count();
   j["workload"]["analog_weights"] = r.workload.analog_weights();
   j["workload"]["lora_params"] = r.workload.lora_params();
+  j["pmca"] = pmca_json(r.pmca);
   nlohmann::ordered_json blocks = nlohmann::ordered_json::array();
   for (const BlockResult& b : r.blocks) {
     nlohmann::ordered_json x;

@@ -28,6 +28,9 @@ void PlatformSizeParams::bind(ParamBinder<PlatformSizeParams>& b) {
   b.integer_or_auto("platform.tiles", &PlatformSizeParams::tiles, "auto").range(1, 1LL << 40)
       .desc("AIMC tiles available; a model that needs more is an error saying how many; auto sizes the platform "
             "to the model");
+  b.integer_or_auto("platform.tiles_per_pmca", &PlatformSizeParams::tiles_per_pmca, "auto").range(1, 1LL << 40)
+      .desc("a layer gets one PMCA per this many of its tiles, sharing its adapter's tokens and its attention "
+            "heads (1: one PMCA per tile, as AHWA-LoRA pairs them); auto: one PMCA per layer");
 }
 
 void OutputParams::bind(ParamBinder<OutputParams>& b) {
@@ -182,7 +185,7 @@ RunResult simulate(const Config& cfg, Workload workload) {
   const Workload& w = r.workload;
   const Mapping mapping = map_workload(
       w, params, pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt,
-      *strategy);
+      *strategy, PlatformSizeParams::from(cfg).tiles_per_pmca);
   const std::size_t n = w.ops.size();
   {
     std::int64_t needed = 0, cells = 0, most = 0;
@@ -291,7 +294,7 @@ RunResult simulate(const Config& cfg, Workload workload) {
         const DepsFn& deps = design == 0 ? deps_a : deps_h;
         std::int64_t first = 0;
         for (std::int64_t s : sizes) {
-          const DigitalCost c = digital_op_cost(params.pmca, op, first, first + s);
+          const DigitalCost c = digital_group_cost(params.pmca, mapping.slots[m.slot].clusters, op, first, first + s);
           Job& job = g.add(plat.pmca(m.slot), i, s);
           job.fixed = c.duration;
           job.energy = c.energy;
@@ -320,6 +323,8 @@ RunResult simulate(const Config& cfg, Workload workload) {
     Picos span = 0;
     for (const Tally& t : hybrid) span = std::max(span, t.end);
     collect_platform_stats(r, params, hybrid_platform, span);
+    r.pmca.engine = params.pmca.engine;
+    for (std::size_t i = 0; i < hybrid_platform.slots(); ++i) r.pmca.add(hybrid_platform.pmca(i).stats());
   }
 
   // The analytic twin of the hybrid design: the same schedule on private, idle resources.
@@ -335,7 +340,7 @@ RunResult simulate(const Config& cfg, Workload workload) {
     };
     twin_ready[i] = release(0, std::min<std::int64_t>(op.tokens, 1));
     if (op.kind == OpKind::Linear) {
-      const OpTiming t = op_timing(params, op, m.chunk);
+      const OpTiming t = op_timing(params, op, m.chunk, mapping.slots[m.slot].clusters);
       const std::vector<Picos> ends = op.rank == 0 ? tile_only_analytic(t, release) : strategy->analytic(t, release);
       const auto sizes = chunk_sizes(op.tokens, m.chunk);
       std::int64_t rows = 0;
@@ -353,7 +358,8 @@ RunResult simulate(const Config& cfg, Workload workload) {
       Picos free = 0;
       std::int64_t first = 0;
       for (std::int64_t s : sizes) {
-        free = std::max(free, release(first, first + s)) + digital_op_cost(params.pmca, op, first, first + s).duration;
+        free = std::max(free, release(first, first + s)) +
+               digital_group_cost(params.pmca, mapping.slots[m.slot].clusters, op, first, first + s).duration;
         twin[i].emplace_back(first += s, free);
       }
     }

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "models/riscv/pmca.hpp"
 #include "models/riscv/pmca_model.hpp"
 #include "sim/config.hpp"
 #include "sim/energy.hpp"
@@ -22,7 +23,8 @@ struct PipelineParams : Params<PipelineParams> {
 
 // The size of the platform: a tile budget the mapping must fit, or auto (as many as it needs).
 struct PlatformSizeParams : Params<PlatformSizeParams> {
-  std::int64_t tiles;  // 0 = auto
+  std::int64_t tiles;           // 0 = auto
+  std::int64_t tiles_per_pmca;  // 0 = auto: one PMCA per layer
 
   static void bind(ParamBinder<PlatformSizeParams>& b);
 };
@@ -130,6 +132,7 @@ struct RunResult {
   MappingReport mapping;
   std::vector<TraceEvent> trace;    // filled when output.trace is set
   std::vector<std::string> notes;   // what the user should know about how the run applied
+  PmcaStats pmca;  // the hybrid design's PMCAs, summed
 };
 
 // Builds the workload and both platforms from `cfg`, simulates the analog-only baseline and the

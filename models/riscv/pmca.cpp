@@ -5,13 +5,54 @@
 
 namespace aimcsim {
 
+void PmcaStats::add_chunk(const PmcaParams& p, const LoraChunkCost& c) {
+  ++chunks;
+  if (c.spilled) ++spilled_chunks;
+  busy += c.duration;
+  cycles += c.cycles;
+  for (const KernelCost* k : {&c.down, &c.up, &c.add}) {
+    compute_cycles += k->compute_cycles;
+    stall_cycles += k->stall_cycles;
+    overhead_cycles += k->overhead_cycles;
+    kernel_cycles[k->name] += k->cycles;
+  }
+  dma_wait_cycles += static_cast<double>(c.dma_wait_cycles);
+  const double peak = static_cast<double>(p.redmule() ? p.rm_macs_per_cycle() : p.cores * p.lanes);
+  useful_ops += c.utilisation * peak * static_cast<double>(c.cycles);
+  peak_op_cycles += peak * static_cast<double>(c.cycles);
+  l1_peak_bytes = std::max(l1_peak_bytes, c.l1_peak_bytes);
+  dma_bytes += c.dma_bytes;
+  energy.add(c.energy);
+}
+
+void PmcaStats::add(const PmcaStats& o) {
+  if (engine.empty()) engine = o.engine;
+  chunks += o.chunks;
+  spilled_chunks += o.spilled_chunks;
+  busy += o.busy;
+  cycles += o.cycles;
+  compute_cycles += o.compute_cycles;
+  stall_cycles += o.stall_cycles;
+  dma_wait_cycles += o.dma_wait_cycles;
+  overhead_cycles += o.overhead_cycles;
+  for (const auto& [k, v] : o.kernel_cycles) kernel_cycles[k] += v;
+  useful_ops += o.useful_ops;
+  peak_op_cycles += o.peak_op_cycles;
+  l1_peak_bytes = std::max(l1_peak_bytes, o.l1_peak_bytes);
+  dma_bytes += o.dma_bytes;
+  energy.add(o.energy);
+}
+
 Pmca::Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-           std::int64_t out, std::int64_t rank)
-    : Resource(name, "pmca"), params_(params), in_(in), out_(out), rank_(rank) {}
+           std::int64_t out, std::int64_t rank, std::int64_t clusters)
+    : Resource(name, "pmca"), params_(params), in_(in), out_(out), rank_(rank), clusters_(clusters) {
+  stats_.engine = params.engine;
+}
 
 const LoraChunkCost& Pmca::chunk_cost(std::int64_t tokens) {
   auto it = cache_.find(tokens);
-  if (it == cache_.end()) it = cache_.emplace(tokens, lora_chunk_cost(params_, tokens, in_, out_, rank_)).first;
+  if (it == cache_.end())
+    it = cache_.emplace(tokens, lora_group_cost(params_, clusters_, tokens, in_, out_, rank_)).first;
   return it->second;
 }
 
@@ -33,6 +74,7 @@ Resource::Timing Pmca::issue(Job& job, Picos now) {
   free_ = start + d;
   const double share = cost.duration > 0 ? static_cast<double>(d) / static_cast<double>(cost.duration) : 1.0;
   for (const auto& [component, pj] : cost.energy.items()) job.energy.add(component, pj * share);
+  if (job.part != kLoraDown) stats_.add_chunk(params_, cost);
   return {start, free_};
 }
 

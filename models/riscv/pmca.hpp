@@ -1,28 +1,59 @@
 #pragma once
 #include <map>
+#include <string>
 
 #include "models/riscv/pmca_model.hpp"
 #include "sim/engine.hpp"
 
 namespace aimcsim {
 
+// What one PMCA did over a run (or, summed with add(), several PMCAs): the LoRA chunks it ran,
+// their cycles by kernel and by category, utilisation, L1 and DMA use, and dynamic energy.
+struct PmcaStats {
+  std::string engine;  // pmca.engine
+  std::int64_t chunks = 0, spilled_chunks = 0;
+  Picos busy = 0;
+  std::int64_t cycles = 0;
+  double compute_cycles = 0, stall_cycles = 0, dma_wait_cycles = 0, overhead_cycles = 0;
+  std::map<std::string, std::int64_t> kernel_cycles;  // lora_down, lora_up, lora_add
+  double useful_ops = 0;                              // MACs on the engine, lane ops on the cores
+  double peak_op_cycles = 0;                          // peak ops per cycle x cycles
+  std::int64_t l1_peak_bytes = 0, dma_bytes = 0;
+  EnergyBreakdown energy;
+
+  double utilisation() const { return peak_op_cycles > 0 ? useful_ops / peak_op_cycles : 0; }
+  void add_chunk(const PmcaParams& p, const LoraChunkCost& c);
+  void add(const PmcaStats& o);
+};
+
 // SystemC model of a PMCA beside one tile, serving that layer's LoRA adapter (in -> out, rank r)
 // and the digital operators mapped to it. A LoRA job is one chunk of `count` tokens: X A,
 // (X A) B and the add to X W (Job::part selects X A alone or the rest), timed by
-// lora_chunk_cost; a job with a fixed duration is a digital operator costed by the mapper. The
-// cluster runs one job at a time (busy-until).
+// lora_chunk_cost; a job with a fixed duration is a digital operator costed by the mapper.
+// Simplification: the cluster runs one job at a time (busy-until); kernels of a chunk do not
+// overlap each other.
 class Pmca : public Resource {
  public:
+  // `clusters` > 1: a group of identical PMCAs serving one layer as one (lora_group_cost).
   Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-       std::int64_t out, std::int64_t rank);
+       std::int64_t out, std::int64_t rank, std::int64_t clusters = 1);
+  std::int64_t clusters() const { return clusters_; }
   Timing issue(Job& job, Picos now) override;
   const LoraChunkCost& chunk_cost(std::int64_t tokens);
 
+  const PmcaStats& stats() const { return stats_; }
+  Picos busy() const { return stats_.busy; }
+  double utilisation() const { return stats_.utilisation(); }
+  std::int64_t l1_peak_bytes() const { return stats_.l1_peak_bytes; }
+  std::int64_t dma_bytes() const { return stats_.dma_bytes; }
+  const EnergyBreakdown& dynamic_energy() const { return stats_.energy; }
+
  private:
   PmcaParams params_;
-  std::int64_t in_, out_, rank_;
+  std::int64_t in_, out_, rank_, clusters_;
   std::map<std::int64_t, LoraChunkCost> cache_;
   Picos free_ = 0;
+  PmcaStats stats_;
 };
 
 // PMCA job parts (Job::part) of a LoRA chunk.

@@ -10,62 +10,197 @@ void PmcaParams::bind(ParamBinder<PmcaParams>& b) {
   b.quantity("pmca.freq", &P::freq_hz, Dimension::Frequency, "1GHz").range(1e6, 1e11)
       .desc("cluster clock (assumed 1 GHz; RedMulE reaches 666 MHz)");
   b.integer("pmca.cores", &P::cores, 8).range(1, 1024).desc("compute cores (Snitch cluster: 8 + 1 DMA core)");
-  b.integer("pmca.fp16_lanes", &P::fp16_lanes, 2).range(1, 64).desc("FP16 SIMD lanes per FPU (32-bit FPU: 2)");
+  b.choice("pmca.format", &P::format, {"fp32", "fp16", "fp8"}, "fp16")
+      .desc("data and FPU SIMD format (AHWA-LoRA: FP16)");
+  b.integer("pmca.fpu_width", &P::fpu_width_bits, 32).range(32, 512)
+      .desc("FPU datapath in bits; SIMD lanes = width / format bits (Snitch: 32, so FP32 x1, FP16 x2, FP8 x4)");
   b.real("pmca.fpu_util", &P::fpu_util, 0.9).range(0.01, 1)
-      .desc("FPU utilisation of streamed (SSR/FREP) loops (Snitch: ~0.9)");
+      .desc("FPU utilisation of long streamed (SSR/FREP) loops (Snitch: ~0.9)");
   b.integer("pmca.loop_setup_cycles", &P::loop_setup_cycles, 10).range(0, 1000000)
-      .desc("cycles to set up one inner loop nest on a core (assumed)");
-  b.integer("pmca.kernel_launch_cycles", &P::kernel_launch_cycles, 100).range(0, 1000000)
-      .desc("cycles per kernel for dispatch and the cluster barrier (assumed)");
-  b.bytes("pmca.l1_size", &P::l1_bytes, "128KiB").range(1, 1e12).desc("shared L1 (TCDM) size");
+      .desc("cycles to set up one inner loop nest on a core: SSR and FREP configuration (assumed)");
+  b.integer("pmca.kernel_launch_cycles", &P::kernel_launch_cycles, 80).range(0, 1000000)
+      .desc("cycles to dispatch a kernel to the cores (assumed)");
+  b.integer("pmca.barrier_cycles", &P::barrier_cycles, 20).range(0, 1000000)
+      .desc("cycles of the cluster barrier that ends a kernel (assumed)");
+  b.integer("pmca.exp_ops", &P::exp_ops, 8).range(1, 1000)
+      .desc("SIMD FPU instructions per exp, a software approximation: no exp unit on Snitch (assumed)");
+  b.integer("pmca.recip_ops", &P::recip_ops, 5).range(1, 1000)
+      .desc("SIMD FPU instructions per reciprocal by Newton-Raphson (assumed)");
+  b.integer("pmca.div_cycles", &P::div_cycles, 11).range(1, 1000)
+      .desc("cycles of one scalar divide or square root on the iterative FPU unit (assumed)");
+  b.bytes("pmca.l1_size", &P::l1_bytes, "128KiB").range(1, 1e12).desc("shared L1 (TCDM) size (Snitch cluster: 128 KiB)");
+  b.integer("pmca.l1_banks", &P::l1_banks, 32).range(1, 4096).desc("L1 banks (Snitch cluster: 32)");
+  b.bytes("pmca.l1_bank_width", &P::l1_bank_bytes, "8B").range(1, 1024)
+      .desc("bytes a bank serves per cycle (Snitch TCDM: 64-bit banks)");
+  b.bytes("pmca.l2_size", &P::l2_bytes, "1MiB").range(1, 1e15)
+      .desc("cluster-external L2 that spilled chunks are staged through (assumed)");
+  b.real("pmca.l2_bytes_per_cycle", &P::l2_bytes_per_cycle, 64).range(0.001, 65536)
+      .desc("L2 bandwidth seen by the DMA, bytes per cluster cycle (assumed: matches the DMA)");
+  b.integer("pmca.l2_latency_cycles", &P::l2_latency_cycles, 10).range(0, 1000000)
+      .desc("first-byte latency of an L2 access (assumed)");
   b.real("pmca.dma_bytes_per_cycle", &P::dma_bytes_per_cycle, 64).range(0.001, 65536)
-      .desc("DMA bandwidth between L2 and L1 (iDMA 512 bit: 64)");
+      .desc("DMA data path between L2 and L1 (iDMA 512 bit: 64)");
   b.integer("pmca.dma_setup_cycles", &P::dma_setup_cycles, 20).range(0, 1000000)
-      .desc("cycles to start one DMA transfer (assumed)");
-  b.quantity("pmca.e_fma", &P::e_fma_pj, Dimension::Energy, "2pJ").range(0, 1e9)
-      .desc("energy per FP16 lane operation (assumed)");
+      .desc("cycles for the DMA core to program one 1-D or 2-D transfer (assumed)");
+  b.choice("pmca.engine", &P::engine, {"cores", "redmule"}, "cores")
+      .desc("what runs GEMMs: the compute cores, or a RedMulE-like matrix engine");
+  b.integer("pmca.redmule.height", &P::rm_height, 4).range(1, 256)
+      .desc("RedMulE array height H, CEs chained per row (REFERENCE 3: 4)");
+  b.integer("pmca.redmule.width", &P::rm_width, 8).range(1, 256)
+      .desc("RedMulE array width L, rows of CEs (REFERENCE 3: 8, 32 FMAs with H = 4)");
+  b.integer("pmca.redmule.pipe_regs", &P::rm_pipe, 3).range(0, 64)
+      .desc("RedMulE pipeline registers P per CE (REFERENCE 3: 3)");
+  b.integer("pmca.redmule.port_width", &P::rm_port_bits, 256).range(8, 65536)
+      .desc("RedMulE memory port in bits (Tortorella et al. DATE 2022: 256)");
+  b.real("pmca.redmule.util", &P::rm_util, 0.988).range(0.01, 1)
+      .desc("steady-state engine utilisation on large GEMMs (Tortorella et al. DATE 2022: 31.6 of 32 MAC/cycle)");
+  b.integer("pmca.redmule.config_cycles", &P::rm_config_cycles, 50).range(0, 1000000)
+      .desc("cycles for a core to configure and start one engine job (assumed)");
+  b.quantity("pmca.redmule.e_cycle", &P::rm_e_cycle_pj, Dimension::Energy, "91.9pJ").range(0, 1e9)
+      .desc("cluster energy per busy engine cycle: 43.5 mW at 688 GFLOPS/W FP16 is 29.9 GFLOPS, "
+            "473.5 M cycles/s at 31.6 MAC/cycle (Tortorella et al. DATE 2022)");
+  b.quantity("pmca.e_fma_fp32", &P::e_fma_fp32_pj, Dimension::Energy, "3.6pJ").range(0, 1e9)
+      .desc("energy per FP32 FPU operation (assumed)");
+  b.quantity("pmca.e_fma_fp16", &P::e_fma_fp16_pj, Dimension::Energy, "2pJ").range(0, 1e9)
+      .desc("energy per FP16 SIMD lane operation (assumed)");
+  b.quantity("pmca.e_fma_fp8", &P::e_fma_fp8_pj, Dimension::Energy, "1.2pJ").range(0, 1e9)
+      .desc("energy per FP8 SIMD lane operation (assumed)");
   b.quantity("pmca.e_l1_byte", &P::e_l1_byte_pj, Dimension::Energy, "0.5pJ").range(0, 1e9)
-      .desc("energy per byte of L1 traffic (assumed)");
+      .desc("energy per byte of L1 traffic by the cores (assumed)");
   b.quantity("pmca.e_dma_byte", &P::e_dma_byte_pj, Dimension::Energy, "1pJ").range(0, 1e9)
       .desc("energy per byte the DMA moves between L2 and L1 (assumed)");
   b.quantity("pmca.p_static", &P::p_static_mw, Dimension::Power, "2mW").range(0, 1e9)
       .desc("cluster leakage power (assumed)");
 }
 
+void PmcaParams::derive() {
+  const std::int64_t bits = format == "fp32" ? 32 : format == "fp8" ? 8 : 16;
+  lanes = std::max<std::int64_t>(1, fpu_width_bits / bits);
+  elem_bytes = bits / 8;
+}
+
+double PmcaParams::e_fma_pj() const {
+  return format == "fp32" ? e_fma_fp32_pj : format == "fp8" ? e_fma_fp8_pj : e_fma_fp16_pj;
+}
+
+PmcaParams PmcaParams::from(const Config& cfg) {
+  PmcaParams p = Params<PmcaParams>::from(cfg);
+  p.derive();
+  return p;
+}
+
+PmcaParams PmcaParams::defaults() {
+  PmcaParams p = Params<PmcaParams>::defaults();
+  p.derive();
+  return p;
+}
+
+double KernelCost::utilisation() const {
+  return cycles > 0 && peak_ops > 0
+             ? static_cast<double>(lane_ops) / (static_cast<double>(peak_ops) * static_cast<double>(cycles))
+             : 0;
+}
+
+void KernelCost::accumulate(const KernelCost& o) {
+  compute_cycles += o.compute_cycles;
+  stall_cycles += o.stall_cycles;
+  dma_wait_cycles += o.dma_wait_cycles;
+  overhead_cycles += o.overhead_cycles;
+  cycles += o.cycles;
+  lane_ops += o.lane_ops;
+  l1_bytes += o.l1_bytes;
+  l1_footprint = std::max(l1_footprint, o.l1_footprint);
+  l1_required = std::max(l1_required, o.l1_required);
+  dma_bytes += o.dma_bytes;
+  energy.add(o.energy);
+}
+
 namespace {
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+std::int64_t ceil_cycles(double c) { return static_cast<std::int64_t>(std::ceil(c - 1e-9)); }
 
+// Sums the categories into `cycles`.
 KernelCost finish(KernelCost k) {
-  k.cycles = static_cast<std::int64_t>(std::ceil(k.compute_cycles + k.overhead_cycles - 1e-9));
+  k.cycles = ceil_cycles(k.compute_cycles + k.stall_cycles + k.dma_wait_cycles + k.overhead_cycles);
   return k;
 }
 
-std::int64_t dma_cycles(const PmcaParams& p, std::int64_t bytes) {
-  return p.dma_setup_cycles + static_cast<std::int64_t>(std::ceil(static_cast<double>(bytes) / p.dma_bytes_per_cycle - 1e-9));
-}
 }  // namespace
 
-KernelCost gemm_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k) {
+KernelCost cores_kernel(const PmcaParams& p, std::string name, double issue, std::int64_t nests,
+                    std::int64_t lane_ops, std::int64_t l1_bytes) {
+  KernelCost c;
+  c.name = std::move(name);
+  c.compute_cycles = issue;
+  c.stall_cycles = issue / p.fpu_util - issue;
+  const double l1_cycles = static_cast<double>(l1_bytes) / static_cast<double>(p.l1_bytes_per_cycle());
+  c.stall_cycles += std::max(0.0, l1_cycles - issue / p.fpu_util);
+  c.overhead_cycles = static_cast<double>(nests * p.loop_setup_cycles + p.kernel_launch_cycles + p.barrier_cycles);
+  c.lane_ops = lane_ops;
+  c.peak_ops = p.cores * p.lanes;
+  c.l1_bytes = l1_bytes;
+  c.energy.add("pmca.compute", p.e_fma_pj() * static_cast<double>(lane_ops));
+  c.energy.add("pmca.l1", p.e_l1_byte_pj * static_cast<double>(l1_bytes));
+  return finish(c);
+}
+
+std::int64_t dma_cycles(const PmcaParams& p, std::int64_t rows, std::int64_t row_bytes) {
+  const double bw = std::min(p.dma_bytes_per_cycle, p.l2_bytes_per_cycle);
+  const std::int64_t per_row = ceil_cycles(static_cast<double>(row_bytes) / bw);
+  return p.dma_setup_cycles + p.l2_latency_cycles + rows * per_row;
+}
+
+KernelCost gemm_cores_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k) {
+  const std::int64_t rows_per_core = ceil_div(m, p.cores);
+  const std::int64_t simd_per_row = k * ceil_div(n, p.lanes);
+  // Per output row: B streamed once per lane group, A read per k, C written.
+  const std::int64_t l1 = p.elem_bytes * (m * k * ceil_div(n, p.lanes) * p.lanes + m * k + m * n);
+  KernelCost c = cores_kernel(p, "gemm", static_cast<double>(rows_per_core * simd_per_row), rows_per_core,
+                          m * n * k, l1);
+  c.l1_footprint = c.l1_required = p.elem_bytes * (m * k + k * n + m * n);
+  return c;
+}
+
+KernelCost gemm_engine_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k) {
   KernelCost c;
   c.name = "gemm";
-  const std::int64_t rows_per_core = ceil_div(m, p.cores);
-  const std::int64_t simd_per_row = k * ceil_div(n, p.fp16_lanes);
-  c.compute_cycles = static_cast<double>(rows_per_core * simd_per_row) / p.fpu_util;
-  c.overhead_cycles = static_cast<double>(rows_per_core * p.loop_setup_cycles + p.kernel_launch_cycles);
+  c.unit = "redmule";
+  const std::int64_t L = p.rm_width, T = p.rm_height * (p.rm_pipe + 1), e = p.elem_bytes;
+  const std::int64_t tiles = ceil_div(m, L) * ceil_div(n, T), kblocks = ceil_div(k, T);
+  const double port = static_cast<double>(p.rm_port_bits) / 8.0;
+  // Each CE interleaves P+1 accumulations to hide its pipeline: a (tile, K block) keeps the
+  // L x H CEs busy for (P+1) * T cycles, padded rows, columns and K included.
+  const std::int64_t tile_compute = kblocks * (p.rm_pipe + 1) * T;
+  c.compute_cycles = static_cast<double>(tiles * tile_compute);
+  c.stall_cycles = c.compute_cycles / p.rm_util - c.compute_cycles;
+  // Per tile the port brings an L x T block of A and a T x T block of B per K block and stores
+  // the L x T tile of C; double-buffered, it stalls the array only when it needs longer.
+  const std::int64_t block_bytes = e * (L * T + T * T), tile_out = e * L * T;
+  const double tile_port = std::ceil(static_cast<double>(kblocks * block_bytes + tile_out) / port);
+  c.stall_cycles += static_cast<double>(tiles) * std::max(0.0, tile_port - static_cast<double>(tile_compute));
+  // Configure and start; fill the first operand blocks; drain the CE chain and store the last tile.
+  const double fill = std::ceil(static_cast<double>(block_bytes) / port);
+  const double drain = static_cast<double>(T) + std::ceil(static_cast<double>(tile_out) / port);
+  c.overhead_cycles = static_cast<double>(p.rm_config_cycles) + fill + drain;
   c.lane_ops = m * n * k;
-  c.l1_bytes = p.elem_bytes * (m * k * ceil_div(n, p.fp16_lanes) * p.fp16_lanes + m * k + m * n);
-  return finish(c);
+  c.peak_ops = p.rm_macs_per_cycle();
+  c.l1_bytes = tiles * (kblocks * block_bytes + tile_out);
+  c.l1_footprint = c.l1_required = e * (m * k + k * n + m * n);
+  c = finish(c);
+  c.energy.add("pmca.redmule", p.rm_e_cycle_pj * static_cast<double>(c.cycles));
+  return c;
+}
+
+KernelCost gemm_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k) {
+  return p.redmule() ? gemm_engine_cost(p, m, n, k) : gemm_cores_cost(p, m, n, k);
 }
 
 KernelCost add_cost(const PmcaParams& p, std::int64_t m, std::int64_t n) {
-  KernelCost c;
-  c.name = "add";
   const std::int64_t per_core = ceil_div(m * n, p.cores);
-  c.compute_cycles = static_cast<double>(ceil_div(per_core, p.fp16_lanes)) / p.fpu_util;
-  c.overhead_cycles = static_cast<double>(p.loop_setup_cycles + p.kernel_launch_cycles);
-  c.lane_ops = m * n;
-  c.l1_bytes = p.elem_bytes * 3 * m * n;
-  return finish(c);
+  KernelCost c = cores_kernel(p, "add", static_cast<double>(ceil_div(per_core, p.lanes)), 1, m * n,
+                          p.elem_bytes * 3 * m * n);
+  c.l1_footprint = c.l1_required = p.elem_bytes * 3 * m * n;
+  return c;
 }
 
 std::int64_t lora_l1_bytes(std::int64_t t, std::int64_t in, std::int64_t out, std::int64_t r,
@@ -73,78 +208,203 @@ std::int64_t lora_l1_bytes(std::int64_t t, std::int64_t in, std::int64_t out, st
   return elem * (t * in + t * r + t * out + in * r + r * out);
 }
 
-LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
-                              std::int64_t out, std::int64_t rank) {
+StagedCost staged_cost(const PmcaParams& p, const Staging& s,
+                       const std::function<KernelCost(std::int64_t)>& kernel) {
+  StagedCost r;
+  r.footprint = s.resident + s.rows * s.row_l1;
+  if (r.footprint <= p.l1_bytes) {
+    r.total = kernel(s.rows);
+    r.total.l1_footprint = r.total.l1_required = r.footprint;
+    r.sub_rows = s.rows;
+    return r;
+  }
+  r.total.spilled = true;
+  r.sub_rows = p.l1_bytes > s.resident ? (p.l1_bytes - s.resident) / (2 * s.row_l1) : 0;
+  if (r.sub_rows < 1 || r.footprint > p.l2_bytes) {
+    r.feasible = false;
+    r.total.l1_footprint = r.total.l1_required = r.footprint;
+    return r;
+  }
+  if (s.align > 1 && r.sub_rows >= s.align) r.sub_rows -= r.sub_rows % s.align;
+  r.sub_rows = std::min(r.sub_rows, s.rows);
+  const std::int64_t n = ceil_div(s.rows, r.sub_rows);
+  auto rows_of = [&](std::int64_t i) { return std::min(r.sub_rows, s.rows - i * r.sub_rows); };
+  auto in_cycles = [&](std::int64_t rows) {
+    return s.strided_in ? dma_cycles(p, rows, s.in_row) : dma_cycles(p, 1, rows * s.in_row);
+  };
+  auto out_cycles = [&](std::int64_t rows) {
+    return s.strided_out ? dma_cycles(p, rows, s.out_row) : dma_cycles(p, 1, rows * s.out_row);
+  };
+  std::int64_t dma_free = 0, comp_free = 0, kernel_cycles = 0, bytes = 0;
+  if (s.load_resident) {
+    dma_free = dma_cycles(p, 1, s.resident);
+    bytes += s.resident;
+  }
+  dma_free += in_cycles(rows_of(0));
+  bytes += rows_of(0) * s.in_row;
+  std::int64_t in_done = dma_free;
+  for (std::int64_t i = 0; i < n; ++i) {
+    const KernelCost k = kernel(rows_of(i));
+    if (i == 0)
+      r.total = k;
+    else
+      r.total.accumulate(k);
+    const std::int64_t start = std::max(in_done, comp_free);
+    comp_free = start + k.cycles;
+    kernel_cycles += k.cycles;
+    if (i + 1 < n) {
+      // Block i+1's buffer held block i-1, which is done by the time block i starts.
+      in_done = dma_free = std::max(dma_free, start) + in_cycles(rows_of(i + 1));
+      bytes += rows_of(i + 1) * s.in_row;
+    }
+    dma_free = std::max(dma_free, comp_free) + out_cycles(rows_of(i));
+    bytes += rows_of(i) * s.out_row;
+  }
+  r.total.spilled = true;
+  r.total.sub_blocks = n;
+  r.total.dma_bytes += bytes;
+  r.total.dma_wait_cycles += static_cast<double>(dma_free - kernel_cycles);
+  r.total.cycles = dma_free;
+  r.total.l1_footprint = s.resident + 2 * r.sub_rows * s.row_l1;
+  r.total.l1_required = r.footprint;
+  r.total.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(bytes));
+  return r;
+}
+
+namespace {
+
+LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in, std::int64_t out,
+                            std::int64_t rank);
+
+// Adapters too large to stay in L1 (LLaMA-size layers): A is streamed through L1 in blocks of
+// `in_b` rows and B in blocks of `out_b` columns, every chunk. X A accumulates over the A blocks
+// (n_in down-projections of in_b inputs) and each B block produces its slice of (X A) B and the
+// add (n_out up-projections of out_b outputs). Simplification: the blocks cost what a chunk of
+// the block's shape costs (its own staging of X and X W included), and the adapters' DMA is not
+// overlapped with compute.
+LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in, std::int64_t out,
+                            std::int64_t rank, LoraChunkCost c) {
+  std::int64_t in_b = in, out_b = out;
+  LoraChunkCost piece;
+  for (;;) {
+    piece = resident_lora(p, tokens, in_b, out_b, rank);
+    if (piece.feasible) break;
+    if (in_b == 1 && out_b == 1) return c;  // not even one row of A and one column of B fit
+    if (in_b >= out_b) in_b = (in_b + 1) / 2;
+    else out_b = (out_b + 1) / 2;
+  }
+  const std::int64_t n_in = (in + in_b - 1) / in_b, n_out = (out + out_b - 1) / out_b;
+  const double down_share = piece.compute_cycles > 0
+                                ? static_cast<double>(piece.down.cycles) / static_cast<double>(piece.compute_cycles)
+                                : 0;
+  const double piece_cycles = static_cast<double>(piece.cycles);
+  const std::int64_t adapter_bytes = p.elem_bytes * rank * (in + out);
+  const std::int64_t adapter_dma = dma_cycles(p, 1, adapter_bytes);
+  c.feasible = true;
+  c.spilled = true;
+  c.sub_tokens = piece.sub_tokens;
+  c.down = piece.down;
+  c.up = piece.up;
+  c.add = piece.add;
+  for (std::int64_t i = 1; i < n_in; ++i) c.down.accumulate(piece.down);
+  for (std::int64_t j = 1; j < n_out; ++j) {
+    c.up.accumulate(piece.up);
+    c.add.accumulate(piece.add);
+  }
+  c.compute_cycles = c.down.cycles + c.up.cycles + c.add.cycles;
+  c.cycles = static_cast<std::int64_t>(std::llround(static_cast<double>(n_in) * down_share * piece_cycles +
+                                                    static_cast<double>(n_out) * (1 - down_share) * piece_cycles)) +
+             adapter_dma;
+  c.cycles = std::max(c.cycles, c.compute_cycles);
+  c.dma_wait_cycles = c.cycles - c.compute_cycles;
+  c.dma_bytes = piece.dma_bytes * std::max(n_in, n_out) + adapter_bytes;
+  c.l1_peak_bytes = piece.l1_peak_bytes;
+  c.duration = ns_to_ps(cycles_to_ns(static_cast<double>(c.cycles), p.freq_hz));
+  const double useful = static_cast<double>(c.down.lane_ops + c.up.lane_ops + (p.redmule() ? 0 : c.add.lane_ops));
+  const double peak = static_cast<double>(p.redmule() ? p.rm_macs_per_cycle() : p.cores * p.lanes);
+  c.utilisation = c.cycles > 0 ? useful / (peak * static_cast<double>(c.cycles)) : 0;
+  c.energy = EnergyBreakdown{};
+  c.energy.add(c.down.energy);
+  c.energy.add(c.up.energy);
+  c.energy.add(c.add.energy);
+  c.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(adapter_bytes));
+  return c;
+}
+
+// The chunk with its adapters resident in L1 (feasible only when they fit).
+LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in, std::int64_t out,
+                            std::int64_t rank) {
   LoraChunkCost c;
   const std::int64_t e = p.elem_bytes;
   c.l1_bytes = lora_l1_bytes(tokens, in, out, rank, e);
-  auto kernels = [&](std::int64_t t, KernelCost& down, KernelCost& up, KernelCost& add) {
-    down = gemm_cost(p, t, rank, in);
+  // Adapters stay resident (loaded once per deployment); X and XW come in, Y goes out.
+  Staging s;
+  s.rows = tokens;
+  s.resident = e * (in * rank + rank * out);
+  s.row_l1 = e * (in + rank + out);
+  s.in_row = e * (in + out);
+  s.out_row = e * out;
+  if (p.redmule()) s.align = p.rm_width;  // whole engine tiles per sub-chunk
+  bool first = true;
+  const StagedCost st = staged_cost(p, s, [&](std::int64_t t) {
+    KernelCost down = gemm_cost(p, t, rank, in), up = gemm_cost(p, t, out, rank), add = add_cost(p, t, out);
     down.name = "lora_down";
-    up = gemm_cost(p, t, out, rank);
     up.name = "lora_up";
-    add = add_cost(p, t, out);
-    return down.cycles + up.cycles + add.cycles;
-  };
-
-  if (c.l1_bytes <= p.l1_bytes) {
-    c.compute_cycles = kernels(tokens, c.down, c.up, c.add);
-    c.cycles = c.compute_cycles;
-    c.sub_tokens = tokens;
-  } else {
-    // Adapters stay resident; activations (X, XA, XW/Y) are double-buffered per sub-chunk.
-    c.spilled = true;
-    const std::int64_t adapters = e * (in * rank + rank * out);
-    const std::int64_t per_token = 2 * e * (in + rank + out);
-    c.sub_tokens = p.l1_bytes > adapters ? (p.l1_bytes - adapters) / per_token : 0;
-    if (c.sub_tokens < 1) {
-      c.feasible = false;
-      return c;
+    add.name = "lora_add";
+    if (first) {
+      c.down = down, c.up = up, c.add = add;
+      first = false;
+    } else {
+      c.down.accumulate(down), c.up.accumulate(up), c.add.accumulate(add);
     }
-    c.sub_tokens = std::min(c.sub_tokens, tokens);
-    const std::int64_t n = ceil_div(tokens, c.sub_tokens);
-    std::int64_t dma_free = 0, comp_free = 0;
-    std::int64_t in_done = 0;
-    auto size_of = [&](std::int64_t i) { return std::min(c.sub_tokens, tokens - i * c.sub_tokens); };
-    in_done = dma_free = dma_cycles(p, size_of(0) * (in + out) * e);
-    c.dma_bytes += size_of(0) * (in + out) * e;
-    for (std::int64_t i = 0; i < n; ++i) {
-      KernelCost d, u, a;
-      const std::int64_t comp = kernels(size_of(i), d, u, a);
-      if (i == 0) {
-        c.down = d;
-        c.up = u;
-        c.add = a;
-      } else {
-        c.down.cycles += d.cycles, c.down.lane_ops += d.lane_ops, c.down.l1_bytes += d.l1_bytes;
-        c.up.cycles += u.cycles, c.up.lane_ops += u.lane_ops, c.up.l1_bytes += u.l1_bytes;
-        c.add.cycles += a.cycles, c.add.lane_ops += a.lane_ops, c.add.l1_bytes += a.l1_bytes;
-      }
-      const std::int64_t c_start = std::max(in_done, comp_free);
-      comp_free = c_start + comp;
-      c.compute_cycles += comp;
-      if (i + 1 < n) {
-        // The next sub-chunk's buffer is free once the sub-chunk before this one is done,
-        // which holds by the time this one starts computing.
-        const std::int64_t bytes = size_of(i + 1) * (in + out) * e;
-        in_done = dma_free = std::max(dma_free, c_start) + dma_cycles(p, bytes);
-        c.dma_bytes += bytes;
-      }
-      const std::int64_t out_bytes = size_of(i) * out * e;
-      dma_free = std::max(dma_free, comp_free) + dma_cycles(p, out_bytes);
-      c.dma_bytes += out_bytes;
-    }
-    c.cycles = dma_free;
-  }
-
-  const std::int64_t lane_ops = c.down.lane_ops + c.up.lane_ops + c.add.lane_ops;
+    KernelCost sum = down;
+    sum.accumulate(up);
+    sum.accumulate(add);
+    return sum;
+  });
+  c.spilled = st.total.spilled;
+  c.feasible = st.feasible;
+  c.sub_tokens = st.sub_rows;
+  if (!c.feasible) return c;
+  c.dma_bytes = st.total.dma_bytes;
+  c.compute_cycles = c.down.cycles + c.up.cycles + c.add.cycles;
+  c.cycles = st.total.cycles;
+  c.dma_wait_cycles = c.cycles - c.compute_cycles;
+  c.l1_peak_bytes = st.total.l1_footprint;
   c.duration = ns_to_ps(cycles_to_ns(static_cast<double>(c.cycles), p.freq_hz));
-  c.utilisation = c.cycles > 0 ? static_cast<double>(lane_ops) /
-                                     (static_cast<double>(p.cores * p.fp16_lanes) * static_cast<double>(c.cycles))
-                               : 0;
-  c.energy.add("pmca.compute", p.e_fma_pj * static_cast<double>(lane_ops));
-  c.energy.add("pmca.l1", p.e_l1_byte_pj * static_cast<double>(c.down.l1_bytes + c.up.l1_bytes + c.add.l1_bytes));
-  c.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(c.dma_bytes));
+  // Utilisation of whatever runs the GEMMs: engine MACs on the engine, all lane ops on the cores.
+  const double useful = p.redmule() ? static_cast<double>(c.down.lane_ops + c.up.lane_ops)
+                                    : static_cast<double>(c.down.lane_ops + c.up.lane_ops + c.add.lane_ops);
+  const double peak = static_cast<double>(p.redmule() ? p.rm_macs_per_cycle() : p.cores * p.lanes);
+  c.utilisation = c.cycles > 0 ? useful / (peak * static_cast<double>(c.cycles)) : 0;
+  c.energy = st.total.energy;
+  return c;
+}
+
+}  // namespace
+
+LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in, std::int64_t out,
+                              std::int64_t rank) {
+  LoraChunkCost c = resident_lora(p, tokens, in, out, rank);
+  if (!c.feasible) c = streamed_lora(p, tokens, in, out, rank, c);
+  return c;
+}
+
+LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens, std::int64_t in,
+                              std::int64_t out, std::int64_t rank) {
+  if (clusters <= 1 || tokens <= 1) return lora_chunk_cost(p, tokens, in, out, rank);
+  const std::int64_t per = (tokens + clusters - 1) / clusters;
+  LoraChunkCost c = lora_chunk_cost(p, per, in, out, rank);
+  if (!c.feasible) return c;
+  const std::int64_t full = tokens / per, rest = tokens - full * per;
+  const LoraChunkCost last = rest > 0 ? lora_chunk_cost(p, rest, in, out, rank) : LoraChunkCost{};
+  EnergyBreakdown energy;
+  for (std::int64_t k = 0; k < full; ++k) energy.add(c.energy);
+  energy.add(last.energy);
+  const double used = static_cast<double>(tokens) / static_cast<double>(per * clusters);
+  c.energy = energy;
+  c.dma_bytes = c.dma_bytes * full + last.dma_bytes;
+  c.utilisation *= used;
   return c;
 }
 

@@ -1,47 +1,116 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 
-#include "sim/params.hpp"
 #include "sim/energy.hpp"
+#include "sim/params.hpp"
 #include "sim/units.hpp"
 
 namespace aimcsim {
 
-// Parameters of a PMCA: a Snitch-like cluster of compute cores with SIMD FPUs, a shared L1
-// (TCDM) and a DMA to a larger L2. Simplification: a kernel's cycles come from how its loops
-// split across cores and FPU lanes, at a fixed streamed-loop utilisation plus per-loop and
-// per-kernel overheads; bank conflicts and instruction fetch are not modelled.
+// Parameters of a PMCA: a Snitch-like cluster of compute cores with SIMD FPUs, one more core
+// driving a DMA between an L2 and the shared L1 (TCDM), and optionally a RedMulE-like GEMM
+// engine. Simplification: a kernel's cycles come from how its loops split across cores, FPU lanes
+// and engine tiles, with a steady-state stream utilisation for the losses no geometry explains
+// (bank conflicts, SSR/FREP bubbles); instruction fetch and the interconnect inside the cluster
+// are not modelled.
 struct PmcaParams : Params<PmcaParams> {
   double freq_hz;
-  std::int64_t cores;               // compute cores (a ninth drives the DMA)
-  std::int64_t fp16_lanes;          // FP16 SIMD lanes of the 32-bit FPU
-  double fpu_util;                  // utilisation of streamed (SSR/FREP) loops
-  std::int64_t loop_setup_cycles;   // per inner loop nest a core runs
-  std::int64_t kernel_launch_cycles;  // dispatch and cluster barrier per kernel
-  std::int64_t l1_bytes;            // shared TCDM
-  double dma_bytes_per_cycle;       // DMA between L2 and L1
-  std::int64_t dma_setup_cycles;    // per DMA transfer
-  std::int64_t elem_bytes = 2;      // FP16 activations and adapters (AHWA-LoRA)
-  double e_fma_pj, e_l1_byte_pj, e_dma_byte_pj;
+  std::int64_t cores;                 // compute cores (one more drives the DMA)
+  std::string format;                 // fp32, fp16 or fp8: data and FPU SIMD format
+  std::int64_t fpu_width_bits;        // FPU datapath; lanes = fpu_width_bits / format bits
+  double fpu_util;                    // steady-state utilisation of streamed (SSR/FREP) loops
+  std::int64_t loop_setup_cycles;     // per inner loop nest a core runs
+  std::int64_t kernel_launch_cycles;  // dispatch of a kernel to the cores
+  std::int64_t barrier_cycles;        // cluster barrier at the end of a kernel
+  std::int64_t exp_ops;               // SIMD FPU instructions per exp (software approximation)
+  std::int64_t recip_ops;             // SIMD FPU instructions per reciprocal (Newton-Raphson)
+  std::int64_t div_cycles;            // one scalar divide or square root (iterative unit)
+  std::int64_t l1_bytes;              // shared TCDM size
+  std::int64_t l1_banks;
+  std::int64_t l1_bank_bytes;         // bank width: banks * bank_bytes is the L1 bandwidth per cycle
+  std::int64_t l2_bytes;              // cluster-external memory that spilled chunks stage through
+  double l2_bytes_per_cycle;          // L2 bandwidth seen by the DMA
+  std::int64_t l2_latency_cycles;     // first-byte latency of an L2 access
+  double dma_bytes_per_cycle;         // DMA data path
+  std::int64_t dma_setup_cycles;      // programming one (1-D or 2-D) transfer
+  std::string engine;                 // "cores" or "redmule": who runs the GEMMs
+  std::int64_t rm_height;             // RedMulE array height H (CEs chained per row)
+  std::int64_t rm_width;              // RedMulE array width L (rows of CEs)
+  std::int64_t rm_pipe;               // RedMulE pipeline registers P per CE
+  std::int64_t rm_port_bits;          // RedMulE memory port
+  double rm_util;                     // steady-state engine utilisation (published 98.8 %)
+  std::int64_t rm_config_cycles;      // configure-and-start of one engine job
+  double rm_e_cycle_pj;               // cluster energy per busy engine cycle
+  double e_fma_fp32_pj, e_fma_fp16_pj, e_fma_fp8_pj;  // per FPU lane operation
+  double e_l1_byte_pj, e_dma_byte_pj;
   double p_static_mw;
 
+  // Derived from `format` and `fpu_width_bits` by from() and defaults(); call derive() after
+  // changing either.
+  std::int64_t lanes = 2;       // SIMD lanes per FPU
+  std::int64_t elem_bytes = 2;  // bytes per activation / adapter element
+
+  void derive();
+  bool redmule() const { return engine == "redmule"; }
+  double e_fma_pj() const;
+  std::int64_t l1_bytes_per_cycle() const { return l1_banks * l1_bank_bytes; }
+  std::int64_t rm_macs_per_cycle() const { return rm_height * rm_width; }
+
   static void bind(ParamBinder<PmcaParams>& b);
+  static PmcaParams from(const Config& cfg);
+  static PmcaParams defaults();
 };
 
-// Cycles and work of one kernel on the cluster.
+// Cycles and work of one kernel on the cluster. The cycles split into four categories:
+// `compute` (FPU or engine issuing, including lanes wasted on padding), `stall` (memory stalls:
+// streamed-loop losses, L1 bandwidth, the engine's memory port), `dma_wait` (waiting for the DMA
+// when a kernel is staged from L2) and `overhead` (loop setup, launch, barrier, engine
+// configuration, fill and drain). `cycles` is the ceiling of their sum.
 struct KernelCost {
   std::string name;
-  double compute_cycles = 0;   // lane operations at the streamed-loop utilisation
-  double overhead_cycles = 0;  // loop setup, launch, barrier
-  std::int64_t cycles = 0;     // ceil(compute + overhead)
-  std::int64_t lane_ops = 0;   // useful FPU lane operations (FMAs or adds)
-  std::int64_t l1_bytes = 0;   // L1 traffic
+  std::string unit = "cores";     // "cores" or "redmule"
+  double compute_cycles = 0;
+  double stall_cycles = 0;
+  double dma_wait_cycles = 0;
+  double overhead_cycles = 0;
+  std::int64_t cycles = 0;
+  std::int64_t lane_ops = 0;      // useful operations: FPU lane ops or engine MACs
+  std::int64_t peak_ops = 0;      // ops per cycle at peak on `unit`
+  std::int64_t l1_bytes = 0;      // L1 traffic
+  std::int64_t l1_footprint = 0;  // bytes of L1 buffers the kernel holds at once
+  std::int64_t l1_required = 0;   // bytes running it in one piece would hold (> L1: spilled)
+  std::int64_t dma_bytes = 0;     // L2 <-> L1 traffic when staged
+  std::int64_t sub_blocks = 1;    // staged pieces (1: fits L1)
+  bool spilled = false;           // footprint exceeded L1, staged through DMA
+  bool feasible = true;           // false: does not fit L1 even when staged (cycles meaningless)
+  EnergyBreakdown energy;         // dynamic energy
+
+  double utilisation() const;     // lane_ops / (peak_ops * cycles)
+  // Adds another kernel's work (a later sub-block or a further job of the same kernel).
+  void accumulate(const KernelCost& o);
 };
 
-// C (M x N) = A (M x K) * B (K x N): rows of C split across cores, each row vectorised along N
-// over the FP16 lanes, one SIMD FMA per k and lane group.
+// A kernel on the cores from its loop structure: `issue` SIMD FPU instructions on the busiest
+// core and `nests` loop nests there, `lane_ops` useful lane operations and `l1_bytes` of L1
+// traffic in all. Streamed loops lose (1 / fpu_util - 1) of their issue cycles to stalls; L1
+// stalls the cluster further when the traffic needs more cycles than that at the banks'
+// bandwidth; each nest costs loop setup, the kernel a launch and a barrier.
+KernelCost cores_kernel(const PmcaParams& p, std::string name, double issue, std::int64_t nests,
+                        std::int64_t lane_ops, std::int64_t l1_bytes);
+
+// GEMM C (M x N) = A (M x K) * B (K x N) on `p.engine`.
 KernelCost gemm_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k);
+// On the cores: rows of C split across cores, each row vectorised along N over the SIMD lanes,
+// one SIMD FMA per k and lane group; one loop nest per row.
+KernelCost gemm_cores_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k);
+// On the RedMulE-like engine: C in tiles of L rows x H(P+1) columns, K in blocks of H(P+1); each
+// (tile, K block) takes (P+1) * H(P+1) cycles; operands stream over the memory port,
+// double-buffered; one chain fill and drain and a configuration per job. Simplification: the
+// published steady-state utilisation stands for the losses the geometry does not explain, and the
+// engine computes C = A B without accumulating into C, so the LoRA add stays on the cores.
+KernelCost gemm_engine_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k);
 // Element-wise add of two M x N matrices, split evenly across cores and lanes.
 KernelCost add_cost(const PmcaParams& p, std::int64_t m, std::int64_t n);
 
@@ -50,25 +119,68 @@ KernelCost add_cost(const PmcaParams& p, std::int64_t m, std::int64_t n);
 std::int64_t lora_l1_bytes(std::int64_t tokens, std::int64_t in, std::int64_t out, std::int64_t rank,
                            std::int64_t elem_bytes);
 
+// Cycles of one DMA transfer of `rows` rows of `row_bytes` (a 2-D transfer; rows = 1 is 1-D)
+// between L2 and L1: setup, L2 latency, then each row at min(DMA, L2) bandwidth.
+std::int64_t dma_cycles(const PmcaParams& p, std::int64_t rows, std::int64_t row_bytes);
+
+// A kernel over independent rows (tokens), checked against L1 and staged through it. When
+// `resident + rows * row_l1` fits L1 the kernel runs once on data already in L1. Otherwise it runs
+// on double-buffered sub-blocks of rows: the DMA loads block i+1 while block i computes and stores
+// each block after it computed (one DMA channel, in issue order); the resident data stay in L1
+// (loaded first by the DMA when `load_resident`). Rows strided in L2 move as 2-D transfers.
+struct Staging {
+  std::int64_t rows = 0;
+  std::int64_t resident = 0;      // bytes held in L1 across all sub-blocks (weights, K or V of a head)
+  bool load_resident = false;     // when spilled, the DMA loads the resident bytes first
+  std::int64_t row_l1 = 0;        // L1 bytes of one row's buffers
+  std::int64_t in_row = 0;        // bytes one row brings in from L2 when spilled
+  std::int64_t out_row = 0;       // bytes one row takes out to L2 when spilled
+  bool strided_in = false;        // input rows are strided in L2 (2-D transfer, a burst per row)
+  bool strided_out = false;
+  std::int64_t align = 1;         // sub-blocks are a multiple of this many rows when they can be
+};
+// `kernel(n)` costs n rows and is called once per sub-block, in order. The result sums the
+// sub-blocks and fills in `dma_wait`, `dma_bytes`, `sub_blocks`, `spilled` and `l1_footprint`
+// (the buffers actually held). `feasible` is false when not even two one-row buffers fit beside
+// the resident data, or the staged data exceed L2.
+struct StagedCost {
+  KernelCost total;
+  std::int64_t footprint = 0;     // resident + rows * row_l1: what running in one piece needs
+  std::int64_t sub_rows = 0;
+  bool feasible = true;
+};
+StagedCost staged_cost(const PmcaParams& p, const Staging& s,
+                       const std::function<KernelCost(std::int64_t)>& kernel);
+
 // The PMCA's work for one chunk of `tokens` tokens of a layer in -> out with LoRA rank r:
-// XA = X A, XAB = (XA) B, Y = XW + XAB. When the chunk does not fit L1, it is processed in
-// sub-chunks that the DMA stages from L2, double-buffered; `feasible` is false when not even the
-// adapters and two one-token buffers fit.
+// XA = X A and XAB = (XA) B on `p.engine`, Y = XW + XAB on the cores. When the chunk does not fit
+// L1, it is processed in sub-chunks that the DMA stages from L2, double-buffered, the adapters
+// resident (staged_cost). When the adapters themselves do not fit, they are streamed through L1
+// in blocks every chunk (A by rows, B by columns); `feasible` is false only when not even one row
+// of A, one column of B and two one-token buffers fit.
 struct LoraChunkCost {
   KernelCost down, up, add;
-  std::int64_t l1_bytes = 0;       // footprint of the whole chunk
+  std::int64_t l1_bytes = 0;         // footprint of the whole chunk
   bool spilled = false;
   bool feasible = true;
-  std::int64_t sub_tokens = 0;     // tokens per sub-chunk when spilled
+  std::int64_t sub_tokens = 0;       // tokens per sub-chunk when spilled
   std::int64_t dma_bytes = 0;
-  std::int64_t compute_cycles = 0; // the three kernels, summed over sub-chunks
-  std::int64_t cycles = 0;         // including DMA waits when spilled
+  std::int64_t compute_cycles = 0;   // the three kernels, summed over sub-chunks
+  std::int64_t cycles = 0;           // including DMA waits when spilled
+  std::int64_t dma_wait_cycles = 0;  // cycles - compute_cycles
+  std::int64_t l1_peak_bytes = 0;    // L1 actually held: the footprint, or the staged buffers
   Picos duration = 0;
-  double utilisation = 0;          // lane ops / (cores * lanes * cycles)
-  EnergyBreakdown energy;          // dynamic energy
+  double utilisation = 0;            // useful ops / (peak ops per cycle * cycles), on p.engine
+  EnergyBreakdown energy;            // dynamic energy
 };
 
 LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
+                              std::int64_t out, std::int64_t rank);
+
+// The same chunk on a group of `clusters` identical PMCAs serving one layer (one per group of
+// tiles): the tokens split evenly, each cluster holding its own copy of the adapters; the group
+// takes as long as its busiest cluster, and the work and energy add up over the clusters.
+LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens, std::int64_t in,
                               std::int64_t out, std::int64_t rank);
 
 }  // namespace aimcsim

@@ -181,3 +181,46 @@ TEST_F(CliTest, ParamsListsEveryKey) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(CliTest, KernelPrintsTheLoraChunkBreakdown) {
+  const Result r = aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8");
+  ASSERT_EQ(r.status, 0) << r.output;
+  // 2386 + 679 + 182 cycles at 1 GHz (pmca_model_test).
+  EXPECT_NE(r.output.find("time: 3247.000 ns per chunk"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("L1: 20608 B of 131072 B, fits"), std::string::npos) << r.output;
+  const Result e = aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8 -p pmca.engine=redmule");
+  ASSERT_EQ(e.status, 0) << e.output;
+  EXPECT_NE(e.output.find("time: 2970.000 ns per chunk"), std::string::npos) << e.output;  // 2171 + 617 + 182
+}
+
+TEST_F(CliTest, KernelRejectsBadNamesAndShapes) {
+  Result r = aimcsim("kernel matmul -m 8 -n 8 -k 8");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("kernel 'matmul': unknown; accepted are lora, gemm"), std::string::npos) << r.output;
+  r = aimcsim("kernel gemm -m 8 -n 8");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("kernel gemm: -k is required"), std::string::npos) << r.output;
+  r = aimcsim("kernel softmax --rows 0 --cols 8");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("--rows must be an integer >= 1, got 0"), std::string::npos) << r.output;
+  r = aimcsim("kernel gemm -m 8 -n 8 -k 8 -p pmca.engine=gpu");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("pmca.engine"), std::string::npos) << r.output;
+  r = aimcsim("kernel gemm -m 512 -n 512 -k 512");  // B alone is 512 KiB
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("does not fit pmca.l1_size"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, SummaryHasThePmcaSection) {
+  const Result r = aimcsim("run -q -p pmca.engine=redmule -o " + out());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto s = nlohmann::json::parse(read(out() + "/summary.json"));
+  EXPECT_EQ(s["pmca"]["engine"], "redmule");
+  EXPECT_GT(s["pmca"]["chunks"].get<int>(), 0);
+  EXPECT_TRUE(s["pmca"]["kernel_cycles"].contains("lora_down"));
+  EXPECT_GT(s["pmca"]["utilisation"].get<double>(), 0.0);
+}
+
+}  // namespace

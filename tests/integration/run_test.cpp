@@ -212,7 +212,7 @@ TEST(RunTest, ProgrammingCostFollowsProgramAndVerify) {
 }
 
 TEST(RunTest, AdaptersLargerThanL1AreAnInputError) {
-  EXPECT_THROW(simulate(config({"pmca.l1_size=4KiB"})), InputError);
+  EXPECT_THROW(simulate(config({"pmca.l1_size=16B"})), InputError);
 }
 
 }  // namespace

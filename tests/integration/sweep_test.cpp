@@ -212,9 +212,9 @@ TEST_F(SweepRunTest, ResumeRedoesPointsWithoutACompletionMarkerOnly) {
 }
 
 TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
-  // Rank-512 adapters of a 512x128 layer (2 B * 512 * 640 = 655360 B) do not fit the 128 KiB L1:
-  // the worker exits 2 with the mapper's message.
-  const SweepSpec s = parse(std::string(kBase) + "grid: {lora.rank: [8, 512, 4]}\n");
+  // A 16-byte L1 cannot hold even one row of the adapters and two one-token buffers: the worker
+  // exits 2 with the mapper's message.
+  const SweepSpec s = parse(std::string(kBase) + "grid: {pmca.l1_size: [128KiB, 16B, 64KiB]}\n");
   const SweepOptions o = options("a");
   const SweepOutcome r = run_sweep(s, o);
   EXPECT_EQ(r.ran, 3u);
@@ -222,12 +222,12 @@ TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
   const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
   EXPECT_EQ(manifest["points"][0]["status"], "ok");
   EXPECT_EQ(manifest["points"][1]["status"], "failed");
-  EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find("do not fit pmca.l1_size"), std::string::npos)
+  EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find("cannot hold even one row of the rank-8 adapter"), std::string::npos)
       << manifest["points"][1];
   EXPECT_EQ(manifest["points"][2]["status"], "ok");
   const std::string csv = read(dir_ / "a" / "results.csv");
-  EXPECT_NE(csv.find("\np0001,failed,512,,"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("\np0002,ok,4,linear:512x128,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\np0001,failed,16B,,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\np0002,ok,64KiB,linear:512x128,"), std::string::npos) << csv;
   // A rerun retries the failed point only.
   const SweepOutcome again = run_sweep(s, o);
   EXPECT_EQ(again.ran, 1u);

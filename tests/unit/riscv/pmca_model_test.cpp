@@ -5,16 +5,21 @@
 namespace aimcsim {
 namespace {
 
-// Defaults: 8 cores, 2 FP16 lanes, 90 % streamed-loop utilisation, 10 setup cycles per loop
-// nest, 100 launch cycles per kernel, 128 KiB L1, DMA 64 B/cycle + 20 setup cycles.
+// Defaults: 8 cores, FP16 on a 32-bit FPU (2 lanes), 90 % streamed-loop utilisation (the other
+// 10 % of issue cycles are stalls), 10 setup cycles per loop nest, 80 launch + 20 barrier cycles
+// per kernel, 128 KiB L1 in 32 banks of 8 B, DMA 64 B/cycle + 20 setup cycles, L2 latency 10.
+// RedMulE: H = 4, L = 8, P = 3, so tiles of 8 rows x T = H (P+1) = 16 columns, K in blocks of 16,
+// (P+1) * T = 64 cycles per tile and K block; 256-bit (32 B) port; 98.8 % steady state; 50
+// configuration cycles per job.
 
 TEST(PmcaModelTest, GemmThatDividesEvenly) {
   PmcaParams p = PmcaParams::defaults();
   // X A for 8 tokens of a 512-input layer at rank 8: M=8, N=8, K=512.
   const KernelCost c = gemm_cost(p, 8, 8, 512);
   // one row per core; per row K * ceil(N / lanes) = 512 * 4 = 2048 SIMD FMAs
-  EXPECT_DOUBLE_EQ(c.compute_cycles, 2048 / 0.9);
-  EXPECT_DOUBLE_EQ(c.overhead_cycles, 1 * 10 + 100);
+  EXPECT_DOUBLE_EQ(c.compute_cycles, 2048);
+  EXPECT_NEAR(c.stall_cycles, 2048 / 0.9 - 2048, 1e-9);  // 227.56
+  EXPECT_DOUBLE_EQ(c.overhead_cycles, 1 * 10 + 80 + 20);
   EXPECT_EQ(c.cycles, 2386);  // ceil(2275.56 + 110)
   EXPECT_EQ(c.lane_ops, 8 * 8 * 512);
 }
@@ -24,7 +29,8 @@ TEST(PmcaModelTest, GemmThatDoesNotDivideEvenly) {
   // M=10 rows on 8 cores: two cores take 2 rows, so the kernel lasts 2 rows; N=5 on 2 lanes
   // needs 3 SIMD FMAs per k.
   const KernelCost c = gemm_cost(p, 10, 5, 16);
-  EXPECT_DOUBLE_EQ(c.compute_cycles, 2 * 16 * 3 / 0.9);  // 106.67
+  EXPECT_DOUBLE_EQ(c.compute_cycles, 2 * 16 * 3);  // 96, issued at 90 %: 106.67
+  EXPECT_NEAR(c.stall_cycles, 96 / 0.9 - 96, 1e-9);
   EXPECT_DOUBLE_EQ(c.overhead_cycles, 2 * 10 + 100);
   EXPECT_EQ(c.cycles, 227);  // ceil(106.67 + 120)
   EXPECT_EQ(c.lane_ops, 10 * 5 * 16);
@@ -33,7 +39,8 @@ TEST(PmcaModelTest, GemmThatDoesNotDivideEvenly) {
 TEST(PmcaModelTest, AddSplitsElementsOverCoresAndLanes) {
   PmcaParams p = PmcaParams::defaults();
   const KernelCost c = add_cost(p, 8, 128);  // 1024 elements / 8 cores = 128, / 2 lanes = 64
-  EXPECT_DOUBLE_EQ(c.compute_cycles, 64 / 0.9);
+  EXPECT_DOUBLE_EQ(c.compute_cycles, 64);
+  EXPECT_NEAR(c.stall_cycles, 64 / 0.9 - 64, 1e-9);
   EXPECT_EQ(c.cycles, 182);  // ceil(71.11 + 10 + 100)
 }
 
@@ -64,8 +71,10 @@ TEST(PmcaModelTest, ChunkThatSpillsIsDoubleBufferedThroughDma) {
   PmcaParams p = PmcaParams::defaults();
   p.l1_bytes = 16 * 1024;
   p.kernel_launch_cycles = 0;
+  p.barrier_cycles = 0;
   p.loop_setup_cycles = 0;
   p.fpu_util = 1.0;
+  p.l2_latency_cycles = 0;
   // 32 tokens of 128 -> 128 at rank 8 need 2 * (32*128 + 32*8 + 32*128 + 128*8 + 8*128) = 20992 B.
   const LoraChunkCost c = lora_chunk_cost(p, 32, 128, 128, 8);
   EXPECT_EQ(c.l1_bytes, 20992);
@@ -84,12 +93,128 @@ TEST(PmcaModelTest, ChunkThatSpillsIsDoubleBufferedThroughDma) {
   EXPECT_EQ(c.compute_cycles, 2136 + 2136 + 2128);
   EXPECT_EQ(c.cycles, 6568);
   EXPECT_EQ(c.dma_bytes, 32 * 256 * 2 + 32 * 128 * 2);  // X and XW in, Y out
+  EXPECT_EQ(c.dma_wait_cycles, 6568 - 6400);               // in0 (108) and out2 (60) are exposed
+  EXPECT_EQ(c.l1_peak_bytes, 4096 + 2 * 11 * 528);         // adapters + two 11-token buffers
 }
 
-TEST(PmcaModelTest, AdaptersThatCannotFitAreInfeasible) {
+TEST(PmcaModelTest, L2LatencyDelaysEveryTransfer) {
   PmcaParams p = PmcaParams::defaults();
-  p.l1_bytes = 1024;
-  EXPECT_FALSE(lora_chunk_cost(p, 8, 512, 128, 8).feasible);  // adapters alone are 10240 B
+  p.l1_bytes = 16 * 1024;
+  p.kernel_launch_cycles = p.barrier_cycles = p.loop_setup_cycles = 0;
+  p.fpu_util = 1.0;
+  p.l2_latency_cycles = 100;
+  // As above with 100 more cycles per transfer: in 120 + 8 s, out 120 + 4 s.
+  //   in0 [0, 208); c0 [208, 2344); in1 [208, 416); out0 [2344, 2508); c1 [2344, 4480);
+  //   in2 [2508, 2708); out1 [4480, 4644); c2 [4480, 6608); out2 [6608, 6768).
+  const LoraChunkCost c = lora_chunk_cost(p, 32, 128, 128, 8);
+  EXPECT_EQ(c.cycles, 6768);
+  EXPECT_EQ(c.dma_wait_cycles, 208 + 160);
+}
+
+TEST(PmcaModelTest, FormatSetsLanesAndElementSize) {
+  PmcaParams p = PmcaParams::defaults();
+  EXPECT_EQ(p.lanes, 2);
+  EXPECT_EQ(p.elem_bytes, 2);
+  p.format = "fp8";
+  p.derive();
+  EXPECT_EQ(p.lanes, 4);
+  EXPECT_EQ(p.elem_bytes, 1);
+  p.format = "fp32";
+  p.derive();
+  EXPECT_EQ(p.lanes, 1);
+  EXPECT_EQ(p.elem_bytes, 4);
+  // GEMM 8 x 8 x 512 in FP32: 512 * 8 SIMD FMAs per row (was 512 * 4 in FP16).
+  EXPECT_DOUBLE_EQ(gemm_cores_cost(p, 8, 8, 512).compute_cycles, 4096);
+  EXPECT_DOUBLE_EQ(gemm_cores_cost(p, 8, 8, 512).energy.get("pmca.compute"), 3.6 * 8 * 8 * 512);
+}
+
+TEST(PmcaModelTest, EngineGemmThatDividesEvenly) {
+  PmcaParams p = PmcaParams::defaults();
+  // M=16, N=32, K=32: 2 x 2 tiles, 2 K blocks: 4 * 2 * 64 = 512 compute cycles.
+  const KernelCost c = gemm_engine_cost(p, 16, 32, 32);
+  EXPECT_DOUBLE_EQ(c.compute_cycles, 512);
+  // Port per tile: 2 blocks * 2 B * (8*16 + 16*16) + 2 B * 8*16 = 1792 B = 56 cycles < 128: no stall.
+  EXPECT_NEAR(c.stall_cycles, 512 / 0.988 - 512, 1e-9);
+  // 50 configuration + fill ceil(768 / 32) = 24 + drain 16 (chain) + 256 / 32 = 8 (last tile).
+  EXPECT_DOUBLE_EQ(c.overhead_cycles, 50 + 24 + 24);
+  EXPECT_EQ(c.cycles, 617);  // ceil(518.22 + 98)
+  EXPECT_EQ(c.lane_ops, 16 * 32 * 32);
+  EXPECT_DOUBLE_EQ(c.utilisation(), 16384.0 / (32.0 * 617));
+}
+
+TEST(PmcaModelTest, EngineGemmThatDoesNotDivideEvenlyPaysForPadding) {
+  PmcaParams p = PmcaParams::defaults();
+  // M=10, N=20, K=20 pads to 16 x 32 x 32 tiles: the same 617 cycles for 4000 MACs.
+  const KernelCost c = gemm_engine_cost(p, 10, 20, 20);
+  EXPECT_DOUBLE_EQ(c.compute_cycles, 512);
+  EXPECT_EQ(c.cycles, 617);
+  EXPECT_EQ(c.lane_ops, 4000);
+}
+
+TEST(PmcaModelTest, SkinnyLoraGemmsUseHalfTheEngine) {
+  PmcaParams p = PmcaParams::defaults();
+  // Down, X A for 128 tokens of 512 -> rank 8: 16 x 1 tiles (N = 8 of 16 columns), 32 K blocks:
+  // 16 * 32 * 64 = 32768 cycles; port per tile 32 * 768 + 256 B = 776 cycles < 2048.
+  const KernelCost down = gemm_engine_cost(p, 128, 8, 512);
+  EXPECT_DOUBLE_EQ(down.compute_cycles, 32768);
+  EXPECT_EQ(down.cycles, 33264);  // ceil(32768 / 0.988 + 98) = ceil(33263.59)
+  EXPECT_LT(down.utilisation(), 0.5);
+  // Up, (X A) B to 128 outputs: 16 x 8 tiles, one K block of which r = 8 is used: 128 * 64 = 8192.
+  const KernelCost up = gemm_engine_cost(p, 128, 128, 8);
+  EXPECT_DOUBLE_EQ(up.compute_cycles, 8192);
+  EXPECT_EQ(up.cycles, 8390);  // ceil(8192 / 0.988 + 98) = ceil(8389.50)
+  EXPECT_LT(up.utilisation(), 0.5);
+  // At rank 16 both fill the tiles.
+  EXPECT_GT(gemm_engine_cost(p, 128, 16, 512).utilisation(), 0.95);
+}
+
+TEST(PmcaModelTest, EngineReachesPublishedRateOnLargeGemms) {
+  PmcaParams p = PmcaParams::defaults();
+  const KernelCost c = gemm_engine_cost(p, 512, 512, 512);
+  // 64 x 32 tiles x 32 K blocks x 64 = 4194304 cycles at 98.8 % + 98: 31.6 MAC/cycle.
+  EXPECT_EQ(c.cycles, 4245345);
+  EXPECT_NEAR(static_cast<double>(c.lane_ops) / static_cast<double>(c.cycles), 31.6, 0.02);
+}
+
+TEST(PmcaModelTest, NarrowEnginePortStalls) {
+  PmcaParams p = PmcaParams::defaults();
+  p.rm_port_bits = 32;  // 4 B/cycle
+  // One tile, one K block: 64 compute cycles; port (768 + 256) / 4 = 256: 192 stall cycles.
+  const KernelCost c = gemm_engine_cost(p, 8, 16, 16);
+  EXPECT_NEAR(c.stall_cycles, 64 / 0.988 - 64 + 192, 1e-9);
+  EXPECT_DOUBLE_EQ(c.overhead_cycles, 50 + 192 + 16 + 64);  // fill 768 / 4; drain 16 + 256 / 4
+}
+
+TEST(PmcaModelTest, LoraOnTheEngineRunsBothGemmsThere) {
+  PmcaParams p = PmcaParams::defaults();
+  p.engine = "redmule";
+  const LoraChunkCost c = lora_chunk_cost(p, 8, 512, 128, 8);
+  // down: 1 tile, 32 K blocks: 2048 compute -> ceil(2048 / 0.988 + 98) = ceil(2170.87) = 2171;
+  // up: 8 tiles, 1 K block: 512 -> ceil(518.22 + 98) = 617; add on the cores: 182.
+  EXPECT_EQ(c.down.cycles, 2171);
+  EXPECT_EQ(c.up.cycles, 617);
+  EXPECT_EQ(c.add.cycles, 182);
+  EXPECT_EQ(c.cycles, 2171 + 617 + 182);
+  EXPECT_EQ(c.down.unit, "redmule");
+  // Engine utilisation: (8*8*512 + 8*128*8) MACs over 32 MAC/cycle.
+  EXPECT_DOUBLE_EQ(c.utilisation, 40960.0 / (32.0 * 2970));
+  EXPECT_DOUBLE_EQ(c.energy.get("pmca.redmule"), 91.9 * (2171 + 617));
+}
+
+TEST(PmcaModelTest, AdaptersThatDoNotFitAreStreamedThroughL1) {
+  PmcaParams p = PmcaParams::defaults();
+  const LoraChunkCost resident = lora_chunk_cost(p, 8, 512, 128, 8);
+  p.l1_bytes = 8 * 1024;  // the adapters alone are 2 B * 8 * (512 + 128) = 10240 B
+  const LoraChunkCost c = lora_chunk_cost(p, 8, 512, 128, 8);
+  EXPECT_TRUE(c.feasible);
+  EXPECT_TRUE(c.spilled);
+  EXPECT_GE(c.dma_bytes, 10240);  // A and B come in every chunk
+  EXPECT_GT(c.cycles, resident.cycles);
+  // The work is the same GEMMs in blocks: as many useful lane ops as the resident chunk.
+  EXPECT_EQ(c.down.lane_ops + c.up.lane_ops + c.add.lane_ops,
+            resident.down.lane_ops + resident.up.lane_ops + resident.add.lane_ops);
+  p.l1_bytes = 16;  // not even one row of A, one column of B and two one-token buffers
+  EXPECT_FALSE(lora_chunk_cost(p, 8, 512, 128, 8).feasible);
 }
 
 TEST(PmcaModelTest, MoreCoresOrLanesAreNeverSlower) {
@@ -98,12 +223,28 @@ TEST(PmcaModelTest, MoreCoresOrLanesAreNeverSlower) {
     b.cores = 16;
     EXPECT_LE(lora_chunk_cost(b, t, 512, 128, 8).cycles, lora_chunk_cost(a, t, 512, 128, 8).cycles) << t;
     b = a;
-    b.fp16_lanes = 4;
+    b.fpu_width_bits = 64;
+    b.derive();
     EXPECT_LE(lora_chunk_cost(b, t, 512, 128, 8).cycles, lora_chunk_cost(a, t, 512, 128, 8).cycles) << t;
   }
 }
 
-TEST(PmcaModelTest, BiggerChunkNeverNeedsLessL1) {
+TEST(PmcaModelTest, BiggerChunkNeverNeedsLessL1OrTime) {
+  for (const char* engine : {"cores", "redmule"}) {
+    PmcaParams p = PmcaParams::defaults();
+    p.engine = engine;
+    std::int64_t prev_l1 = 0, prev_cycles = 0;
+    for (std::int64_t t = 1; t <= 320; ++t) {
+      const LoraChunkCost c = lora_chunk_cost(p, t, 512, 128, 8);
+      EXPECT_GT(c.l1_bytes, prev_l1) << engine << " " << t;
+      EXPECT_GE(c.cycles, prev_cycles) << engine << " " << t;
+      prev_l1 = c.l1_bytes;
+      prev_cycles = c.cycles;
+    }
+  }
+}
+
+TEST(PmcaModelTest, BiggerChunkNeverNeedsLessL1Bytes) {
   std::int64_t prev = 0;
   for (std::int64_t t = 1; t <= 320; ++t) {
     const std::int64_t now = lora_l1_bytes(t, 512, 128, 8, 2);

@@ -35,6 +35,22 @@ TEST(DigitalCostTest, AttentionScoresAreOneGemmPerHead) {
   EXPECT_DOUBLE_EQ(c.energy.get("pmca.compute"), 2.0 * 4 * 8 * 320 * 32);
 }
 
+TEST(DigitalCostTest, KeysThatDoNotFitL1AreProcessedInBlocks) {
+  PmcaParams p = PmcaParams::defaults();
+  // LLaMA-like head: 128-wide, 2048 keys: K of a head is 2048 * 128 * 2 B = 512 KiB > 128 KiB.
+  Operator op = attention(1, 2048, true);
+  op.head_dim = 128;
+  op.heads = 32;
+  ASSERT_FALSE(attention_scores_cost(p, 1, 2048, 128, 32).feasible);
+  const DigitalCost c = digital_op_cost(p, op, 0, 1);
+  EXPECT_GT(c.duration, 0);
+  // Blocks of keys: twice the keys cost at least twice one block's compute.
+  std::int64_t block = 2048;
+  while (!attention_scores_cost(p, 1, block, 128, 32).feasible) block /= 2;
+  const KernelCost one = attention_scores_cost(p, 1, block, 128, 32);
+  EXPECT_EQ(c.duration, (2048 / block) * one.cycles * 1000);
+}
+
 TEST(DigitalCostTest, ElementwiseOpsArePassesOverTheirInput) {
   const PmcaParams p = PmcaParams::defaults();
   Operator add;
@@ -44,12 +60,18 @@ TEST(DigitalCostTest, ElementwiseOpsArePassesOverTheirInput) {
   add.width = 128;
   // 1024 elements / 8 cores / 2 lanes = 64: ceil(64 / 0.9 + 110) = 182 cycles
   EXPECT_EQ(digital_op_cost(p, add, 0, 8).duration, 182000);
+  // Norms and activations are the cluster's kernels for their shape (kernels_test derives them).
   Operator norm = add;
   norm.kind = OpKind::Norm;
   norm.variant = "layernorm";
-  // 5 passes: 5120 / 8 / 2 = 320: ceil(320 / 0.9 + 110) = 466 cycles
-  EXPECT_EQ(digital_op_cost(p, norm, 0, 8).duration, 466000);
+  EXPECT_EQ(digital_op_cost(p, norm, 0, 8).duration, layer_norm_cost(p, 8, 128).cycles * 1000);
+  norm.variant = "nonorm";
+  EXPECT_EQ(digital_op_cost(p, norm, 0, 8).duration, no_norm_cost(p, 8, 128).cycles * 1000);
   EXPECT_EQ(digital_op_cost(p, norm, 0, 0).duration, 0);
+  Operator act = add;
+  act.kind = OpKind::Activation;
+  act.variant = "gelu";
+  EXPECT_EQ(digital_op_cost(p, act, 0, 8).duration, activation_cost(p, Activation::Gelu, 8, 128).cycles * 1000);
 }
 
 TEST(DigitalCostTest, EmbeddingLookupIsADmaCopy) {
@@ -58,8 +80,8 @@ TEST(DigitalCostTest, EmbeddingLookupIsADmaCopy) {
   lookup.kind = OpKind::Embedding;
   lookup.tokens = 320;
   lookup.width = 384;
-  // 320 * 384 * 2 B = 245760 B at 64 B/cycle = 3840 cycles + 20 setup
-  EXPECT_EQ(digital_op_cost(p, lookup, 0, 320).duration, 3860000);
+  // 320 rows of 384 * 2 B = 768 B, 12 cycles each at 64 B/cycle, + 20 setup + 10 L2 latency
+  EXPECT_EQ(digital_op_cost(p, lookup, 0, 320).duration, (20 + 10 + 320 * 12) * 1000);
 }
 
 }  // namespace
