@@ -209,9 +209,23 @@ RunResult simulate(const Config& cfg, Workload workload) {
     for (const OpMapping& m : mapping.ops) {
       r.mapping.l1_peak_bytes = std::max(r.mapping.l1_peak_bytes, m.chunk_cost.l1_bytes);
     }
-    for (std::size_t i = 0; i < n; ++i)
-      if (w.ops[i].kind == OpKind::Linear && !w.ops[i].decode && mapping.ops[i].chunk_cost.spilled)
-        ++r.mapping.spilled_layers;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Operator& op = w.ops[i];
+      if (op.kind == OpKind::Linear && !op.decode && mapping.ops[i].chunk_cost.spilled) ++r.mapping.spilled_layers;
+      // The KV cache stays beside the attention that reads it, in its PMCAs' L2.
+      if (op.kind == OpKind::Matmul && op.variant == "scores" && op.causal && !op.decode) {
+        const std::int64_t kv = 2 * op.kv_heads * op.head_dim * (w.seq_len + w.decode_tokens) * params.pmca.elem_bytes;
+        const std::int64_t cap = params.pmca.l2_bytes * mapping.slots[mapping.ops[i].slot].clusters;
+        r.mapping.kv_cache_layer_bytes = std::max(r.mapping.kv_cache_layer_bytes, kv);
+        r.mapping.kv_cache_capacity_bytes =
+            r.mapping.kv_cache_capacity_bytes == 0 ? cap : std::min(r.mapping.kv_cache_capacity_bytes, cap);
+      }
+    }
+    if (r.mapping.kv_cache_layer_bytes > r.mapping.kv_cache_capacity_bytes)
+      r.notes.push_back(fmt::format(
+          "the KV cache of a layer ({} bytes at {} tokens) exceeds the L2 of the PMCAs running its attention "
+          "({} bytes): raise pmca.l2_size or give layers more PMCAs with platform.tiles_per_pmca",
+          r.mapping.kv_cache_layer_bytes, w.seq_len + w.decode_tokens, r.mapping.kv_cache_capacity_bytes));
   }
   if (wave && std::none_of(w.ops.begin(), w.ops.end(), [](const Operator& op) { return !op.inputs.empty(); }))
     r.notes.push_back(r.strategy + ": " + w.model +

@@ -113,6 +113,10 @@ struct MappingReport {
   double array_utilisation = 0;      // mapped weights / cells of the tiles used
   std::int64_t l1_peak_bytes = 0;    // the largest LoRA chunk footprint on a PMCA
   std::int64_t spilled_layers = 0;   // layers whose chunk does not fit L1
+  // Decoders: one layer's K and V cache at the final length, and the PMCA-side memory (L2) of the
+  // PMCAs that run that layer's attention (the smallest over the layers).
+  std::int64_t kv_cache_layer_bytes = 0;
+  std::int64_t kv_cache_capacity_bytes = 0;
 };
 
 struct RunResult {

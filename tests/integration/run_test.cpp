@@ -246,3 +246,40 @@ TEST(RunTest, MappingReportsArrayUtilisation) {
 
 }  // namespace
 }  // namespace aimcsim
+
+namespace aimcsim {
+namespace {
+
+TEST(RunTest, DecodeChecksTheKvCacheAgainstThePmcaSideMemory) {
+  static const Schema schema = build_schema();
+  // gpt2, 100 prompt + 4 generated tokens: one layer's K and V are 2 * 12 heads * 64 * 104 * 2 B
+  // = 319488 B, within one PMCA's 1 MiB L2.
+  const Config ok = Config::load(schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 100\n  decode_tokens: 4\n"}},
+                                 {"pipeline.chunk_tokens=32"});
+  const RunResult r = simulate(ok);
+  EXPECT_EQ(r.mapping.kv_cache_layer_bytes, 2 * 12 * 64 * 104 * 2);
+  EXPECT_EQ(r.mapping.kv_cache_capacity_bytes, 1024 * 1024);
+  EXPECT_TRUE(r.notes.empty());
+  EXPECT_GT(r.hybrid, r.prefill_hybrid);  // the decode steps come after the prompt
+  // With a 256 KiB L2 it does not fit: the run says so.
+  const Config small = Config::load(
+      schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 100\n  decode_tokens: 4\n"}},
+      {"pipeline.chunk_tokens=32", "pmca.l2_size=256KiB"});
+  const RunResult s = simulate(small);
+  ASSERT_EQ(s.notes.size(), 1u);
+  EXPECT_NE(s.notes[0].find("the KV cache of a layer (319488 bytes at 104 tokens) exceeds"), std::string::npos);
+}
+
+TEST(RunTest, PmcasPerTileShareALayersAdapter) {
+  // linear:1024x1024 spans 4 tiles; one PMCA per tile gives the layer a group of 4 that splits
+  // each chunk's tokens: a chunk of 8 costs what 2 tokens cost on one PMCA.
+  const RunResult one = simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
+  const RunResult four =
+      simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8", "platform.tiles_per_pmca=1"}));
+  EXPECT_EQ(four.pmcas, 4u);
+  EXPECT_EQ(four.ops[0].chunk_cost.duration, lora_chunk_cost(PmcaParams::defaults(), 2, 1024, 1024, 8).duration);
+  EXPECT_LT(four.hybrid, one.hybrid);
+}
+
+}  // namespace
+}  // namespace aimcsim
