@@ -64,9 +64,8 @@ std::int64_t pick_chunk(const Operator& op, const PlatformParams& p, std::option
     const LoraChunkCost c = lora_group_cost(p.pmca, clusters, t, op.in, op.out, op.rank);
     if (!c.feasible) continue;
     const bool fits = !c.spilled;
-    if (best_fits && !fits) continue;
     const Picos lat = strategy.analytic(op_timing(p, op, t, clusters), at_zero).back();
-    if (best < 0 || (fits && !best_fits) || lat < best) {
+    if (best < 0 || lat < best || (lat == best && fits && !best_fits)) {
       best = lat;
       best_fits = fits;
       best_chunk = t;

@@ -34,8 +34,9 @@ std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);
 // Places each static linear on its own tiles (weight-stationary; decode steps reuse the
 // prompt's tiles; a layer larger than a tile is split into row blocks, whose partial sums are
 // added, and column blocks), with its own link and PMCA, and picks its chunk: the given one
-// (capped at its tokens), or with `auto` the one whose analytic latency under `strategy` is
-// lowest among those that fit L1 (all, spilling, if none fits; ties go to the smaller chunk). A
+// (capped at its tokens), or with `auto` the one whose analytic latency under `strategy`, DMA
+// staging of a chunk that spills L1 included, is lowest (ties go to a chunk that fits, then to
+// the smaller chunk). A
 // digital operator runs on the PMCA of its first producer (the data is already there), or of the
 // next linear when it has none. Throws InputError when a linear's adapters do not fit L1.
 // `tiles_per_pmca` > 0 gives a layer one PMCA per that many of its tiles (they share its work,

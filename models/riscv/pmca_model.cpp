@@ -386,7 +386,13 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
 LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in, std::int64_t out,
                               std::int64_t rank) {
   LoraChunkCost c = resident_lora(p, tokens, in, out, rank);
-  if (!c.feasible) c = streamed_lora(p, tokens, in, out, rank, c);
+  if (!c.feasible) return streamed_lora(p, tokens, in, out, rank, c);
+  if (c.spilled) {
+    // Resident adapters that leave little room for activations make for many small sub-chunks;
+    // streaming the adapters can be faster, and the kernel takes whichever is.
+    const LoraChunkCost s = streamed_lora(p, tokens, in, out, rank, c);
+    if (s.feasible && s.cycles < c.cycles) return s;
+  }
   return c;
 }
 

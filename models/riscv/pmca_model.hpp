@@ -155,9 +155,10 @@ StagedCost staged_cost(const PmcaParams& p, const Staging& s,
 // The PMCA's work for one chunk of `tokens` tokens of a layer in -> out with LoRA rank r:
 // XA = X A and XAB = (XA) B on `p.engine`, Y = XW + XAB on the cores. When the chunk does not fit
 // L1, it is processed in sub-chunks that the DMA stages from L2, double-buffered, the adapters
-// resident (staged_cost). When the adapters themselves do not fit, they are streamed through L1
-// in blocks every chunk (A by rows, B by columns); `feasible` is false only when not even one row
-// of A, one column of B and two one-token buffers fit.
+// resident (staged_cost). When the adapters themselves do not fit, or streaming them is faster
+// than the small sub-chunks resident adapters leave room for, they are streamed through L1 in
+// blocks every chunk (A by rows, B by columns); `feasible` is false only when not even one row of
+// A, one column of B and two one-token buffers fit.
 struct LoraChunkCost {
   KernelCost down, up, add;
   std::int64_t l1_bytes = 0;         // footprint of the whole chunk
