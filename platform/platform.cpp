@@ -29,6 +29,12 @@ PlatformParams PlatformParams::defaults() {
                         NetworkParams::defaults()};
 }
 
+LinkParams group_link(const LinkParams& link, std::int64_t clusters) {
+  LinkParams l = link;
+  l.bandwidth_Bps *= static_cast<double>(std::max<std::int64_t>(1, clusters));
+  return l;
+}
+
 Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>& slots, bool with_pmcas) {
   Placement pl;
   std::size_t n = 0;
@@ -95,7 +101,7 @@ Platform::Platform(const std::string& name, const PlatformParams& params, const 
                                                       placement_.tiles[i].back(),
                                                       std::vector<std::size_t>{placement_.pmcas[i]});
       else
-        links_.back() = std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(), params.link);
+        links_.back() = std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(), group_link(params.link, s.clusters));
       pmcas_.back() = std::make_unique<ReducingPmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca, s.in,
                                                      s.out, s.rank, partial_sums_.back(), s.clusters);
       pmca_count_ += static_cast<std::size_t>(s.clusters);

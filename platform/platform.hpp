@@ -33,6 +33,10 @@ struct LayerSlot {
   std::int64_t clusters = 1;                  // PMCAs serving the layer together
 };
 
+// The point-to-point path between a layer's tiles and a group of `clusters` PMCAs: one link per
+// PMCA, in parallel, so `clusters` times the bandwidth.
+LinkParams group_link(const LinkParams& link, std::int64_t clusters);
+
 // Mesh coordinates of every tile and PMCA: node ids per slot into `nodes`.
 struct Placement {
   std::vector<MeshCoord> nodes;

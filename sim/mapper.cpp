@@ -20,7 +20,7 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
   OpTiming t;
   t.stages = layer_stages(tp, split);
   t.pipelined = p.tile.pipelined();
-  const LinkParams link = p.link;
+  const LinkParams link = group_link(p.link, clusters);
   t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
   t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
   if (p.net.topology != "p2p") {

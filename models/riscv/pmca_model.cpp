@@ -398,19 +398,21 @@ LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int
 
 LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens, std::int64_t in,
                               std::int64_t out, std::int64_t rank) {
-  if (clusters <= 1 || tokens <= 1) return lora_chunk_cost(p, tokens, in, out, rank);
-  const std::int64_t per = (tokens + clusters - 1) / clusters;
-  LoraChunkCost c = lora_chunk_cost(p, per, in, out, rank);
+  if (clusters <= 1) return lora_chunk_cost(p, tokens, in, out, rank);
+  // Tokens first; clusters left over split the outputs (each computes X A for its tokens and its
+  // slice of (X A) B).
+  const std::int64_t by_tokens = std::min(clusters, tokens);
+  const std::int64_t by_cols = std::max<std::int64_t>(1, std::min(clusters / by_tokens, out));
+  const std::int64_t per_t = (tokens + by_tokens - 1) / by_tokens, per_out = (out + by_cols - 1) / by_cols;
+  LoraChunkCost c = lora_chunk_cost(p, per_t, in, per_out, rank);
   if (!c.feasible) return c;
-  const std::int64_t full = tokens / per, rest = tokens - full * per;
-  const LoraChunkCost last = rest > 0 ? lora_chunk_cost(p, rest, in, out, rank) : LoraChunkCost{};
+  // Work and energy of the whole group: the busiest cluster's share scaled to all of it.
+  const double scale = static_cast<double>(tokens * out) / static_cast<double>(per_t * per_out);
   EnergyBreakdown energy;
-  for (std::int64_t k = 0; k < full; ++k) energy.add(c.energy);
-  energy.add(last.energy);
-  const double used = static_cast<double>(tokens) / static_cast<double>(per * clusters);
+  for (const auto& [name, pj] : c.energy.items()) energy.add(name, pj * scale);
   c.energy = energy;
-  c.dma_bytes = c.dma_bytes * full + last.dma_bytes;
-  c.utilisation *= used;
+  c.dma_bytes = static_cast<std::int64_t>(static_cast<double>(c.dma_bytes) * scale);
+  c.utilisation *= scale / static_cast<double>(by_tokens * by_cols);
   return c;
 }
 

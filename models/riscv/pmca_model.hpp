@@ -179,8 +179,10 @@ LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int
                               std::int64_t out, std::int64_t rank);
 
 // The same chunk on a group of `clusters` identical PMCAs serving one layer (one per group of
-// tiles): the tokens split evenly, each cluster holding its own copy of the adapters; the group
-// takes as long as its busiest cluster, and the work and energy add up over the clusters.
+// tiles): the tokens split evenly over them and, when there are more clusters than tokens, the
+// outputs too (each cluster holds A and its slice of B); the group takes as long as its busiest
+// cluster. Simplification: the work and energy of the group are the busiest cluster's scaled to
+// the whole (X A is computed again by every cluster that splits the outputs).
 LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens, std::int64_t in,
                               std::int64_t out, std::int64_t rank);
 

@@ -255,3 +255,22 @@ TEST(PmcaModelTest, BiggerChunkNeverNeedsLessL1Bytes) {
 
 }  // namespace
 }  // namespace aimcsim
+
+namespace aimcsim {
+namespace {
+
+TEST(PmcaGroupTest, ClustersSplitTokensThenOutputs) {
+  const PmcaParams p = PmcaParams::defaults();
+  // 8 tokens on 4 clusters: 2 tokens each, all 128 outputs.
+  EXPECT_EQ(lora_group_cost(p, 4, 8, 512, 128, 8).duration, lora_chunk_cost(p, 2, 512, 128, 8).duration);
+  // 1 token on 4 clusters: each takes a quarter of the outputs, 128 / 4 = 32.
+  EXPECT_EQ(lora_group_cost(p, 4, 1, 512, 128, 8).duration, lora_chunk_cost(p, 1, 512, 32, 8).duration);
+  // 2 tokens on 8 clusters: 1 token each, outputs in 4 slices of 32.
+  EXPECT_EQ(lora_group_cost(p, 8, 2, 512, 128, 8).duration, lora_chunk_cost(p, 1, 512, 32, 8).duration);
+  // The group's energy is the whole work's: 4 clusters x 2 tokens cost what 8 tokens' share does.
+  EXPECT_DOUBLE_EQ(lora_group_cost(p, 4, 8, 512, 128, 8).energy.total(),
+                   4 * lora_chunk_cost(p, 2, 512, 128, 8).energy.total());
+}
+
+}  // namespace
+}  // namespace aimcsim
