@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <memory>
 
 #include "models/riscv/pmca.hpp"
 #include "sim/error.hpp"
@@ -33,9 +34,15 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
   const PmcaParams pmca = p.pmca;
   const std::int64_t in = op.in, out = op.out, rank = op.rank;
   const std::int64_t sums = pmca_reduces ? split.row_blocks() : 1;
-  t.pmca = [pmca, in, out, rank, sums, clusters](std::int64_t n, int part) {
+  // Chunks of a sequence come in at most two sizes: remember their costs.
+  auto cache = std::make_shared<std::map<std::pair<std::int64_t, int>, Picos>>();
+  t.pmca = [pmca, in, out, rank, sums, clusters, cache](std::int64_t n, int part) {
+    auto it = cache->find({n, part});
+    if (it != cache->end()) return it->second;
     const Picos reduce = part == kLoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
-    return reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
+    const Picos d = reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
+    cache->emplace(std::make_pair(n, part), d);
+    return d;
   };
   t.tokens = op.tokens;
   t.chunk = chunk;
@@ -104,8 +111,9 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
     om.slot = it->second;
     om.split = split;
     const std::int64_t clusters = m.slots[om.slot].clusters;
-    // Decode steps see one token: their chunk is picked once per (linear, token count).
-    const auto ckey = std::make_pair(key.first + "." + key.second, std::to_string(op.tokens));
+    // Layers of the same shape get the same chunk: it is picked once per shape and token count.
+    const auto ckey = std::make_pair(fmt::format("{}x{}r{}c{}", op.in, op.out, op.rank, clusters),
+                                     std::to_string(op.tokens));
     auto c = chunk_of.find(ckey);
     if (c == chunk_of.end()) {
       const std::int64_t t = pick_chunk(op, p, chunk, strategy, clusters);
