@@ -110,6 +110,32 @@ TEST(RunTest, TwoLayersTokenPipelinedRunLayerAfterLayer) {
   for (const auto& o : r.ops) EXPECT_EQ(o.hybrid_analytic, o.hybrid) << o.op.name;
 }
 
+TEST(RunTest, TwoLayersSequentialPaysEveryPmcaChunk) {
+  const RunResult r =
+      simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=sequential"}), two_layers());
+  // op0: tile 8280; one transfer of 16 * 256 B = 4096 B: 10 + 128 = 138 -> 8418; two PMCA chunks
+  //      of 3247 -> 14912.
+  EXPECT_EQ(r.ops[0].hybrid_end, 14912000);
+  // op1: tile 14912 + 558 + 15 * 522 = 23300; 16 * 1024 B: 10 + 512 = 522 -> 23822; two PMCA
+  //      chunks of 3460 -> 30742.
+  EXPECT_EQ(r.hybrid, 30742000);
+  for (const auto& o : r.ops) EXPECT_EQ(o.hybrid_analytic, o.hybrid) << o.op.name;
+}
+
+TEST(RunTest, TwoLayersOverlappedStartXAWithTheTile) {
+  const RunResult r =
+      simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=overlapped"}), two_layers());
+  // op0: X A 2386, (X A) B + add 861. down0 [0, 2386], down1 [2386, 4772]; up0 waits for X W at
+  //      4226 and for down1 (in order): [4772, 5633]; up1 waits for X W at 8354: [8354, 9215].
+  EXPECT_EQ(r.ops[0].hybrid_end, 9215000);
+  // op1 (X A 679, (X A) B + add 3460 - 679 = 2781) from 9215: down0 [9215, 9894], down1
+  //      [9894, 10573]; tile chunk 0 ends 9215 + 558 + 7 * 522 = 13427, X W arrives 13693: up0
+  //      [13693, 16474]; tile chunk 1 ends 9215 + 558 + 15 * 522 = 17603, arrives 17869: up1
+  //      [17869, 20650].
+  EXPECT_EQ(r.hybrid, 20650000);
+  for (const auto& o : r.ops) EXPECT_EQ(o.hybrid_analytic, o.hybrid) << o.op.name;
+}
+
 TEST(RunTest, TwoLayersLayerPipelinedOverlapAsAWavefront) {
   const RunResult r =
       simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=layer-pipelined"}), two_layers());
