@@ -40,7 +40,11 @@ Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>&
   std::size_t n = 0;
   for (const LayerSlot& s : slots) {
     std::vector<std::size_t> ids;
-    for (std::int64_t k = 0; k < split_layer(p.tile, s.rows_used, s.cols_used).tiles(); ++k) ids.push_back(n++);
+    if (s.shares_tile_of >= 0) {
+      ids = pl.tiles.at(static_cast<std::size_t>(s.shares_tile_of));  // a packed tile: same node
+    } else {
+      for (std::int64_t k = 0; k < split_layer(p.tile, s.rows_used, s.cols_used).tiles(); ++k) ids.push_back(n++);
+    }
     pl.tiles.push_back(ids);
     if (with_pmcas) pl.pmcas.push_back(n++);
   }
@@ -90,7 +94,15 @@ Platform::Platform(const std::string& name, const PlatformParams& params, const 
     TileParams tp = params.tile;
     if (!pmca_reduces) tp.reduction = "tile";
     const TileSplit split = split_layer(tp, s.rows_used, s.cols_used);
-    tiles_.push_back(std::make_unique<Tile>(fmt::format("{}_tile{}", name, i).c_str(), tp, split));
+    if (s.shares_tile_of >= 0) {
+      const std::size_t host = tile_of_.at(static_cast<std::size_t>(s.shares_tile_of));
+      tile_of_.push_back(host);
+      block_of_.push_back(tiles_[host]->add_block(s.rows_used, s.cols_used));
+    } else {
+      tile_of_.push_back(tiles_.size());
+      block_of_.push_back(0);
+      tiles_.push_back(std::make_unique<Tile>(fmt::format("{}_tile{}", name, i).c_str(), tp, split));
+    }
     partial_sums_.push_back(pmca_reduces ? split.row_blocks() : 1);
     links_.emplace_back();
     ports_.emplace_back();

@@ -31,6 +31,7 @@ struct LayerSlot {
   std::int64_t rows_used = 0, cols_used = 0;  // weight matrix: layer inputs x outputs
   std::int64_t in = 0, out = 0, rank = 0;     // the layer the PMCA adapts
   std::int64_t clusters = 1;                  // PMCAs serving the layer together
+  std::int64_t shares_tile_of = -1;           // >= 0: packed into the tile of that slot
 };
 
 // The point-to-point path between a layer's tiles and a group of `clusters` PMCAs: one link per
@@ -78,7 +79,11 @@ class Platform {
   // sums are always added in its tiles.
   Platform(const std::string& name, const PlatformParams& params, const std::vector<LayerSlot>& slots,
            const std::vector<bool>& pmca_at, bool adapters, const Placement* placement = nullptr);
-  Tile& tile(std::size_t slot) { return *tiles_.at(slot); }
+  Tile& tile(std::size_t slot) { return *tiles_.at(tile_of_.at(slot)); }
+  // The block of the slot's layer on its tile (Job::part of its MVM jobs): 0 unless packed.
+  int tile_block(std::size_t slot) const { return block_of_.at(slot); }
+  // Every tile module once (a packed tile serves several slots).
+  const std::vector<std::unique_ptr<Tile>>& tile_modules() const { return tiles_; }
   Link& link(std::size_t slot) { return *links_.at(slot); }  // p2p only
   Pmca& pmca(std::size_t slot) { return *pmcas_.at(slot); }
   bool has_pmca(std::size_t slot) const { return pmcas_.at(slot) != nullptr; }
@@ -90,8 +95,8 @@ class Platform {
   std::int64_t tile_to_pmca_bytes_per_token(std::size_t slot) const;
   // Bytes of slot's input per token (FP16 activations).
   std::int64_t input_bytes_per_token(std::size_t slot) const;
-  std::size_t slots() const { return tiles_.size(); }
-  std::size_t tiles() const { return tiles_.size(); }  // tile groups, one per slot
+  std::size_t slots() const { return slots_.size(); }
+  std::size_t tiles() const { return tiles_.size(); }  // tile modules (a layer's group, or a packed tile)
   std::size_t physical_tiles() const;
   std::size_t pmcas() const { return pmca_count_; }
   std::size_t links() const;
@@ -106,6 +111,8 @@ class Platform {
   Placement placement_;
   std::unique_ptr<Network> network_;
   std::vector<std::unique_ptr<Tile>> tiles_;
+  std::vector<std::size_t> tile_of_;  // per slot: index into tiles_
+  std::vector<int> block_of_;         // per slot: block on that tile
   std::vector<std::unique_ptr<Link>> links_;
   std::vector<std::unique_ptr<NetworkPort>> ports_;
   std::vector<std::unique_ptr<NetworkPort>> inputs_;

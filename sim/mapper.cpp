@@ -89,7 +89,7 @@ std::string base_block(const std::string& block) {
 }  // namespace
 
 Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
-                     const Strategy& strategy, std::int64_t tiles_per_pmca) {
+                     const Strategy& strategy, std::int64_t tiles_per_pmca, bool dense) {
   Mapping m;
   m.ops.resize(w.ops.size());
   std::map<std::pair<std::string, std::string>, std::size_t> slot_of;
@@ -130,6 +130,28 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
     }
     om.chunk = c->second.first;
     om.chunk_cost = c->second.second;
+  }
+  if (dense) {
+    struct Open {
+      std::size_t host;           // the slot that owns the tile
+      std::int64_t row, col;      // first unused row and column
+    };
+    std::vector<Open> open;
+    for (std::size_t s = 0; s < m.slots.size(); ++s) {
+      LayerSlot& slot = m.slots[s];
+      if (split_layer(p.tile, slot.rows_used, slot.cols_used).tiles() != 1) continue;
+      bool placed = false;
+      for (Open& t : open) {
+        if (t.row + slot.rows_used <= p.tile.rows && t.col + slot.cols_used <= p.tile.cols) {
+          slot.shares_tile_of = static_cast<std::int64_t>(t.host);
+          t.row += slot.rows_used;
+          t.col += slot.cols_used;
+          placed = true;
+          break;
+        }
+      }
+      if (!placed) open.push_back({s, slot.rows_used, slot.cols_used});
+    }
   }
   m.slot_runs_digital.assign(m.slots.size(), false);
   if (m.slots.empty()) return m;

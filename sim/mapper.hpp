@@ -41,8 +41,11 @@ std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);
 // next linear when it has none. Throws InputError when a linear's adapters do not fit L1.
 // `tiles_per_pmca` > 0 gives a layer one PMCA per that many of its tiles (they share its work,
 // lora_group_cost); 0 gives every layer one PMCA.
+// With `dense`, layers that fit one tile are packed into shared tiles: each goes, in order, to
+// the first tile whose unused rows and columns (below and right of the layers already there)
+// can hold it, else to a new tile.
 Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
-                     const Strategy& strategy, std::int64_t tiles_per_pmca = 0);
+                     const Strategy& strategy, std::int64_t tiles_per_pmca = 0, bool dense = false);
 
 // Mesh coordinates of every tile and PMCA: the default snake placement (platform.hpp).
 Placement place_workload(const Mapping& mapping, const PlatformParams& p, bool with_pmcas);

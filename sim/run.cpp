@@ -31,6 +31,9 @@ void PlatformSizeParams::bind(ParamBinder<PlatformSizeParams>& b) {
   b.integer_or_auto("platform.tiles_per_pmca", &PlatformSizeParams::tiles_per_pmca, "auto").range(1, 1LL << 40)
       .desc("a layer gets one PMCA per this many of its tiles, sharing its adapter's tokens and its attention "
             "heads (1: one PMCA per tile, as AHWA-LoRA pairs them); auto: one PMCA per layer");
+  b.choice("platform.packing", &PlatformSizeParams::packing, {"none", "dense"}, "none")
+      .desc("none: every layer on tiles of its own; dense: layers that fit one tile share tiles in disjoint row "
+            "and column ranges (their MVMs serialise), each keeping its own PMCA");
 }
 
 void OutputParams::bind(ParamBinder<OutputParams>& b) {
@@ -125,8 +128,8 @@ void collect_platform_stats(RunResult& r, const PlatformParams& params, Platform
   ProgrammingReport& pr = r.programming;
   pr.one_tile = program_cost(params.tile, params.tile.rows, params.tile.cols).time;
   double util_sum = 0;
-  for (std::size_t i = 0; i < pf.slots(); ++i) {
-    const Tile& t = pf.tile(i);
+  for (const auto& tile : pf.tile_modules()) {
+    const Tile& t = *tile;
     const double u = t.utilisation(span);
     util_sum += u * static_cast<double>(t.tiles());
     ts.utilisation_max = std::max(ts.utilisation_max, u);
@@ -185,13 +188,13 @@ RunResult simulate(const Config& cfg, Workload workload) {
   const Workload& w = r.workload;
   const Mapping mapping = map_workload(
       w, params, pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt,
-      *strategy, PlatformSizeParams::from(cfg).tiles_per_pmca);
+      *strategy, PlatformSizeParams::from(cfg).tiles_per_pmca, PlatformSizeParams::from(cfg).packing == "dense");
   const std::size_t n = w.ops.size();
   {
     std::int64_t needed = 0, cells = 0, most = 0;
     for (const LayerSlot& s : mapping.slots) {
       const TileSplit split = split_layer(params.tile, s.rows_used, s.cols_used);
-      needed += split.tiles();
+      if (s.shares_tile_of < 0) needed += split.tiles();
       most = std::max(most, split.tiles());
       cells += s.rows_used * s.cols_used;
     }
@@ -287,14 +290,17 @@ RunResult simulate(const Config& cfg, Workload workload) {
         return d;
       };
       if (op.kind == OpKind::Linear) {
-        done_a[i] = keep(schedule_tile_only(g, analog_platform.tile(m.slot), i, op.tokens, m.chunk, deps_a));
+        done_a[i] = keep(schedule_tile_only(g, analog_platform.tile(m.slot), i, op.tokens, m.chunk, deps_a,
+                                            analog_platform.tile_block(m.slot)));
         mark(false);
         if (op.rank == 0) {
-          done_h[i] = keep(schedule_tile_only(g, hybrid_platform.tile(m.slot), i, op.tokens, m.chunk, deps_h));
+          done_h[i] = keep(schedule_tile_only(g, hybrid_platform.tile(m.slot), i, op.tokens, m.chunk, deps_h,
+                                              hybrid_platform.tile_block(m.slot)));
         } else {
-          const OpResources res{hybrid_platform.tile(m.slot), hybrid_platform.tile_to_pmca(m.slot),
-                                hybrid_platform.pmca(m.slot), i, op.tokens, m.chunk,
-                                hybrid_platform.tile_to_pmca_bytes_per_token(m.slot)};
+          const OpResources res{hybrid_platform.tile(m.slot),     hybrid_platform.tile_to_pmca(m.slot),
+                                hybrid_platform.pmca(m.slot),     i,
+                                hybrid_platform.tile_block(m.slot), op.tokens,
+                                m.chunk,                          hybrid_platform.tile_to_pmca_bytes_per_token(m.slot)};
           done_h[i] = keep(strategy->schedule(g, res, deps_h));
         }
         mark(true);

@@ -25,6 +25,7 @@ struct PipelineParams : Params<PipelineParams> {
 struct PlatformSizeParams : Params<PlatformSizeParams> {
   std::int64_t tiles;           // 0 = auto
   std::int64_t tiles_per_pmca;  // 0 = auto: one PMCA per layer
+  std::string packing;          // none, dense
 
   static void bind(ParamBinder<PlatformSizeParams>& b);
 };

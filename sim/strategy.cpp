@@ -47,12 +47,13 @@ void depend_all(JobGraph& graph, const std::vector<Job*>& before, Job& after) {
 }
 
 Progress schedule_tile_only(JobGraph& g, Resource& tile, std::size_t op, std::int64_t tokens, std::int64_t chunk,
-                            const DepsFn& deps) {
+                            const DepsFn& deps, int tile_block) {
   Progress out;
   std::int64_t first = 0;
   for (std::int64_t n : chunk_sizes(tokens, chunk)) {
     Job& mvm = g.add(tile, op, n);
     mvm.label = "mvm";
+    mvm.part = tile_block;
     depend_all(g, deps(first, first + n), mvm);
     first += n;
     out.push_back({first, &mvm});

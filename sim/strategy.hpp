@@ -27,6 +27,7 @@ struct OpResources {
   Resource& link;
   Resource& pmca;
   std::size_t op = 0;
+  int tile_block = 0;                   // the layer's block on a tile it shares (Job::part)
   std::int64_t tokens = 0;
   std::int64_t chunk = 0;               // tokens per chunk
   std::int64_t out_bytes_per_token = 0; // X W bytes the tile sends to the PMCA per token
@@ -93,7 +94,7 @@ class StrategyRegistry {
 // A linear operator without adapter (the analog-only baseline, or a layer LoRA does not
 // target): the tile runs the tokens in chunks, each depending on deps.
 Progress schedule_tile_only(JobGraph& graph, Resource& tile, std::size_t op, std::int64_t tokens,
-                            std::int64_t chunk, const DepsFn& deps);
+                            std::int64_t chunk, const DepsFn& deps, int tile_block = 0);
 std::vector<Picos> tile_only_analytic(const OpTiming& t, const std::function<Picos(std::int64_t, std::int64_t)>& release);
 
 // Jobs that must all finish before anything depending on `deps(first, end)` starts.

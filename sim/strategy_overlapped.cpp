@@ -20,6 +20,7 @@ class Overlapped final : public Strategy {
       f += sizes[c];
       mvm[c] = &g.add(r.tile, r.op, sizes[c]);
       mvm[c]->label = "mvm";
+      mvm[c]->part = r.tile_block;
       depend_all(g, deps(first[c], f), *mvm[c]);
       move[c] = &g.add(r.link, r.op, sizes[c], sizes[c] * r.out_bytes_per_token);
       move[c]->label = "xw";

@@ -11,6 +11,7 @@ class Sequential final : public Strategy {
   Progress schedule(JobGraph& g, const OpResources& r, const DepsFn& deps) const override {
     Job& mvm = g.add(r.tile, r.op, r.tokens);
     mvm.label = "mvm";
+    mvm.part = r.tile_block;
     depend_all(g, deps(0, r.tokens), mvm);
     Job& move = g.add(r.link, r.op, r.tokens, r.tokens * r.out_bytes_per_token);
     move.label = "xw";

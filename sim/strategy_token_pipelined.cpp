@@ -16,6 +16,7 @@ class TokenPipelined : public Strategy {
     for (std::int64_t n : chunk_sizes(r.tokens, r.chunk)) {
       Job& mvm = g.add(r.tile, r.op, n);
       mvm.label = "mvm";
+      mvm.part = r.tile_block;
       depend_all(g, deps(first, first + n), mvm);
       Job& move = g.add(r.link, r.op, n, n * r.out_bytes_per_token);
       move.label = "xw";

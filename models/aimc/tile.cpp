@@ -14,9 +14,18 @@ Tile::Tile(const sc_core::sc_module_name& name, const TileParams& params, const 
       mvm_energy_(layer_mvm_energy(params, split)),
       pipeline_(params.pipelined()) {}
 
+int Tile::add_block(std::int64_t rows_used, std::int64_t cols_used) {
+  extra_.push_back({rows_used, cols_used, mvm_stages(params_, rows_used, cols_used),
+                    mvm_energy(params_, rows_used, cols_used)});
+  return static_cast<int>(extra_.size());
+}
+
 Resource::Timing Tile::issue(Job& job, Picos now) {
-  const TilePipeline::Span span = pipeline_.run(now, job.count, stages_);
-  for (const auto& [component, pj] : mvm_energy_.items())
+  const bool extra = job.part > 0 && static_cast<std::size_t>(job.part) <= extra_.size();
+  const MvmStages& stages = extra ? extra_[job.part - 1].stages : stages_;
+  const EnergyBreakdown& energy = extra ? extra_[job.part - 1].mvm_energy : mvm_energy_;
+  const TilePipeline::Span span = pipeline_.run(now, job.count, stages);
+  for (const auto& [component, pj] : energy.items())
     job.energy.add(component, pj * static_cast<double>(job.count));
   mvms_ += job.count;
   return {span.start, span.end};
@@ -43,6 +52,11 @@ ProgramCost Tile::program() const {
       c.time += b.time;
       c.energy_pj += b.energy_pj;
     }
+  for (const Block& b : extra_) {
+    const ProgramCost e = program_cost(params_, b.rows, b.cols);
+    c.time += e.time;
+    c.energy_pj += e.energy_pj;
+  }
   return c;
 }
 

@@ -5,10 +5,12 @@
 namespace aimcsim {
 
 // SystemC model of the AIMC tiles that hold one layer's weights: one tile, or the row x column
-// blocks of a layer larger than a tile, working in lock-step on the same tokens. A job is a
-// batch of `count` back-to-back MVMs, one per token; the stage pipeline carries over between
-// batches, so chunking a sequence does not add bubbles. Simplification: the tiles of a layer
-// share one timeline, set by the largest block (the others finish no later).
+// blocks of a layer larger than a tile, working in lock-step on the same tokens. Small layers
+// can share one tile in disjoint row and column ranges (add_block); their MVMs then serialise on
+// it. A job is a batch of `count` back-to-back MVMs of block `Job::part`, one per token; the stage
+// pipeline carries over between batches, so chunking a sequence does not add bubbles.
+// Simplification: the tiles of a layer share one timeline, set by the largest block (the others
+// finish no later).
 class Tile : public Resource {
  public:
   // One tile holding a rows_used x cols_used weight block.
@@ -17,6 +19,9 @@ class Tile : public Resource {
   // The tiles of a layer split as `split`.
   Tile(const sc_core::sc_module_name& name, const TileParams& params, const TileSplit& split);
   Timing issue(Job& job, Picos now) override;
+  // Another small layer packed into this (single) tile; returns its block index for Job::part.
+  int add_block(std::int64_t rows_used, std::int64_t cols_used);
+  std::size_t blocks() const { return 1 + extra_.size(); }
 
   const MvmStages& stages() const { return stages_; }
   const TileSplit& split() const { return split_; }
@@ -30,6 +35,12 @@ class Tile : public Resource {
   ProgramCost program() const;
 
  private:
+  struct Block {
+    std::int64_t rows, cols;
+    MvmStages stages;
+    EnergyBreakdown mvm_energy;
+  };
+  std::vector<Block> extra_;  // blocks 1.. of a shared tile
   TileParams params_;
   TileSplit split_;
   MvmStages stages_;

@@ -307,3 +307,27 @@ TEST(RunTest, PmcasPerTileShareALayersAdapter) {
 
 }  // namespace
 }  // namespace aimcsim
+
+namespace aimcsim {
+namespace {
+
+TEST(RunTest, DensePackingSharesTilesBetweenSmallLayers) {
+  static const Schema schema = build_schema();
+  const auto run = [&](const std::string& packing) {
+    return simulate(Config::load(schema, {{"t", "workload:\n  model: mobilebert\n  seq_len: 32\n"}},
+                                 {"pipeline.chunk_tokens=16", "platform.packing=" + packing}));
+  };
+  const RunResult none = run("none"), dense = run("dense");
+  // Per layer, Q, K and the attention output (128x128) go diagonally into one 512x512 tile with
+  // room for a fourth 128x128 block: the next layer's Q. Layers of 512 rows or 512 columns fill a
+  // tile's rows or columns and stay alone. 72 small layers on 18 tiles instead of 72.
+  EXPECT_EQ(none.mapping.tiles_needed, 362);
+  EXPECT_EQ(dense.mapping.tiles_needed, 362 - 72 + 18);
+  EXPECT_GT(dense.mapping.array_utilisation, none.mapping.array_utilisation);
+  // The packed layers serialise their MVMs on the shared tiles: never faster.
+  EXPECT_GE(dense.analog_only, none.analog_only);
+  EXPECT_EQ(dense.pmcas, none.pmcas);  // every layer keeps its PMCA
+}
+
+}  // namespace
+}  // namespace aimcsim

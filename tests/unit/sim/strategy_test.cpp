@@ -37,7 +37,7 @@ struct Fixture {
   }
   Picos run(const std::string& strategy_name, std::int64_t chunk, Picos* analytic) {
     auto strategy = StrategyRegistry::instance().create(strategy_name);
-    const OpResources r{platform->tile(0), platform->link(0), platform->pmca(0), 0, 320, chunk, 256};
+    const OpResources r{platform->tile(0), platform->link(0), platform->pmca(0), 0, 0, 320, chunk, 256};
     const Progress done = strategy->schedule(graph, r, [](std::int64_t, std::int64_t) { return std::vector<Job*>{}; });
     run_jobs(graph);
     *analytic = strategy->analytic(op_timing(params, op, chunk), [](std::int64_t, std::int64_t) { return Picos{0}; }).back();
