@@ -25,9 +25,11 @@ bool CommandRegistry::add(const std::string& name, Setup setup) {
 }
 
 Config load_run_config(const Schema& schema, const std::vector<std::string>& files,
-                       const std::vector<std::string>& overrides) {
-  if (files.empty()) return Config::load(schema, {{"embedded default config", embedded_default_config()}}, overrides);
-  return Config::load_files(schema, files, overrides);
+                       const std::vector<std::string>& overrides, bool over_default) {
+  const Config::Source embedded{"embedded default config", embedded_default_config()};
+  if (files.empty()) return Config::load(schema, {embedded}, overrides);
+  return Config::load_files(schema, files, overrides, over_default ? std::vector<Config::Source>{embedded}
+                                                                   : std::vector<Config::Source>{});
 }
 
 int cli_main(int argc, char** argv) {

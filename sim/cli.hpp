@@ -39,8 +39,9 @@ class CommandRegistry {
   static const bool aimcsim_command_##ID = ::aimcsim::CommandRegistry::instance().add(#ID, SETUP)
 
 // The config of a run: the embedded default when no file is given, else the files in order;
-// then the KEY=VALUE overrides.
+// then the KEY=VALUE overrides. With `over_default`, the files are layered over the embedded
+// default (for commands that need only part of a config, such as `kernel`).
 Config load_run_config(const Schema& schema, const std::vector<std::string>& files,
-                       const std::vector<std::string>& overrides);
+                       const std::vector<std::string>& overrides, bool over_default = false);
 
 }  // namespace aimcsim

@@ -159,7 +159,7 @@ CommandRegistry::Action setup_kernel(CLI::App& app) {
   cmd->add_option("--width", o->width, "features per token (norms, activations)");
   return [o] {
     const Schema schema = build_schema();
-    const Config cfg = load_run_config(schema, o->configs, o->overrides);
+    const Config cfg = load_run_config(schema, o->configs, o->overrides, true);
     const PmcaParams p = PmcaParams::from(cfg);
     if (o->kernel == "lora") return run_lora(*o, p, std::cout);
     std::string shape;

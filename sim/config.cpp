@@ -322,8 +322,8 @@ Config Config::load(const Schema& schema, const std::vector<Source>& documents,
 }
 
 Config Config::load_files(const Schema& schema, const std::vector<std::string>& paths,
-                          const std::vector<std::string>& overrides) {
-  std::vector<Source> docs;
+                          const std::vector<std::string>& overrides, std::vector<Source> base) {
+  std::vector<Source> docs = std::move(base);
   for (const auto& p : paths) {
     std::ifstream in(p);
     if (!in) throw InputError(fmt::format("{}: cannot open config file", p));

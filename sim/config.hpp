@@ -75,8 +75,9 @@ class Config {
 
   static Config load(const Schema& schema, const std::vector<Source>& documents,
                      const std::vector<std::string>& overrides);
+  // The files in order, after the documents of `base` (if any).
   static Config load_files(const Schema& schema, const std::vector<std::string>& paths,
-                           const std::vector<std::string>& overrides);
+                           const std::vector<std::string>& overrides, std::vector<Source> base = {});
 
   std::int64_t integer(const std::string& key) const;
   double real(const std::string& key) const;

@@ -172,6 +172,14 @@ TEST_F(CliTest, CompareShowsEveryStrategySideBySide) {
   EXPECT_EQ(aimcsim("compare --variant a:tile.t_int=5 -o " + out()).status, 2);
 }
 
+TEST_F(CliTest, KernelTakesAConfigWithOnlyPmcaKeys) {
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / "pmca.yaml") << "pmca:\n  engine: redmule\n";
+  const Result r = aimcsim("kernel gemm -m 128 -n 8 -k 512 " + (dir_ / "pmca.yaml").string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("redmule"), std::string::npos) << r.output;
+}
+
 TEST_F(CliTest, ParamsListsEveryKey) {
   const Result r = aimcsim("params");
   EXPECT_EQ(r.status, 0);
