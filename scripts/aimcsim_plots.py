@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -242,9 +243,21 @@ def plot_strategies(rows, out, key="pipeline.strategy", group=None, title=None):
     save(fig, out)
 
 
-def run_sweep(sweep, outdir, jobs=2, aimcsim=None):
+def study_arguments(parser, runs):
+    """The options every scripts/study_*.py takes."""
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--aimcsim", default=None, help="aimcsim executable (default: build/aimcsim)")
+    parser.add_argument("--runs", default=runs, help="sweep output folder")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the points already in --runs (default: start afresh, since a point is "
+                             "identified by its config, not by the simulator that ran it)")
+
+
+def run_sweep(sweep, outdir, jobs=2, aimcsim=None, resume=False):
     """Runs `aimcsim sweep SWEEP -j JOBS -o OUTDIR` and returns the path of its results.csv."""
     exe = aimcsim or os.environ.get("AIMCSIM", os.path.join(os.path.dirname(__file__), "..", "build", "aimcsim"))
+    if not resume:
+        shutil.rmtree(outdir, ignore_errors=True)
     subprocess.run([exe, "sweep", sweep, "-j", str(jobs), "-o", outdir], check=True)
     return os.path.join(outdir, "results.csv")
 

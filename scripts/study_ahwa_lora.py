@@ -3,7 +3,7 @@
 
 Runs results/ahwa_lora/sweep.yaml (two single linear layers x three tile integration times x
 five chunk sizes), copies its results.csv next to the sweep file, writes table.md and the
-figures. Usage: scripts/study_ahwa_lora.py [-j JOBS] [--aimcsim PATH]
+figures. Usage: scripts/study_ahwa_lora.py [-j JOBS] [--aimcsim PATH] [--resume]
 """
 import argparse
 import csv
@@ -25,13 +25,11 @@ def layer_row(outdir, point):
 
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("-j", "--jobs", type=int, default=2)
-    p.add_argument("--aimcsim", default=None, help="aimcsim executable (default: build/aimcsim)")
-    p.add_argument("--runs", default=os.path.join(ROOT, "runs", "ahwa_lora"), help="sweep output folder")
+    ap.study_arguments(p, os.path.join(ROOT, "runs", "ahwa_lora"))
     a = p.parse_args(argv)
 
     ap.FORMATS = ("png",)
-    results = ap.run_sweep(os.path.join(STUDY, "sweep.yaml"), a.runs, a.jobs, a.aimcsim)
+    results = ap.run_sweep(os.path.join(STUDY, "sweep.yaml"), a.runs, a.jobs, a.aimcsim, a.resume)
     shutil.copyfile(results, os.path.join(STUDY, "results.csv"))
     rows = ap.read_results(results)
 

@@ -4,7 +4,7 @@ LLaMA-3.1-8B against tile integration time and LoRA rank.
 
 Runs results/scaling/sweep.yaml, copies its results.csv next to it and draws, per model, the
 latency overhead and the hybrid energy per token against tile.t_int (one line per rank), and
-the overhead against the rank. Usage: scripts/study_scaling.py [-j JOBS] [--aimcsim PATH]
+the overhead against the rank. Usage: scripts/study_scaling.py [-j JOBS] [--aimcsim PATH] [--resume]
 """
 import argparse
 import os
@@ -20,13 +20,11 @@ STUDY = os.path.join(ROOT, "results", "scaling")
 
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("-j", "--jobs", type=int, default=2)
-    p.add_argument("--aimcsim", default=None, help="aimcsim executable (default: build/aimcsim)")
-    p.add_argument("--runs", default=os.path.join(ROOT, "runs", "scaling"), help="sweep output folder")
+    ap.study_arguments(p, os.path.join(ROOT, "runs", "scaling"))
     a = p.parse_args(argv)
 
     ap.FORMATS = ("png",)
-    results = ap.run_sweep(os.path.join(STUDY, "sweep.yaml"), a.runs, a.jobs, a.aimcsim)
+    results = ap.run_sweep(os.path.join(STUDY, "sweep.yaml"), a.runs, a.jobs, a.aimcsim, a.resume)
     shutil.copyfile(results, os.path.join(STUDY, "results.csv"))
     rows = ap.read_results(results)
     for r in rows:

@@ -3,7 +3,7 @@
 
 Reads the strategies aimcsim offers from `aimcsim params` (so a strategy added later joins the
 study by itself), writes results/strategies/sweep.yaml (strategies x tile integration times),
-runs it and draws the figures. Usage: scripts/study_strategies.py [-j JOBS] [--aimcsim PATH]
+runs it and draws the figures. Usage: scripts/study_strategies.py [-j JOBS] [--aimcsim PATH] [--resume]
 """
 import argparse
 import os
@@ -31,10 +31,9 @@ def strategies(exe):
 
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("-j", "--jobs", type=int, default=2)
-    p.add_argument("--aimcsim", default=os.path.join(ROOT, "build", "aimcsim"))
-    p.add_argument("--runs", default=os.path.join(ROOT, "runs", "strategies"), help="sweep output folder")
+    ap.study_arguments(p, os.path.join(ROOT, "runs", "strategies"))
     a = p.parse_args(argv)
+    a.aimcsim = a.aimcsim or os.path.join(ROOT, "build", "aimcsim")
 
     names = strategies(a.aimcsim)
     sweep = os.path.join(STUDY, "sweep.yaml")
@@ -51,7 +50,7 @@ def main(argv):
                 f"  tile.t_int: [{', '.join(T_INT)}]\n"
                 f"  pipeline.strategy: [{', '.join(names)}]\n")
     ap.FORMATS = ("png",)
-    results = ap.run_sweep(sweep, a.runs, a.jobs, a.aimcsim)
+    results = ap.run_sweep(sweep, a.runs, a.jobs, a.aimcsim, a.resume)
     shutil.copyfile(results, os.path.join(STUDY, "results.csv"))
     rows = ap.read_results(results)
     ap.plot_strategies(rows, os.path.join(STUDY, "strategies"), group="tile.t_int",
