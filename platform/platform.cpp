@@ -74,7 +74,6 @@ Resource::Timing ReducingPmca::issue(Job& job, Picos now) {
     job.energy.add("pmca.compute", n * params_.e_fma_pj() * static_cast<double>(add.lane_ops));
     job.energy.add("pmca.l1", n * params_.e_l1_byte_pj * static_cast<double>(add.l1_bytes));
   }
-  free_ = t.end;
   return {begin, t.end};
 }
 

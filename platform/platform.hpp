@@ -60,7 +60,6 @@ class ReducingPmca : public Pmca {
  private:
   PmcaParams params_;
   std::int64_t out_, adds_;
-  Picos free_ = 0;
 };
 
 // Duration and energy of adding `partial_sums` partial-sum matrices (tokens x out) into one on

@@ -83,6 +83,16 @@ CommandRegistry::Action setup_compare(CLI::App& app) {
       results.push_back(simulate(configs[i]));
       write_outputs(results.back(), configs[i], o->outdir + "/" + variants[i].name);
     }
+    for (std::size_t i = 1; i < results.size(); ++i) {
+      std::vector<std::string> a, b;
+      for (const auto& x : results[0].blocks) a.push_back(x.name);
+      for (const auto& x : results[i].blocks) b.push_back(x.name);
+      if (a != b)
+        throw InputError(fmt::format("compare: variants {} and {} run different workloads ({} and {}); compare "
+                                     "variants of one workload",
+                                     variants[0].name, variants[i].name, results[0].workload.model,
+                                     results[i].workload.model));
+    }
     // Side by side: one row per block, a column group per variant.
     std::string csv = "variant,block,analog_only_ns,hybrid_ns,overhead,analog_only_energy_nj,hybrid_energy_nj\n";
     auto ratio = [](Picos a, Picos b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };

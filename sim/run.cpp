@@ -138,9 +138,10 @@ void collect_platform_stats(RunResult& r, const PlatformParams& params, Platform
     const ProgramCost c = t.program();
     pr.all_tiles_sequential += c.time;
     pr.energy_pj += c.energy_pj;
+    // The tiles of a layer program in parallel; the blocks packed into one tile one after another.
     const TileSplit& s = t.split();
-    pr.all_tiles_parallel =
-        std::max(pr.all_tiles_parallel, program_cost(params.tile, s.block_rows(0), s.block_cols(0)).time);
+    const Picos one = t.blocks() > 1 ? c.time : program_cost(params.tile, s.block_rows(0), s.block_cols(0)).time;
+    pr.all_tiles_parallel = std::max(pr.all_tiles_parallel, one);
   }
   if (pf.physical_tiles() > 0) ts.utilisation_mean = util_sum / static_cast<double>(pf.physical_tiles());
 
@@ -239,12 +240,16 @@ RunResult simulate(const Config& cfg, Workload workload) {
   double analog_static_mw = 0, hybrid_static_mw = 0;
   {
     SimulationContext context;
+    // One floorplan for both designs: the analog-only one leaves the nodes of the PMCAs it does
+    // not need empty, so its transfers travel the same distances.
     const Placement analog_placement = place_workload(mapping, params, true);
     const Placement hybrid_placement = place_workload(mapping, params, true);
     Platform analog_platform("analog_only", params, mapping.slots, mapping.slot_runs_digital, false,
                              &analog_placement);
-    Platform hybrid_platform("hybrid", params, mapping.slots, std::vector<bool>(mapping.slots.size(), true), true,
-                             &hybrid_placement);
+    std::vector<bool> hybrid_pmca_at(mapping.slots.size());
+    for (std::size_t s = 0; s < mapping.slots.size(); ++s)
+      hybrid_pmca_at[s] = mapping.slots[s].rank > 0 || mapping.slot_runs_digital[s];
+    Platform hybrid_platform("hybrid", params, mapping.slots, hybrid_pmca_at, true, &hybrid_placement);
     r.tiles = hybrid_platform.physical_tiles();
     r.pmcas = hybrid_platform.pmcas();
     r.analog_only_pmcas = analog_platform.pmcas();
@@ -344,7 +349,8 @@ RunResult simulate(const Config& cfg, Workload workload) {
     for (const Tally& t : hybrid) span = std::max(span, t.end);
     collect_platform_stats(r, params, hybrid_platform, span);
     r.pmca.engine = params.pmca.engine;
-    for (std::size_t i = 0; i < hybrid_platform.slots(); ++i) r.pmca.add(hybrid_platform.pmca(i).stats());
+    for (std::size_t i = 0; i < hybrid_platform.slots(); ++i)
+      if (hybrid_platform.has_pmca(i)) r.pmca.add(hybrid_platform.pmca(i).stats());
   }
 
   // The analytic twin of the hybrid design: the same schedule on private, idle resources.
@@ -435,24 +441,32 @@ RunResult simulate(const Config& cfg, Workload workload) {
     r.ops.push_back(std::move(o));
   }
 
+  // A block's latency runs from its first ready input to its last job; a decode block recurs
+  // once per step, and its steps' spans add up.
   for (const std::string& name : w.blocks) {
     BlockResult b;
     b.name = name;
-    Picos ready_a = -1, ready_h = -1, end_a = 0, end_h = 0;
+    struct Span {
+      Picos ready_a = -1, ready_h = -1, end_a = 0, end_h = 0;
+    };
+    std::map<std::int64_t, Span> steps;
     for (std::size_t i = 0; i < n; ++i) {
       const OpResult& o = r.ops[i];
       if (o.op.block != name) continue;
       ++b.ops;
       b.linear_ops += o.op.kind == OpKind::Linear;
-      ready_a = ready_a < 0 ? analog[i].ready : std::min(ready_a, analog[i].ready);
-      ready_h = ready_h < 0 ? hybrid[i].ready : std::min(ready_h, hybrid[i].ready);
-      end_a = std::max(end_a, analog[i].end);
-      end_h = std::max(end_h, hybrid[i].end);
+      Span& s = steps[o.op.step];
+      s.ready_a = s.ready_a < 0 ? analog[i].ready : std::min(s.ready_a, analog[i].ready);
+      s.ready_h = s.ready_h < 0 ? hybrid[i].ready : std::min(s.ready_h, hybrid[i].ready);
+      s.end_a = std::max(s.end_a, analog[i].end);
+      s.end_h = std::max(s.end_h, hybrid[i].end);
       b.analog_only_energy.add(o.analog_only_energy);
       b.hybrid_energy.add(o.hybrid_energy);
     }
-    b.analog_only = end_a - std::max<Picos>(ready_a, 0);
-    b.hybrid = end_h - std::max<Picos>(ready_h, 0);
+    for (const auto& [step, s] : steps) {
+      b.analog_only += s.end_a - std::max<Picos>(s.ready_a, 0);
+      b.hybrid += s.end_h - std::max<Picos>(s.ready_h, 0);
+    }
     r.blocks.push_back(b);
   }
   return r;

@@ -88,7 +88,8 @@ class GraphBuilder {
   }
   std::size_t add(Operator op, std::vector<std::size_t> inputs) {
     op.block = block_;
-    op.decode = decode_;
+    op.decode = step_ >= 0;
+    op.step = step_;
     op.inputs = std::move(inputs);
     w_.ops.push_back(std::move(op));
     return w_.ops.size() - 1;
@@ -138,12 +139,12 @@ class GraphBuilder {
     values.variant = "values";
     return add(values, {sm, v});
   }
-  void set_decode(bool d) { decode_ = d; }
+  void set_step(std::int64_t s) { step_ = s; }
 
  private:
   Workload& w_;
   std::string block_;
-  bool decode_ = false;
+  std::int64_t step_ = -1;
 };
 
 // MobileBERT (HF MobileBertLayer with bottlenecks and stacked FFNs).
@@ -268,9 +269,11 @@ void decoder_graph(GraphBuilder& g, const ModelShape& m, std::int64_t T, std::in
     return g.linear("lm_head", 1, h, m.vocab, {x});
   };
   std::size_t last = pass("", T, T, {});
-  g.set_decode(true);
-  for (std::int64_t s = 0; s < decode; ++s) last = pass("decode/", 1, T + s + 1, {last});
-  g.set_decode(false);
+  for (std::int64_t s = 0; s < decode; ++s) {
+    g.set_step(s);
+    last = pass("decode/", 1, T + s + 1, {last});
+  }
+  g.set_step(-1);
 }
 
 bool is_qkv(const std::string& name) {

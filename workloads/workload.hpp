@@ -36,6 +36,7 @@ struct Operator {
   std::int64_t width = 0;   // element-wise ops and lookups: features per token
   std::vector<std::size_t> inputs;  // producers (indices into Workload::ops); empty: model input
   bool decode = false;      // part of the decode phase (one token per step)
+  std::int64_t step = -1;   // decode step (0, 1, ...), -1 in the prompt
 
   // Multiply-accumulates of the operator (linears: of x W only).
   std::int64_t macs() const;

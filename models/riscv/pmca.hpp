@@ -52,8 +52,10 @@ class Pmca : public Resource {
   PmcaParams params_;
   std::int64_t in_, out_, rank_, clusters_;
   std::map<std::int64_t, LoraChunkCost> cache_;
-  Picos free_ = 0;
   PmcaStats stats_;
+
+ protected:
+  Picos free_ = 0;  // busy until
 };
 
 // PMCA job parts (Job::part) of a LoRA chunk.

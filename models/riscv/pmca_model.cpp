@@ -327,7 +327,7 @@ LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   c.energy.add(c.down.energy);
   c.energy.add(c.up.energy);
   c.energy.add(c.add.energy);
-  c.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(adapter_bytes));
+  c.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(c.dma_bytes));
   return c;
 }
 

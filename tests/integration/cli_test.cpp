@@ -167,6 +167,10 @@ TEST_F(CliTest, CompareShowsEveryStrategySideBySide) {
   EXPECT_NE(csv.find("layer-pipelined,total,165144.000,168465.000,"), std::string::npos) << csv;
   EXPECT_TRUE(std::filesystem::exists(out() + "/overlapped/layers.csv"));
   EXPECT_EQ(aimcsim("compare --variant nocolon -o " + out()).status, 2);
+  const Result mixed = aimcsim("compare --variant a:workload.model=linear:64x64 --variant \"b:workload.model=bert-base;workload.seq_len=8\" -o " +
+                              out("m"));
+  EXPECT_EQ(mixed.status, 2) << mixed.output;
+  EXPECT_NE(mixed.output.find("run different workloads"), std::string::npos) << mixed.output;
   const Result single = aimcsim("run -q -p workload.model=linear:512x128 -p pipeline.strategy=layer-pipelined -o " + out("s"));
   EXPECT_NE(single.output.find("nothing to pipeline across layers"), std::string::npos) << single.output;
   EXPECT_EQ(aimcsim("compare --variant a:tile.t_int=5 -o " + out()).status, 2);

@@ -331,3 +331,38 @@ TEST(RunTest, DensePackingSharesTilesBetweenSmallLayers) {
 
 }  // namespace
 }  // namespace aimcsim
+
+namespace aimcsim {
+namespace {
+
+TEST(RunTest, PmcaReductionIsTimedInEveryStrategy) {
+  // With the PMCA adding the partial sums, X A alone (overlapped) must not hide the reduction:
+  // the simulation matches the twin, which counts it before every (X A) B.
+  for (const char* s : {"overlapped", "token-pipelined", "sequential"}) {
+    const RunResult r = simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8",
+                                         "tile.reduction=pmca", std::string("pipeline.strategy=") + s}));
+    EXPECT_EQ(r.ops[0].hybrid, r.ops[0].hybrid_analytic) << s;
+  }
+}
+
+TEST(RunTest, LayersWithoutAdapterOrDigitalWorkGetNoPmca) {
+  // linear:512x128 is not a Q, K or V: with lora.targets=qkv it has no adapter and no digital
+  // operator, so the hybrid design is the analog one.
+  const RunResult r = simulate(config({"lora.targets=qkv"}));
+  EXPECT_EQ(r.pmcas, 0u);
+  EXPECT_EQ(r.hybrid, r.analog_only);
+}
+
+TEST(RunTest, DecodeBlocksAddUpToTheDecodePhase) {
+  static const Schema schema = build_schema();
+  const RunResult r = simulate(Config::load(
+      schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 16\n  decode_tokens: 3\n"}}, {"pipeline.chunk_tokens=8"}));
+  Picos decode = 0;
+  for (const auto& b : r.blocks)
+    if (b.name.rfind("decode/", 0) == 0) decode += b.hybrid;
+  // Layer after layer, step after step: the decode blocks' spans add up to the decode phase.
+  EXPECT_EQ(decode, r.hybrid - r.prefill_hybrid);
+}
+
+}  // namespace
+}  // namespace aimcsim
