@@ -4,7 +4,6 @@
 
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 
 #include "sim/error.hpp"
@@ -276,6 +275,17 @@ void decoder_graph(GraphBuilder& g, const ModelShape& m, std::int64_t T, std::in
   g.set_step(-1);
 }
 
+// A run of 1 to `max_digits` decimal digits, whole: "512" -> 512; anything else -> -1.
+std::int64_t digits(const std::string& s, std::size_t max_digits) {
+  if (s.empty() || s.size() > max_digits) return -1;
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 bool is_qkv(const std::string& name) {
   for (const char* suffix : {"query", "key", "value", "q_proj", "k_proj", "v_proj", "c_attn"}) {
     const std::string s(suffix);
@@ -316,13 +326,16 @@ void place_lora(Workload& w, const WorkloadParams& p) {
   std::vector<std::pair<std::string, std::int64_t>> overrides;
   if (p.rank_overrides != "none") {
     for (const std::string& item : split(p.rank_overrides)) {
-      static const std::regex kv(R"(([A-Za-z0-9_.]+)=([0-9]{1,6}))");
-      std::smatch m;
-      if (!std::regex_match(item, m, kv) || std::stoll(m[2]) < 1)
+      const auto eq = item.find('=');
+      const std::string name = item.substr(0, eq);
+      const std::int64_t rank = eq == std::string::npos ? -1 : digits(item.substr(eq + 1), 6);
+      const bool name_ok = !name.empty() && name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                                   "0123456789_.") == std::string::npos;
+      if (!name_ok || rank < 1)
         throw InputError(fmt::format("lora.rank_overrides: '{}' is not name=rank with rank >= 1; accepted: none, or "
                                      "a comma list such as query=16,value=4",
                                      item));
-      overrides.emplace_back(m[1], std::stoll(m[2]));
+      overrides.emplace_back(name, rank);
     }
   }
   auto names_hint = [&] {
@@ -383,10 +396,13 @@ Workload build_workload(const WorkloadParams& p) {
   w.model = p.model;
   w.seq_len = p.seq_len;
   GraphBuilder g(w);
-  static const std::regex linear(R"(linear:([0-9]{1,9})x([0-9]{1,9}))");
-  std::smatch m;
-  if (std::regex_match(p.model, m, linear)) {
-    const std::int64_t in = std::stoll(m[1]), out = std::stoll(m[2]);
+  // linear:<in>x<out>, each 1 to 9 digits.
+  const bool is_linear = p.model.rfind("linear:", 0) == 0;
+  const std::string dims = is_linear ? p.model.substr(7) : "";
+  const auto x = dims.find('x');
+  const std::int64_t in = x == std::string::npos ? -1 : digits(dims.substr(0, x), 9);
+  const std::int64_t out = x == std::string::npos ? -1 : digits(dims.substr(x + 1), 9);
+  if (is_linear && in >= 0 && out >= 0) {
     if (in < 1 || out < 1)
       throw InputError(fmt::format("workload.model: '{}' needs positive feature counts; accepted: {}", p.model, kModels));
     if (p.decode_tokens > 0)
@@ -394,7 +410,7 @@ Workload build_workload(const WorkloadParams& p) {
     w.family = "linear";
     g.block("linear");
     g.linear(fmt::format("linear_{}x{}", in, out), p.seq_len, in, out, {});
-  } else if (p.model.rfind("linear:", 0) == 0) {
+  } else if (is_linear) {
     throw InputError(fmt::format("workload.model: '{}' is not linear:<in>x<out> with positive integers", p.model));
   } else {
     const ModelShape shape = load_shape(p.model);
