@@ -253,6 +253,14 @@ def study_arguments(parser, runs):
                              "identified by its config, not by the simulator that ran it)")
 
 
+def run_study(study, sweep, a):
+    """Runs a study's sweep with the options of study_arguments, copies its results.csv into the
+    study folder and returns the rows."""
+    results = run_sweep(sweep, a.runs, a.jobs, a.aimcsim, a.resume)
+    shutil.copyfile(results, os.path.join(study, "results.csv"))
+    return read_results(results)
+
+
 def run_sweep(sweep, outdir, jobs=2, aimcsim=None, resume=False):
     """Runs `aimcsim sweep SWEEP -j JOBS -o OUTDIR` and returns the path of its results.csv."""
     exe = aimcsim or os.environ.get("AIMCSIM", os.path.join(os.path.dirname(__file__), "..", "build", "aimcsim"))

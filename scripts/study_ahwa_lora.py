@@ -8,7 +8,6 @@ figures. Usage: scripts/study_ahwa_lora.py [-j JOBS] [--aimcsim PATH] [--resume]
 import argparse
 import csv
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -29,9 +28,7 @@ def main(argv):
     a = p.parse_args(argv)
 
     ap.FORMATS = ("png",)
-    results = ap.run_sweep(os.path.join(STUDY, "sweep.yaml"), a.runs, a.jobs, a.aimcsim, a.resume)
-    shutil.copyfile(results, os.path.join(STUDY, "results.csv"))
-    rows = ap.read_results(results)
+    rows = ap.run_study(STUDY, os.path.join(STUDY, "sweep.yaml"), a)
 
     # PMCA-to-AIMC latency ratio of one chunk: the PMCA's time for a chunk of t tokens over the
     # tile's time for the same t tokens (its busy time per token, times t).

@@ -8,7 +8,6 @@ the overhead against the rank. Usage: scripts/study_scaling.py [-j JOBS] [--aimc
 """
 import argparse
 import os
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -24,9 +23,7 @@ def main(argv):
     a = p.parse_args(argv)
 
     ap.FORMATS = ("png",)
-    results = ap.run_sweep(os.path.join(STUDY, "sweep.yaml"), a.runs, a.jobs, a.aimcsim, a.resume)
-    shutil.copyfile(results, os.path.join(STUDY, "results.csv"))
-    rows = ap.read_results(results)
+    rows = ap.run_study(STUDY, os.path.join(STUDY, "sweep.yaml"), a)
     for r in rows:
         r["hybrid_energy_per_token_nj"] = str(float(r["hybrid_energy_nj"]) / float(r["seq_len"]))
         r["analog_only_energy_per_token_nj"] = str(float(r["analog_only_energy_nj"]) / float(r["seq_len"]))

@@ -8,7 +8,6 @@ runs it and draws the figures. Usage: scripts/study_strategies.py [-j JOBS] [--a
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -50,9 +49,7 @@ def main(argv):
                 f"  tile.t_int: [{', '.join(T_INT)}]\n"
                 f"  pipeline.strategy: [{', '.join(names)}]\n")
     ap.FORMATS = ("png",)
-    results = ap.run_sweep(sweep, a.runs, a.jobs, a.aimcsim, a.resume)
-    shutil.copyfile(results, os.path.join(STUDY, "results.csv"))
-    rows = ap.read_results(results)
+    rows = ap.run_study(STUDY, sweep, a)
     ap.plot_strategies(rows, os.path.join(STUDY, "strategies"), group="tile.t_int",
                        title="MobileBERT (seq_len 320, rank 8, chunk auto): pipelining strategies")
     ap.plot_lines(rows, "tile.t_int", "energy_overhead", ["pipeline.strategy"], os.path.join(STUDY, "energy_overhead"),
