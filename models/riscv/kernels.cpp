@@ -75,26 +75,39 @@ KernelCost reduce_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t ou
   });
 }
 
-KernelCost attention_scores_cost(const PmcaParams& p, std::int64_t q_tokens, std::int64_t kv_tokens,
-                                 std::int64_t head_dim, std::int64_t heads) {
-  require("attention_scores", "q_tokens", q_tokens);
-  require("attention_scores", "kv_tokens", kv_tokens);
-  require("attention_scores", "head_dim", head_dim);
-  require("attention_scores", "heads", heads);
+namespace {
+
+// Q K^T (scores) or softmax(S) V (context) of one head, times `heads`: the head's K or V stays
+// in L1 and query rows are staged; scores read Q rows strided out of a tokens x (heads * head_dim)
+// matrix, context writes its output rows strided into one.
+KernelCost attention_gemm(const PmcaParams& p, const char* name, bool scores, std::int64_t q_tokens,
+                          std::int64_t kv_tokens, std::int64_t head_dim, std::int64_t heads) {
+  require(name, "q_tokens", q_tokens);
+  require(name, "kv_tokens", kv_tokens);
+  require(name, "head_dim", head_dim);
+  require(name, "heads", heads);
   const std::int64_t e = p.elem_bytes;
   Staging s;
   s.rows = q_tokens;
-  s.resident = e * kv_tokens * head_dim;  // K of the head
+  s.resident = e * kv_tokens * head_dim;  // K or V of the head
   s.load_resident = true;
   s.row_l1 = e * (head_dim + kv_tokens);
-  s.in_row = e * head_dim;
-  s.strided_in = true;
-  s.out_row = e * kv_tokens;
+  s.in_row = e * (scores ? head_dim : kv_tokens);
+  s.out_row = e * (scores ? kv_tokens : head_dim);
+  s.strided_in = scores;
+  s.strided_out = !scores;
   if (p.redmule()) s.align = p.rm_width;
-  const KernelCost head = staged(p, s, "attention_scores", [&](std::int64_t t) {
-    return gemm_cost(p, t, kv_tokens, head_dim);
+  const KernelCost head = staged(p, s, name, [&](std::int64_t t) {
+    return scores ? gemm_cost(p, t, kv_tokens, head_dim) : gemm_cost(p, t, head_dim, kv_tokens);
   });
   return per_head(head, heads);
+}
+
+}  // namespace
+
+KernelCost attention_scores_cost(const PmcaParams& p, std::int64_t q_tokens, std::int64_t kv_tokens,
+                                 std::int64_t head_dim, std::int64_t heads) {
+  return attention_gemm(p, "attention_scores", true, q_tokens, kv_tokens, head_dim, heads);
 }
 
 KernelCost softmax_cost(const PmcaParams& p, std::int64_t rows, std::int64_t cols) {
@@ -117,24 +130,7 @@ KernelCost softmax_cost(const PmcaParams& p, std::int64_t rows, std::int64_t col
 KernelCost attention_context_cost(const PmcaParams& p, std::int64_t q_tokens,
                                   std::int64_t kv_tokens, std::int64_t head_dim,
                                   std::int64_t heads) {
-  require("attention_context", "q_tokens", q_tokens);
-  require("attention_context", "kv_tokens", kv_tokens);
-  require("attention_context", "head_dim", head_dim);
-  require("attention_context", "heads", heads);
-  const std::int64_t e = p.elem_bytes;
-  Staging s;
-  s.rows = q_tokens;
-  s.resident = e * kv_tokens * head_dim;  // V of the head
-  s.load_resident = true;
-  s.row_l1 = e * (kv_tokens + head_dim);
-  s.in_row = e * kv_tokens;
-  s.out_row = e * head_dim;
-  s.strided_out = true;
-  if (p.redmule()) s.align = p.rm_width;
-  const KernelCost head = staged(p, s, "attention_context", [&](std::int64_t t) {
-    return gemm_cost(p, t, head_dim, kv_tokens);
-  });
-  return per_head(head, heads);
+  return attention_gemm(p, "attention_context", false, q_tokens, kv_tokens, head_dim, heads);
 }
 
 KernelCost layer_norm_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t width) {
