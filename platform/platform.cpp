@@ -16,11 +16,13 @@ void PlatformParams::declare(Schema& schema) {
 }
 
 PlatformParams PlatformParams::from(const Config& cfg) {
-  PlatformParams p{TileParams::from(cfg), LinkParams::from(cfg), PmcaParams::from(cfg), NetworkParams::from(cfg)};
+  PlatformParams p{TileParams::from(cfg), LinkParams::from(cfg), PmcaParams::from(cfg),
+                   NetworkParams::from(cfg)};
   if (p.tile.t_int_ns <= 0 && p.tile.input_encoding != "pwm")
-    throw InputError(fmt::format("{}: tile.t_int: 'auto' derives the integration time from PWM; set "
-                                 "tile.input_encoding=pwm or give a time such as 128ns",
-                                 cfg.origin("tile.t_int")));
+    throw InputError(
+        fmt::format("{}: tile.t_int: 'auto' derives the integration time from PWM; set "
+                    "tile.input_encoding=pwm or give a time such as 128ns",
+                    cfg.origin("tile.t_int")));
   return p;
 }
 
@@ -35,7 +37,8 @@ LinkParams group_link(const LinkParams& link, std::int64_t clusters) {
   return l;
 }
 
-Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>& slots, bool with_pmcas) {
+Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>& slots,
+                          bool with_pmcas) {
   Placement pl;
   std::size_t n = 0;
   for (const LayerSlot& s : slots) {
@@ -43,7 +46,8 @@ Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>&
     if (s.shares_tile_of >= 0) {
       ids = pl.tiles.at(static_cast<std::size_t>(s.shares_tile_of));  // a packed tile: same node
     } else {
-      for (std::int64_t k = 0; k < split_layer(p.tile, s.rows_used, s.cols_used).tiles(); ++k) ids.push_back(n++);
+      for (std::int64_t k = 0; k < split_layer(p.tile, s.rows_used, s.cols_used).tiles(); ++k)
+        ids.push_back(n++);
     }
     pl.tiles.push_back(ids);
     if (with_pmcas) pl.pmcas.push_back(n++);
@@ -53,15 +57,20 @@ Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>&
   return pl;
 }
 
-Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out, std::int64_t partial_sums) {
+Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
+                     std::int64_t partial_sums) {
   if (partial_sums <= 1 || tokens <= 0) return 0;
   const KernelCost add = add_cost(p, tokens, out);
   return ns_to_ps(cycles_to_ns(static_cast<double>((partial_sums - 1) * add.cycles), p.freq_hz));
 }
 
-ReducingPmca::ReducingPmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-                           std::int64_t out, std::int64_t rank, std::int64_t partial_sums, std::int64_t clusters)
-    : Pmca(name, params, in, out, rank, clusters), params_(params), out_(out), adds_(partial_sums - 1) {}
+ReducingPmca::ReducingPmca(const sc_core::sc_module_name& name, const PmcaParams& params,
+                           std::int64_t in, std::int64_t out, std::int64_t rank,
+                           std::int64_t partial_sums, std::int64_t clusters)
+    : Pmca(name, params, in, out, rank, clusters),
+      params_(params),
+      out_(out),
+      adds_(partial_sums - 1) {}
 
 Resource::Timing ReducingPmca::issue(Job& job, Picos now) {
   if (adds_ == 0 || job.fixed >= 0 || job.part == kLoraDown) return Pmca::issue(job, now);
@@ -77,8 +86,9 @@ Resource::Timing ReducingPmca::issue(Job& job, Picos now) {
   return {begin, t.end};
 }
 
-Platform::Platform(const std::string& name, const PlatformParams& params, const std::vector<LayerSlot>& slots,
-                   const std::vector<bool>& pmca_at, bool adapters, const Placement* placement)
+Platform::Platform(const std::string& name, const PlatformParams& params,
+                   const std::vector<LayerSlot>& slots, const std::vector<bool>& pmca_at,
+                   bool adapters, const Placement* placement)
     : params_(params), slots_(slots) {
   const bool shared = params.net.topology != "p2p";
   const bool any_pmca = std::find(pmca_at.begin(), pmca_at.end(), true) != pmca_at.end();
@@ -89,7 +99,8 @@ Platform::Platform(const std::string& name, const PlatformParams& params, const 
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const LayerSlot& s = slots[i];
     // Partial sums go to the PMCA only where it runs this layer's adapter.
-    const bool pmca_reduces = adapters && s.rank > 0 && params.tile.reduction == "pmca" && pmca_at.at(i);
+    const bool pmca_reduces =
+        adapters && s.rank > 0 && params.tile.reduction == "pmca" && pmca_at.at(i);
     TileParams tp = params.tile;
     if (!pmca_reduces) tp.reduction = "tile";
     const TileSplit split = split_layer(tp, s.rows_used, s.cols_used);
@@ -100,7 +111,8 @@ Platform::Platform(const std::string& name, const PlatformParams& params, const 
     } else {
       tile_of_.push_back(tiles_.size());
       block_of_.push_back(0);
-      tiles_.push_back(std::make_unique<Tile>(fmt::format("{}_tile{}", name, i).c_str(), tp, split));
+      tiles_.push_back(
+          std::make_unique<Tile>(fmt::format("{}_tile{}", name, i).c_str(), tp, split));
     }
     partial_sums_.push_back(pmca_reduces ? split.row_blocks() : 1);
     links_.emplace_back();
@@ -108,24 +120,28 @@ Platform::Platform(const std::string& name, const PlatformParams& params, const 
     pmcas_.emplace_back();
     if (pmca_at.at(i)) {
       if (shared)
-        ports_.back() = std::make_unique<NetworkPort>(fmt::format("{}_port{}", name, i).c_str(), *network_,
-                                                      placement_.tiles[i].back(),
-                                                      std::vector<std::size_t>{placement_.pmcas[i]});
+        ports_.back() = std::make_unique<NetworkPort>(
+            fmt::format("{}_port{}", name, i).c_str(), *network_, placement_.tiles[i].back(),
+            std::vector<std::size_t>{placement_.pmcas[i]});
       else
-        links_.back() = std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(), group_link(params.link, s.clusters));
-      pmcas_.back() = std::make_unique<ReducingPmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca, s.in,
-                                                     s.out, s.rank, partial_sums_.back(), s.clusters);
+        links_.back() = std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(),
+                                               group_link(params.link, s.clusters));
+      pmcas_.back() =
+          std::make_unique<ReducingPmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca,
+                                         s.in, s.out, s.rank, partial_sums_.back(), s.clusters);
       pmca_count_ += static_cast<std::size_t>(s.clusters);
       ++link_count_;
     }
     if (shared && i > 0) {
-      // The previous layer's result (from its PMCA, or its last tile) to this layer's tiles and PMCA.
+      // The previous layer's result (from its PMCA, or its last tile) to this layer's tiles and
+      // PMCA.
       const bool prev_pmca = pmca_at.at(i - 1) && adapters;
       const std::size_t src = prev_pmca ? placement_.pmcas[i - 1] : placement_.tiles[i - 1].back();
       std::vector<std::size_t> dsts = placement_.tiles[i];
       if (pmca_at.at(i) && adapters) dsts.push_back(placement_.pmcas[i]);
       inputs_.resize(i + 1);
-      inputs_[i] = std::make_unique<NetworkPort>(fmt::format("{}_input{}", name, i).c_str(), *network_, src, dsts);
+      inputs_[i] = std::make_unique<NetworkPort>(fmt::format("{}_input{}", name, i).c_str(),
+                                                 *network_, src, dsts);
     }
   }
 }

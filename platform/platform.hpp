@@ -46,7 +46,8 @@ struct Placement {
 };
 // The default placement: slots in order along a snake path, each slot's tiles then its PMCA,
 // so every PMCA is next to its layer's last tile and consecutive layers are neighbours.
-Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>& slots, bool with_pmcas);
+Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>& slots,
+                          bool with_pmcas);
 
 // A PMCA that, for a layer spanning several row blocks with tile.reduction = pmca, first adds
 // the row blocks' partial sums (element-wise add kernels) and then runs the part of the LoRA
@@ -54,7 +55,8 @@ Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>&
 class ReducingPmca : public Pmca {
  public:
   ReducingPmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-               std::int64_t out, std::int64_t rank, std::int64_t partial_sums, std::int64_t clusters);
+               std::int64_t out, std::int64_t rank, std::int64_t partial_sums,
+               std::int64_t clusters);
   Timing issue(Job& job, Picos now) override;
 
  private:
@@ -64,7 +66,8 @@ class ReducingPmca : public Pmca {
 
 // Duration and energy of adding `partial_sums` partial-sum matrices (tokens x out) into one on
 // a PMCA: partial_sums - 1 element-wise add kernels.
-Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out, std::int64_t partial_sums);
+Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
+                     std::int64_t partial_sums);
 
 // One instance of the hardware as SystemC modules: the tiles of each slot and a PMCA beside them
 // (AHWA-LoRA pairs every layer's tiles with a PMCA; the analog-only baseline keeps only the
@@ -76,8 +79,9 @@ class Platform {
   // `pmca_at[slot]`: whether the slot has a PMCA (and its path from the tiles). With
   // `adapters` false (the analog-only baseline) the PMCAs run no LoRA, so a layer's partial
   // sums are always added in its tiles.
-  Platform(const std::string& name, const PlatformParams& params, const std::vector<LayerSlot>& slots,
-           const std::vector<bool>& pmca_at, bool adapters, const Placement* placement = nullptr);
+  Platform(const std::string& name, const PlatformParams& params,
+           const std::vector<LayerSlot>& slots, const std::vector<bool>& pmca_at, bool adapters,
+           const Placement* placement = nullptr);
   Tile& tile(std::size_t slot) { return *tiles_.at(tile_of_.at(slot)); }
   // The block of the slot's layer on its tile (Job::part of its MVM jobs): 0 unless packed.
   int tile_block(std::size_t slot) const { return block_of_.at(slot); }
@@ -89,13 +93,17 @@ class Platform {
   // The tiles' output path to the slot's PMCA.
   Resource& tile_to_pmca(std::size_t slot);
   // The path of slot's input from the previous slot (bus / mesh, slot >= 1), else nullptr.
-  Resource* input(std::size_t slot) { return slot < inputs_.size() ? inputs_[slot].get() : nullptr; }
+  Resource* input(std::size_t slot) {
+    return slot < inputs_.size() ? inputs_[slot].get() : nullptr;
+  }
   // Bytes the tiles send to the PMCA per token (all partial sums when the PMCA reduces).
   std::int64_t tile_to_pmca_bytes_per_token(std::size_t slot) const;
   // Bytes of slot's input per token (FP16 activations).
   std::int64_t input_bytes_per_token(std::size_t slot) const;
   std::size_t slots() const { return slots_.size(); }
-  std::size_t tiles() const { return tiles_.size(); }  // tile modules (a layer's group, or a packed tile)
+  std::size_t tiles() const {
+    return tiles_.size();
+  }  // tile modules (a layer's group, or a packed tile)
   std::size_t physical_tiles() const;
   std::size_t pmcas() const { return pmca_count_; }
   std::size_t links() const;
@@ -115,9 +123,9 @@ class Platform {
   std::vector<std::unique_ptr<Link>> links_;
   std::vector<std::unique_ptr<NetworkPort>> ports_;
   std::vector<std::unique_ptr<NetworkPort>> inputs_;
-  std::vector<std::int64_t> partial_sums_;  // per slot: partial sums its tiles send to the PMCA
+  std::vector<std::int64_t> partial_sums_;    // per slot: partial sums its tiles send to the PMCA
   std::vector<std::unique_ptr<Pmca>> pmcas_;  // nullptr where a slot has none
-  std::size_t pmca_count_ = 0;  // clusters, summed over the slots
+  std::size_t pmca_count_ = 0;                // clusters, summed over the slots
   std::size_t link_count_ = 0;
 };
 

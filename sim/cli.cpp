@@ -1,9 +1,9 @@
 #include "sim/cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
 
@@ -20,7 +20,8 @@ CommandRegistry& CommandRegistry::instance() {
 
 bool CommandRegistry::add(const std::string& name, Setup setup) {
   entries_.push_back({name, std::move(setup)});
-  std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  std::sort(entries_.begin(), entries_.end(),
+            [](const Entry& a, const Entry& b) { return a.name < b.name; });
   return true;
 }
 
@@ -28,8 +29,9 @@ Config load_run_config(const Schema& schema, const std::vector<std::string>& fil
                        const std::vector<std::string>& overrides, bool over_default) {
   const Config::Source embedded{"embedded default config", embedded_default_config()};
   if (files.empty()) return Config::load(schema, {embedded}, overrides);
-  return Config::load_files(schema, files, overrides, over_default ? std::vector<Config::Source>{embedded}
-                                                                   : std::vector<Config::Source>{});
+  return Config::load_files(
+      schema, files, overrides,
+      over_default ? std::vector<Config::Source>{embedded} : std::vector<Config::Source>{});
 }
 
 int cli_main(int argc, char** argv) {
@@ -37,9 +39,10 @@ int cli_main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("aimcsim: %v");
 
-  CLI::App app{"aimcsim: cycle-approximate simulator of AIMC tiles + RISC-V clusters running LoRA "
-               "adapters for transformer inference",
-               "aimcsim"};
+  CLI::App app{
+      "aimcsim: cycle-approximate simulator of AIMC tiles + RISC-V clusters running LoRA "
+      "adapters for transformer inference",
+      "aimcsim"};
   app.set_version_flag("--version", std::string("aimcsim ") + kVersion);
   app.require_subcommand(1);
   std::string log_level = "warn";

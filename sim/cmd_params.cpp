@@ -1,7 +1,7 @@
 // `aimcsim params`: every configuration key with its default, accepted values and meaning.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "sim/cli.hpp"
@@ -16,7 +16,8 @@ CommandRegistry::Action setup_params(CLI::App& app) {
     const Schema schema = build_schema();
     for (const ParamSpec& p : schema.params())
       std::cout << fmt::format("{:<30} {:<16} {}\n{:<30} {:<16} accepts {}\n", p.key,
-                               p.required ? "(required)" : p.default_value, p.description, "", "", p.accepted());
+                               p.required ? "(required)" : p.default_value, p.description, "", "",
+                               p.accepted());
     return 0;
   };
 }

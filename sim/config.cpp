@@ -1,5 +1,6 @@
 #include "sim/config.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -9,8 +10,6 @@
 #include <functional>
 #include <sstream>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "sim/error.hpp"
 
@@ -91,19 +90,25 @@ std::string range_text(const ParamSpec& s, const std::string& unit) {
 
 std::string ParamSpec::accepted() const {
   switch (kind) {
-    case ParamKind::Integer: return "an integer" + range_text(*this, "");
-    case ParamKind::IntegerOrAuto: return "'auto' or an integer" + range_text(*this, "");
-    case ParamKind::Real: return "a number" + range_text(*this, "");
-    case ParamKind::Boolean: return "true or false";
+    case ParamKind::Integer:
+      return "an integer" + range_text(*this, "");
+    case ParamKind::IntegerOrAuto:
+      return "'auto' or an integer" + range_text(*this, "");
+    case ParamKind::Real:
+      return "a number" + range_text(*this, "");
+    case ParamKind::Boolean:
+      return "true or false";
     case ParamKind::Choice: {
       std::string out = "one of ";
       for (std::size_t i = 0; i < choices.size(); ++i) out += (i ? ", " : "") + choices[i];
       return out;
     }
-    case ParamKind::Text: return "a string";
+    case ParamKind::Text:
+      return "a string";
     case ParamKind::Quantity:
-      return fmt::format("{}a {} with a unit ({}){}", allow_auto ? "'auto' or " : "", dimension_name(dim),
-                         units_accepted(dim), range_text(*this, std::string(canonical_unit(dim))));
+      return fmt::format("{}a {} with a unit ({}){}", allow_auto ? "'auto' or " : "",
+                         dimension_name(dim), units_accepted(dim),
+                         range_text(*this, std::string(canonical_unit(dim))));
   }
   return "?";
 }
@@ -161,8 +166,7 @@ std::string unknown_key_message(const Schema& schema, const std::string& key) {
     const auto d = parent.rfind('.');
     parent = d == std::string::npos ? "" : parent.substr(0, d);
   }
-  if (parent.empty())
-    return fmt::format("unknown key; known sections: {}", schema.keys_under(""));
+  if (parent.empty()) return fmt::format("unknown key; known sections: {}", schema.keys_under(""));
   return fmt::format("unknown key; keys under '{}': {}", parent, schema.keys_under(parent));
 }
 
@@ -185,7 +189,8 @@ bool parse_real(const std::string& text, double& out) {
 }
 
 void flatten(const Schema& schema, const YAML::Node& node, const std::string& prefix,
-             const std::string& file, std::vector<std::tuple<std::string, std::string, std::string>>& out) {
+             const std::string& file,
+             std::vector<std::tuple<std::string, std::string, std::string>>& out) {
   for (const auto& entry : node) {
     // Copies: yaml-cpp's iterator yields a temporary pair of node handles.
     const YAML::Node k = entry.first;
@@ -194,7 +199,9 @@ void flatten(const Schema& schema, const YAML::Node& node, const std::string& pr
     const std::string key = prefix.empty() ? name : prefix + "." + name;
     const std::string origin = fmt::format("{}:{}", file, k.Mark().line + 1);
     if (v.IsMap()) {
-      if (schema.find(key)) fail(origin, key, "expected a value, found a mapping; accepts " + schema.find(key)->accepted());
+      if (schema.find(key))
+        fail(origin, key,
+             "expected a value, found a mapping; accepts " + schema.find(key)->accepted());
       if (!schema.is_section(key)) fail(origin, key, unknown_key_message(schema, key));
       flatten(schema, v, key, file, out);
     } else if (v.IsScalar()) {
@@ -203,7 +210,8 @@ void flatten(const Schema& schema, const YAML::Node& node, const std::string& pr
       fail(origin, key, "has no value");
     } else {
       const ParamSpec* spec = schema.find(key);
-      fail(origin, key, "expected a single value, found a list" + (spec ? "; accepts " + spec->accepted() : ""));
+      fail(origin, key,
+           "expected a single value, found a list" + (spec ? "; accepts " + spec->accepted() : ""));
     }
   }
 }
@@ -216,7 +224,8 @@ void Config::set(const ParamSpec& spec, const std::string& text, const std::stri
   v.origin = origin;
   const std::string expect = "; expected " + spec.accepted();
   auto check_range = [&](double x, const std::string& shown) {
-    if (x < spec.min || x > spec.max) fail(origin, spec.key, "'" + shown + "' is out of range" + expect);
+    if (x < spec.min || x > spec.max)
+      fail(origin, spec.key, "'" + shown + "' is out of range" + expect);
   };
   switch (spec.kind) {
     case ParamKind::Integer:
@@ -239,7 +248,8 @@ void Config::set(const ParamSpec& spec, const std::string& text, const std::stri
       break;
     }
     case ParamKind::Boolean:
-      if (text != "true" && text != "false") fail(origin, spec.key, "'" + text + "' is not a boolean" + expect);
+      if (text != "true" && text != "false")
+        fail(origin, spec.key, "'" + text + "' is not a boolean" + expect);
       v.number = text == "true" ? 1 : 0;
       break;
     case ParamKind::Choice: {
@@ -279,7 +289,9 @@ Config Config::load(const Schema& schema, const std::vector<Source>& documents,
       throw InputError(fmt::format("{}:{}: not valid YAML: {}", doc.name, e.mark.line + 1, e.msg));
     }
     if (root.IsNull()) continue;
-    if (!root.IsMap()) throw InputError(doc.name + ": expected a mapping of sections (workload:, tile:, ...) at the top level");
+    if (!root.IsMap())
+      throw InputError(doc.name +
+                       ": expected a mapping of sections (workload:, tile:, ...) at the top level");
     flatten(schema, root, "", doc.name, leaves);
   }
   for (const auto& ov : overrides) {
@@ -316,7 +328,8 @@ Config Config::load(const Schema& schema, const std::vector<Source>& documents,
 
   for (const auto& spec : schema.params()) {
     if (!cfg.values_.count(spec.key))
-      throw InputError(fmt::format("{}: missing required key ({}; {})", spec.key, spec.accepted(), spec.description));
+      throw InputError(fmt::format("{}: missing required key ({}; {})", spec.key, spec.accepted(),
+                                   spec.description));
   }
   return cfg;
 }
@@ -346,7 +359,9 @@ std::int64_t Config::integer(const std::string& key) const {
   return static_cast<std::int64_t>(get(key, ParamKind::Integer).number);
 }
 double Config::real(const std::string& key) const { return get(key, ParamKind::Real).number; }
-bool Config::boolean(const std::string& key) const { return get(key, ParamKind::Boolean).number != 0; }
+bool Config::boolean(const std::string& key) const {
+  return get(key, ParamKind::Boolean).number != 0;
+}
 const std::string& Config::text(const std::string& key) const {
   const ParamSpec* spec = schema_->find(key);
   if (!spec) throw std::logic_error("config key not declared: " + key);

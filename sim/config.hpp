@@ -39,7 +39,8 @@ struct ParamSpec {
   ParamSpec& quantity(Dimension d, const std::string& def);
   ParamSpec& or_auto();  // a quantity that also accepts "auto"
   // Makes a choice key a preset: option name -> (key, value text) pairs, in order.
-  ParamSpec& preset_values(std::map<std::string, std::vector<std::pair<std::string, std::string>>> values);
+  ParamSpec& preset_values(
+      std::map<std::string, std::vector<std::pair<std::string, std::string>>> values);
   ParamSpec& require();  // no default: the key must be given
   ParamSpec& range(double lo, double hi);
   ParamSpec& desc(const std::string& d);
@@ -64,8 +65,9 @@ class Schema {
 };
 
 // A validated, typed configuration, in layers: schema defaults, then the values of each chosen
-// preset, then YAML documents in order, then `key=value` overrides. Every value is checked against its spec on load; errors throw
-// InputError naming the key, where it came from, and what is accepted.
+// preset, then YAML documents in order, then `key=value` overrides. Every value is checked against
+// its spec on load; errors throw InputError naming the key, where it came from, and what is
+// accepted.
 class Config {
  public:
   struct Source {
@@ -77,14 +79,15 @@ class Config {
                      const std::vector<std::string>& overrides);
   // The files in order, after the documents of `base` (if any).
   static Config load_files(const Schema& schema, const std::vector<std::string>& paths,
-                           const std::vector<std::string>& overrides, std::vector<Source> base = {});
+                           const std::vector<std::string>& overrides,
+                           std::vector<Source> base = {});
 
   std::int64_t integer(const std::string& key) const;
   double real(const std::string& key) const;
   bool boolean(const std::string& key) const;
   const std::string& text(const std::string& key) const;
-  double quantity(const std::string& key) const;  // canonical unit
-  std::optional<double> quantity_or_auto(const std::string& key) const;  // nullopt = auto
+  double quantity(const std::string& key) const;                              // canonical unit
+  std::optional<double> quantity_or_auto(const std::string& key) const;       // nullopt = auto
   std::optional<std::int64_t> integer_or_auto(const std::string& key) const;  // nullopt = auto
   const std::string& origin(const std::string& key) const;
 

@@ -35,7 +35,8 @@ KernelCost over_key_blocks(const std::function<KernelCost(std::int64_t)>& kernel
     k = kernel(block);
   } while (!k.feasible && block > 1);
   if (!k.feasible)
-    throw InputError(op.block + "." + op.name + ": not even one key of a head fits pmca.l1_size beside its buffers");
+    throw InputError(op.block + "." + op.name +
+                     ": not even one key of a head fits pmca.l1_size beside its buffers");
   const std::int64_t full = keys / block, rest = keys % block;
   KernelCost total = k;
   for (std::int64_t b = 1; b < full; ++b) total.accumulate(k);
@@ -45,24 +46,28 @@ KernelCost over_key_blocks(const std::function<KernelCost(std::int64_t)>& kernel
 
 }  // namespace
 
-DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_t first, std::int64_t end) {
+DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_t first,
+                            std::int64_t end) {
   const std::int64_t rows = end - first;
   if (rows <= 0) return {};
   switch (op.kind) {
     case OpKind::Matmul:
     case OpKind::Softmax: {
       const std::int64_t avg_keys = (attended_keys(op, first, end) + rows - 1) / rows;
-      if (op.kind == OpKind::Softmax) return from_kernel(p, softmax_cost(p, rows * op.heads, avg_keys));
+      if (op.kind == OpKind::Softmax)
+        return from_kernel(p, softmax_cost(p, rows * op.heads, avg_keys));
       const bool scores = op.variant == "scores";
-      return from_kernel(p, over_key_blocks(
-                                [&](std::int64_t keys) {
-                                  return scores ? attention_scores_cost(p, rows, keys, op.head_dim, op.heads)
-                                                : attention_context_cost(p, rows, keys, op.head_dim, op.heads);
-                                },
-                                avg_keys, op));
+      return from_kernel(
+          p, over_key_blocks(
+                 [&](std::int64_t keys) {
+                   return scores ? attention_scores_cost(p, rows, keys, op.head_dim, op.heads)
+                                 : attention_context_cost(p, rows, keys, op.head_dim, op.heads);
+                 },
+                 avg_keys, op));
     }
     case OpKind::Norm:
-      return from_kernel(p, op.variant == "nonorm" ? no_norm_cost(p, rows, op.width) : layer_norm_cost(p, rows, op.width));
+      return from_kernel(p, op.variant == "nonorm" ? no_norm_cost(p, rows, op.width)
+                                                   : layer_norm_cost(p, rows, op.width));
     case OpKind::Activation:
       return from_kernel(p, activation_cost(p, parse_activation(op.variant), rows, op.width));
     case OpKind::Elementwise:
@@ -70,17 +75,19 @@ DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_
     case OpKind::Embedding: {
       const std::int64_t bytes = rows * op.width * p.elem_bytes;
       DigitalCost c;
-      c.duration = ns_to_ps(cycles_to_ns(static_cast<double>(dma_cycles(p, rows, op.width * p.elem_bytes)), p.freq_hz));
+      c.duration = ns_to_ps(cycles_to_ns(
+          static_cast<double>(dma_cycles(p, rows, op.width * p.elem_bytes)), p.freq_hz));
       c.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(bytes));
       return c;
     }
-    case OpKind::Linear: break;
+    case OpKind::Linear:
+      break;
   }
   throw std::logic_error("digital_op_cost called on a linear operator");
 }
 
-DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op, std::int64_t first,
-                               std::int64_t end) {
+DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op,
+                               std::int64_t first, std::int64_t end) {
   const std::int64_t rows = end - first;
   const bool by_heads = op.kind == OpKind::Matmul || op.kind == OpKind::Softmax;
   const std::int64_t units = by_heads ? op.heads : rows;

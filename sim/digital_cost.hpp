@@ -19,11 +19,12 @@ struct DigitalCost {
   EnergyBreakdown energy;
 };
 
-DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_t first, std::int64_t end);
+DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_t first,
+                            std::int64_t end);
 // The same on a group of `clusters` PMCAs: attention splits its heads over them, other operators
 // their rows; the group takes as long as its busiest cluster, the energy adds up.
-DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op, std::int64_t first,
-                               std::int64_t end);
+DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op,
+                               std::int64_t first, std::int64_t end);
 
 // Keys each query row in [first, end) attends to, summed: all `kv_tokens` without a causal
 // mask; with one, row i of the prompt sees the cache plus rows up to itself.

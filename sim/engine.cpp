@@ -61,7 +61,8 @@ void Resource::issue_method() {
     queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
     if (job->ready < 0) job->ready = now;
     const Timing t = issue(*job, now);
-    if (t.start < now || t.end < t.start) throw std::logic_error(name() + std::string(": job timing goes backwards"));
+    if (t.start < now || t.end < t.start)
+      throw std::logic_error(name() + std::string(": job timing goes backwards"));
     job->start = t.start;
     job->end = t.end;
     const Picos from = std::max(t.start, last_end_);
@@ -72,7 +73,8 @@ void Resource::issue_method() {
     in_flight_.push({t.end, seq_++, job});
   }
   if (!in_flight_.empty())
-    retire_event_.notify(sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
+    retire_event_.notify(
+        sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
 }
 
 void Resource::retire_method() {
@@ -89,7 +91,8 @@ void Resource::retire_method() {
     }
   }
   if (!in_flight_.empty())
-    retire_event_.notify(sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
+    retire_event_.notify(
+        sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
 }
 
 SimulationContext::SimulationContext() {

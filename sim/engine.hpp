@@ -1,10 +1,9 @@
 #pragma once
-#include <systemc>
-
 #include <cstdint>
 #include <deque>
 #include <queue>
 #include <string>
+#include <systemc>
 #include <vector>
 
 #include "sim/energy.hpp"
@@ -20,16 +19,16 @@ class Resource;
 struct Job {
   std::size_t id = 0;
   Resource* resource = nullptr;
-  std::size_t op = 0;        // index of the operator this job serves
-  std::int64_t count = 0;    // MVMs, tokens, ...
-  std::int64_t bytes = 0;    // bytes moved, for transfers
-  int part = 0;              // which part of the work, for resources that split it (0: all)
-  Picos fixed = -1;          // >= 0: a precomputed duration (digital operators on a PMCA)
-  const char* label = "";    // what the job does, for traces
+  std::size_t op = 0;      // index of the operator this job serves
+  std::int64_t count = 0;  // MVMs, tokens, ...
+  std::int64_t bytes = 0;  // bytes moved, for transfers
+  int part = 0;            // which part of the work, for resources that split it (0: all)
+  Picos fixed = -1;        // >= 0: a precomputed duration (digital operators on a PMCA)
+  const char* label = "";  // what the job does, for traces
   std::vector<Job*> successors;
-  int pending = 0;           // unfinished predecessors
+  int pending = 0;  // unfinished predecessors
   Picos ready = -1, start = -1, end = -1;
-  Picos busy = 0;            // time this job added to its resource's busy time
+  Picos busy = 0;  // time this job added to its resource's busy time
   EnergyBreakdown energy;
 };
 

@@ -11,7 +11,8 @@
 
 namespace aimcsim {
 
-OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk, std::int64_t clusters) {
+OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk,
+                   std::int64_t clusters) {
   // As Platform builds the hybrid design: partial sums go to the PMCA only where it runs an
   // adapter; otherwise the tiles add them.
   const bool pmca_reduces = op.rank > 0 && p.tile.reduction == "pmca";
@@ -28,8 +29,12 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
     // On a bus one arbitration, on a mesh the PMCA is the next node: two routers.
     const Picos hops = ns_to_ps(p.net.hop_latency_ns) * (p.net.topology == "mesh" ? 2 : 1);
     const double bw = p.net.bandwidth_Bps();
-    t.serialisation = [bw](std::int64_t bytes) { return ns_to_ps(static_cast<double>(bytes) * 1e9 / bw); };
-    t.transfer = [bw, hops](std::int64_t bytes) { return hops + ns_to_ps(static_cast<double>(bytes) * 1e9 / bw); };
+    t.serialisation = [bw](std::int64_t bytes) {
+      return ns_to_ps(static_cast<double>(bytes) * 1e9 / bw);
+    };
+    t.transfer = [bw, hops](std::int64_t bytes) {
+      return hops + ns_to_ps(static_cast<double>(bytes) * 1e9 / bw);
+    };
   }
   const PmcaParams pmca = p.pmca;
   const std::int64_t in = op.in, out = op.out, rank = op.rank;
@@ -40,7 +45,8 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
     auto it = cache->find({n, part});
     if (it != cache->end()) return it->second;
     const Picos reduce = part == kLoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
-    const Picos d = reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
+    const Picos d =
+        reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
     cache->emplace(std::make_pair(n, part), d);
     return d;
   };
@@ -59,8 +65,9 @@ std::vector<std::int64_t> chunk_candidates(std::int64_t tokens) {
 
 namespace {
 
-std::int64_t pick_chunk(const Operator& op, const PlatformParams& p, std::optional<std::int64_t> chunk,
-                        const Strategy& strategy, std::int64_t clusters) {
+std::int64_t pick_chunk(const Operator& op, const PlatformParams& p,
+                        std::optional<std::int64_t> chunk, const Strategy& strategy,
+                        std::int64_t clusters) {
   if (op.rank == 0) return chunk ? std::min(*chunk, op.tokens) : op.tokens;
   if (chunk) return std::min(*chunk, op.tokens);
   std::int64_t best_chunk = 0;
@@ -119,12 +126,14 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
       const std::int64_t t = pick_chunk(op, p, chunk, strategy, clusters);
       LoraChunkCost cost;
       if (op.rank > 0) {
-        cost = t > 0 ? lora_group_cost(p.pmca, clusters, t, op.in, op.out, op.rank) : LoraChunkCost{};
+        cost =
+            t > 0 ? lora_group_cost(p.pmca, clusters, t, op.in, op.out, op.rank) : LoraChunkCost{};
         if (t == 0 || !cost.feasible)
-          throw InputError(fmt::format(
-              "{}: pmca.l1_size ({} bytes) cannot hold even one row of the rank-{} adapter A, one column of B "
-              "and two one-token buffers of a {}x{} layer; raise pmca.l1_size",
-              where, p.pmca.l1_bytes, op.rank, op.in, op.out));
+          throw InputError(
+              fmt::format("{}: pmca.l1_size ({} bytes) cannot hold even one row of the rank-{} "
+                          "adapter A, one column of B "
+                          "and two one-token buffers of a {}x{} layer; raise pmca.l1_size",
+                          where, p.pmca.l1_bytes, op.rank, op.in, op.out));
       }
       c = chunk_of.emplace(ckey, std::make_pair(t, cost)).first;
     }
@@ -133,8 +142,8 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
   }
   if (dense) {
     struct Open {
-      std::size_t host;           // the slot that owns the tile
-      std::int64_t row, col;      // first unused row and column
+      std::size_t host;       // the slot that owns the tile
+      std::int64_t row, col;  // first unused row and column
     };
     std::vector<Open> open;
     for (std::size_t s = 0; s < m.slots.size(); ++s) {

@@ -19,14 +19,15 @@ struct OpMapping {
 };
 
 struct Mapping {
-  std::vector<LayerSlot> slots;       // one per distinct static linear
-  std::vector<OpMapping> ops;         // one per operator of the workload
+  std::vector<LayerSlot> slots;         // one per distinct static linear
+  std::vector<OpMapping> ops;           // one per operator of the workload
   std::vector<bool> slot_runs_digital;  // whether a slot's PMCA hosts digital operators
 };
 
 // The costs of one linear on idle resources in the hybrid design, for the analytic twin and
 // chunk selection.
-OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk, std::int64_t clusters = 1);
+OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk,
+                   std::int64_t clusters = 1);
 
 // Chunk sizes `auto` considers: powers of two up to the sequence, and the sequence itself.
 std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);

@@ -36,7 +36,8 @@ class ParamBinder {
     return spec(key).integer(def);
   }
   // A positive integer or "auto", read as 0.
-  ParamSpec& integer_or_auto(const std::string& key, std::int64_t P::*field, const std::string& def) {
+  ParamSpec& integer_or_auto(const std::string& key, std::int64_t P::*field,
+                             const std::string& def) {
     if (cfg_) p_->*field = cfg_->integer_or_auto(key).value_or(0);
     return spec(key).integer_or_auto(def);
   }
@@ -49,12 +50,14 @@ class ParamBinder {
     return spec(key).boolean(def);
   }
   // A dimensioned value in the canonical unit (ns, Hz, B/s, pJ, mW).
-  ParamSpec& quantity(const std::string& key, double P::*field, Dimension d, const std::string& def) {
+  ParamSpec& quantity(const std::string& key, double P::*field, Dimension d,
+                      const std::string& def) {
     if (cfg_) p_->*field = cfg_->quantity(key);
     return spec(key).quantity(d, def);
   }
   // A dimensioned value or "auto", read as 0.
-  ParamSpec& quantity_or_auto(const std::string& key, double P::*field, Dimension d, const std::string& def) {
+  ParamSpec& quantity_or_auto(const std::string& key, double P::*field, Dimension d,
+                              const std::string& def) {
     if (cfg_) p_->*field = cfg_->quantity_or_auto(key).value_or(0);
     return spec(key).quantity(d, def).or_auto();
   }

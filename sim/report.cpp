@@ -20,7 +20,9 @@ namespace {
 
 std::string ns(Picos ps) { return fmt::format("{:.3f}", ps_to_ns(ps)); }
 double ns_value(Picos ps) { return ps_to_ns(ps); }
-double ratio(Picos a, Picos b) { return b == 0 ? 0 : static_cast<double>(a) / static_cast<double>(b); }
+double ratio(Picos a, Picos b) {
+  return b == 0 ? 0 : static_cast<double>(a) / static_cast<double>(b);
+}
 
 nlohmann::ordered_json energy_json(const EnergyBreakdown& e) {
   nlohmann::ordered_json j;
@@ -47,8 +49,11 @@ nlohmann::ordered_json pmca_json(const PmcaStats& s) {
   j["spilled_chunks"] = s.spilled_chunks;
   j["busy_ns"] = ns_value(s.busy);
   j["utilisation"] = s.utilisation();
-  j["cycles"] = {{"total", s.cycles}, {"compute", s.compute_cycles}, {"stall", s.stall_cycles},
-                 {"dma_wait", s.dma_wait_cycles}, {"overhead", s.overhead_cycles}};
+  j["cycles"] = {{"total", s.cycles},
+                 {"compute", s.compute_cycles},
+                 {"stall", s.stall_cycles},
+                 {"dma_wait", s.dma_wait_cycles},
+                 {"overhead", s.overhead_cycles}};
   j["kernel_cycles"] = s.kernel_cycles;
   j["l1_peak_bytes"] = s.l1_peak_bytes;
   j["dma_bytes"] = s.dma_bytes;
@@ -62,35 +67,40 @@ std::string layers_csv(const RunResult& r) {
   std::string out =
       "layer,op,in_features,out_features,tokens,chunk_tokens,analog_only_ns,hybrid_ns,overhead,"
       "bottleneck,analog_only_energy_nj,hybrid_energy_nj,rank,tile_busy_ns,transfer_busy_ns,"
-      "pmca_busy_ns,hybrid_analytic_ns,pmca_chunk_ns,pmca_util,pmca_l1_bytes,pmca_l1_spill,tiles,row_blocks,"
+      "pmca_busy_ns,hybrid_analytic_ns,pmca_chunk_ns,pmca_util,pmca_l1_bytes,pmca_l1_spill,tiles,"
+      "row_blocks,"
       "col_blocks,input_transfer_ns,analog_only_input_transfer_ns,hybrid_aimc_energy_nj,"
       "hybrid_transfer_energy_nj,hybrid_pmca_energy_nj,hybrid_static_energy_nj,twin_differs\n";
   for (const OpResult& o : r.ops) {
     if (o.op.kind != OpKind::Linear) continue;
-    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{:.6f},{:.6f},{},{},{},{},{},{},{:.4f},{},{},",
-                       o.op.block, o.op.name, o.op.in, o.op.out, o.op.tokens, o.chunk, ns(o.analog_only),
-                       ns(o.hybrid), o.overhead(), o.bottleneck, o.analog_only_energy.total() / 1e3,
-                       o.hybrid_energy.total() / 1e3, o.op.rank, ns(o.tile_busy), ns(o.link_busy),
-                       ns(o.pmca_busy), ns(o.hybrid_analytic), ns(o.chunk_cost.duration),
-                       o.chunk_cost.utilisation, o.chunk_cost.l1_bytes, o.chunk_cost.spilled ? "true" : "false");
-    out += fmt::format("{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{}\n", o.tiles, o.row_blocks, o.col_blocks,
-                       ns(o.input_transfer), ns(o.analog_only_input_transfer),
-                       prefix_total(o.hybrid_energy, "aimc.") / 1e3, prefix_total(o.hybrid_energy, "link") / 1e3,
-                       prefix_total(o.hybrid_energy, "pmca.") / 1e3, prefix_total(o.hybrid_energy, "static") / 1e3,
-                       o.twin_differs() ? "true" : "false");
+    out += fmt::format(
+        "{},{},{},{},{},{},{},{},{:.6f},{},{:.6f},{:.6f},{},{},{},{},{},{},{:.4f},{},{},",
+        o.op.block, o.op.name, o.op.in, o.op.out, o.op.tokens, o.chunk, ns(o.analog_only),
+        ns(o.hybrid), o.overhead(), o.bottleneck, o.analog_only_energy.total() / 1e3,
+        o.hybrid_energy.total() / 1e3, o.op.rank, ns(o.tile_busy), ns(o.link_busy), ns(o.pmca_busy),
+        ns(o.hybrid_analytic), ns(o.chunk_cost.duration), o.chunk_cost.utilisation,
+        o.chunk_cost.l1_bytes, o.chunk_cost.spilled ? "true" : "false");
+    out += fmt::format(
+        "{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{}\n", o.tiles, o.row_blocks, o.col_blocks,
+        ns(o.input_transfer), ns(o.analog_only_input_transfer),
+        prefix_total(o.hybrid_energy, "aimc.") / 1e3, prefix_total(o.hybrid_energy, "link") / 1e3,
+        prefix_total(o.hybrid_energy, "pmca.") / 1e3, prefix_total(o.hybrid_energy, "static") / 1e3,
+        o.twin_differs() ? "true" : "false");
   }
   return out;
 }
 
 std::string ops_csv(const RunResult& r) {
   std::string out =
-      "block,op,kind,variant,tokens,pmca_slot,analog_only_ns,hybrid_ns,overhead,analog_only_end_ns,hybrid_end_ns,"
+      "block,op,kind,variant,tokens,pmca_slot,analog_only_ns,hybrid_ns,overhead,analog_only_end_ns,"
+      "hybrid_end_ns,"
       "hybrid_analytic_ns,analog_only_energy_nj,hybrid_energy_nj\n";
   for (const OpResult& o : r.ops) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{},{},{:.6f},{:.6f}\n", o.op.block, o.op.name,
-                       op_kind_name(o.op.kind), o.op.variant, o.op.tokens, o.slot, ns(o.analog_only), ns(o.hybrid),
-                       o.overhead(), ns(o.analog_only_end), ns(o.hybrid_end), ns(o.hybrid_analytic),
-                       o.analog_only_energy.total() / 1e3, o.hybrid_energy.total() / 1e3);
+    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{},{},{:.6f},{:.6f}\n", o.op.block,
+                       o.op.name, op_kind_name(o.op.kind), o.op.variant, o.op.tokens, o.slot,
+                       ns(o.analog_only), ns(o.hybrid), o.overhead(), ns(o.analog_only_end),
+                       ns(o.hybrid_end), ns(o.hybrid_analytic), o.analog_only_energy.total() / 1e3,
+                       o.hybrid_energy.total() / 1e3);
   }
   return out;
 }
@@ -119,12 +129,14 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
     j["decode"]["prefill_analog_only_ns"] = ns_value(r.prefill_analog_only);
     j["decode"]["prefill_hybrid_ns"] = ns_value(r.prefill_hybrid);
     const double steps = static_cast<double>(r.workload.decode_tokens);
-    j["decode"]["per_token_analog_only_ns"] = ns_value(r.analog_only - r.prefill_analog_only) / steps;
+    j["decode"]["per_token_analog_only_ns"] =
+        ns_value(r.analog_only - r.prefill_analog_only) / steps;
     j["decode"]["per_token_hybrid_ns"] = ns_value(r.hybrid - r.prefill_hybrid) / steps;
     j["decode"]["kv_cache_bytes"] = r.workload.kv_cache_bytes;
     j["decode"]["kv_cache_layer_bytes"] = r.mapping.kv_cache_layer_bytes;
     j["decode"]["kv_cache_capacity_bytes"] = r.mapping.kv_cache_capacity_bytes;
-    j["decode"]["kv_cache_fits"] = r.mapping.kv_cache_layer_bytes <= r.mapping.kv_cache_capacity_bytes;
+    j["decode"]["kv_cache_fits"] =
+        r.mapping.kv_cache_layer_bytes <= r.mapping.kv_cache_capacity_bytes;
   }
   std::map<std::string, int> bottlenecks;
   std::size_t differs = 0;
@@ -140,7 +152,9 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
       r.analog_only_energy.total() > 0 ? r.hybrid_energy.total() / r.analog_only_energy.total() : 0;
   const double tokens = static_cast<double>(r.workload.seq_len + r.workload.decode_tokens);
   auto per_s = [&](Picos t) { return t > 0 ? tokens / (ps_to_ns(t) * 1e-9) : 0.0; };
-  auto per_j = [&](const EnergyBreakdown& e) { return e.total() > 0 ? tokens / (e.total() * 1e-12) : 0.0; };
+  auto per_j = [&](const EnergyBreakdown& e) {
+    return e.total() > 0 ? tokens / (e.total() * 1e-12) : 0.0;
+  };
   j["throughput"]["analog_only_tokens_per_s"] = per_s(r.analog_only);
   j["throughput"]["hybrid_tokens_per_s"] = per_s(r.hybrid);
   j["throughput"]["analog_only_tokens_per_j"] = per_j(r.analog_only_energy);
@@ -196,8 +210,9 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
   j["interconnect"]["links_used"] = r.links;
   j["interconnect"]["busiest_links"] = links;
 
-  j["mapping"]["tile_budget"] = r.mapping.tile_budget > 0 ? nlohmann::ordered_json(r.mapping.tile_budget)
-                                                           : nlohmann::ordered_json("auto");
+  j["mapping"]["tile_budget"] = r.mapping.tile_budget > 0
+                                    ? nlohmann::ordered_json(r.mapping.tile_budget)
+                                    : nlohmann::ordered_json("auto");
   j["mapping"]["tiles_used"] = r.mapping.tiles_needed;
   j["mapping"]["array_utilisation"] = r.mapping.array_utilisation;
   j["mapping"]["pmcas_used"] = r.pmcas;
@@ -220,12 +235,14 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
 }
 
 void print_table(std::ostream& os, const RunResult& r) {
-  os << fmt::format("aimcsim {}: {} (seq_len {}{}), strategy {}, {} operators ({} linear) on {} tiles + {} PMCAs\n",
-                    kVersion, r.workload.model, r.workload.seq_len,
-                    r.workload.decode_tokens ? fmt::format(", {} decode tokens", r.workload.decode_tokens) : "",
-                    r.strategy, r.workload.ops.size(), r.workload.linear_count(), r.tiles, r.pmcas);
-  os << fmt::format("{:<18} {:>5} {:>16} {:>14} {:>9} {:>16} {:>14}\n", "block", "ops", "analog-only us",
-                    "hybrid us", "overhead", "analog-only uJ", "hybrid uJ");
+  os << fmt::format(
+      "aimcsim {}: {} (seq_len {}{}), strategy {}, {} operators ({} linear) on {} tiles + {} "
+      "PMCAs\n",
+      kVersion, r.workload.model, r.workload.seq_len,
+      r.workload.decode_tokens ? fmt::format(", {} decode tokens", r.workload.decode_tokens) : "",
+      r.strategy, r.workload.ops.size(), r.workload.linear_count(), r.tiles, r.pmcas);
+  os << fmt::format("{:<18} {:>5} {:>16} {:>14} {:>9} {:>16} {:>14}\n", "block", "ops",
+                    "analog-only us", "hybrid us", "overhead", "analog-only uJ", "hybrid uJ");
   auto row = [&](const std::string& name, std::size_t ops, Picos a, Picos h, double ea, double eh) {
     os << fmt::format("{:<18} {:>5} {:>16.3f} {:>14.3f} {:>8.3f}x {:>16.3f} {:>14.3f}\n", name, ops,
                       ps_to_ns(a) / 1e3, ps_to_ns(h) / 1e3, ratio(h, a), ea / 1e6, eh / 1e6);
@@ -237,14 +254,18 @@ void print_table(std::ostream& os, const RunResult& r) {
       if (shown == 41) os << fmt::format("{:<18} (more blocks in summary.json)\n", "...");
       continue;
     }
-    row(b.name, b.ops, b.analog_only, b.hybrid, b.analog_only_energy.total(), b.hybrid_energy.total());
+    row(b.name, b.ops, b.analog_only, b.hybrid, b.analog_only_energy.total(),
+        b.hybrid_energy.total());
   }
-  row("total", r.ops.size(), r.analog_only, r.hybrid, r.analog_only_energy.total(), r.hybrid_energy.total());
+  row("total", r.ops.size(), r.analog_only, r.hybrid, r.analog_only_energy.total(),
+      r.hybrid_energy.total());
   std::size_t linear_ops = 0;
   for (const OpResult& o : r.ops) linear_ops += o.op.kind == OpKind::Linear;
-  os << fmt::format("{:<18} {:>5} {:>16.3f} {:>14.3f} {:>8.3f}x   (linears' latencies summed: the LoRA overhead)\n",
-                    "linears", linear_ops, ps_to_ns(r.linear_analog_only) / 1e3,
-                    ps_to_ns(r.linear_hybrid) / 1e3, ratio(r.linear_hybrid, r.linear_analog_only));
+  os << fmt::format(
+      "{:<18} {:>5} {:>16.3f} {:>14.3f} {:>8.3f}x   (linears' latencies summed: the LoRA "
+      "overhead)\n",
+      "linears", linear_ops, ps_to_ns(r.linear_analog_only) / 1e3, ps_to_ns(r.linear_hybrid) / 1e3,
+      ratio(r.linear_hybrid, r.linear_analog_only));
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {
@@ -269,9 +290,11 @@ void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir
   write_file_atomic(dir + "/ops.csv", ops_csv(r));
   if (!r.trace.empty()) write_file_atomic(dir + "/trace.json", trace_json(r));
   write_file_atomic(dir + "/summary.json", summary_json(r, cfg));
-  write_file_atomic(dir + "/config.yaml",
-                    fmt::format("# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",
-                                kVersion, cfg.to_yaml()));
+  write_file_atomic(
+      dir + "/config.yaml",
+      fmt::format(
+          "# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",
+          kVersion, cfg.to_yaml()));
 }
 
 }  // namespace aimcsim

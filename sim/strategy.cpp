@@ -7,7 +7,8 @@ namespace aimcsim {
 
 std::vector<std::int64_t> chunk_sizes(std::int64_t tokens, std::int64_t chunk) {
   std::vector<std::int64_t> out;
-  for (std::int64_t done = 0; done < tokens; done += chunk) out.push_back(std::min(chunk, tokens - done));
+  for (std::int64_t done = 0; done < tokens; done += chunk)
+    out.push_back(std::min(chunk, tokens - done));
   return out;
 }
 
@@ -16,11 +17,13 @@ StrategyRegistry& StrategyRegistry::instance() {
   return registry;
 }
 
-bool StrategyRegistry::add(const std::string& name, const std::string& description, Factory factory) {
+bool StrategyRegistry::add(const std::string& name, const std::string& description,
+                           Factory factory) {
   for (const auto& e : entries_)
     if (e.name == name) throw std::logic_error("strategy registered twice: " + name);
   entries_.push_back({name, description, std::move(factory)});
-  std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  std::sort(entries_.begin(), entries_.end(),
+            [](const Entry& a, const Entry& b) { return a.name < b.name; });
   return true;
 }
 
@@ -46,8 +49,8 @@ void depend_all(JobGraph& graph, const std::vector<Job*>& before, Job& after) {
   for (Job* b : before) graph.depend(*b, after);
 }
 
-Progress schedule_tile_only(JobGraph& g, Resource& tile, std::size_t op, std::int64_t tokens, std::int64_t chunk,
-                            const DepsFn& deps, int tile_block) {
+Progress schedule_tile_only(JobGraph& g, Resource& tile, std::size_t op, std::int64_t tokens,
+                            std::int64_t chunk, const DepsFn& deps, int tile_block) {
   Progress out;
   std::int64_t first = 0;
   for (std::int64_t n : chunk_sizes(tokens, chunk)) {
@@ -65,11 +68,13 @@ std::vector<Picos> tile_chunk_ends(const OpTiming& t, const std::vector<std::int
                                    const std::vector<Picos>& release) {
   TilePipeline pipe(t.pipelined);
   std::vector<Picos> ends;
-  for (std::size_t c = 0; c < sizes.size(); ++c) ends.push_back(pipe.run(release[c], sizes[c], t.stages).end);
+  for (std::size_t c = 0; c < sizes.size(); ++c)
+    ends.push_back(pipe.run(release[c], sizes[c], t.stages).end);
   return ends;
 }
 
-std::vector<Picos> chunk_releases(const std::vector<std::int64_t>& sizes, const ReleaseFn& release) {
+std::vector<Picos> chunk_releases(const std::vector<std::int64_t>& sizes,
+                                  const ReleaseFn& release) {
   std::vector<Picos> rel;
   std::int64_t first = 0;
   for (auto n : sizes) {

@@ -27,18 +27,18 @@ struct OpResources {
   Resource& link;
   Resource& pmca;
   std::size_t op = 0;
-  int tile_block = 0;                   // the layer's block on a tile it shares (Job::part)
+  int tile_block = 0;  // the layer's block on a tile it shares (Job::part)
   std::int64_t tokens = 0;
-  std::int64_t chunk = 0;               // tokens per chunk
-  std::int64_t out_bytes_per_token = 0; // X W bytes the tile sends to the PMCA per token
+  std::int64_t chunk = 0;                // tokens per chunk
+  std::int64_t out_bytes_per_token = 0;  // X W bytes the tile sends to the PMCA per token
 };
 
 // Durations of one operator's pieces on idle resources, for the analytic twin.
 struct OpTiming {
-  MvmStages stages;       // one MVM of this operator's weight block
-  bool pipelined = true;  // tile streaming mode
-  std::function<Picos(std::int64_t bytes)> transfer;       // latency + serialisation
-  std::function<Picos(std::int64_t bytes)> serialisation;  // link occupancy
+  MvmStages stages;                                   // one MVM of this operator's weight block
+  bool pipelined = true;                              // tile streaming mode
+  std::function<Picos(std::int64_t bytes)> transfer;  // latency + serialisation
+  std::function<Picos(std::int64_t bytes)> serialisation;    // link occupancy
   std::function<Picos(std::int64_t tokens, int part)> pmca;  // one PMCA chunk (LoraPart)
   std::int64_t tokens = 0;
   std::int64_t chunk = 0;
@@ -64,8 +64,8 @@ class Strategy {
   // simulation on idle resources that nothing else uses, when the chunk covering rows
   // [first, end) may start at release(first, end). It equals the simulation when nothing
   // contends.
-  virtual std::vector<Picos> analytic(const OpTiming& t,
-                                      const std::function<Picos(std::int64_t, std::int64_t)>& release) const = 0;
+  virtual std::vector<Picos> analytic(
+      const OpTiming& t, const std::function<Picos(std::int64_t, std::int64_t)>& release) const = 0;
 };
 
 // Strategies register themselves by name (see AIMCSIM_REGISTER_STRATEGY) and are chosen with
@@ -87,15 +87,16 @@ class StrategyRegistry {
   std::vector<Entry> entries_;
 };
 
-#define AIMCSIM_REGISTER_STRATEGY(NAME, DESCRIPTION, TYPE)                                       \
-  static const bool aimcsim_registered_##TYPE = ::aimcsim::StrategyRegistry::instance().add(      \
+#define AIMCSIM_REGISTER_STRATEGY(NAME, DESCRIPTION, TYPE)                                   \
+  static const bool aimcsim_registered_##TYPE = ::aimcsim::StrategyRegistry::instance().add( \
       NAME, DESCRIPTION, [] { return std::unique_ptr<::aimcsim::Strategy>(new TYPE()); })
 
 // A linear operator without adapter (the analog-only baseline, or a layer LoRA does not
 // target): the tile runs the tokens in chunks, each depending on deps.
 Progress schedule_tile_only(JobGraph& graph, Resource& tile, std::size_t op, std::int64_t tokens,
                             std::int64_t chunk, const DepsFn& deps, int tile_block = 0);
-std::vector<Picos> tile_only_analytic(const OpTiming& t, const std::function<Picos(std::int64_t, std::int64_t)>& release);
+std::vector<Picos> tile_only_analytic(
+    const OpTiming& t, const std::function<Picos(std::int64_t, std::int64_t)>& release);
 
 // Jobs that must all finish before anything depending on `deps(first, end)` starts.
 void depend_all(JobGraph& graph, const std::vector<Job*>& before, Job& after);

@@ -46,8 +46,9 @@ class Overlapped final : public Strategy {
     return out;
   }
 
-  std::vector<Picos> analytic(const OpTiming& t,
-                              const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
+  std::vector<Picos> analytic(
+      const OpTiming& t,
+      const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
     const auto sizes = chunk_sizes(t.tokens, t.chunk);
     const std::vector<Picos> rel = chunk_releases(sizes, release);
     const std::vector<Picos> arrived = link_arrivals(t, sizes, tile_chunk_ends(t, sizes, rel));
@@ -70,7 +71,8 @@ class Overlapped final : public Strategy {
 
 }  // namespace
 
-AIMCSIM_REGISTER_STRATEGY("overlapped", "the PMCA computes X A while the tile computes X W; only (X A) B waits",
+AIMCSIM_REGISTER_STRATEGY("overlapped",
+                          "the PMCA computes X A while the tile computes X W; only (X A) B waits",
                           Overlapped);
 
 }  // namespace aimcsim

@@ -28,8 +28,9 @@ class Sequential final : public Strategy {
     return out;
   }
 
-  std::vector<Picos> analytic(const OpTiming& t,
-                              const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
+  std::vector<Picos> analytic(
+      const OpTiming& t,
+      const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
     const Picos tile_end = tile_chunk_ends(t, {t.tokens}, {release(0, t.tokens)}).back();
     Picos end = tile_end + t.transfer(t.tokens * t.out_bytes_per_token);
     std::vector<Picos> out;
@@ -43,7 +44,8 @@ class Sequential final : public Strategy {
 
 }  // namespace
 
-AIMCSIM_REGISTER_STRATEGY("sequential", "the PMCA starts after the tile has finished the whole layer",
+AIMCSIM_REGISTER_STRATEGY("sequential",
+                          "the PMCA starts after the tile has finished the whole layer",
                           Sequential);
 
 }  // namespace aimcsim

@@ -30,11 +30,13 @@ class TokenPipelined : public Strategy {
     return out;
   }
 
-  std::vector<Picos> analytic(const OpTiming& t,
-                              const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
+  std::vector<Picos> analytic(
+      const OpTiming& t,
+      const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
     // Three private resources in series, each serving chunks in order (a flow shop).
     const auto sizes = chunk_sizes(t.tokens, t.chunk);
-    const auto arrived = link_arrivals(t, sizes, tile_chunk_ends(t, sizes, chunk_releases(sizes, release)));
+    const auto arrived =
+        link_arrivals(t, sizes, tile_chunk_ends(t, sizes, chunk_releases(sizes, release)));
     std::vector<Picos> out;
     Picos pmca_end = 0;
     for (std::size_t c = 0; c < sizes.size(); ++c) {
@@ -56,11 +58,13 @@ class LayerPipelined final : public TokenPipelined {
 
 }  // namespace
 
-AIMCSIM_REGISTER_STRATEGY("token-pipelined",
-                          "tile, link and PMCA work on consecutive chunks of t tokens at once; layers in turn",
-                          TokenPipelined);
-AIMCSIM_REGISTER_STRATEGY("layer-pipelined",
-                          "token-pipelined chunks that also flow through consecutive layers as a wavefront",
-                          LayerPipelined);
+AIMCSIM_REGISTER_STRATEGY(
+    "token-pipelined",
+    "tile, link and PMCA work on consecutive chunks of t tokens at once; layers in turn",
+    TokenPipelined);
+AIMCSIM_REGISTER_STRATEGY(
+    "layer-pipelined",
+    "token-pipelined chunks that also flow through consecutive layers as a wavefront",
+    LayerPipelined);
 
 }  // namespace aimcsim

@@ -1,6 +1,7 @@
 #include "sim/sweep.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -19,8 +20,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "aimcsim/version.hpp"
 #include "platform/embedded_config.hpp"
@@ -61,7 +60,8 @@ std::string unknown_key(const Schema& schema, const std::string& key) {
     if (dot == std::string::npos) break;
     parent = parent.substr(0, dot);
     if (schema.is_section(parent))
-      return fmt::format("unknown key '{}'; keys under '{}': {}", key, parent, schema.keys_under(parent));
+      return fmt::format("unknown key '{}'; keys under '{}': {}", key, parent,
+                         schema.keys_under(parent));
   }
   return fmt::format("unknown key '{}'; known sections: {} (`aimcsim params` lists every key)", key,
                      schema.keys_under(""));
@@ -75,7 +75,8 @@ struct Axis {
 };
 
 // Checks one value against its key's spec, on its own, so that the message names the axis.
-void check_value(const Schema& schema, const std::string& where, const std::string& key, const std::string& value) {
+void check_value(const Schema& schema, const std::string& where, const std::string& key,
+                 const std::string& value) {
   const ParamSpec* spec = schema.find(key);
   Schema one;
   ParamSpec& s = one.add(key);
@@ -87,7 +88,9 @@ void check_value(const Schema& schema, const std::string& where, const std::stri
   } catch (const InputError& e) {
     const std::string what = e.what();
     const auto at = what.find(key + ": ");
-    throw InputError(fmt::format("{}: {}: {}", where, key, at == std::string::npos ? what : what.substr(at + key.size() + 2)));
+    throw InputError(
+        fmt::format("{}: {}: {}", where, key,
+                    at == std::string::npos ? what : what.substr(at + key.size() + 2)));
   }
 }
 
@@ -96,28 +99,33 @@ void check_key(const Schema& schema, const std::string& where, const std::string
 }
 
 // Flattens `section: {a.b: [..], c: {d: [..]}}` into axes with dotted keys.
-void collect_axes(const Schema& schema, const YAML::Node& node, const std::string& prefix, const std::string& file,
-                  const std::string& section, std::vector<Axis>& out) {
+void collect_axes(const Schema& schema, const YAML::Node& node, const std::string& prefix,
+                  const std::string& file, const std::string& section, std::vector<Axis>& out) {
   for (const auto& entry : node) {
     const YAML::Node k = entry.first;
     const YAML::Node v = entry.second;
     const std::string key = prefix.empty() ? k.Scalar() : prefix + "." + k.Scalar();
     const std::string where = fmt::format("{}:{}: {}", file, line_of(k), section);
     if (v.IsMap() && !schema.find(key)) {
-      if (!schema.is_section(key)) throw InputError(fmt::format("{}: {}", where, unknown_key(schema, key)));
+      if (!schema.is_section(key))
+        throw InputError(fmt::format("{}: {}", where, unknown_key(schema, key)));
       collect_axes(schema, v, key, file, section, out);
       continue;
     }
     check_key(schema, where, key);
     if (!v.IsSequence())
-      throw InputError(fmt::format("{}: {}: expected a list of values, e.g. [{}]", where, key,
-                                   schema.find(key)->default_value.empty() ? "..." : schema.find(key)->default_value));
-    if (v.size() == 0) throw InputError(fmt::format("{}: {}: empty axis; give at least one value", where, key));
+      throw InputError(fmt::format(
+          "{}: {}: expected a list of values, e.g. [{}]", where, key,
+          schema.find(key)->default_value.empty() ? "..." : schema.find(key)->default_value));
+    if (v.size() == 0)
+      throw InputError(fmt::format("{}: {}: empty axis; give at least one value", where, key));
     Axis axis{key, {}, line_of(k)};
     for (const auto& item : v) {
       if (!item.IsScalar())
-        throw InputError(fmt::format("{}:{}: {}: {}: expected a single value in the list", file, line_of(item), section, key));
-      check_value(schema, fmt::format("{}:{}: {}", file, line_of(item), section), key, item.Scalar());
+        throw InputError(fmt::format("{}:{}: {}: {}: expected a single value in the list", file,
+                                     line_of(item), section, key));
+      check_value(schema, fmt::format("{}:{}: {}", file, line_of(item), section), key,
+                  item.Scalar());
       axis.values.push_back(item.Scalar());
     }
     out.push_back(std::move(axis));
@@ -125,15 +133,16 @@ void collect_axes(const Schema& schema, const YAML::Node& node, const std::strin
 }
 
 // Flattens one entry of `points:` into key -> value.
-void collect_point(const Schema& schema, const YAML::Node& node, const std::string& prefix, const std::string& file,
-                   std::vector<std::pair<std::string, std::string>>& out) {
+void collect_point(const Schema& schema, const YAML::Node& node, const std::string& prefix,
+                   const std::string& file, std::vector<std::pair<std::string, std::string>>& out) {
   for (const auto& entry : node) {
     const YAML::Node k = entry.first;
     const YAML::Node v = entry.second;
     const std::string key = prefix.empty() ? k.Scalar() : prefix + "." + k.Scalar();
     const std::string where = fmt::format("{}:{}: points", file, line_of(k));
     if (v.IsMap() && !schema.find(key)) {
-      if (!schema.is_section(key)) throw InputError(fmt::format("{}: {}", where, unknown_key(schema, key)));
+      if (!schema.is_section(key))
+        throw InputError(fmt::format("{}: {}", where, unknown_key(schema, key)));
       collect_point(schema, v, key, file, out);
       continue;
     }
@@ -141,7 +150,8 @@ void collect_point(const Schema& schema, const YAML::Node& node, const std::stri
     if (!v.IsScalar()) throw InputError(fmt::format("{}: {}: expected a single value", where, key));
     check_value(schema, where, key, v.Scalar());
     for (const auto& [seen, value] : out)
-      if (seen == key) throw InputError(fmt::format("{}: {}: given twice in one point", where, key));
+      if (seen == key)
+        throw InputError(fmt::format("{}: {}: given twice in one point", where, key));
     out.emplace_back(key, v.Scalar());
   }
 }
@@ -154,7 +164,8 @@ std::string effective_value(const YAML::Node& root, const std::string& key) {
   return node.Scalar();
 }
 
-std::vector<Config::Source> load_base(const YAML::Node& base, const std::string& file, const std::string& base_dir) {
+std::vector<Config::Source> load_base(const YAML::Node& base, const std::string& file,
+                                      const std::string& base_dir) {
   if (!base) return {{"embedded default config", embedded_default_config()}};
   if (base.IsMap()) return {{file + " base", YAML::Dump(base) + "\n"}};
   std::vector<std::string> paths;
@@ -167,16 +178,18 @@ std::vector<Config::Source> load_base(const YAML::Node& base, const std::string&
       paths.push_back(p.Scalar());
     }
   } else {
-    throw InputError(fmt::format("{}:{}: base: expected an inline config mapping or a list of config file paths", file,
-                                 line_of(base)));
+    throw InputError(
+        fmt::format("{}:{}: base: expected an inline config mapping or a list of config file paths",
+                    file, line_of(base)));
   }
   std::vector<Config::Source> out;
   for (const auto& p : paths) {
     const fs::path path = fs::path(p).is_absolute() ? fs::path(p) : fs::path(base_dir) / p;
     std::ifstream in(path, std::ios::binary);
     if (!in)
-      throw InputError(fmt::format("{}:{}: base: cannot open config file '{}' (paths are relative to the sweep file)",
-                                   file, line_of(base), path.string()));
+      throw InputError(fmt::format(
+          "{}:{}: base: cannot open config file '{}' (paths are relative to the sweep file)", file,
+          line_of(base), path.string()));
     std::stringstream ss;
     ss << in.rdbuf();
     out.push_back({path.string(), ss.str()});
@@ -200,12 +213,13 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
   } catch (const YAML::Exception& e) {
     throw InputError(fmt::format("{}:{}: not valid YAML: {}", name, e.mark.line + 1, e.msg));
   }
-  if (!root.IsMap()) throw InputError(name + ": expected a mapping with base, grid, zip and/or points");
+  if (!root.IsMap())
+    throw InputError(name + ": expected a mapping with base, grid, zip and/or points");
   for (const auto& entry : root) {
     const std::string section = entry.first.Scalar();
     if (section != "base" && section != "grid" && section != "zip" && section != "points")
-      throw InputError(fmt::format("{}:{}: unknown section '{}'; accepted: base, grid, zip, points", name,
-                                   line_of(entry.first), section));
+      throw InputError(fmt::format("{}:{}: unknown section '{}'; accepted: base, grid, zip, points",
+                                   name, line_of(entry.first), section));
   }
 
   SweepSpec spec;
@@ -220,22 +234,29 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
     const YAML::Node node = root[section];
     if (!node) continue;
     if (!node.IsMap())
-      throw InputError(fmt::format("{}:{}: {}: expected a mapping of keys to lists of values", name, line_of(node), section));
+      throw InputError(fmt::format("{}:{}: {}: expected a mapping of keys to lists of values", name,
+                                   line_of(node), section));
     collect_axes(schema, node, "", name, section, std::string(section) == "grid" ? grid : zip);
   }
   for (std::size_t i = 1; i < zip.size(); ++i)
     if (zip[i].values.size() != zip[0].values.size())
-      throw InputError(fmt::format("{}:{}: zip: lists of unequal length: {} has {} values, {} has {}", name,
-                                   zip[i].line, zip[0].key, zip[0].values.size(), zip[i].key, zip[i].values.size()));
+      throw InputError(fmt::format(
+          "{}:{}: zip: lists of unequal length: {} has {} values, {} has {}", name, zip[i].line,
+          zip[0].key, zip[0].values.size(), zip[i].key, zip[i].values.size()));
 
   std::vector<std::vector<std::pair<std::string, std::string>>> point_list;
   if (const YAML::Node node = root["points"]) {
-    if (!node.IsSequence()) throw InputError(fmt::format("{}:{}: points: expected a list of mappings", name, line_of(node)));
-    if (node.size() == 0) throw InputError(fmt::format("{}:{}: points: empty list; give at least one point", name, line_of(node)));
+    if (!node.IsSequence())
+      throw InputError(
+          fmt::format("{}:{}: points: expected a list of mappings", name, line_of(node)));
+    if (node.size() == 0)
+      throw InputError(
+          fmt::format("{}:{}: points: empty list; give at least one point", name, line_of(node)));
     for (const auto& p : node) {
       if (!p.IsMap())
-        throw InputError(fmt::format("{}:{}: points: expected a mapping of keys to values, e.g. {{pmca.freq: 1GHz}}", name,
-                                     line_of(p)));
+        throw InputError(fmt::format(
+            "{}:{}: points: expected a mapping of keys to values, e.g. {{pmca.freq: 1GHz}}", name,
+            line_of(p)));
       point_list.emplace_back();
       collect_point(schema, p, "", name, point_list.back());
     }
@@ -245,8 +266,9 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
   auto claim = [&](const std::string& key, const std::string& section, int line) {
     auto [it, fresh] = owner.emplace(key, section);
     if (!fresh && !(it->second == "points" && section == "points"))
-      throw InputError(fmt::format("{}:{}: {}: {} is already swept by {}; sweep each key on one axis", name, line,
-                                   section, key, it->second));
+      throw InputError(
+          fmt::format("{}:{}: {}: {} is already swept by {}; sweep each key on one axis", name,
+                      line, section, key, it->second));
     if (fresh) spec.keys.push_back(key);
   };
   for (const auto& a : grid) claim(a.key, "grid", a.line);
@@ -298,8 +320,8 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
       (void)build_workload(WorkloadParams::from(cfg));
       pt.config_yaml = cfg.to_yaml();
     } catch (const InputError& e) {
-      throw InputError(fmt::format("{}: point {} ({}): {}", name, pt.id, described.empty() ? "base only" : described,
-                                   e.what()));
+      throw InputError(fmt::format("{}: point {} ({}): {}", name, pt.id,
+                                   described.empty() ? "base only" : described, e.what()));
     }
     pt.config_hash = fnv1a64(pt.config_yaml);
     const YAML::Node effective = YAML::Load(pt.config_yaml);
@@ -325,12 +347,14 @@ SweepSpec load_sweep(const Schema& schema, const std::string& path) {
 std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   auto bad = [&] {
-    return InputError(fmt::format("--shard {}: expected I/N with 0 <= I < N, e.g. --shard 0/4", text));
+    return InputError(
+        fmt::format("--shard {}: expected I/N with 0 <= I < N, e.g. --shard 0/4", text));
   };
   if (slash == std::string::npos) throw bad();
   const std::string a = text.substr(0, slash), b = text.substr(slash + 1);
   auto digits = [](const std::string& s) {
-    return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() && s.size() < 10 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
   if (!digits(a) || !digits(b)) throw bad();
   const std::size_t i = std::stoul(a), n = std::stoul(b);
@@ -359,7 +383,8 @@ PointState point_state(const fs::path& dir, const std::string& hash) {
   const Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object() || j.value("config_hash", "") != hash) return s;
   const std::string status = j.value("status", "");
-  if (status == "ok" && fs::exists(dir / "summary.json") && fs::exists(dir / "layers.csv")) s.status = "ok";
+  if (status == "ok" && fs::exists(dir / "summary.json") && fs::exists(dir / "layers.csv"))
+    s.status = "ok";
   if (status == "failed") {
     s.status = "failed";
     s.message = j.value("message", "");
@@ -367,7 +392,8 @@ PointState point_state(const fs::path& dir, const std::string& hash) {
   return s;
 }
 
-void write_status(const fs::path& dir, const SweepPoint& p, const std::string& status, const std::string& message) {
+void write_status(const fs::path& dir, const SweepPoint& p, const std::string& status,
+                  const std::string& message) {
   Json j;
   j["id"] = p.id;
   j["config_hash"] = p.config_hash;
@@ -397,18 +423,35 @@ std::vector<std::string> split_csv_line(const std::string& line) {
 }
 
 const std::vector<std::string>& figure_columns() {
-  static const std::vector<std::string> cols = {
-      "model", "strategy", "seq_len", "chunk_tokens", "analog_only_ns", "hybrid_ns", "overhead",
-      "analog_only_energy_nj", "hybrid_energy_nj", "energy_overhead", "analog_only_tokens_per_s",
-      "hybrid_tokens_per_s", "tiles", "pmcas", "linear_ops", "tile_busy_ns", "transfer_busy_ns", "pmca_busy_ns",
-      "pmca_chunk_ns_max", "pmca_l1_bytes_max", "pmca_l1_spill_layers"};
+  static const std::vector<std::string> cols = {"model",
+                                                "strategy",
+                                                "seq_len",
+                                                "chunk_tokens",
+                                                "analog_only_ns",
+                                                "hybrid_ns",
+                                                "overhead",
+                                                "analog_only_energy_nj",
+                                                "hybrid_energy_nj",
+                                                "energy_overhead",
+                                                "analog_only_tokens_per_s",
+                                                "hybrid_tokens_per_s",
+                                                "tiles",
+                                                "pmcas",
+                                                "linear_ops",
+                                                "tile_busy_ns",
+                                                "transfer_busy_ns",
+                                                "pmca_busy_ns",
+                                                "pmca_chunk_ns_max",
+                                                "pmca_l1_bytes_max",
+                                                "pmca_l1_spill_layers"};
   return cols;
 }
 
 // The summary figures of a finished point: summary.json totals and layers.csv aggregates.
 std::vector<std::string> point_figures(const fs::path& dir) {
   const Json s = Json::parse(read_text(dir / "summary.json"), nullptr, false);
-  if (s.is_discarded()) throw std::runtime_error((dir / "summary.json").string() + ": not valid JSON");
+  if (s.is_discarded())
+    throw std::runtime_error((dir / "summary.json").string() + ": not valid JSON");
   auto at = [&](std::initializer_list<const char*> path) {
     const Json* j = &s;
     for (const char* p : path) {
@@ -417,12 +460,21 @@ std::vector<std::string> point_figures(const fs::path& dir) {
     }
     return json_field(*j);
   };
-  std::vector<std::string> out = {
-      at({"model"}), at({"strategy"}), at({"seq_len"}), at({"chunk_tokens"}), at({"analog_only_ns"}),
-      at({"hybrid_ns"}), at({"overhead"}), at({"energy", "analog_only", "total_nj"}),
-      at({"energy", "hybrid", "total_nj"}), at({"energy", "overhead"}),
-      at({"throughput", "analog_only_tokens_per_s"}), at({"throughput", "hybrid_tokens_per_s"}),
-      at({"platform", "tiles"}), at({"platform", "pmcas"}), at({"workload", "linear_ops"})};
+  std::vector<std::string> out = {at({"model"}),
+                                  at({"strategy"}),
+                                  at({"seq_len"}),
+                                  at({"chunk_tokens"}),
+                                  at({"analog_only_ns"}),
+                                  at({"hybrid_ns"}),
+                                  at({"overhead"}),
+                                  at({"energy", "analog_only", "total_nj"}),
+                                  at({"energy", "hybrid", "total_nj"}),
+                                  at({"energy", "overhead"}),
+                                  at({"throughput", "analog_only_tokens_per_s"}),
+                                  at({"throughput", "hybrid_tokens_per_s"}),
+                                  at({"platform", "tiles"}),
+                                  at({"platform", "pmcas"}),
+                                  at({"workload", "linear_ops"})};
 
   std::istringstream layers(read_text(dir / "layers.csv"));
   std::string line;
@@ -438,7 +490,9 @@ std::vector<std::string> point_figures(const fs::path& dir) {
   long long max_l1 = 0, spills = 0;
   while (std::getline(layers, line)) {
     const std::vector<std::string> f = split_csv_line(line);
-    auto num = [&](int c) { return c >= 0 && c < static_cast<int>(f.size()) ? std::strtod(f[c].c_str(), nullptr) : 0.0; };
+    auto num = [&](int c) {
+      return c >= 0 && c < static_cast<int>(f.size()) ? std::strtod(f[c].c_str(), nullptr) : 0.0;
+    };
     sum_tile += num(tile);
     sum_link += num(link);
     sum_pmca += num(pmca);
@@ -478,7 +532,8 @@ Json manifest_json(const SweepSpec& spec, const std::vector<PointState>& states)
     failed += states[i].status == "failed";
     missing += states[i].status == "missing";
   }
-  j["totals"] = {{"points", spec.points.size()}, {"ok", ok}, {"failed", failed}, {"missing", missing}};
+  j["totals"] = {
+      {"points", spec.points.size()}, {"ok", ok}, {"failed", failed}, {"missing", missing}};
   j["points"] = points;
   return j;
 }
@@ -486,7 +541,9 @@ Json manifest_json(const SweepSpec& spec, const std::vector<PointState>& states)
 SweepSpec spec_from_manifest(const fs::path& dir) {
   const fs::path path = dir / "sweep.json";
   const std::string text = read_text(path);
-  if (text.empty()) throw InputError(fmt::format("{}: missing or empty; is {} a sweep folder?", path.string(), dir.string()));
+  if (text.empty())
+    throw InputError(
+        fmt::format("{}: missing or empty; is {} a sweep folder?", path.string(), dir.string()));
   const Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.contains("points") || !j.contains("keys"))
     throw InputError(fmt::format("{}: not a sweep manifest", path.string()));
@@ -506,7 +563,8 @@ SweepSpec spec_from_manifest(const fs::path& dir) {
 
 std::string clock_text(double seconds) {
   const long s = static_cast<long>(seconds + 0.5);
-  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+                   : fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
 // The last non-empty line of a worker's stderr, for the failure message.
@@ -521,7 +579,8 @@ std::string last_line(const fs::path& path) {
 // Starts `exe run DIR/point.yaml -q -o DIR` with stderr into DIR/stderr.log. The worker dies
 // with the sweep (PR_SET_PDEATHSIG), so stopping the sweep stops its points.
 pid_t spawn_point(const std::string& exe, const fs::path& dir) {
-  const std::string config = (dir / "point.yaml").string(), out = dir.string(), err = (dir / "stderr.log").string();
+  const std::string config = (dir / "point.yaml").string(), out = dir.string(),
+                    err = (dir / "stderr.log").string();
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
@@ -535,8 +594,10 @@ pid_t spawn_point(const std::string& exe, const fs::path& dir) {
       ::dup2(null, 0);
       ::dup2(null, 1);
     }
-    ::execl(exe.c_str(), exe.c_str(), "run", config.c_str(), "-q", "-o", out.c_str(), static_cast<char*>(nullptr));
-    const std::string msg = "aimcsim: error: cannot execute " + exe + ": " + std::strerror(errno) + "\n";
+    ::execl(exe.c_str(), exe.c_str(), "run", config.c_str(), "-q", "-o", out.c_str(),
+            static_cast<char*>(nullptr));
+    const std::string msg =
+        "aimcsim: error: cannot execute " + exe + ": " + std::strerror(errno) + "\n";
     if (::write(2, msg.data(), msg.size()) < 0) ::_exit(127);
     ::_exit(127);
   }
@@ -575,7 +636,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   const fs::path root(options.outdir);
   std::error_code ec;
   fs::create_directories(root / "points", ec);
-  if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", options.outdir, ec.message()));
+  if (ec)
+    throw InputError(
+        fmt::format("{}: cannot create output folder: {}", options.outdir, ec.message()));
   SweepOutcome outcome;
   std::vector<std::size_t> queue;
   for (std::size_t i : shard_points(spec.points.size(), options.shard_index, options.shard_count)) {
@@ -591,12 +654,16 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   std::size_t done = 0, failed_now = 0;
   auto progress = [&](bool final_line) {
     if (!options.progress) return;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string eta = "--:--";
-    if (done > 0) eta = clock_text(elapsed / static_cast<double>(done) * static_cast<double>(queue.size() - done));
-    std::cerr << fmt::format("\r\033[Ksweep: {}/{} done ({} skipped), {} failed, {} elapsed, ETA {}",
-                             outcome.skipped + done, outcome.selected, outcome.skipped, failed_now,
-                             clock_text(elapsed), eta)
+    if (done > 0)
+      eta = clock_text(elapsed / static_cast<double>(done) *
+                       static_cast<double>(queue.size() - done));
+    std::cerr << fmt::format(
+                     "\r\033[Ksweep: {}/{} done ({} skipped), {} failed, {} elapsed, ETA {}",
+                     outcome.skipped + done, outcome.selected, outcome.skipped, failed_now,
+                     clock_text(elapsed), eta)
               << (final_line ? "\n" : "") << std::flush;
   };
 
@@ -610,9 +677,12 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
       const fs::path dir = root / "points" / p.id;
       fs::remove_all(dir, ec);
       fs::create_directories(dir, ec);
-      if (ec) throw InputError(fmt::format("{}: cannot create point folder: {}", dir.string(), ec.message()));
-      write_file_atomic((dir / "point.yaml").string(),
-                        fmt::format("# aimcsim sweep {}, point {}\n{}", spec.name, p.id, p.config_yaml));
+      if (ec)
+        throw InputError(
+            fmt::format("{}: cannot create point folder: {}", dir.string(), ec.message()));
+      write_file_atomic(
+          (dir / "point.yaml").string(),
+          fmt::format("# aimcsim sweep {}, point {}\n{}", spec.name, p.id, p.config_yaml));
       running[spawn_point(options.exe, dir)] = queue[next];
       ++next;
     }
@@ -629,7 +699,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
     const fs::path dir = root / "points" / p.id;
     std::string message;
     if (WIFSIGNALED(status)) {
-      message = fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+      message =
+          fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
       const std::string last = last_line(dir / "stderr.log");
       if (!last.empty()) message += ": " + last;
     } else if (WEXITSTATUS(status) != 0) {
@@ -647,7 +718,8 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   outcome.ran = done;
   write_sweep_results(spec, options.outdir);
   for (std::size_t i : shard_points(spec.points.size(), options.shard_index, options.shard_count))
-    if (point_state(root / "points" / spec.points[i].id, spec.points[i].config_hash).status != "ok") ++outcome.failed;
+    if (point_state(root / "points" / spec.points[i].id, spec.points[i].config_hash).status != "ok")
+      ++outcome.failed;
   return outcome;
 }
 
@@ -656,17 +728,21 @@ void merge_sweeps(const std::vector<std::string>& shard_dirs, const std::string&
   const SweepSpec spec = spec_from_manifest(shard_dirs[0]);
   for (std::size_t d = 1; d < shard_dirs.size(); ++d) {
     const SweepSpec other = spec_from_manifest(shard_dirs[d]);
-    bool same = other.base_hash == spec.base_hash && other.keys == spec.keys && other.points.size() == spec.points.size();
+    bool same = other.base_hash == spec.base_hash && other.keys == spec.keys &&
+                other.points.size() == spec.points.size();
     for (std::size_t i = 0; same && i < spec.points.size(); ++i)
-      same = other.points[i].id == spec.points[i].id && other.points[i].config_hash == spec.points[i].config_hash;
+      same = other.points[i].id == spec.points[i].id &&
+             other.points[i].config_hash == spec.points[i].config_hash;
     if (!same)
-      throw InputError(fmt::format("--merge: {} and {} hold different sweeps (base config, keys or points differ)",
-                                   shard_dirs[0], shard_dirs[d]));
+      throw InputError(fmt::format(
+          "--merge: {} and {} hold different sweeps (base config, keys or points differ)",
+          shard_dirs[0], shard_dirs[d]));
   }
   const fs::path root(outdir);
   std::error_code ec;
   fs::create_directories(root / "points", ec);
-  if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", outdir, ec.message()));
+  if (ec)
+    throw InputError(fmt::format("{}: cannot create output folder: {}", outdir, ec.message()));
   for (const SweepPoint& p : spec.points) {
     const fs::path dest = root / "points" / p.id;
     // Prefer a finished copy, then a failed one; the output folder's own copy counts too.
@@ -690,10 +766,14 @@ void merge_sweeps(const std::vector<std::string>& shard_dirs, const std::string&
     const fs::path tmp = root / "points" / fmt::format(".{}.tmp.{}", p.id, ::getpid());
     fs::remove_all(tmp, ec);
     fs::copy(best_dir, tmp, fs::copy_options::recursive, ec);
-    if (ec) throw InputError(fmt::format("{}: cannot copy to {}: {}", best_dir, tmp.string(), ec.message()));
+    if (ec)
+      throw InputError(
+          fmt::format("{}: cannot copy to {}: {}", best_dir, tmp.string(), ec.message()));
     fs::remove_all(dest, ec);
     fs::rename(tmp, dest, ec);
-    if (ec) throw InputError(fmt::format("{}: cannot rename into place: {}", dest.string(), ec.message()));
+    if (ec)
+      throw InputError(
+          fmt::format("{}: cannot rename into place: {}", dest.string(), ec.message()));
   }
   write_sweep_results(spec, outdir);
 }

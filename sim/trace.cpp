@@ -23,11 +23,13 @@ std::string trace_json(const RunResult& r) {
     auto it = lanes.find(e.lane);
     if (it == lanes.end()) {
       it = lanes.emplace(e.lane, static_cast<int>(lanes.size()) + 1).first;
-      append(fmt::format(R"({{"name":"thread_name","ph":"M","pid":{},"tid":{},"args":{{"name":{}}}}})",
-                         e.hybrid ? 1 : 2, it->second, nlohmann::json(e.lane).dump()));
+      append(
+          fmt::format(R"({{"name":"thread_name","ph":"M","pid":{},"tid":{},"args":{{"name":{}}}}})",
+                      e.hybrid ? 1 : 2, it->second, nlohmann::json(e.lane).dump()));
     }
-    append(fmt::format(R"({{"name":{},"ph":"X","pid":{},"tid":{},"ts":{},"dur":{}}})", nlohmann::json(e.name).dump(),
-                       e.hybrid ? 1 : 2, it->second, us(e.start), us(e.end - e.start)));
+    append(fmt::format(R"({{"name":{},"ph":"X","pid":{},"tid":{},"ts":{},"dur":{}}})",
+                       nlohmann::json(e.name).dump(), e.hybrid ? 1 : 2, it->second, us(e.start),
+                       us(e.end - e.start)));
   }
   return "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n" + events + "\n]}\n";
 }

@@ -16,7 +16,8 @@ struct UnitScale {
 };
 
 // Suffix tables; the first entry of each is shown first in messages.
-constexpr std::array<UnitScale, 5> kTime{{{"ps", 1e-3}, {"ns", 1.0}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}}};
+constexpr std::array<UnitScale, 5> kTime{
+    {{"ps", 1e-3}, {"ns", 1.0}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}}};
 constexpr std::array<UnitScale, 4> kFreq{{{"Hz", 1.0}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}}};
 constexpr std::array<UnitScale, 8> kBandwidth{{{"B/s", 1.0},
                                                {"kB/s", 1e3},
@@ -26,8 +27,10 @@ constexpr std::array<UnitScale, 8> kBandwidth{{{"B/s", 1.0},
                                                {"kbit/s", 1e3 / 8},
                                                {"Mbit/s", 1e6 / 8},
                                                {"Gbit/s", 1e9 / 8}}};
-constexpr std::array<UnitScale, 4> kSize{{{"B", 1.0}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}}};
-constexpr std::array<UnitScale, 6> kEnergy{{{"fJ", 1e-3}, {"pJ", 1.0}, {"nJ", 1e3}, {"uJ", 1e6}, {"mJ", 1e9}, {"J", 1e12}}};
+constexpr std::array<UnitScale, 4> kSize{
+    {{"B", 1.0}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}}};
+constexpr std::array<UnitScale, 6> kEnergy{
+    {{"fJ", 1e-3}, {"pJ", 1.0}, {"nJ", 1e3}, {"uJ", 1e6}, {"mJ", 1e9}, {"J", 1e12}}};
 constexpr std::array<UnitScale, 3> kPower{{{"uW", 1e-3}, {"mW", 1.0}, {"W", 1e3}}};
 
 template <std::size_t N>
@@ -37,24 +40,36 @@ std::pair<const UnitScale*, std::size_t> as_span(const std::array<UnitScale, N>&
 
 std::pair<const UnitScale*, std::size_t> table(Dimension d) {
   switch (d) {
-    case Dimension::Time: return as_span(kTime);
-    case Dimension::Frequency: return as_span(kFreq);
-    case Dimension::Bandwidth: return as_span(kBandwidth);
-    case Dimension::Size: return as_span(kSize);
-    case Dimension::Energy: return as_span(kEnergy);
-    case Dimension::Power: return as_span(kPower);
+    case Dimension::Time:
+      return as_span(kTime);
+    case Dimension::Frequency:
+      return as_span(kFreq);
+    case Dimension::Bandwidth:
+      return as_span(kBandwidth);
+    case Dimension::Size:
+      return as_span(kSize);
+    case Dimension::Energy:
+      return as_span(kEnergy);
+    case Dimension::Power:
+      return as_span(kPower);
   }
   throw std::logic_error("unknown dimension");
 }
 
 std::string example(Dimension d) {
   switch (d) {
-    case Dimension::Time: return "128ns";
-    case Dimension::Frequency: return "1GHz";
-    case Dimension::Bandwidth: return "4GB/s";
-    case Dimension::Size: return "128KiB";
-    case Dimension::Energy: return "2.5pJ";
-    case Dimension::Power: return "43.5mW";
+    case Dimension::Time:
+      return "128ns";
+    case Dimension::Frequency:
+      return "1GHz";
+    case Dimension::Bandwidth:
+      return "4GB/s";
+    case Dimension::Size:
+      return "128KiB";
+    case Dimension::Energy:
+      return "2.5pJ";
+    case Dimension::Power:
+      return "43.5mW";
   }
   return "";
 }
@@ -63,24 +78,36 @@ std::string example(Dimension d) {
 
 std::string_view dimension_name(Dimension d) {
   switch (d) {
-    case Dimension::Time: return "time";
-    case Dimension::Frequency: return "frequency";
-    case Dimension::Bandwidth: return "bandwidth";
-    case Dimension::Size: return "size";
-    case Dimension::Energy: return "energy";
-    case Dimension::Power: return "power";
+    case Dimension::Time:
+      return "time";
+    case Dimension::Frequency:
+      return "frequency";
+    case Dimension::Bandwidth:
+      return "bandwidth";
+    case Dimension::Size:
+      return "size";
+    case Dimension::Energy:
+      return "energy";
+    case Dimension::Power:
+      return "power";
   }
   return "?";
 }
 
 std::string_view canonical_unit(Dimension d) {
   switch (d) {
-    case Dimension::Time: return "ns";
-    case Dimension::Frequency: return "Hz";
-    case Dimension::Bandwidth: return "B/s";
-    case Dimension::Size: return "B";
-    case Dimension::Energy: return "pJ";
-    case Dimension::Power: return "mW";
+    case Dimension::Time:
+      return "ns";
+    case Dimension::Frequency:
+      return "Hz";
+    case Dimension::Bandwidth:
+      return "B/s";
+    case Dimension::Size:
+      return "B";
+    case Dimension::Energy:
+      return "pJ";
+    case Dimension::Power:
+      return "mW";
   }
   return "?";
 }
@@ -96,8 +123,9 @@ std::string units_accepted(Dimension d) {
 }
 
 double parse_quantity(std::string_view text, Dimension d) {
-  const std::string what = std::string("a ") + std::string(dimension_name(d)) + " with a unit, e.g. " +
-                           example(d) + " (units: " + units_accepted(d) + ")";
+  const std::string what = std::string("a ") + std::string(dimension_name(d)) +
+                           " with a unit, e.g. " + example(d) + " (units: " + units_accepted(d) +
+                           ")";
   std::size_t i = 0;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   std::size_t end = text.size();
@@ -107,13 +135,15 @@ double parse_quantity(std::string_view text, Dimension d) {
   const char* begin = body.c_str();
   char* num_end = nullptr;
   const double value = std::strtod(begin, &num_end);
-  if (num_end == begin) throw std::invalid_argument("'" + body + "' is not a number; expected " + what);
+  if (num_end == begin)
+    throw std::invalid_argument("'" + body + "' is not a number; expected " + what);
   std::string unit(num_end);
   std::size_t u = 0;
   while (u < unit.size() && std::isspace(static_cast<unsigned char>(unit[u]))) ++u;
   unit = unit.substr(u);
   if (unit.empty()) throw std::invalid_argument("'" + body + "' has no unit; expected " + what);
-  if (!std::isfinite(value)) throw std::invalid_argument("'" + body + "' is not finite; expected " + what);
+  if (!std::isfinite(value))
+    throw std::invalid_argument("'" + body + "' is not finite; expected " + what);
   if (value < 0) throw std::invalid_argument("'" + body + "' is negative; expected " + what);
   auto [units, n] = table(d);
   for (std::size_t k = 0; k < n; ++k) {

@@ -16,7 +16,8 @@ class Fields {
 
   std::int64_t integer(const char* key) const {
     if (!j_.contains(key) || j_[key].is_null()) fail(key, "is missing");
-    if (!j_[key].is_number_integer() || j_[key].get<std::int64_t>() < 1) fail(key, "must be a positive integer");
+    if (!j_[key].is_number_integer() || j_[key].get<std::int64_t>() < 1)
+      fail(key, "must be a positive integer");
     return j_[key].get<std::int64_t>();
   }
   std::int64_t integer_or(const char* key, std::int64_t fallback) const {
@@ -34,7 +35,8 @@ class Fields {
     return j_[key].get<bool>();
   }
   [[noreturn]] void fail(const char* key, const std::string& what) const {
-    throw InputError(fmt::format("{}: field '{}' {} (needed for model_type {})", origin_, key, what, family_));
+    throw InputError(
+        fmt::format("{}: field '{}' {} (needed for model_type {})", origin_, key, what, family_));
   }
 
  private:
@@ -60,7 +62,8 @@ ModelShape read_model_config(const std::string& json_text, const std::string& or
     throw InputError(fmt::format("{}: not valid JSON: {}", origin, e.what()));
   }
   if (!j.is_object() || !j.contains("model_type") || !j["model_type"].is_string())
-    throw InputError(fmt::format("{}: field 'model_type' is missing; accepted: bert, mobilebert, gpt2, llama", origin));
+    throw InputError(fmt::format(
+        "{}: field 'model_type' is missing; accepted: bert, mobilebert, gpt2, llama", origin));
   ModelShape m;
   m.name = origin;
   m.family = j["model_type"].get<std::string>();
@@ -75,17 +78,20 @@ ModelShape read_model_config(const std::string& json_text, const std::string& or
     m.activation = activation_of(f, "hidden_act", "gelu");
     m.norm = "layernorm";
     if (m.family == "mobilebert") {
-      m.bottleneck = f.flag_or("use_bottleneck", true) ? f.integer("intra_bottleneck_size") : m.hidden;
+      m.bottleneck =
+          f.flag_or("use_bottleneck", true) ? f.integer("intra_bottleneck_size") : m.hidden;
       m.embedding = f.integer("embedding_size");
       m.ffns = f.integer_or("num_feedforward_networks", 1);
       m.trigram = f.flag_or("trigram_input", true);
       m.shared_qk_bottleneck = f.flag_or("key_query_shared_bottleneck", true);
       const std::string norm = f.text_or("normalization_type", "no_norm");
-      if (norm != "no_norm" && norm != "layer_norm") f.fail("normalization_type", "is '" + norm + "'; accepted: no_norm, layer_norm");
+      if (norm != "no_norm" && norm != "layer_norm")
+        f.fail("normalization_type", "is '" + norm + "'; accepted: no_norm, layer_norm");
       m.norm = norm == "no_norm" ? "nonorm" : "layernorm";
     }
     const std::int64_t width = m.family == "mobilebert" ? m.bottleneck : m.hidden;
-    if (width % m.heads != 0) f.fail("num_attention_heads", fmt::format("does not divide the attention width {}", width));
+    if (width % m.heads != 0)
+      f.fail("num_attention_heads", fmt::format("does not divide the attention width {}", width));
     m.head_dim = width / m.heads;
   } else if (m.family == "gpt2") {
     m.decoder = true;
@@ -97,7 +103,8 @@ ModelShape read_model_config(const std::string& json_text, const std::string& or
     m.vocab = f.integer("vocab_size");
     m.activation = activation_of(f, "activation_function", "gelu_new");
     m.norm = "layernorm";
-    if (m.hidden % m.heads != 0) f.fail("n_head", fmt::format("does not divide n_embd {}", m.hidden));
+    if (m.hidden % m.heads != 0)
+      f.fail("n_head", fmt::format("does not divide n_embd {}", m.hidden));
     m.head_dim = m.hidden / m.heads;
   } else if (m.family == "llama") {
     m.decoder = true;
@@ -112,8 +119,9 @@ ModelShape read_model_config(const std::string& json_text, const std::string& or
     if (m.heads % m.kv_heads != 0) f.fail("num_key_value_heads", "must divide num_attention_heads");
     m.head_dim = f.integer_or("head_dim", m.hidden / m.heads);
   } else {
-    throw InputError(fmt::format("{}: model_type '{}' is not supported; accepted: bert, mobilebert, gpt2, llama",
-                                 origin, m.family));
+    throw InputError(
+        fmt::format("{}: model_type '{}' is not supported; accepted: bert, mobilebert, gpt2, llama",
+                    origin, m.family));
   }
   return m;
 }

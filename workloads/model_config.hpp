@@ -8,22 +8,22 @@ namespace aimcsim {
 // The shape of a transformer as read from a HuggingFace config.json: what the operator graph
 // needs, nothing about weights' values.
 struct ModelShape {
-  std::string name;        // zoo name or file path
-  std::string family;      // bert, mobilebert, gpt2, llama
-  bool decoder = false;    // causal LM with a decode phase
+  std::string name;      // zoo name or file path
+  std::string family;    // bert, mobilebert, gpt2, llama
+  bool decoder = false;  // causal LM with a decode phase
   std::int64_t layers = 0;
-  std::int64_t hidden = 0;        // residual stream width
+  std::int64_t hidden = 0;  // residual stream width
   std::int64_t heads = 0;
-  std::int64_t kv_heads = 0;      // grouped-query attention (LLaMA); = heads otherwise
+  std::int64_t kv_heads = 0;  // grouped-query attention (LLaMA); = heads otherwise
   std::int64_t head_dim = 0;
   std::int64_t intermediate = 0;  // FFN width
   std::int64_t vocab = 0;
-  std::string activation;         // relu, gelu, silu
-  std::string norm;               // layernorm, nonorm, rmsnorm
+  std::string activation;  // relu, gelu, silu
+  std::string norm;        // layernorm, nonorm, rmsnorm
   // MobileBERT only.
-  std::int64_t bottleneck = 0;    // intra_bottleneck_size (true hidden)
-  std::int64_t embedding = 0;     // embedding_size
-  std::int64_t ffns = 1;          // num_feedforward_networks
+  std::int64_t bottleneck = 0;  // intra_bottleneck_size (true hidden)
+  std::int64_t embedding = 0;   // embedding_size
+  std::int64_t ffns = 1;        // num_feedforward_networks
   bool trigram = false;
   bool shared_qk_bottleneck = false;
 };

@@ -12,22 +12,32 @@ namespace aimcsim {
 
 const char* op_kind_name(OpKind kind) {
   switch (kind) {
-    case OpKind::Linear: return "linear";
-    case OpKind::Matmul: return "matmul";
-    case OpKind::Softmax: return "softmax";
-    case OpKind::Norm: return "norm";
-    case OpKind::Activation: return "activation";
-    case OpKind::Elementwise: return "elementwise";
-    case OpKind::Embedding: return "embedding";
+    case OpKind::Linear:
+      return "linear";
+    case OpKind::Matmul:
+      return "matmul";
+    case OpKind::Softmax:
+      return "softmax";
+    case OpKind::Norm:
+      return "norm";
+    case OpKind::Activation:
+      return "activation";
+    case OpKind::Elementwise:
+      return "elementwise";
+    case OpKind::Embedding:
+      return "embedding";
   }
   return "?";
 }
 
 std::int64_t Operator::macs() const {
   switch (kind) {
-    case OpKind::Linear: return tokens * in * out;
-    case OpKind::Matmul: return tokens * heads * kv_tokens * head_dim;
-    default: return 0;
+    case OpKind::Linear:
+      return tokens * in * out;
+    case OpKind::Matmul:
+      return tokens * heads * kv_tokens * head_dim;
+    default:
+      return 0;
   }
 }
 
@@ -53,18 +63,28 @@ std::size_t Workload::linear_count() const {
 
 void WorkloadParams::bind(ParamBinder<WorkloadParams>& b) {
   using P = WorkloadParams;
-  b.text("workload.model", &P::model, "").require()
-      .desc("a zoo model (bert-base, bert-large, gpt2, llama-3.1-8b, mobilebert), a HuggingFace config.json "
-            "path, or linear:<in>x<out> for one linear layer");
-  b.integer("workload.seq_len", &P::seq_len, 0).require().range(1, 1 << 20)
+  b.text("workload.model", &P::model, "")
+      .require()
+      .desc(
+          "a zoo model (bert-base, bert-large, gpt2, llama-3.1-8b, mobilebert), a HuggingFace "
+          "config.json "
+          "path, or linear:<in>x<out> for one linear layer");
+  b.integer("workload.seq_len", &P::seq_len, 0)
+      .require()
+      .range(1, 1 << 20)
       .desc("tokens in the input sequence (the prompt, for decoders)");
-  b.integer("workload.decode_tokens", &P::decode_tokens, 0).range(0, 1 << 20)
+  b.integer("workload.decode_tokens", &P::decode_tokens, 0)
+      .range(0, 1 << 20)
       .desc("tokens generated one at a time after the prompt (decoders only)");
-  b.integer("lora.rank", &P::rank, 8).range(1, 65536).desc("LoRA rank r of every adapter (AHWA-LoRA: 8)");
+  b.integer("lora.rank", &P::rank, 8)
+      .range(1, 65536)
+      .desc("LoRA rank r of every adapter (AHWA-LoRA: 8)");
   b.text("lora.targets", &P::targets, "all")
-      .desc("linears with an adapter: all, qkv (query/key/value only), ffn (every linear of the transformer "
-            "layers but Q, K, V), or a comma list "
-            "of operator names (matched at the end of the name, e.g. query,value)");
+      .desc(
+          "linears with an adapter: all, qkv (query/key/value only), ffn (every linear of the "
+          "transformer "
+          "layers but Q, K, V), or a comma list "
+          "of operator names (matched at the end of the name, e.g. query,value)");
   b.text("lora.rank_overrides", &P::rank_overrides, "none")
       .desc("per-target ranks, a comma list of name=rank (e.g. query=16,value=4), or none");
 }
@@ -72,7 +92,8 @@ void WorkloadParams::bind(ParamBinder<WorkloadParams>& b) {
 namespace {
 
 constexpr const char* kModels =
-    "a zoo model (bert-base, bert-large, gpt2, llama-3.1-8b, mobilebert), a path to a config.json, or "
+    "a zoo model (bert-base, bert-large, gpt2, llama-3.1-8b, mobilebert), a path to a config.json, "
+    "or "
     "linear:<in>x<out>";
 
 class GraphBuilder {
@@ -93,8 +114,8 @@ class GraphBuilder {
     w_.ops.push_back(std::move(op));
     return w_.ops.size() - 1;
   }
-  std::size_t linear(const std::string& name, std::int64_t tokens, std::int64_t in, std::int64_t out,
-                     std::vector<std::size_t> inputs) {
+  std::size_t linear(const std::string& name, std::int64_t tokens, std::int64_t in,
+                     std::int64_t out, std::vector<std::size_t> inputs) {
     Operator op;
     op.name = name;
     op.kind = OpKind::Linear;
@@ -103,8 +124,8 @@ class GraphBuilder {
     op.out = out;
     return add(op, std::move(inputs));
   }
-  std::size_t unary(OpKind kind, const std::string& name, const std::string& variant, std::int64_t tokens,
-                    std::int64_t width, std::vector<std::size_t> inputs) {
+  std::size_t unary(OpKind kind, const std::string& name, const std::string& variant,
+                    std::int64_t tokens, std::int64_t width, std::vector<std::size_t> inputs) {
     Operator op;
     op.name = name;
     op.kind = kind;
@@ -114,8 +135,9 @@ class GraphBuilder {
     return add(op, std::move(inputs));
   }
   // Q K^T, softmax and softmax(.) V of one attention; returns the context (values) op.
-  std::size_t attention(const std::string& prefix, const ModelShape& m, std::int64_t tokens, std::int64_t kv_tokens,
-                        bool causal, std::size_t q, std::size_t k, std::size_t v) {
+  std::size_t attention(const std::string& prefix, const ModelShape& m, std::int64_t tokens,
+                        std::int64_t kv_tokens, bool causal, std::size_t q, std::size_t k,
+                        std::size_t v) {
     Operator s;
     s.kind = OpKind::Matmul;
     s.tokens = tokens;
@@ -219,7 +241,8 @@ void bert_graph(GraphBuilder& g, const ModelShape& m, std::int64_t T) {
 }
 
 // One decoder layer (GPT-2 or LLaMA, pre-norm) on `T` new tokens attending to `kv` positions.
-std::size_t decoder_layer(GraphBuilder& g, const ModelShape& m, std::int64_t T, std::int64_t kv, std::size_t x) {
+std::size_t decoder_layer(GraphBuilder& g, const ModelShape& m, std::int64_t T, std::int64_t kv,
+                          std::size_t x) {
   const std::int64_t h = m.hidden;
   if (m.family == "gpt2") {
     std::size_t n = g.unary(OpKind::Norm, "ln_1", "layernorm", T, h, {x});
@@ -255,7 +278,8 @@ std::size_t decoder_layer(GraphBuilder& g, const ModelShape& m, std::int64_t T, 
 void decoder_graph(GraphBuilder& g, const ModelShape& m, std::int64_t T, std::int64_t decode) {
   const std::int64_t h = m.hidden;
   const std::string final_norm = m.family == "gpt2" ? "layernorm" : "rmsnorm";
-  auto pass = [&](const std::string& prefix, std::int64_t tokens, std::int64_t kv, std::vector<std::size_t> in) {
+  auto pass = [&](const std::string& prefix, std::int64_t tokens, std::int64_t kv,
+                  std::vector<std::size_t> in) {
     g.block(prefix + "embedding");
     std::size_t x = g.unary(OpKind::Embedding, "embed_tokens", "lookup", tokens, h, std::move(in));
     if (m.family == "gpt2") x = g.unary(OpKind::Elementwise, "position_add", "add", tokens, h, {x});
@@ -289,7 +313,8 @@ std::int64_t digits(const std::string& s, std::size_t max_digits) {
 bool is_qkv(const std::string& name) {
   for (const char* suffix : {"query", "key", "value", "q_proj", "k_proj", "v_proj", "c_attn"}) {
     const std::string s(suffix);
-    if (name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) return true;
+    if (name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0)
+      return true;
   }
   return false;
 }
@@ -301,7 +326,8 @@ bool in_layer(const Operator& op) {
 
 bool ends_with_name(const std::string& name, const std::string& target) {
   if (name == target) return true;
-  return name.size() > target.size() && name.compare(name.size() - target.size(), target.size(), target) == 0 &&
+  return name.size() > target.size() &&
+         name.compare(name.size() - target.size(), target.size(), target) == 0 &&
          name[name.size() - target.size() - 1] == '.';
 }
 
@@ -321,7 +347,8 @@ void place_lora(Workload& w, const WorkloadParams& p) {
   if (p.targets != "all" && p.targets != "qkv" && p.targets != "ffn") {
     listed = split(p.targets);
     if (listed.empty())
-      throw InputError("lora.targets: empty; accepted: all, qkv, ffn, or a comma list of operator names");
+      throw InputError(
+          "lora.targets: empty; accepted: all, qkv, ffn, or a comma list of operator names");
   }
   std::vector<std::pair<std::string, std::int64_t>> overrides;
   if (p.rank_overrides != "none") {
@@ -329,12 +356,15 @@ void place_lora(Workload& w, const WorkloadParams& p) {
       const auto eq = item.find('=');
       const std::string name = item.substr(0, eq);
       const std::int64_t rank = eq == std::string::npos ? -1 : digits(item.substr(eq + 1), 6);
-      const bool name_ok = !name.empty() && name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                                   "0123456789_.") == std::string::npos;
+      const bool name_ok =
+          !name.empty() && name.find_first_not_of(
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                               "0123456789_.") == std::string::npos;
       if (!name_ok || rank < 1)
-        throw InputError(fmt::format("lora.rank_overrides: '{}' is not name=rank with rank >= 1; accepted: none, or "
-                                     "a comma list such as query=16,value=4",
-                                     item));
+        throw InputError(fmt::format(
+            "lora.rank_overrides: '{}' is not name=rank with rank >= 1; accepted: none, or "
+            "a comma list such as query=16,value=4",
+            item));
       overrides.emplace_back(name, rank);
     }
   }
@@ -353,7 +383,8 @@ void place_lora(Workload& w, const WorkloadParams& p) {
   auto check_matches = [&](const std::string& key, const std::string& target) {
     for (const auto& op : w.ops)
       if (op.kind == OpKind::Linear && ends_with_name(op.name, target)) return;
-    throw InputError(fmt::format("{}: '{}' matches no linear of {}; its linears: {}", key, target, w.model, names_hint()));
+    throw InputError(fmt::format("{}: '{}' matches no linear of {}; its linears: {}", key, target,
+                                 w.model, names_hint()));
   };
   for (const auto& t : listed) check_matches("lora.targets", t);
   for (const auto& [t, r] : overrides) check_matches("lora.rank_overrides", t);
@@ -361,9 +392,12 @@ void place_lora(Workload& w, const WorkloadParams& p) {
   for (auto& op : w.ops) {
     if (op.kind != OpKind::Linear) continue;
     bool adapted = false;
-    if (p.targets == "all") adapted = true;
-    else if (p.targets == "qkv") adapted = is_qkv(op.name);
-    else if (p.targets == "ffn") adapted = in_layer(op) && !is_qkv(op.name);
+    if (p.targets == "all")
+      adapted = true;
+    else if (p.targets == "qkv")
+      adapted = is_qkv(op.name);
+    else if (p.targets == "ffn")
+      adapted = in_layer(op) && !is_qkv(op.name);
     else
       for (const auto& t : listed) adapted = adapted || ends_with_name(op.name, t);
     op.rank = adapted ? p.rank : 0;
@@ -379,9 +413,10 @@ ModelShape load_shape(const std::string& model) {
   if (!in) {
     std::string zoo;
     for (const auto& n : zoo_names()) zoo += (zoo.empty() ? "" : ", ") + n;
-    throw InputError(fmt::format("workload.model: '{}' is neither a zoo model ({}), nor a readable config.json, nor "
-                                 "linear:<in>x<out>",
-                                 model, zoo));
+    throw InputError(fmt::format(
+        "workload.model: '{}' is neither a zoo model ({}), nor a readable config.json, nor "
+        "linear:<in>x<out>",
+        model, zoo));
   }
   std::stringstream ss;
   ss << in.rdbuf();
@@ -404,21 +439,25 @@ Workload build_workload(const WorkloadParams& p) {
   const std::int64_t out = x == std::string::npos ? -1 : digits(dims.substr(x + 1), 9);
   if (is_linear && in >= 0 && out >= 0) {
     if (in < 1 || out < 1)
-      throw InputError(fmt::format("workload.model: '{}' needs positive feature counts; accepted: {}", p.model, kModels));
+      throw InputError(fmt::format(
+          "workload.model: '{}' needs positive feature counts; accepted: {}", p.model, kModels));
     if (p.decode_tokens > 0)
-      throw InputError("workload.decode_tokens: a single linear layer has no decode phase; set it to 0");
+      throw InputError(
+          "workload.decode_tokens: a single linear layer has no decode phase; set it to 0");
     w.family = "linear";
     g.block("linear");
     g.linear(fmt::format("linear_{}x{}", in, out), p.seq_len, in, out, {});
   } else if (is_linear) {
-    throw InputError(fmt::format("workload.model: '{}' is not linear:<in>x<out> with positive integers", p.model));
+    throw InputError(fmt::format(
+        "workload.model: '{}' is not linear:<in>x<out> with positive integers", p.model));
   } else {
     const ModelShape shape = load_shape(p.model);
     w.family = shape.family;
     if (p.decode_tokens > 0 && !shape.decoder)
-      throw InputError(fmt::format("workload.decode_tokens: {} is an encoder ({}); a decode phase needs a decoder "
-                                   "(gpt2, llama); set it to 0",
-                                   p.model, shape.family));
+      throw InputError(fmt::format(
+          "workload.decode_tokens: {} is an encoder ({}); a decode phase needs a decoder "
+          "(gpt2, llama); set it to 0",
+          p.model, shape.family));
     if (shape.family == "mobilebert")
       mobilebert_graph(g, shape, p.seq_len);
     else if (shape.family == "bert")
@@ -427,7 +466,8 @@ Workload build_workload(const WorkloadParams& p) {
       decoder_graph(g, shape, p.seq_len, p.decode_tokens);
     w.decode_tokens = p.decode_tokens;
     if (shape.decoder)
-      w.kv_cache_bytes = shape.layers * 2 * shape.kv_heads * shape.head_dim * (p.seq_len + p.decode_tokens) * 2;
+      w.kv_cache_bytes =
+          shape.layers * 2 * shape.kv_heads * shape.head_dim * (p.seq_len + p.decode_tokens) * 2;
   }
   place_lora(w, p);
   return w;

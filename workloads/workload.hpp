@@ -22,21 +22,21 @@ const char* op_kind_name(OpKind kind);
 // One operator of a transformer's graph with the shapes its cost depends on. Hardware-free:
 // where it runs and what it costs is decided by the mapper and the models.
 struct Operator {
-  std::string block;    // "embedding", "layer.3", "head", "decode/layer.3", ...
-  std::string name;     // HuggingFace-style name inside the block
+  std::string block;  // "embedding", "layer.3", "head", "decode/layer.3", ...
+  std::string name;   // HuggingFace-style name inside the block
   OpKind kind = OpKind::Linear;
-  std::string variant;  // matmul: scores|values; norm: layernorm|nonorm|rmsnorm;
-                        // activation: relu|gelu|silu; elementwise: add|mul; embedding: lookup
+  std::string variant;      // matmul: scores|values; norm: layernorm|nonorm|rmsnorm;
+                            // activation: relu|gelu|silu; elementwise: add|mul; embedding: lookup
   std::int64_t tokens = 0;  // tokens (rows) processed
   // Linear: in -> out features and LoRA rank (0: no adapter).
   std::int64_t in = 0, out = 0, rank = 0;
   // Attention matmuls and softmax: query heads, KV heads, head size, keys attended per query.
   std::int64_t heads = 0, kv_heads = 0, head_dim = 0, kv_tokens = 0;
-  bool causal = false;      // a query attends only to keys up to its own position
-  std::int64_t width = 0;   // element-wise ops and lookups: features per token
+  bool causal = false;              // a query attends only to keys up to its own position
+  std::int64_t width = 0;           // element-wise ops and lookups: features per token
   std::vector<std::size_t> inputs;  // producers (indices into Workload::ops); empty: model input
-  bool decode = false;      // part of the decode phase (one token per step)
-  std::int64_t step = -1;   // decode step (0, 1, ...), -1 in the prompt
+  bool decode = false;              // part of the decode phase (one token per step)
+  std::int64_t step = -1;           // decode step (0, 1, ...), -1 in the prompt
 
   // Multiply-accumulates of the operator (linears: of x W only).
   std::int64_t macs() const;
@@ -46,9 +46,9 @@ struct Operator {
 // A transformer as an operator graph in a valid execution order (producers first).
 struct Workload {
   std::string model;
-  std::string family;             // bert, mobilebert, gpt2, llama, linear
-  std::int64_t seq_len = 0;       // prompt / sequence tokens
-  std::int64_t decode_tokens = 0; // decode steps after the prompt (decoders)
+  std::string family;               // bert, mobilebert, gpt2, llama, linear
+  std::int64_t seq_len = 0;         // prompt / sequence tokens
+  std::int64_t decode_tokens = 0;   // decode steps after the prompt (decoders)
   std::vector<std::string> blocks;  // in execution order
   std::vector<Operator> ops;
   std::int64_t kv_cache_bytes = 0;  // K and V of every layer at the final length, FP16

@@ -39,8 +39,7 @@ EnergyBreakdown Tile::tile_energy(std::int64_t k) const {
   const std::int64_t i = k / split_.col_blocks(), j = k % split_.col_blocks();
   const EnergyBreakdown one = mvm_energy(params_, split_.block_rows(i), split_.block_cols(j));
   EnergyBreakdown e;
-  for (const auto& [component, pj] : one.items())
-    e.add(component, pj * static_cast<double>(mvms_));
+  for (const auto& [component, pj] : one.items()) e.add(component, pj * static_cast<double>(mvms_));
   return e;
 }
 

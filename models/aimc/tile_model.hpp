@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "sim/params.hpp"
 #include "sim/energy.hpp"
+#include "sim/params.hpp"
 #include "sim/units.hpp"
 
 namespace aimcsim {
@@ -16,21 +16,21 @@ namespace aimcsim {
 // compute = integration + ADC conversion + digital post-processing, stream-out) with fixed
 // durations from these parameters; noise and accuracy are not modelled.
 struct TileParams : Params<TileParams> {
-  std::string preset;              // named set of published figures (tile_presets())
-  std::int64_t rows, cols;         // crossbar inputs (word lines) and outputs (bit lines)
-  std::string input_encoding;      // "dac" or "pwm"
-  double pwm_lsb_ns;               // PWM time per input LSB
-  double t_int_ns;                 // MVM integration time; 0 = auto (derived from PWM)
-  std::int64_t input_bits;         // DAC/PWM input precision, bits streamed in per input
-  std::int64_t output_bits;        // bits streamed out per output after post-processing
-  std::int64_t adc_count;          // ADCs per tile; columns share them when fewer
-  double t_adc_ns;                 // one ADC conversion
-  double post_outputs_per_cycle;   // digital post-processing throughput
+  std::string preset;             // named set of published figures (tile_presets())
+  std::int64_t rows, cols;        // crossbar inputs (word lines) and outputs (bit lines)
+  std::string input_encoding;     // "dac" or "pwm"
+  double pwm_lsb_ns;              // PWM time per input LSB
+  double t_int_ns;                // MVM integration time; 0 = auto (derived from PWM)
+  std::int64_t input_bits;        // DAC/PWM input precision, bits streamed in per input
+  std::int64_t output_bits;       // bits streamed out per output after post-processing
+  std::int64_t adc_count;         // ADCs per tile; columns share them when fewer
+  double t_adc_ns;                // one ADC conversion
+  double post_outputs_per_cycle;  // digital post-processing throughput
   double post_freq_hz;
-  std::int64_t io_width_bits;      // stream-in/stream-out port width
+  std::int64_t io_width_bits;  // stream-in/stream-out port width
   double io_freq_hz;
-  std::string streaming;           // "pipelined" or "sequential"
-  std::string reduction;           // where partial sums of a multi-tile layer are added: "tile" or "pmca"
+  std::string streaming;  // "pipelined" or "sequential"
+  std::string reduction;  // where partial sums of a multi-tile layer are added: "tile" or "pmca"
   double e_dac_per_row_pj, e_cell_pj, e_adc_pj, e_post_pj;
   double p_static_mw;
   std::int64_t program_iterations;  // program-and-verify iterations per cell

@@ -4,11 +4,14 @@ namespace aimcsim {
 
 void LinkParams::bind(ParamBinder<LinkParams>& b) {
   using P = LinkParams;
-  b.quantity("interconnect.bandwidth", &P::bandwidth_Bps, Dimension::Bandwidth, "32GB/s").range(1, 1e15)
+  b.quantity("interconnect.bandwidth", &P::bandwidth_Bps, Dimension::Bandwidth, "32GB/s")
+      .range(1, 1e15)
       .desc("tile-to-PMCA link bandwidth (assumed: 256 bit at 1 GHz)");
-  b.quantity("interconnect.latency", &P::latency_ns, Dimension::Time, "10ns").range(0, 1e9)
+  b.quantity("interconnect.latency", &P::latency_ns, Dimension::Time, "10ns")
+      .range(0, 1e9)
       .desc("tile-to-PMCA link latency per transfer (assumed)");
-  b.quantity("interconnect.energy_per_bit", &P::e_per_bit_pj, Dimension::Energy, "0.1pJ").range(0, 1e6)
+  b.quantity("interconnect.energy_per_bit", &P::e_per_bit_pj, Dimension::Energy, "0.1pJ")
+      .range(0, 1e6)
       .desc("link energy per bit moved (assumed)");
 }
 

@@ -11,17 +11,25 @@ namespace aimcsim {
 void NetworkParams::bind(ParamBinder<NetworkParams>& b) {
   using P = NetworkParams;
   b.choice("interconnect.topology", &P::topology, {"p2p", "bus", "mesh"}, "p2p")
-      .desc("p2p: a dedicated link per tile-PMCA pair; bus: one shared bus; mesh: 2-D mesh, XY routing");
-  b.integer("interconnect.link_width_bits", &P::link_width_bits, 256).range(1, 65536)
+      .desc(
+          "p2p: a dedicated link per tile-PMCA pair; bus: one shared bus; mesh: 2-D mesh, XY "
+          "routing");
+  b.integer("interconnect.link_width_bits", &P::link_width_bits, 256)
+      .range(1, 65536)
       .desc("bus / mesh link width (assumed: 32 GB/s at 1 GHz, as the p2p default)");
-  b.quantity("interconnect.link_freq", &P::link_freq_hz, Dimension::Frequency, "1GHz").range(1, 1e12)
+  b.quantity("interconnect.link_freq", &P::link_freq_hz, Dimension::Frequency, "1GHz")
+      .range(1, 1e12)
       .desc("bus / mesh link clock (assumed)");
-  b.quantity("interconnect.hop_latency", &P::hop_latency_ns, Dimension::Time, "1ns").range(0, 1e9)
-      .desc("latency per router traversed on the mesh, or per bus arbitration (assumed: one cycle)");
+  b.quantity("interconnect.hop_latency", &P::hop_latency_ns, Dimension::Time, "1ns")
+      .range(0, 1e9)
+      .desc(
+          "latency per router traversed on the mesh, or per bus arbitration (assumed: one cycle)");
   b.flag("interconnect.multicast", &P::multicast, true)
-      .desc("bus / mesh deliver one transfer to several destinations (the layer input to its tiles "
-            "and PMCA); false: separate sends");
-  b.integer("interconnect.mesh_cols", &P::mesh_cols, 0).range(0, 65536)
+      .desc(
+          "bus / mesh deliver one transfer to several destinations (the layer input to its tiles "
+          "and PMCA); false: separate sends");
+  b.integer("interconnect.mesh_cols", &P::mesh_cols, 0)
+      .range(0, 65536)
       .desc("mesh width in nodes; 0: the smallest square that holds every tile and PMCA");
 }
 
@@ -35,7 +43,8 @@ std::vector<MeshCoord> snake_path(std::size_t nodes, std::int64_t cols) {
   std::vector<MeshCoord> out;
   out.reserve(nodes);
   for (std::size_t k = 0; k < nodes; ++k) {
-    const std::int64_t row = static_cast<std::int64_t>(k) / cols, col = static_cast<std::int64_t>(k) % cols;
+    const std::int64_t row = static_cast<std::int64_t>(k) / cols,
+                       col = static_cast<std::int64_t>(k) % cols;
     out.push_back({row % 2 == 0 ? col : cols - 1 - col, row});
   }
   return out;
@@ -111,8 +120,8 @@ Network::Transfer Network::reserve(const std::vector<Hop>& route, std::int64_t b
   return t;
 }
 
-Network::Transfer Network::send(std::size_t src, const std::vector<std::size_t>& dsts, std::int64_t bytes,
-                                Picos ready) {
+Network::Transfer Network::send(std::size_t src, const std::vector<std::size_t>& dsts,
+                                std::int64_t bytes, Picos ready) {
   if (params_.multicast || dsts.size() <= 1) return reserve(route(src, dsts), bytes, ready);
   Transfer all{ready, ready, 0, 0};
   bool first = true;

@@ -14,12 +14,12 @@ namespace aimcsim {
 // The interconnect topology and its links. `p2p` keeps one dedicated link per tile-PMCA pair
 // (LinkParams); `bus` and `mesh` carry every transfer of the platform over shared links.
 struct NetworkParams : Params<NetworkParams> {
-  std::string topology;         // p2p, bus, mesh
-  std::int64_t link_width_bits; // bus / mesh link width
-  double link_freq_hz;          // bus / mesh link clock
-  double hop_latency_ns;        // per router traversed (mesh) or per bus arbitration
-  bool multicast;               // one transfer reaches several destinations (bus, mesh)
-  std::int64_t mesh_cols;       // mesh width in nodes; 0 = auto (square)
+  std::string topology;          // p2p, bus, mesh
+  std::int64_t link_width_bits;  // bus / mesh link width
+  double link_freq_hz;           // bus / mesh link clock
+  double hop_latency_ns;         // per router traversed (mesh) or per bus arbitration
+  bool multicast;                // one transfer reaches several destinations (bus, mesh)
+  std::int64_t mesh_cols;        // mesh width in nodes; 0 = auto (square)
 
   double bandwidth_Bps() const { return static_cast<double>(link_width_bits) / 8.0 * link_freq_hz; }
   static void bind(ParamBinder<NetworkParams>& b);
@@ -55,7 +55,8 @@ class Network {
   };
   // Sends `bytes` from node `src` to every node in `dsts` no earlier than `ready`: one multicast
   // when enabled, else one unicast per destination in order.
-  Transfer send(std::size_t src, const std::vector<std::size_t>& dsts, std::int64_t bytes, Picos ready);
+  Transfer send(std::size_t src, const std::vector<std::size_t>& dsts, std::int64_t bytes,
+                Picos ready);
 
   struct LinkStats {
     std::string name;
@@ -90,7 +91,8 @@ class Network {
 // over the shared network.
 class NetworkPort : public Resource {
  public:
-  NetworkPort(const sc_core::sc_module_name& name, Network& network, std::size_t src, std::vector<std::size_t> dsts);
+  NetworkPort(const sc_core::sc_module_name& name, Network& network, std::size_t src,
+              std::vector<std::size_t> dsts);
   Timing issue(Job& job, Picos now) override;
   std::int64_t bytes_moved() const { return bytes_; }
 

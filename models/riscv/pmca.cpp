@@ -45,21 +45,29 @@ void PmcaStats::add(const PmcaStats& o) {
 
 Pmca::Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
            std::int64_t out, std::int64_t rank, std::int64_t clusters)
-    : Resource(name, "pmca"), params_(params), in_(in), out_(out), rank_(rank), clusters_(clusters) {
+    : Resource(name, "pmca"),
+      params_(params),
+      in_(in),
+      out_(out),
+      rank_(rank),
+      clusters_(clusters) {
   stats_.engine = params.engine;
 }
 
 const LoraChunkCost& Pmca::chunk_cost(std::int64_t tokens) {
   auto it = cache_.find(tokens);
   if (it == cache_.end())
-    it = cache_.emplace(tokens, lora_group_cost(params_, clusters_, tokens, in_, out_, rank_)).first;
+    it =
+        cache_.emplace(tokens, lora_group_cost(params_, clusters_, tokens, in_, out_, rank_)).first;
   return it->second;
 }
 
 Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, int part) {
   if (part == 0 || cost.compute_cycles == 0) return cost.duration;
-  const double down_share = static_cast<double>(cost.down.cycles) / static_cast<double>(cost.compute_cycles);
-  const Picos down = ns_to_ps(cycles_to_ns(std::round(down_share * static_cast<double>(cost.cycles)), p.freq_hz));
+  const double down_share =
+      static_cast<double>(cost.down.cycles) / static_cast<double>(cost.compute_cycles);
+  const Picos down =
+      ns_to_ps(cycles_to_ns(std::round(down_share * static_cast<double>(cost.cycles)), p.freq_hz));
   return part == 1 ? down : cost.duration - down;
 }
 
@@ -72,7 +80,8 @@ Resource::Timing Pmca::issue(Job& job, Picos now) {
   const LoraChunkCost& cost = chunk_cost(job.count);
   const Picos d = lora_part_duration(params_, cost, job.part);
   free_ = start + d;
-  const double share = cost.duration > 0 ? static_cast<double>(d) / static_cast<double>(cost.duration) : 1.0;
+  const double share =
+      cost.duration > 0 ? static_cast<double>(d) / static_cast<double>(cost.duration) : 1.0;
   for (const auto& [component, pj] : cost.energy.items()) job.energy.add(component, pj * share);
   if (job.part != kLoraDown) stats_.add_chunk(params_, cost);
   return {start, free_};

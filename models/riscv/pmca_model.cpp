@@ -7,69 +7,108 @@ namespace aimcsim {
 
 void PmcaParams::bind(ParamBinder<PmcaParams>& b) {
   using P = PmcaParams;
-  b.quantity("pmca.freq", &P::freq_hz, Dimension::Frequency, "1GHz").range(1e6, 1e11)
+  b.quantity("pmca.freq", &P::freq_hz, Dimension::Frequency, "1GHz")
+      .range(1e6, 1e11)
       .desc("cluster clock (assumed 1 GHz; RedMulE reaches 666 MHz)");
-  b.integer("pmca.cores", &P::cores, 8).range(1, 1024).desc("compute cores (Snitch cluster: 8 + 1 DMA core)");
+  b.integer("pmca.cores", &P::cores, 8)
+      .range(1, 1024)
+      .desc("compute cores (Snitch cluster: 8 + 1 DMA core)");
   b.choice("pmca.format", &P::format, {"fp32", "fp16", "fp8"}, "fp16")
       .desc("data and FPU SIMD format (AHWA-LoRA: FP16)");
-  b.integer("pmca.fpu_width", &P::fpu_width_bits, 32).range(32, 512)
-      .desc("FPU datapath in bits; SIMD lanes = width / format bits (Snitch: 32, so FP32 x1, FP16 x2, FP8 x4)");
-  b.real("pmca.fpu_util", &P::fpu_util, 0.9).range(0.01, 1)
+  b.integer("pmca.fpu_width", &P::fpu_width_bits, 32)
+      .range(32, 512)
+      .desc(
+          "FPU datapath in bits; SIMD lanes = width / format bits (Snitch: 32, so FP32 x1, FP16 "
+          "x2, FP8 x4)");
+  b.real("pmca.fpu_util", &P::fpu_util, 0.9)
+      .range(0.01, 1)
       .desc("FPU utilisation of long streamed (SSR/FREP) loops (Snitch: ~0.9)");
-  b.integer("pmca.loop_setup_cycles", &P::loop_setup_cycles, 10).range(0, 1000000)
+  b.integer("pmca.loop_setup_cycles", &P::loop_setup_cycles, 10)
+      .range(0, 1000000)
       .desc("cycles to set up one inner loop nest on a core: SSR and FREP configuration (assumed)");
-  b.integer("pmca.kernel_launch_cycles", &P::kernel_launch_cycles, 80).range(0, 1000000)
+  b.integer("pmca.kernel_launch_cycles", &P::kernel_launch_cycles, 80)
+      .range(0, 1000000)
       .desc("cycles to dispatch a kernel to the cores (assumed)");
-  b.integer("pmca.barrier_cycles", &P::barrier_cycles, 20).range(0, 1000000)
+  b.integer("pmca.barrier_cycles", &P::barrier_cycles, 20)
+      .range(0, 1000000)
       .desc("cycles of the cluster barrier that ends a kernel (assumed)");
-  b.integer("pmca.exp_ops", &P::exp_ops, 8).range(1, 1000)
-      .desc("SIMD FPU instructions per exp, a software approximation: no exp unit on Snitch (assumed)");
-  b.integer("pmca.recip_ops", &P::recip_ops, 5).range(1, 1000)
+  b.integer("pmca.exp_ops", &P::exp_ops, 8)
+      .range(1, 1000)
+      .desc(
+          "SIMD FPU instructions per exp, a software approximation: no exp unit on Snitch "
+          "(assumed)");
+  b.integer("pmca.recip_ops", &P::recip_ops, 5)
+      .range(1, 1000)
       .desc("SIMD FPU instructions per reciprocal by Newton-Raphson (assumed)");
-  b.integer("pmca.div_cycles", &P::div_cycles, 11).range(1, 1000)
+  b.integer("pmca.div_cycles", &P::div_cycles, 11)
+      .range(1, 1000)
       .desc("cycles of one scalar divide or square root on the iterative FPU unit (assumed)");
-  b.bytes("pmca.l1_size", &P::l1_bytes, "128KiB").range(1, 1e12).desc("shared L1 (TCDM) size (Snitch cluster: 128 KiB)");
+  b.bytes("pmca.l1_size", &P::l1_bytes, "128KiB")
+      .range(1, 1e12)
+      .desc("shared L1 (TCDM) size (Snitch cluster: 128 KiB)");
   b.integer("pmca.l1_banks", &P::l1_banks, 32).range(1, 4096).desc("L1 banks (Snitch cluster: 32)");
-  b.bytes("pmca.l1_bank_width", &P::l1_bank_bytes, "8B").range(1, 1024)
+  b.bytes("pmca.l1_bank_width", &P::l1_bank_bytes, "8B")
+      .range(1, 1024)
       .desc("bytes a bank serves per cycle (Snitch TCDM: 64-bit banks)");
-  b.bytes("pmca.l2_size", &P::l2_bytes, "1MiB").range(1, 1e15)
+  b.bytes("pmca.l2_size", &P::l2_bytes, "1MiB")
+      .range(1, 1e15)
       .desc("cluster-external L2 that spilled chunks are staged through (assumed)");
-  b.real("pmca.l2_bytes_per_cycle", &P::l2_bytes_per_cycle, 64).range(0.001, 65536)
+  b.real("pmca.l2_bytes_per_cycle", &P::l2_bytes_per_cycle, 64)
+      .range(0.001, 65536)
       .desc("L2 bandwidth seen by the DMA, bytes per cluster cycle (assumed: matches the DMA)");
-  b.integer("pmca.l2_latency_cycles", &P::l2_latency_cycles, 10).range(0, 1000000)
+  b.integer("pmca.l2_latency_cycles", &P::l2_latency_cycles, 10)
+      .range(0, 1000000)
       .desc("first-byte latency of an L2 access (assumed)");
-  b.real("pmca.dma_bytes_per_cycle", &P::dma_bytes_per_cycle, 64).range(0.001, 65536)
+  b.real("pmca.dma_bytes_per_cycle", &P::dma_bytes_per_cycle, 64)
+      .range(0.001, 65536)
       .desc("DMA data path between L2 and L1 (iDMA 512 bit: 64)");
-  b.integer("pmca.dma_setup_cycles", &P::dma_setup_cycles, 20).range(0, 1000000)
+  b.integer("pmca.dma_setup_cycles", &P::dma_setup_cycles, 20)
+      .range(0, 1000000)
       .desc("cycles for the DMA core to program one 1-D or 2-D transfer (assumed)");
   b.choice("pmca.engine", &P::engine, {"cores", "redmule"}, "cores")
       .desc("what runs GEMMs: the compute cores, or a RedMulE-like matrix engine");
-  b.integer("pmca.redmule.height", &P::rm_height, 4).range(1, 256)
+  b.integer("pmca.redmule.height", &P::rm_height, 4)
+      .range(1, 256)
       .desc("RedMulE array height H, CEs chained per row (REFERENCE 3: 4)");
-  b.integer("pmca.redmule.width", &P::rm_width, 8).range(1, 256)
+  b.integer("pmca.redmule.width", &P::rm_width, 8)
+      .range(1, 256)
       .desc("RedMulE array width L, rows of CEs (REFERENCE 3: 8, 32 FMAs with H = 4)");
-  b.integer("pmca.redmule.pipe_regs", &P::rm_pipe, 3).range(0, 64)
+  b.integer("pmca.redmule.pipe_regs", &P::rm_pipe, 3)
+      .range(0, 64)
       .desc("RedMulE pipeline registers P per CE (REFERENCE 3: 3)");
-  b.integer("pmca.redmule.port_width", &P::rm_port_bits, 256).range(8, 65536)
+  b.integer("pmca.redmule.port_width", &P::rm_port_bits, 256)
+      .range(8, 65536)
       .desc("RedMulE memory port in bits (Tortorella et al. DATE 2022: 256)");
-  b.real("pmca.redmule.util", &P::rm_util, 0.988).range(0.01, 1)
-      .desc("steady-state engine utilisation on large GEMMs (Tortorella et al. DATE 2022: 31.6 of 32 MAC/cycle)");
-  b.integer("pmca.redmule.config_cycles", &P::rm_config_cycles, 50).range(0, 1000000)
+  b.real("pmca.redmule.util", &P::rm_util, 0.988)
+      .range(0.01, 1)
+      .desc(
+          "steady-state engine utilisation on large GEMMs (Tortorella et al. DATE 2022: 31.6 of 32 "
+          "MAC/cycle)");
+  b.integer("pmca.redmule.config_cycles", &P::rm_config_cycles, 50)
+      .range(0, 1000000)
       .desc("cycles for a core to configure and start one engine job (assumed)");
-  b.quantity("pmca.redmule.e_cycle", &P::rm_e_cycle_pj, Dimension::Energy, "91.9pJ").range(0, 1e9)
-      .desc("cluster energy per busy engine cycle: 43.5 mW at 688 GFLOPS/W FP16 is 29.9 GFLOPS, "
-            "473.5 M cycles/s at 31.6 MAC/cycle (Tortorella et al. DATE 2022)");
-  b.quantity("pmca.e_fma_fp32", &P::e_fma_fp32_pj, Dimension::Energy, "3.6pJ").range(0, 1e9)
+  b.quantity("pmca.redmule.e_cycle", &P::rm_e_cycle_pj, Dimension::Energy, "91.9pJ")
+      .range(0, 1e9)
+      .desc(
+          "cluster energy per busy engine cycle: 43.5 mW at 688 GFLOPS/W FP16 is 29.9 GFLOPS, "
+          "473.5 M cycles/s at 31.6 MAC/cycle (Tortorella et al. DATE 2022)");
+  b.quantity("pmca.e_fma_fp32", &P::e_fma_fp32_pj, Dimension::Energy, "3.6pJ")
+      .range(0, 1e9)
       .desc("energy per FP32 FPU operation (assumed)");
-  b.quantity("pmca.e_fma_fp16", &P::e_fma_fp16_pj, Dimension::Energy, "2pJ").range(0, 1e9)
+  b.quantity("pmca.e_fma_fp16", &P::e_fma_fp16_pj, Dimension::Energy, "2pJ")
+      .range(0, 1e9)
       .desc("energy per FP16 SIMD lane operation (assumed)");
-  b.quantity("pmca.e_fma_fp8", &P::e_fma_fp8_pj, Dimension::Energy, "1.2pJ").range(0, 1e9)
+  b.quantity("pmca.e_fma_fp8", &P::e_fma_fp8_pj, Dimension::Energy, "1.2pJ")
+      .range(0, 1e9)
       .desc("energy per FP8 SIMD lane operation (assumed)");
-  b.quantity("pmca.e_l1_byte", &P::e_l1_byte_pj, Dimension::Energy, "0.5pJ").range(0, 1e9)
+  b.quantity("pmca.e_l1_byte", &P::e_l1_byte_pj, Dimension::Energy, "0.5pJ")
+      .range(0, 1e9)
       .desc("energy per byte of L1 traffic by the cores (assumed)");
-  b.quantity("pmca.e_dma_byte", &P::e_dma_byte_pj, Dimension::Energy, "1pJ").range(0, 1e9)
+  b.quantity("pmca.e_dma_byte", &P::e_dma_byte_pj, Dimension::Energy, "1pJ")
+      .range(0, 1e9)
       .desc("energy per byte the DMA moves between L2 and L1 (assumed)");
-  b.quantity("pmca.p_static", &P::p_static_mw, Dimension::Power, "2mW").range(0, 1e9)
+  b.quantity("pmca.p_static", &P::p_static_mw, Dimension::Power, "2mW")
+      .range(0, 1e9)
       .desc("cluster leakage power (assumed)");
 }
 
@@ -97,7 +136,8 @@ PmcaParams PmcaParams::defaults() {
 
 double KernelCost::utilisation() const {
   return cycles > 0 && peak_ops > 0
-             ? static_cast<double>(lane_ops) / (static_cast<double>(peak_ops) * static_cast<double>(cycles))
+             ? static_cast<double>(lane_ops) /
+                   (static_cast<double>(peak_ops) * static_cast<double>(cycles))
              : 0;
 }
 
@@ -128,14 +168,16 @@ KernelCost finish(KernelCost k) {
 }  // namespace
 
 KernelCost cores_kernel(const PmcaParams& p, std::string name, double issue, std::int64_t nests,
-                    std::int64_t lane_ops, std::int64_t l1_bytes) {
+                        std::int64_t lane_ops, std::int64_t l1_bytes) {
   KernelCost c;
   c.name = std::move(name);
   c.compute_cycles = issue;
   c.stall_cycles = issue / p.fpu_util - issue;
-  const double l1_cycles = static_cast<double>(l1_bytes) / static_cast<double>(p.l1_bytes_per_cycle());
+  const double l1_cycles =
+      static_cast<double>(l1_bytes) / static_cast<double>(p.l1_bytes_per_cycle());
   c.stall_cycles += std::max(0.0, l1_cycles - issue / p.fpu_util);
-  c.overhead_cycles = static_cast<double>(nests * p.loop_setup_cycles + p.kernel_launch_cycles + p.barrier_cycles);
+  c.overhead_cycles =
+      static_cast<double>(nests * p.loop_setup_cycles + p.kernel_launch_cycles + p.barrier_cycles);
   c.lane_ops = lane_ops;
   c.peak_ops = p.cores * p.lanes;
   c.l1_bytes = l1_bytes;
@@ -155,8 +197,8 @@ KernelCost gemm_cores_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, 
   const std::int64_t simd_per_row = k * ceil_div(n, p.lanes);
   // Per output row: B streamed once per lane group, A read per k, C written.
   const std::int64_t l1 = p.elem_bytes * (m * k * ceil_div(n, p.lanes) * p.lanes + m * k + m * n);
-  KernelCost c = cores_kernel(p, "gemm", static_cast<double>(rows_per_core * simd_per_row), rows_per_core,
-                          m * n * k, l1);
+  KernelCost c = cores_kernel(p, "gemm", static_cast<double>(rows_per_core * simd_per_row),
+                              rows_per_core, m * n * k, l1);
   c.l1_footprint = c.l1_required = p.elem_bytes * (m * k + k * n + m * n);
   return c;
 }
@@ -177,7 +219,8 @@ KernelCost gemm_engine_cost(const PmcaParams& p, std::int64_t m, std::int64_t n,
   // the L x T tile of C; double-buffered, it stalls the array only when it needs longer.
   const std::int64_t block_bytes = e * (L * T + T * T), tile_out = e * L * T;
   const double tile_port = std::ceil(static_cast<double>(kblocks * block_bytes + tile_out) / port);
-  c.stall_cycles += static_cast<double>(tiles) * std::max(0.0, tile_port - static_cast<double>(tile_compute));
+  c.stall_cycles +=
+      static_cast<double>(tiles) * std::max(0.0, tile_port - static_cast<double>(tile_compute));
   // Configure and start; fill the first operand blocks; drain the CE chain and store the last tile.
   const double fill = std::ceil(static_cast<double>(block_bytes) / port);
   const double drain = static_cast<double>(T) + std::ceil(static_cast<double>(tile_out) / port);
@@ -198,7 +241,7 @@ KernelCost gemm_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::i
 KernelCost add_cost(const PmcaParams& p, std::int64_t m, std::int64_t n) {
   const std::int64_t per_core = ceil_div(m * n, p.cores);
   KernelCost c = cores_kernel(p, "add", static_cast<double>(ceil_div(per_core, p.lanes)), 1, m * n,
-                          p.elem_bytes * 3 * m * n);
+                              p.elem_bytes * 3 * m * n);
   c.l1_footprint = c.l1_required = p.elem_bytes * 3 * m * n;
   return c;
 }
@@ -273,8 +316,8 @@ StagedCost staged_cost(const PmcaParams& p, const Staging& s,
 
 namespace {
 
-LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in, std::int64_t out,
-                            std::int64_t rank);
+LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
+                            std::int64_t out, std::int64_t rank);
 
 // Adapters too large to stay in L1 (LLaMA-size layers): A is streamed through L1 in blocks of
 // `in_b` rows and B in blocks of `out_b` columns, every chunk. X A accumulates over the A blocks
@@ -282,21 +325,23 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
 // add (n_out up-projections of out_b outputs). Simplification: the blocks cost what a chunk of
 // the block's shape costs (its own staging of X and X W included), and the adapters' DMA is not
 // overlapped with compute.
-LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in, std::int64_t out,
-                            std::int64_t rank, LoraChunkCost c) {
+LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
+                            std::int64_t out, std::int64_t rank, LoraChunkCost c) {
   std::int64_t in_b = in, out_b = out;
   LoraChunkCost piece;
   for (;;) {
     piece = resident_lora(p, tokens, in_b, out_b, rank);
     if (piece.feasible) break;
     if (in_b == 1 && out_b == 1) return c;  // not even one row of A and one column of B fit
-    if (in_b >= out_b) in_b = (in_b + 1) / 2;
-    else out_b = (out_b + 1) / 2;
+    if (in_b >= out_b)
+      in_b = (in_b + 1) / 2;
+    else
+      out_b = (out_b + 1) / 2;
   }
   const std::int64_t n_in = (in + in_b - 1) / in_b, n_out = (out + out_b - 1) / out_b;
-  const double down_share = piece.compute_cycles > 0
-                                ? static_cast<double>(piece.down.cycles) / static_cast<double>(piece.compute_cycles)
-                                : 0;
+  const double down_share = piece.compute_cycles > 0 ? static_cast<double>(piece.down.cycles) /
+                                                           static_cast<double>(piece.compute_cycles)
+                                                     : 0;
   const double piece_cycles = static_cast<double>(piece.cycles);
   const std::int64_t adapter_bytes = p.elem_bytes * rank * (in + out);
   const std::int64_t adapter_dma = dma_cycles(p, 1, adapter_bytes);
@@ -312,15 +357,17 @@ LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64
     c.add.accumulate(piece.add);
   }
   c.compute_cycles = c.down.cycles + c.up.cycles + c.add.cycles;
-  c.cycles = static_cast<std::int64_t>(std::llround(static_cast<double>(n_in) * down_share * piece_cycles +
-                                                    static_cast<double>(n_out) * (1 - down_share) * piece_cycles)) +
+  c.cycles = static_cast<std::int64_t>(
+                 std::llround(static_cast<double>(n_in) * down_share * piece_cycles +
+                              static_cast<double>(n_out) * (1 - down_share) * piece_cycles)) +
              adapter_dma;
   c.cycles = std::max(c.cycles, c.compute_cycles);
   c.dma_wait_cycles = c.cycles - c.compute_cycles;
   c.dma_bytes = piece.dma_bytes * std::max(n_in, n_out) + adapter_bytes;
   c.l1_peak_bytes = piece.l1_peak_bytes;
   c.duration = ns_to_ps(cycles_to_ns(static_cast<double>(c.cycles), p.freq_hz));
-  const double useful = static_cast<double>(c.down.lane_ops + c.up.lane_ops + (p.redmule() ? 0 : c.add.lane_ops));
+  const double useful =
+      static_cast<double>(c.down.lane_ops + c.up.lane_ops + (p.redmule() ? 0 : c.add.lane_ops));
   const double peak = static_cast<double>(p.redmule() ? p.rm_macs_per_cycle() : p.cores * p.lanes);
   c.utilisation = c.cycles > 0 ? useful / (peak * static_cast<double>(c.cycles)) : 0;
   c.energy = EnergyBreakdown{};
@@ -332,8 +379,8 @@ LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64
 }
 
 // The chunk with its adapters resident in L1 (feasible only when they fit).
-LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in, std::int64_t out,
-                            std::int64_t rank) {
+LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
+                            std::int64_t out, std::int64_t rank) {
   LoraChunkCost c;
   const std::int64_t e = p.elem_bytes;
   c.l1_bytes = lora_l1_bytes(tokens, in, out, rank, e);
@@ -347,7 +394,8 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   if (p.redmule()) s.align = p.rm_width;  // whole engine tiles per sub-chunk
   bool first = true;
   const StagedCost st = staged_cost(p, s, [&](std::int64_t t) {
-    KernelCost down = gemm_cost(p, t, rank, in), up = gemm_cost(p, t, out, rank), add = add_cost(p, t, out);
+    KernelCost down = gemm_cost(p, t, rank, in), up = gemm_cost(p, t, out, rank),
+               add = add_cost(p, t, out);
     down.name = "lora_down";
     up.name = "lora_up";
     add.name = "lora_add";
@@ -373,8 +421,9 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   c.l1_peak_bytes = st.total.l1_footprint;
   c.duration = ns_to_ps(cycles_to_ns(static_cast<double>(c.cycles), p.freq_hz));
   // Utilisation of whatever runs the GEMMs: engine MACs on the engine, all lane ops on the cores.
-  const double useful = p.redmule() ? static_cast<double>(c.down.lane_ops + c.up.lane_ops)
-                                    : static_cast<double>(c.down.lane_ops + c.up.lane_ops + c.add.lane_ops);
+  const double useful = p.redmule()
+                            ? static_cast<double>(c.down.lane_ops + c.up.lane_ops)
+                            : static_cast<double>(c.down.lane_ops + c.up.lane_ops + c.add.lane_ops);
   const double peak = static_cast<double>(p.redmule() ? p.rm_macs_per_cycle() : p.cores * p.lanes);
   c.utilisation = c.cycles > 0 ? useful / (peak * static_cast<double>(c.cycles)) : 0;
   c.energy = st.total.energy;
@@ -383,8 +432,8 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
 
 }  // namespace
 
-LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in, std::int64_t out,
-                              std::int64_t rank) {
+LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
+                              std::int64_t out, std::int64_t rank) {
   LoraChunkCost c = resident_lora(p, tokens, in, out, rank);
   if (!c.feasible) return streamed_lora(p, tokens, in, out, rank, c);
   if (c.spilled) {
@@ -396,14 +445,15 @@ LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int
   return c;
 }
 
-LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens, std::int64_t in,
-                              std::int64_t out, std::int64_t rank) {
+LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens,
+                              std::int64_t in, std::int64_t out, std::int64_t rank) {
   if (clusters <= 1) return lora_chunk_cost(p, tokens, in, out, rank);
   // Tokens first; clusters left over split the outputs (each computes X A for its tokens and its
   // slice of (X A) B).
   const std::int64_t by_tokens = std::min(clusters, tokens);
   const std::int64_t by_cols = std::max<std::int64_t>(1, std::min(clusters / by_tokens, out));
-  const std::int64_t per_t = (tokens + by_tokens - 1) / by_tokens, per_out = (out + by_cols - 1) / by_cols;
+  const std::int64_t per_t = (tokens + by_tokens - 1) / by_tokens,
+                     per_out = (out + by_cols - 1) / by_cols;
   LoraChunkCost c = lora_chunk_cost(p, per_t, in, per_out, rank);
   if (!c.feasible) return c;
   // Work and energy of the whole group: the busiest cluster's share scaled to all of it.

@@ -29,20 +29,20 @@ struct PmcaParams : Params<PmcaParams> {
   std::int64_t div_cycles;            // one scalar divide or square root (iterative unit)
   std::int64_t l1_bytes;              // shared TCDM size
   std::int64_t l1_banks;
-  std::int64_t l1_bank_bytes;         // bank width: banks * bank_bytes is the L1 bandwidth per cycle
-  std::int64_t l2_bytes;              // cluster-external memory that spilled chunks stage through
-  double l2_bytes_per_cycle;          // L2 bandwidth seen by the DMA
-  std::int64_t l2_latency_cycles;     // first-byte latency of an L2 access
-  double dma_bytes_per_cycle;         // DMA data path
-  std::int64_t dma_setup_cycles;      // programming one (1-D or 2-D) transfer
-  std::string engine;                 // "cores" or "redmule": who runs the GEMMs
-  std::int64_t rm_height;             // RedMulE array height H (CEs chained per row)
-  std::int64_t rm_width;              // RedMulE array width L (rows of CEs)
-  std::int64_t rm_pipe;               // RedMulE pipeline registers P per CE
-  std::int64_t rm_port_bits;          // RedMulE memory port
-  double rm_util;                     // steady-state engine utilisation (published 98.8 %)
-  std::int64_t rm_config_cycles;      // configure-and-start of one engine job
-  double rm_e_cycle_pj;               // cluster energy per busy engine cycle
+  std::int64_t l1_bank_bytes;      // bank width: banks * bank_bytes is the L1 bandwidth per cycle
+  std::int64_t l2_bytes;           // cluster-external memory that spilled chunks stage through
+  double l2_bytes_per_cycle;       // L2 bandwidth seen by the DMA
+  std::int64_t l2_latency_cycles;  // first-byte latency of an L2 access
+  double dma_bytes_per_cycle;      // DMA data path
+  std::int64_t dma_setup_cycles;   // programming one (1-D or 2-D) transfer
+  std::string engine;              // "cores" or "redmule": who runs the GEMMs
+  std::int64_t rm_height;          // RedMulE array height H (CEs chained per row)
+  std::int64_t rm_width;           // RedMulE array width L (rows of CEs)
+  std::int64_t rm_pipe;            // RedMulE pipeline registers P per CE
+  std::int64_t rm_port_bits;       // RedMulE memory port
+  double rm_util;                  // steady-state engine utilisation (published 98.8 %)
+  std::int64_t rm_config_cycles;   // configure-and-start of one engine job
+  double rm_e_cycle_pj;            // cluster energy per busy engine cycle
   double e_fma_fp32_pj, e_fma_fp16_pj, e_fma_fp8_pj;  // per FPU lane operation
   double e_l1_byte_pj, e_dma_byte_pj;
   double p_static_mw;
@@ -70,7 +70,7 @@ struct PmcaParams : Params<PmcaParams> {
 // configuration, fill and drain). `cycles` is the ceiling of their sum.
 struct KernelCost {
   std::string name;
-  std::string unit = "cores";     // "cores" or "redmule"
+  std::string unit = "cores";  // "cores" or "redmule"
   double compute_cycles = 0;
   double stall_cycles = 0;
   double dma_wait_cycles = 0;
@@ -87,7 +87,7 @@ struct KernelCost {
   bool feasible = true;           // false: does not fit L1 even when staged (cycles meaningless)
   EnergyBreakdown energy;         // dynamic energy
 
-  double utilisation() const;     // lane_ops / (peak_ops * cycles)
+  double utilisation() const;  // lane_ops / (peak_ops * cycles)
   // Adds another kernel's work (a later sub-block or a further job of the same kernel).
   void accumulate(const KernelCost& o);
 };
@@ -116,8 +116,8 @@ KernelCost add_cost(const PmcaParams& p, std::int64_t m, std::int64_t n);
 
 // L1 bytes a LoRA chunk holds (REFERENCE section 5): X (t x in), XA (t x r), XW (t x out),
 // A (in x r), B (r x out).
-std::int64_t lora_l1_bytes(std::int64_t tokens, std::int64_t in, std::int64_t out, std::int64_t rank,
-                           std::int64_t elem_bytes);
+std::int64_t lora_l1_bytes(std::int64_t tokens, std::int64_t in, std::int64_t out,
+                           std::int64_t rank, std::int64_t elem_bytes);
 
 // Cycles of one DMA transfer of `rows` rows of `row_bytes` (a 2-D transfer; rows = 1 is 1-D)
 // between L2 and L1: setup, L2 latency, then each row at min(DMA, L2) bandwidth.
@@ -130,14 +130,14 @@ std::int64_t dma_cycles(const PmcaParams& p, std::int64_t rows, std::int64_t row
 // (loaded first by the DMA when `load_resident`). Rows strided in L2 move as 2-D transfers.
 struct Staging {
   std::int64_t rows = 0;
-  std::int64_t resident = 0;      // bytes held in L1 across all sub-blocks (weights, K or V of a head)
-  bool load_resident = false;     // when spilled, the DMA loads the resident bytes first
-  std::int64_t row_l1 = 0;        // L1 bytes of one row's buffers
-  std::int64_t in_row = 0;        // bytes one row brings in from L2 when spilled
-  std::int64_t out_row = 0;       // bytes one row takes out to L2 when spilled
-  bool strided_in = false;        // input rows are strided in L2 (2-D transfer, a burst per row)
+  std::int64_t resident = 0;   // bytes held in L1 across all sub-blocks (weights, K or V of a head)
+  bool load_resident = false;  // when spilled, the DMA loads the resident bytes first
+  std::int64_t row_l1 = 0;     // L1 bytes of one row's buffers
+  std::int64_t in_row = 0;     // bytes one row brings in from L2 when spilled
+  std::int64_t out_row = 0;    // bytes one row takes out to L2 when spilled
+  bool strided_in = false;     // input rows are strided in L2 (2-D transfer, a burst per row)
   bool strided_out = false;
-  std::int64_t align = 1;         // sub-blocks are a multiple of this many rows when they can be
+  std::int64_t align = 1;  // sub-blocks are a multiple of this many rows when they can be
 };
 // `kernel(n)` costs n rows and is called once per sub-block, in order. The result sums the
 // sub-blocks and fills in `dma_wait`, `dma_bytes`, `sub_blocks`, `spilled` and `l1_footprint`
@@ -145,7 +145,7 @@ struct Staging {
 // the resident data, or the staged data exceed L2.
 struct StagedCost {
   KernelCost total;
-  std::int64_t footprint = 0;     // resident + rows * row_l1: what running in one piece needs
+  std::int64_t footprint = 0;  // resident + rows * row_l1: what running in one piece needs
   std::int64_t sub_rows = 0;
   bool feasible = true;
 };
@@ -161,18 +161,18 @@ StagedCost staged_cost(const PmcaParams& p, const Staging& s,
 // A, one column of B and two one-token buffers fit.
 struct LoraChunkCost {
   KernelCost down, up, add;
-  std::int64_t l1_bytes = 0;         // footprint of the whole chunk
+  std::int64_t l1_bytes = 0;  // footprint of the whole chunk
   bool spilled = false;
   bool feasible = true;
-  std::int64_t sub_tokens = 0;       // tokens per sub-chunk when spilled
+  std::int64_t sub_tokens = 0;  // tokens per sub-chunk when spilled
   std::int64_t dma_bytes = 0;
   std::int64_t compute_cycles = 0;   // the three kernels, summed over sub-chunks
   std::int64_t cycles = 0;           // including DMA waits when spilled
   std::int64_t dma_wait_cycles = 0;  // cycles - compute_cycles
   std::int64_t l1_peak_bytes = 0;    // L1 actually held: the footprint, or the staged buffers
   Picos duration = 0;
-  double utilisation = 0;            // useful ops / (peak ops per cycle * cycles), on p.engine
-  EnergyBreakdown energy;            // dynamic energy
+  double utilisation = 0;  // useful ops / (peak ops per cycle * cycles), on p.engine
+  EnergyBreakdown energy;  // dynamic energy
 };
 
 LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
@@ -183,7 +183,7 @@ LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int
 // outputs too (each cluster holds A and its slice of B); the group takes as long as its busiest
 // cluster. Simplification: the work and energy of the group are the busiest cluster's scaled to
 // the whole (X A is computed again by every cluster that splits the outputs).
-LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens, std::int64_t in,
-                              std::int64_t out, std::int64_t rank);
+LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens,
+                              std::int64_t in, std::int64_t out, std::int64_t rank);
 
 }  // namespace aimcsim

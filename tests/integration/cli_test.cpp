@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -63,7 +63,7 @@ TEST_F(CliTest, VersionAndHelpExitZero) {
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {
-  EXPECT_EQ(aimcsim("").status, 2);         // a subcommand is required
+  EXPECT_EQ(aimcsim("").status, 2);  // a subcommand is required
   EXPECT_EQ(aimcsim("frobnicate").status, 2);
   EXPECT_EQ(aimcsim("run --bogus").status, 2);
   const Result missing = aimcsim("run /nonexistent/config.yaml");
@@ -87,14 +87,17 @@ TEST_F(CliTest, UnknownKeyExitsTwoNamingTheKey) {
 
 TEST_F(CliTest, BadConfigFileNamesFileAndKey) {
   std::filesystem::create_directories(dir_);
-  std::ofstream(dir_ / "bad.yaml") << "workload:\n  model: mobilebert\n  seq_len: 320\npmca:\n  freq: 1000\n";
+  std::ofstream(dir_ / "bad.yaml")
+      << "workload:\n  model: mobilebert\n  seq_len: 320\npmca:\n  freq: 1000\n";
   const Result r = aimcsim("run " + (dir_ / "bad.yaml").string() + " -o " + out());
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("bad.yaml:5: pmca.freq"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, ReferenceRowIsWrittenWithItsHandDerivedNumbers) {
-  const Result r = aimcsim("run -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 -o " + out());
+  const Result r = aimcsim(
+      "run -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 -o " +
+      out());
   ASSERT_EQ(r.status, 0) << r.output;
   const std::string csv = read(out() + "/layers.csv");
   std::istringstream lines(csv);
@@ -102,12 +105,15 @@ TEST_F(CliTest, ReferenceRowIsWrittenWithItsHandDerivedNumbers) {
   std::getline(lines, header);
   std::getline(lines, row);
   EXPECT_FALSE(std::getline(lines, extra));  // one row
-  EXPECT_EQ(header.rfind("layer,op,in_features,out_features,tokens,chunk_tokens,analog_only_ns,hybrid_ns,"
-                         "overhead,bottleneck,analog_only_energy_nj,hybrid_energy_nj",
-                         0),
-            0u);
+  EXPECT_EQ(
+      header.rfind("layer,op,in_features,out_features,tokens,chunk_tokens,analog_only_ns,hybrid_ns,"
+                   "overhead,bottleneck,analog_only_energy_nj,hybrid_energy_nj",
+                   0),
+      0u);
   // 165144 ns analog-only, 168465 ns hybrid (run_test derives both); overhead 1.020110
-  EXPECT_EQ(row.rfind("linear,linear_512x128,512,128,320,8,165144.000,168465.000,1.020110,aimc,", 0), 0u) << row;
+  EXPECT_EQ(
+      row.rfind("linear,linear_512x128,512,128,320,8,165144.000,168465.000,1.020110,aimc,", 0), 0u)
+      << row;
   const auto summary = nlohmann::json::parse(read(out() + "/summary.json"));
   EXPECT_DOUBLE_EQ(summary["analog_only_ns"].get<double>(), 165144.0);
   EXPECT_DOUBLE_EQ(summary["hybrid_ns"].get<double>(), 168465.0);
@@ -126,7 +132,8 @@ TEST_F(CliTest, EffectiveConfigReproducesTheRunByteForByte) {
 TEST_F(CliTest, DefaultRunPrintsThePerBlockTable) {
   const Result r = aimcsim("run -o " + out());
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("mobilebert (seq_len 320), strategy token-pipelined, 869 operators (362 linear)"),
+  EXPECT_NE(r.output.find(
+                "mobilebert (seq_len 320), strategy token-pipelined, 869 operators (362 linear)"),
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("layer.23"), std::string::npos);
@@ -135,29 +142,36 @@ TEST_F(CliTest, DefaultRunPrintsThePerBlockTable) {
 }
 
 TEST_F(CliTest, TraceHasALanePerResourceAndTheHandDerivedJobs) {
-  ASSERT_EQ(aimcsim("run -q -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 "
-                    "-p output.trace=true -o " + out())
-                .status,
-            0);
+  ASSERT_EQ(
+      aimcsim(
+          "run -q -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 "
+          "-p output.trace=true -o " +
+          out())
+          .status,
+      0);
   const auto trace = nlohmann::json::parse(read(out() + "/trace.json"));
   std::set<std::string> lanes;
   int hybrid_jobs = 0, analog_jobs = 0;
   double first_mvm_us = -1;
   for (const auto& e : trace["traceEvents"]) {
-    if (e["ph"] == "M" && e["name"] == "thread_name") lanes.insert(e["args"]["name"].get<std::string>());
+    if (e["ph"] == "M" && e["name"] == "thread_name")
+      lanes.insert(e["args"]["name"].get<std::string>());
     if (e["ph"] != "X") continue;
     (e["pid"] == 1 ? hybrid_jobs : analog_jobs) += 1;
     if (e["pid"] == 1 && first_mvm_us < 0) first_mvm_us = e["dur"].get<double>();
   }
-  EXPECT_EQ(lanes, (std::set<std::string>{"hybrid_tile0", "hybrid_link0", "hybrid_pmca0", "analog_only_tile0"}));
+  EXPECT_EQ(lanes, (std::set<std::string>{"hybrid_tile0", "hybrid_link0", "hybrid_pmca0",
+                                          "analog_only_tile0"}));
   EXPECT_EQ(hybrid_jobs, 40 * 3);  // 40 chunks: MVMs, transfer, LoRA
   EXPECT_EQ(analog_jobs, 40);
   EXPECT_DOUBLE_EQ(first_mvm_us, 4.152);  // 540 + 7 * 516 ns
 }
 
 TEST_F(CliTest, CompareShowsEveryStrategySideBySide) {
-  const Result r = aimcsim("compare -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 -o " +
-                           out());
+  const Result r = aimcsim(
+      "compare -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 "
+      "-o " +
+      out());
   ASSERT_EQ(r.status, 0) << r.output;
   const std::string csv = read(out() + "/compare.csv");
   // hand-derived in strategy_test: token-pipelined 168465 ns, sequential 297594, overlapped 166079
@@ -167,12 +181,17 @@ TEST_F(CliTest, CompareShowsEveryStrategySideBySide) {
   EXPECT_NE(csv.find("layer-pipelined,total,165144.000,168465.000,"), std::string::npos) << csv;
   EXPECT_TRUE(std::filesystem::exists(out() + "/overlapped/layers.csv"));
   EXPECT_EQ(aimcsim("compare --variant nocolon -o " + out()).status, 2);
-  const Result mixed = aimcsim("compare --variant a:workload.model=linear:64x64 --variant \"b:workload.model=bert-base;workload.seq_len=8\" -o " +
-                              out("m"));
+  const Result mixed = aimcsim(
+      "compare --variant a:workload.model=linear:64x64 --variant "
+      "\"b:workload.model=bert-base;workload.seq_len=8\" -o " +
+      out("m"));
   EXPECT_EQ(mixed.status, 2) << mixed.output;
   EXPECT_NE(mixed.output.find("run different workloads"), std::string::npos) << mixed.output;
-  const Result single = aimcsim("run -q -p workload.model=linear:512x128 -p pipeline.strategy=layer-pipelined -o " + out("s"));
-  EXPECT_NE(single.output.find("nothing to pipeline across layers"), std::string::npos) << single.output;
+  const Result single =
+      aimcsim("run -q -p workload.model=linear:512x128 -p pipeline.strategy=layer-pipelined -o " +
+              out("s"));
+  EXPECT_NE(single.output.find("nothing to pipeline across layers"), std::string::npos)
+      << single.output;
   EXPECT_EQ(aimcsim("compare --variant a:tile.t_int=5 -o " + out()).status, 2);
 }
 
@@ -187,8 +206,9 @@ TEST_F(CliTest, KernelTakesAConfigWithOnlyPmcaKeys) {
 TEST_F(CliTest, ParamsListsEveryKey) {
   const Result r = aimcsim("params");
   EXPECT_EQ(r.status, 0);
-  for (const char* key : {"workload.model", "workload.seq_len", "lora.rank", "tile.rows", "tile.cols", "tile.t_int",
-                          "pmca.freq", "pipeline.strategy", "pipeline.chunk_tokens"})
+  for (const char* key :
+       {"workload.model", "workload.seq_len", "lora.rank", "tile.rows", "tile.cols", "tile.t_int",
+        "pmca.freq", "pipeline.strategy", "pipeline.chunk_tokens"})
     EXPECT_NE(r.output.find(key), std::string::npos) << key;
 }
 
@@ -202,15 +222,18 @@ TEST_F(CliTest, KernelPrintsTheLoraChunkBreakdown) {
   // 2386 + 679 + 182 cycles at 1 GHz (pmca_model_test).
   EXPECT_NE(r.output.find("time: 3247.000 ns per chunk"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("L1: 20608 B of 131072 B, fits"), std::string::npos) << r.output;
-  const Result e = aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8 -p pmca.engine=redmule");
+  const Result e =
+      aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8 -p pmca.engine=redmule");
   ASSERT_EQ(e.status, 0) << e.output;
-  EXPECT_NE(e.output.find("time: 2970.000 ns per chunk"), std::string::npos) << e.output;  // 2171 + 617 + 182
+  EXPECT_NE(e.output.find("time: 2970.000 ns per chunk"), std::string::npos)
+      << e.output;  // 2171 + 617 + 182
 }
 
 TEST_F(CliTest, KernelRejectsBadNamesAndShapes) {
   Result r = aimcsim("kernel matmul -m 8 -n 8 -k 8");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("kernel 'matmul': unknown; accepted are lora, gemm"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("kernel 'matmul': unknown; accepted are lora, gemm"), std::string::npos)
+      << r.output;
   r = aimcsim("kernel gemm -m 8 -n 8");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("kernel gemm: -k is required"), std::string::npos) << r.output;

@@ -11,7 +11,8 @@ namespace {
 
 Config config(const std::vector<std::string>& overrides) {
   static const Schema schema = build_schema();
-  return Config::load(schema, {{"test", "workload:\n  model: linear:512x128\n  seq_len: 320\n"}}, overrides);
+  return Config::load(schema, {{"test", "workload:\n  model: linear:512x128\n  seq_len: 320\n"}},
+                      overrides);
 }
 
 // The reference row: linear:512x128, t_int 512 ns, chunks of 8, token-pipelined.
@@ -46,15 +47,17 @@ TEST(RunTest, AutoChunkPicksTheFastestChunkStagingIncluded) {
   // 512x128 at rank 8 needs 2 * (648 t + 5120) bytes of L1: t = 128 spills (X alone is 128 KiB)
   // and pays DMA staging; auto takes the fastest of 1, 2, ..., 256 and 320, spilling or not.
   for (std::int64_t t : {1, 2, 4, 8, 16, 32, 64, 128, 256, 320}) {
-    const RunResult other = simulate(config({"tile.t_int=128ns", "pipeline.chunk_tokens=" + std::to_string(t)}));
+    const RunResult other =
+        simulate(config({"tile.t_int=128ns", "pipeline.chunk_tokens=" + std::to_string(t)}));
     EXPECT_LE(o.hybrid, other.ops[0].hybrid) << "chunk " << t;
   }
 }
 
 TEST(RunTest, MobileBertRunsWholeAndTotalsAddUp) {
   static const Schema schema = build_schema();
-  const RunResult r = simulate(Config::load(
-      schema, {{"test", "workload:\n  model: mobilebert\n  seq_len: 320\n"}}, {"pipeline.chunk_tokens=32"}));
+  const RunResult r =
+      simulate(Config::load(schema, {{"test", "workload:\n  model: mobilebert\n  seq_len: 320\n"}},
+                            {"pipeline.chunk_tokens=32"}));
   EXPECT_EQ(r.workload.linear_count(), 362u);
   EXPECT_EQ(r.tiles, 362u);
   EXPECT_EQ(r.pmcas, 362u);
@@ -98,7 +101,8 @@ Workload two_layers() {
 }
 
 TEST(RunTest, TwoLayersTokenPipelinedRunLayerAfterLayer) {
-  const RunResult r = simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8"}), two_layers());
+  const RunResult r =
+      simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8"}), two_layers());
   // op0: chunk 0 tile 540 + 7 * 516 = 4152, link 4226, PMCA 7473; chunk 1 tile 8280, link 8354,
   //      PMCA 8354 + 3247 = 11601.
   EXPECT_EQ(r.ops[0].hybrid_end, 11601000);
@@ -111,8 +115,9 @@ TEST(RunTest, TwoLayersTokenPipelinedRunLayerAfterLayer) {
 }
 
 TEST(RunTest, TwoLayersSequentialPaysEveryPmcaChunk) {
-  const RunResult r =
-      simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=sequential"}), two_layers());
+  const RunResult r = simulate(
+      config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=sequential"}),
+      two_layers());
   // op0: tile 8280; one transfer of 16 * 256 B = 4096 B: 10 + 128 = 138 -> 8418; two PMCA chunks
   //      of 3247 -> 14912.
   EXPECT_EQ(r.ops[0].hybrid_end, 14912000);
@@ -123,8 +128,9 @@ TEST(RunTest, TwoLayersSequentialPaysEveryPmcaChunk) {
 }
 
 TEST(RunTest, TwoLayersOverlappedStartXAWithTheTile) {
-  const RunResult r =
-      simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=overlapped"}), two_layers());
+  const RunResult r = simulate(
+      config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=overlapped"}),
+      two_layers());
   // op0: X A 2386, (X A) B + add 861. down0 [0, 2386], down1 [2386, 4772]; up0 waits for X W at
   //      4226 and for down1 (in order): [4772, 5633]; up1 waits for X W at 8354: [8354, 9215].
   EXPECT_EQ(r.ops[0].hybrid_end, 9215000);
@@ -137,8 +143,9 @@ TEST(RunTest, TwoLayersOverlappedStartXAWithTheTile) {
 }
 
 TEST(RunTest, TwoLayersLayerPipelinedOverlapAsAWavefront) {
-  const RunResult r =
-      simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=layer-pipelined"}), two_layers());
+  const RunResult r = simulate(
+      config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=layer-pipelined"}),
+      two_layers());
   // op1's chunk 0 starts when op0's chunk 0 is done (7473): tile 7473 + 4212 = 11685, link 11951,
   // PMCA 15411. Its chunk 1 is released at 11601 and streams on behind chunk 0 (the tile's
   // pipeline is still full): MVMs end every 522 ns after 11685, the last at 11685 + 8 * 522 =
@@ -160,7 +167,8 @@ TEST(RunTest, SameConfigSameBytes) {
 // chunks of 8. Each tile's stages (512 rows x 512 columns): stream-in 512*8/256 = 16 ns,
 // compute 128 + 2 (one ADC round) + 512/64 = 8 ns post = 138 ns, stream-out 512*16/256 = 32 ns.
 TEST(RunTest, LayerOfFourTilesAddsPartialSumsInTheTiles) {
-  const RunResult r = simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
+  const RunResult r =
+      simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
   ASSERT_EQ(r.ops.size(), 1u);
   const OpResult& o = r.ops[0];
   EXPECT_EQ(r.tiles, 4u);
@@ -186,8 +194,8 @@ TEST(RunTest, LayerOfFourTilesAddsPartialSumsInTheTiles) {
 }
 
 TEST(RunTest, LayerOfFourTilesCanAddPartialSumsOnThePmca) {
-  const RunResult r = simulate(
-      config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8", "tile.reduction=pmca"}));
+  const RunResult r = simulate(config(
+      {"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8", "tile.reduction=pmca"}));
   const OpResult& o = r.ops[0];
   // The hybrid tiles no longer reduce: 186 ns for the first token, then 138 ns each.
   EXPECT_EQ(o.tile_busy, 186000 + 319 * 138000);
@@ -204,8 +212,9 @@ TEST(RunTest, LayerOfFourTilesCanAddPartialSumsOnThePmca) {
 TEST(RunTest, MeshCarriesLayerInputsAndCanBeTheBottleneck) {
   static const Schema schema = build_schema();
   // Narrow 8-bit mesh links (1 GB/s): moving each layer's input dominates.
-  const RunResult r = simulate(Config::load(schema, {{"test", "workload:\n  model: mobilebert\n  seq_len: 320\n"}},
-                                            {"interconnect.topology=mesh", "interconnect.link_width_bits=8"}));
+  const RunResult r =
+      simulate(Config::load(schema, {{"test", "workload:\n  model: mobilebert\n  seq_len: 320\n"}},
+                            {"interconnect.topology=mesh", "interconnect.link_width_bits=8"}));
   EXPECT_EQ(r.topology, "mesh");
   std::size_t transfer_bound = 0, linears = 0;
   for (const auto& o : r.ops) {
@@ -251,8 +260,9 @@ TEST(RunTest, TileBudgetTooSmallSaysHowManyAreNeeded) {
     simulate(config({"workload.model=linear:1024x1024", "platform.tiles=3"}));
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("platform.tiles: linear:1024x1024 needs 4 tiles of 512x512"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("platform.tiles: linear:1024x1024 needs 4 tiles of 512x512"),
+        std::string::npos)
         << e.what();
   }
   const RunResult r = simulate(config({"workload.model=linear:1024x1024", "platform.tiles=4"}));
@@ -278,8 +288,9 @@ TEST(RunTest, DecodeChecksTheKvCacheAgainstThePmcaSideMemory) {
   static const Schema schema = build_schema();
   // gpt2, 100 prompt + 4 generated tokens: one layer's K and V are 2 * 12 heads * 64 * 104 * 2 B
   // = 319488 B, within one PMCA's 1 MiB L2.
-  const Config ok = Config::load(schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 100\n  decode_tokens: 4\n"}},
-                                 {"pipeline.chunk_tokens=32"});
+  const Config ok = Config::load(
+      schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 100\n  decode_tokens: 4\n"}},
+      {"pipeline.chunk_tokens=32"});
   const RunResult r = simulate(ok);
   EXPECT_EQ(r.mapping.kv_cache_layer_bytes, 2 * 12 * 64 * 104 * 2);
   EXPECT_EQ(r.mapping.kv_cache_capacity_bytes, 1024 * 1024);
@@ -291,17 +302,20 @@ TEST(RunTest, DecodeChecksTheKvCacheAgainstThePmcaSideMemory) {
       {"pipeline.chunk_tokens=32", "pmca.l2_size=256KiB"});
   const RunResult s = simulate(small);
   ASSERT_EQ(s.notes.size(), 1u);
-  EXPECT_NE(s.notes[0].find("the KV cache of a layer (319488 bytes at 104 tokens) exceeds"), std::string::npos);
+  EXPECT_NE(s.notes[0].find("the KV cache of a layer (319488 bytes at 104 tokens) exceeds"),
+            std::string::npos);
 }
 
 TEST(RunTest, PmcasPerTileShareALayersAdapter) {
   // linear:1024x1024 spans 4 tiles; one PMCA per tile gives the layer a group of 4 that splits
   // each chunk's tokens: a chunk of 8 costs what 2 tokens cost on one PMCA.
-  const RunResult one = simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
-  const RunResult four =
-      simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8", "platform.tiles_per_pmca=1"}));
+  const RunResult one =
+      simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
+  const RunResult four = simulate(config(
+      {"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8", "platform.tiles_per_pmca=1"}));
   EXPECT_EQ(four.pmcas, 4u);
-  EXPECT_EQ(four.ops[0].chunk_cost.duration, lora_chunk_cost(PmcaParams::defaults(), 2, 1024, 1024, 8).duration);
+  EXPECT_EQ(four.ops[0].chunk_cost.duration,
+            lora_chunk_cost(PmcaParams::defaults(), 2, 1024, 1024, 8).duration);
   EXPECT_LT(four.hybrid, one.hybrid);
 }
 
@@ -339,8 +353,9 @@ TEST(RunTest, PmcaReductionIsTimedInEveryStrategy) {
   // With the PMCA adding the partial sums, X A alone (overlapped) must not hide the reduction:
   // the simulation matches the twin, which counts it before every (X A) B.
   for (const char* s : {"overlapped", "token-pipelined", "sequential"}) {
-    const RunResult r = simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8",
-                                         "tile.reduction=pmca", std::string("pipeline.strategy=") + s}));
+    const RunResult r =
+        simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8",
+                         "tile.reduction=pmca", std::string("pipeline.strategy=") + s}));
     EXPECT_EQ(r.ops[0].hybrid, r.ops[0].hybrid_analytic) << s;
   }
 }
@@ -355,8 +370,9 @@ TEST(RunTest, LayersWithoutAdapterOrDigitalWorkGetNoPmca) {
 
 TEST(RunTest, DecodeBlocksAddUpToTheDecodePhase) {
   static const Schema schema = build_schema();
-  const RunResult r = simulate(Config::load(
-      schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 16\n  decode_tokens: 3\n"}}, {"pipeline.chunk_tokens=8"}));
+  const RunResult r = simulate(
+      Config::load(schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 16\n  decode_tokens: 3\n"}},
+                   {"pipeline.chunk_tokens=8"}));
   Picos decode = 0;
   for (const auto& b : r.blocks)
     if (b.name.rfind("decode/", 0) == 0) decode += b.hybrid;

@@ -52,8 +52,9 @@ std::string rejection(const std::string& text) {
 const char* kBase = "base: {workload: {model: 'linear:512x128', seq_len: 320}}\n";
 
 TEST(SweepExpansionTest, GridIsTheCartesianProductWithTheLastKeyFastest) {
-  const SweepSpec s = parse(std::string(kBase) +
-                            "grid: {tile.t_int: [128ns, 256ns], pipeline.chunk_tokens: [8, 16, 32]}\n");
+  const SweepSpec s =
+      parse(std::string(kBase) +
+            "grid: {tile.t_int: [128ns, 256ns], pipeline.chunk_tokens: [8, 16, 32]}\n");
   ASSERT_EQ(s.points.size(), 6u);  // 2 x 3
   EXPECT_EQ(s.keys, (std::vector<std::string>{"tile.t_int", "pipeline.chunk_tokens"}));
   EXPECT_EQ(values(s, 0), (std::vector<std::string>{"128ns", "8"}));
@@ -66,14 +67,16 @@ TEST(SweepExpansionTest, GridIsTheCartesianProductWithTheLastKeyFastest) {
 }
 
 TEST(SweepExpansionTest, ZipPairsTheListsElementByElement) {
-  const SweepSpec s = parse(std::string(kBase) + "zip: {lora.rank: [4, 8, 16], tile.t_int: [128ns, 256ns, 512ns]}\n");
+  const SweepSpec s = parse(std::string(kBase) +
+                            "zip: {lora.rank: [4, 8, 16], tile.t_int: [128ns, 256ns, 512ns]}\n");
   ASSERT_EQ(s.points.size(), 3u);
   EXPECT_EQ(values(s, 0), (std::vector<std::string>{"4", "128ns"}));
   EXPECT_EQ(values(s, 2), (std::vector<std::string>{"16", "512ns"}));
 }
 
 TEST(SweepExpansionTest, PointsListFillsKeysAPointLeavesOutFromItsEffectiveConfig) {
-  const SweepSpec s = parse(std::string(kBase) + "points: [{pmca.freq: 666MHz}, {pmca: {freq: 1GHz}, lora.rank: 4}]\n");
+  const SweepSpec s = parse(std::string(kBase) +
+                            "points: [{pmca.freq: 666MHz}, {pmca: {freq: 1GHz}, lora.rank: 4}]\n");
   ASSERT_EQ(s.points.size(), 2u);
   EXPECT_EQ(s.keys, (std::vector<std::string>{"pmca.freq", "lora.rank"}));
   EXPECT_EQ(values(s, 0), (std::vector<std::string>{"666MHz", "8"}));  // rank 8 is the default
@@ -93,7 +96,8 @@ TEST(SweepExpansionTest, AxesCombineGridTimesZipTimesPoints) {
 }
 
 TEST(SweepExpansionTest, BaseConfigFilesAreReadRelativeToTheSweepFile) {
-  const fs::path dir = fs::temp_directory_path() / ("aimcsim_sweep_base_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("aimcsim_sweep_base_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "a.yaml") << "workload: {model: 'linear:128x128', seq_len: 64}\n";
   std::ofstream(dir / "b.yaml") << "lora: {rank: 4}\n";
@@ -106,26 +110,36 @@ TEST(SweepExpansionTest, BaseConfigFilesAreReadRelativeToTheSweepFile) {
 
 TEST(SweepRejectionTest, BadSweepFilesNameTheProblem) {
   const std::string b = kBase;
-  EXPECT_NE(rejection(b + "grid: {tile.nonsense: [1]}\n").find("test.yaml:2: grid: unknown key 'tile.nonsense'; keys under 'tile'"),
+  EXPECT_NE(rejection(b + "grid: {tile.nonsense: [1]}\n")
+                .find("test.yaml:2: grid: unknown key 'tile.nonsense'; keys under 'tile'"),
             std::string::npos);
-  EXPECT_NE(rejection(b + "grid: {tile.t_int: []}\n").find("tile.t_int: empty axis"), std::string::npos);
+  EXPECT_NE(rejection(b + "grid: {tile.t_int: []}\n").find("tile.t_int: empty axis"),
+            std::string::npos);
   EXPECT_NE(rejection(b + "zip: {lora.rank: [4, 8], tile.t_int: [128ns]}\n")
                 .find("zip: lists of unequal length: lora.rank has 2 values, tile.t_int has 1"),
             std::string::npos);
-  EXPECT_NE(rejection(b + "grid: {tile.t_int: [128ns, 256]}\n").find("grid: tile.t_int: '256' has no unit"),
+  EXPECT_NE(rejection(b + "grid: {tile.t_int: [128ns, 256]}\n")
+                .find("grid: tile.t_int: '256' has no unit"),
             std::string::npos)
       << rejection(b + "grid: {tile.t_int: [128ns, 256]}\n");
-  EXPECT_NE(rejection(b + "grid: {pipeline.strategy: [fastest]}\n").find("'fastest' is not accepted"), std::string::npos);
-  EXPECT_NE(rejection(b + "grid: {tile.t_int: 128ns}\n").find("expected a list of values"), std::string::npos);
-  EXPECT_NE(rejection(b + "points: []\n").find("points: empty list"), std::string::npos);
-  EXPECT_NE(rejection(b + "points: [{bogus.key: 1}]\n").find("unknown key 'bogus.key'"), std::string::npos);
-  EXPECT_NE(rejection(b + "grid: {lora.rank: [4]}\nzip: {lora.rank: [8]}\n").find("lora.rank is already swept by grid"),
+  EXPECT_NE(
+      rejection(b + "grid: {pipeline.strategy: [fastest]}\n").find("'fastest' is not accepted"),
+      std::string::npos);
+  EXPECT_NE(rejection(b + "grid: {tile.t_int: 128ns}\n").find("expected a list of values"),
             std::string::npos);
-  EXPECT_NE(rejection(b + "axes: {lora.rank: [4]}\n").find("unknown section 'axes'"), std::string::npos);
+  EXPECT_NE(rejection(b + "points: []\n").find("points: empty list"), std::string::npos);
+  EXPECT_NE(rejection(b + "points: [{bogus.key: 1}]\n").find("unknown key 'bogus.key'"),
+            std::string::npos);
+  EXPECT_NE(rejection(b + "grid: {lora.rank: [4]}\nzip: {lora.rank: [8]}\n")
+                .find("lora.rank is already swept by grid"),
+            std::string::npos);
+  EXPECT_NE(rejection(b + "axes: {lora.rank: [4]}\n").find("unknown section 'axes'"),
+            std::string::npos);
   EXPECT_NE(rejection("base: [missing.yaml]\n").find("cannot open config file"), std::string::npos);
   // A value that passes its key's check but not the workload builder: named with its point.
   EXPECT_NE(rejection(b + "grid: {workload.model: ['linear:128x128', 'linear:0x5']}\n")
-                .find("point p0001 (workload.model=linear:0x5): workload.model: 'linear:0x5' needs positive"),
+                .find("point p0001 (workload.model=linear:0x5): workload.model: 'linear:0x5' needs "
+                      "positive"),
             std::string::npos);
 }
 
@@ -133,15 +147,17 @@ TEST(SweepShardTest, ShardsSplitThePointsRoundRobin) {
   EXPECT_EQ(shard_points(10, 1, 3), (std::vector<std::size_t>{1, 4, 7}));
   EXPECT_EQ(shard_points(2, 2, 3), (std::vector<std::size_t>{}));
   EXPECT_EQ(parse_shard("2/4"), (std::pair<std::size_t, std::size_t>{2, 4}));
-  for (const char* bad : {"4/4", "1", "a/2", "1/0", "-1/2", ""}) EXPECT_THROW(parse_shard(bad), InputError) << bad;
+  for (const char* bad : {"4/4", "1", "a/2", "1/0", "-1/2", ""})
+    EXPECT_THROW(parse_shard(bad), InputError) << bad;
 }
 
 // Driver tests: real worker processes of the aimcsim executable.
 class SweepRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("aimcsim_sweep_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("aimcsim_sweep_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -155,7 +171,8 @@ class SweepRunTest : public ::testing::Test {
   }
   // 2 x 3 points, including the reference row of cli_test (t_int 512 ns, chunks of 8).
   SweepSpec spec() const {
-    return parse(std::string(kBase) + "grid: {tile.t_int: [128ns, 512ns], pipeline.chunk_tokens: [8, 16, 32]}\n");
+    return parse(std::string(kBase) +
+                 "grid: {tile.t_int: [128ns, 512ns], pipeline.chunk_tokens: [8, 16, 32]}\n");
   }
   fs::path dir_;
 };
@@ -168,15 +185,19 @@ TEST_F(SweepRunTest, WritesOneRowPerPointWithTheSummaryFigures) {
   std::istringstream csv(read(dir_ / "a" / "results.csv"));
   std::string header, line;
   std::getline(csv, header);
-  EXPECT_EQ(header.rfind("point,status,tile.t_int,pipeline.chunk_tokens,model,strategy,seq_len,chunk_tokens,"
-                         "analog_only_ns,hybrid_ns,overhead,",
-                         0),
+  EXPECT_EQ(header.rfind(
+                "point,status,tile.t_int,pipeline.chunk_tokens,model,strategy,seq_len,chunk_tokens,"
+                "analog_only_ns,hybrid_ns,overhead,",
+                0),
             0u);
   std::vector<std::string> rows;
   while (std::getline(csv, line)) rows.push_back(line);
   ASSERT_EQ(rows.size(), 6u);
   // 165144 ns analog-only, 168465 ns hybrid (run_test derives both).
-  EXPECT_EQ(rows[3].rfind("p0003,ok,512ns,8,linear:512x128,token-pipelined,320,8,165144.0,168465.0,", 0), 0u) << rows[3];
+  EXPECT_EQ(
+      rows[3].rfind("p0003,ok,512ns,8,linear:512x128,token-pipelined,320,8,165144.0,168465.0,", 0),
+      0u)
+      << rows[3];
   const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
   EXPECT_EQ(manifest["points"].size(), 6u);
   EXPECT_EQ(manifest["points"][3]["status"], "ok");
@@ -222,7 +243,9 @@ TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
   const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
   EXPECT_EQ(manifest["points"][0]["status"], "ok");
   EXPECT_EQ(manifest["points"][1]["status"], "failed");
-  EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find("cannot hold even one row of the rank-8 adapter"), std::string::npos)
+  EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find(
+                "cannot hold even one row of the rank-8 adapter"),
+            std::string::npos)
       << manifest["points"][1];
   EXPECT_EQ(manifest["points"][2]["status"], "ok");
   const std::string csv = read(dir_ / "a" / "results.csv");
@@ -240,7 +263,8 @@ TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {
   const SweepOutcome r = run_sweep(spec(), o);
   EXPECT_EQ(r.failed, 6u);
   const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
-  EXPECT_NE(manifest["points"][0]["message"].get<std::string>().find("cannot execute"), std::string::npos);
+  EXPECT_NE(manifest["points"][0]["message"].get<std::string>().find("cannot execute"),
+            std::string::npos);
 }
 
 TEST_F(SweepRunTest, ShardsMergedGiveTheRowsOfOneUnshardedRun) {
@@ -280,14 +304,20 @@ int aimcsim(const std::string& args, std::string* output = nullptr) {
 TEST_F(SweepRunTest, CommandLineRejectsBadSweepFilesWithExitTwo) {
   std::ofstream(dir_ / "bad.yaml") << kBase << "zip: {lora.rank: [4, 8], tile.t_int: [128ns]}\n";
   std::string out;
-  EXPECT_EQ(aimcsim("sweep " + (dir_ / "bad.yaml").string() + " -o " + (dir_ / "o").string(), &out), 2);
+  EXPECT_EQ(aimcsim("sweep " + (dir_ / "bad.yaml").string() + " -o " + (dir_ / "o").string(), &out),
+            2);
   EXPECT_NE(out.find("lists of unequal length"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(dir_ / "o"));
   std::ofstream(dir_ / "good.yaml") << kBase << "grid: {lora.rank: [4, 8]}\n";
   EXPECT_EQ(aimcsim("sweep " + (dir_ / "good.yaml").string() + " --shard 2/2", &out), 2);
   EXPECT_NE(out.find("--shard 2/2"), std::string::npos) << out;
-  EXPECT_EQ(aimcsim("sweep --merge " + (dir_ / "nothing").string() + " -o " + (dir_ / "m").string(), &out), 2);
-  EXPECT_EQ(aimcsim("sweep " + (dir_ / "good.yaml").string() + " -j 2 -o " + (dir_ / "g").string(), &out), 0) << out;
+  EXPECT_EQ(aimcsim("sweep --merge " + (dir_ / "nothing").string() + " -o " + (dir_ / "m").string(),
+                    &out),
+            2);
+  EXPECT_EQ(
+      aimcsim("sweep " + (dir_ / "good.yaml").string() + " -j 2 -o " + (dir_ / "g").string(), &out),
+      0)
+      << out;
   EXPECT_TRUE(fs::exists(dir_ / "g" / "points" / "p0001" / "status.json"));
 }
 

@@ -68,11 +68,12 @@ TEST(TileModelTest, StreamBoundTilePipelinesAtTheStreamRate) {
 TEST(TileModelTest, MvmEnergySplitsByComponent) {
   TileParams p = TileParams::defaults();
   const EnergyBreakdown e = mvm_energy(p, 512, 128);
-  EXPECT_DOUBLE_EQ(e.get("aimc.dac"), 5.23 * 512);         // per active row
+  EXPECT_DOUBLE_EQ(e.get("aimc.dac"), 5.23 * 512);            // per active row
   EXPECT_DOUBLE_EQ(e.get("aimc.array"), 0.0511 * 512 * 128);  // per active cell
-  EXPECT_DOUBLE_EQ(e.get("aimc.adc"), 34.0 * 128);         // per conversion
+  EXPECT_DOUBLE_EQ(e.get("aimc.adc"), 34.0 * 128);            // per conversion
   EXPECT_DOUBLE_EQ(e.get("aimc.post"), 1.0 * 128);
-  // Calibration: a full 256x256 MVM costs 13.4 nJ (HERMES, 0.86 uJ / 64 cores) before post-processing.
+  // Calibration: a full 256x256 MVM costs 13.4 nJ (HERMES, 0.86 uJ / 64 cores) before
+  // post-processing.
   const EnergyBreakdown h = mvm_energy(p, 256, 256);
   EXPECT_NEAR(h.total() - h.get("aimc.post"), 13400, 13400 * 0.01);
 }

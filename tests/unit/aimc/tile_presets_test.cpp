@@ -56,7 +56,8 @@ TEST(TilePresetTest, HermesCore) {
 TEST(TilePresetTest, Alpine) {
   const TileParams p = preset("alpine");
   const MvmStages s = mvm_stages(p, 256, 256);
-  EXPECT_NEAR(ps_to_ns(s.integrate + s.convert), 100.0, 100.0 * 0.02);  // 98 + 2 ns (published 100 ns)
+  EXPECT_NEAR(ps_to_ns(s.integrate + s.convert), 100.0,
+              100.0 * 0.02);  // 98 + 2 ns (published 100 ns)
   // 4 GB/s tile I/O: 32 bit at 1 GHz; 256 inputs * 8 bit = 2048 bit in 64 ns.
   EXPECT_NEAR(static_cast<double>(p.io_width_bits) / 8 * p.io_freq_hz / 1e9, 4.0, 4.0 * 0.02);
   EXPECT_EQ(s.stream_in, 64000);
@@ -78,7 +79,9 @@ TEST(TilePresetTest, KeysBesideAPresetOverrideIt) {
   EXPECT_EQ(p.cols, 256);  // from the preset
   EXPECT_EQ(mvm_stages(p, 256, 256).integrate, 256000);
   // A file setting the preset and a -p override of one key: the override wins over both.
-  const Config c = Config::load(schema(), {{"w.yaml", kWorkload}, {"a.yaml", "tile:\n  preset: alpine\n  t_int: 50ns\n"}}, {"tile.cols=128"});
+  const Config c = Config::load(
+      schema(), {{"w.yaml", kWorkload}, {"a.yaml", "tile:\n  preset: alpine\n  t_int: 50ns\n"}},
+      {"tile.cols=128"});
   EXPECT_EQ(c.integer("tile.cols"), 128);
   EXPECT_DOUBLE_EQ(c.quantity("tile.t_int"), 50.0);
   EXPECT_EQ(c.integer("tile.io_width_bits"), 32);
@@ -86,8 +89,8 @@ TEST(TilePresetTest, KeysBesideAPresetOverrideIt) {
 }
 
 TEST(TilePresetTest, PwmDerivesTheIntegrationTime) {
-  const TileParams p = preset("ahwa-lora-512", {"tile.input_encoding=pwm", "tile.t_int=auto", "tile.pwm_lsb=2ns",
-                                                "tile.input_bits=6"});
+  const TileParams p = preset("ahwa-lora-512", {"tile.input_encoding=pwm", "tile.t_int=auto",
+                                                "tile.pwm_lsb=2ns", "tile.input_bits=6"});
   EXPECT_EQ(mvm_stages(p, 512, 512).integrate, 64000);  // 2^5 LSBs * 2 ns
 }
 

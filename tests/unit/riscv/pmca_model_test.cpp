@@ -93,8 +93,8 @@ TEST(PmcaModelTest, ChunkThatSpillsIsDoubleBufferedThroughDma) {
   EXPECT_EQ(c.compute_cycles, 2136 + 2136 + 2128);
   EXPECT_EQ(c.cycles, 6568);
   EXPECT_EQ(c.dma_bytes, 32 * 256 * 2 + 32 * 128 * 2);  // X and XW in, Y out
-  EXPECT_EQ(c.dma_wait_cycles, 6568 - 6400);               // in0 (108) and out2 (60) are exposed
-  EXPECT_EQ(c.l1_peak_bytes, 4096 + 2 * 11 * 528);         // adapters + two 11-token buffers
+  EXPECT_EQ(c.dma_wait_cycles, 6568 - 6400);            // in0 (108) and out2 (60) are exposed
+  EXPECT_EQ(c.l1_peak_bytes, 4096 + 2 * 11 * 528);      // adapters + two 11-token buffers
 }
 
 TEST(PmcaModelTest, L2LatencyDelaysEveryTransfer) {
@@ -133,7 +133,8 @@ TEST(PmcaModelTest, EngineGemmThatDividesEvenly) {
   // M=16, N=32, K=32: 2 x 2 tiles, 2 K blocks: 4 * 2 * 64 = 512 compute cycles.
   const KernelCost c = gemm_engine_cost(p, 16, 32, 32);
   EXPECT_DOUBLE_EQ(c.compute_cycles, 512);
-  // Port per tile: 2 blocks * 2 B * (8*16 + 16*16) + 2 B * 8*16 = 1792 B = 56 cycles < 128: no stall.
+  // Port per tile: 2 blocks * 2 B * (8*16 + 16*16) + 2 B * 8*16 = 1792 B = 56 cycles < 128: no
+  // stall.
   EXPECT_NEAR(c.stall_cycles, 512 / 0.988 - 512, 1e-9);
   // 50 configuration + fill ceil(768 / 32) = 24 + drain 16 (chain) + 256 / 32 = 8 (last tile).
   EXPECT_DOUBLE_EQ(c.overhead_cycles, 50 + 24 + 24);
@@ -221,11 +222,13 @@ TEST(PmcaModelTest, MoreCoresOrLanesAreNeverSlower) {
   for (std::int64_t t : {1, 8, 13, 64, 128}) {
     PmcaParams a = PmcaParams::defaults(), b = a;
     b.cores = 16;
-    EXPECT_LE(lora_chunk_cost(b, t, 512, 128, 8).cycles, lora_chunk_cost(a, t, 512, 128, 8).cycles) << t;
+    EXPECT_LE(lora_chunk_cost(b, t, 512, 128, 8).cycles, lora_chunk_cost(a, t, 512, 128, 8).cycles)
+        << t;
     b = a;
     b.fpu_width_bits = 64;
     b.derive();
-    EXPECT_LE(lora_chunk_cost(b, t, 512, 128, 8).cycles, lora_chunk_cost(a, t, 512, 128, 8).cycles) << t;
+    EXPECT_LE(lora_chunk_cost(b, t, 512, 128, 8).cycles, lora_chunk_cost(a, t, 512, 128, 8).cycles)
+        << t;
   }
 }
 
@@ -262,11 +265,14 @@ namespace {
 TEST(PmcaGroupTest, ClustersSplitTokensThenOutputs) {
   const PmcaParams p = PmcaParams::defaults();
   // 8 tokens on 4 clusters: 2 tokens each, all 128 outputs.
-  EXPECT_EQ(lora_group_cost(p, 4, 8, 512, 128, 8).duration, lora_chunk_cost(p, 2, 512, 128, 8).duration);
+  EXPECT_EQ(lora_group_cost(p, 4, 8, 512, 128, 8).duration,
+            lora_chunk_cost(p, 2, 512, 128, 8).duration);
   // 1 token on 4 clusters: each takes a quarter of the outputs, 128 / 4 = 32.
-  EXPECT_EQ(lora_group_cost(p, 4, 1, 512, 128, 8).duration, lora_chunk_cost(p, 1, 512, 32, 8).duration);
+  EXPECT_EQ(lora_group_cost(p, 4, 1, 512, 128, 8).duration,
+            lora_chunk_cost(p, 1, 512, 32, 8).duration);
   // 2 tokens on 8 clusters: 1 token each, outputs in 4 slices of 32.
-  EXPECT_EQ(lora_group_cost(p, 8, 2, 512, 128, 8).duration, lora_chunk_cost(p, 1, 512, 32, 8).duration);
+  EXPECT_EQ(lora_group_cost(p, 8, 2, 512, 128, 8).duration,
+            lora_chunk_cost(p, 1, 512, 32, 8).duration);
   // The group's energy is the whole work's: 4 clusters x 2 tokens cost what 8 tokens' share does.
   EXPECT_DOUBLE_EQ(lora_group_cost(p, 4, 8, 512, 128, 8).energy.total(),
                    4 * lora_chunk_cost(p, 2, 512, 128, 8).energy.total());

@@ -43,7 +43,8 @@ TEST(ConfigTest, DefaultsFillKeysNotGiven) {
 }
 
 TEST(ConfigTest, OverridesWinOverFilesAndKeepTheirUnits) {
-  const Config c = load(kMinimal, {"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pmca.freq=666MHz"});
+  const Config c =
+      load(kMinimal, {"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pmca.freq=666MHz"});
   EXPECT_DOUBLE_EQ(c.quantity("tile.t_int"), 512.0);
   EXPECT_EQ(*c.integer_or_auto("pipeline.chunk_tokens"), 8);
   EXPECT_DOUBLE_EQ(c.quantity("pmca.freq"), 666e6);
@@ -51,7 +52,8 @@ TEST(ConfigTest, OverridesWinOverFilesAndKeepTheirUnits) {
 }
 
 TEST(ConfigTest, LaterDocumentsOverrideEarlierOnes) {
-  const Config c = Config::load(schema(), {{"a.yaml", kMinimal}, {"b.yaml", "tile:\n  rows: 256\n"}}, {});
+  const Config c =
+      Config::load(schema(), {{"a.yaml", kMinimal}, {"b.yaml", "tile:\n  rows: 256\n"}}, {});
   EXPECT_EQ(c.integer("tile.rows"), 256);
   EXPECT_EQ(c.origin("tile.rows"), "b.yaml:2");
 }
@@ -85,10 +87,15 @@ TEST(ConfigTest, MissingRequiredKeyIsNamed) {
 }
 
 TEST(ConfigTest, OutOfRangeWrongTypeAndBadChoiceAreRejected) {
-  EXPECT_NE(error_of(kMinimal, {"tile.rows=0"}).find("out of range; expected an integer in [1, 65536]"), std::string::npos);
+  EXPECT_NE(
+      error_of(kMinimal, {"tile.rows=0"}).find("out of range; expected an integer in [1, 65536]"),
+      std::string::npos);
   EXPECT_NE(error_of(kMinimal, {"tile.rows=12.5"}).find("not an integer"), std::string::npos);
-  EXPECT_NE(error_of(kMinimal, {"pipeline.chunk_tokens=0"}).find("'auto' or an integer"), std::string::npos);
-  EXPECT_NE(error_of(kMinimal, {"pipeline.strategy=magic"}).find("one of layer-pipelined, overlapped, sequential, token-pipelined"), std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"pipeline.chunk_tokens=0"}).find("'auto' or an integer"),
+            std::string::npos);
+  EXPECT_NE(error_of(kMinimal, {"pipeline.strategy=magic"})
+                .find("one of layer-pipelined, overlapped, sequential, token-pipelined"),
+            std::string::npos);
   EXPECT_NE(error_of(kMinimal, {"pmca.fpu_util=1.5"}).find("pmca.fpu_util"), std::string::npos);
   EXPECT_NE(error_of(kMinimal, {"tile.t_int=5GHz"}).find("unit 'GHz'"), std::string::npos);
 }
@@ -97,8 +104,10 @@ TEST(ConfigTest, MalformedOverridesAndYamlAreRejected) {
   EXPECT_NE(error_of(kMinimal, {"tile.rows"}).find("expected KEY=VALUE"), std::string::npos);
   EXPECT_NE(error_of("workload: [1, 2\n").find("test.yaml:"), std::string::npos);
   EXPECT_NE(error_of("- a\n- b\n").find("mapping of sections"), std::string::npos);
-  EXPECT_NE(error_of(std::string(kMinimal) + "tile:\n  rows: [1, 2]\n").find("found a list"), std::string::npos);
-  EXPECT_NE(error_of(std::string(kMinimal) + "tile:\n  rows:\n").find("has no value"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "tile:\n  rows: [1, 2]\n").find("found a list"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "tile:\n  rows:\n").find("has no value"),
+            std::string::npos);
   EXPECT_NE(error_of(std::string(kMinimal) + "tile: 5\n").find("unknown key"), std::string::npos);
 }
 
@@ -113,7 +122,8 @@ TEST(ConfigTest, EffectiveConfigRoundTripsExactly) {
   EXPECT_EQ(b.to_yaml(), yaml);
   EXPECT_DOUBLE_EQ(b.quantity("tile.t_int"), 256.0);
   EXPECT_EQ(*b.integer_or_auto("pipeline.chunk_tokens"), 16);
-  EXPECT_NE(yaml.find("tile:\n  rows: 512\n  cols: 512\n  t_int: 256ns\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("tile:\n  rows: 512\n  cols: 512\n  t_int: 256ns\n"), std::string::npos)
+      << yaml;
 }
 
 }  // namespace

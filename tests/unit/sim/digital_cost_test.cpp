@@ -71,7 +71,8 @@ TEST(DigitalCostTest, ElementwiseOpsArePassesOverTheirInput) {
   Operator act = add;
   act.kind = OpKind::Activation;
   act.variant = "gelu";
-  EXPECT_EQ(digital_op_cost(p, act, 0, 8).duration, activation_cost(p, Activation::Gelu, 8, 128).cycles * 1000);
+  EXPECT_EQ(digital_op_cost(p, act, 0, 8).duration,
+            activation_cost(p, Activation::Gelu, 8, 128).cycles * 1000);
 }
 
 TEST(DigitalCostTest, EmbeddingLookupIsADmaCopy) {

@@ -32,15 +32,21 @@ struct Fixture {
 
   explicit Fixture(double t_int_ns) {
     params.tile.t_int_ns = t_int_ns;
-    platform = std::make_unique<Platform>("hybrid", params, std::vector<LayerSlot>{{512, 128, 512, 128, 8}},
+    platform = std::make_unique<Platform>("hybrid", params,
+                                          std::vector<LayerSlot>{{512, 128, 512, 128, 8}},
                                           std::vector<bool>{true}, true);
   }
   Picos run(const std::string& strategy_name, std::int64_t chunk, Picos* analytic) {
     auto strategy = StrategyRegistry::instance().create(strategy_name);
-    const OpResources r{platform->tile(0), platform->link(0), platform->pmca(0), 0, 0, 320, chunk, 256};
-    const Progress done = strategy->schedule(graph, r, [](std::int64_t, std::int64_t) { return std::vector<Job*>{}; });
+    const OpResources r{
+        platform->tile(0), platform->link(0), platform->pmca(0), 0, 0, 320, chunk, 256};
+    const Progress done = strategy->schedule(
+        graph, r, [](std::int64_t, std::int64_t) { return std::vector<Job*>{}; });
     run_jobs(graph);
-    *analytic = strategy->analytic(op_timing(params, op, chunk), [](std::int64_t, std::int64_t) { return Picos{0}; }).back();
+    *analytic = strategy
+                    ->analytic(op_timing(params, op, chunk),
+                               [](std::int64_t, std::int64_t) { return Picos{0}; })
+                    .back();
     EXPECT_EQ(done.back().end, 320);
     return done.back().job->end;
   }
@@ -102,8 +108,9 @@ TEST(StrategyTest, UnevenLastChunkIsShorter) {
 }
 
 TEST(StrategyTest, BothStrategiesAreRegistered) {
-  EXPECT_EQ(StrategyRegistry::instance().names(),
-            (std::vector<std::string>{"layer-pipelined", "overlapped", "sequential", "token-pipelined"}));
+  EXPECT_EQ(
+      StrategyRegistry::instance().names(),
+      (std::vector<std::string>{"layer-pipelined", "overlapped", "sequential", "token-pipelined"}));
 }
 
 }  // namespace

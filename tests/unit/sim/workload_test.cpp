@@ -52,12 +52,15 @@ TEST(WorkloadTest, MobileBertHasThePublishedShapes) {
 }
 
 TEST(WorkloadTest, MobileBertLoraPlacementsMatchThePaper) {
-  // QKV only: per layer Q, K 8*(128+128) = 2048 each, V 8*(512+128) = 5120; 9216 * 24 = 221184 (0.22 M)
+  // QKV only: per layer Q, K 8*(128+128) = 2048 each, V 8*(512+128) = 5120; 9216 * 24 = 221184
+  // (0.22 M)
   EXPECT_EQ(build("mobilebert", 320, 8, "qkv").lora_params(), 221184);
   // FFN: every layer linear but Q, K, V: (67584 - 9216) * 24 = 1400832 (1.40 M)
   EXPECT_EQ(build("mobilebert", 320, 8, "ffn").lora_params(), 1400832);
-  // A list by name, and a per-target rank: query at 16 -> 24 * 16 * 256 = 98304 + value at 8 -> 24 * 5120
-  EXPECT_EQ(build("mobilebert", 320, 8, "query,value", 0, "query=16").lora_params(), 98304 + 122880);
+  // A list by name, and a per-target rank: query at 16 -> 24 * 16 * 256 = 98304 + value at 8 -> 24
+  // * 5120
+  EXPECT_EQ(build("mobilebert", 320, 8, "query,value", 0, "query=16").lora_params(),
+            98304 + 122880);
 }
 
 TEST(WorkloadTest, MobileBertAttentionCostsTwoSl2DModelMacs) {
@@ -71,9 +74,11 @@ TEST(WorkloadTest, MobileBertAttentionCostsTwoSl2DModelMacs) {
 
 TEST(WorkloadTest, BertBaseAndLargeLinearWeights) {
   // 12 layers * (4 * 768^2 + 2 * 768 * 3072) + QA head 768 * 2 = 84934656 + 1536
-  EXPECT_EQ(build("bert-base", 512).analog_weights(), 12LL * (4 * 768 * 768 + 2 * 768 * 3072) + 768 * 2);
+  EXPECT_EQ(build("bert-base", 512).analog_weights(),
+            12LL * (4 * 768 * 768 + 2 * 768 * 3072) + 768 * 2);
   // 24 * (4 * 1024^2 + 2 * 1024 * 4096) + 1024 * 2 = 301989888 + 2048
-  EXPECT_EQ(build("bert-large", 512).analog_weights(), 24LL * (4 * 1024 * 1024 + 2 * 1024 * 4096) + 1024 * 2);
+  EXPECT_EQ(build("bert-large", 512).analog_weights(),
+            24LL * (4 * 1024 * 1024 + 2 * 1024 * 4096) + 1024 * 2);
 }
 
 TEST(WorkloadTest, LlamaHasGroupedQueryAttention) {
@@ -97,7 +102,8 @@ TEST(WorkloadTest, DecodeStepsAttendToTheGrowingCache) {
   const Workload w = build("gpt2", 100, 8, "all", 3);
   std::vector<std::int64_t> kv;
   for (const auto& op : w.ops)
-    if (op.decode && op.kind == OpKind::Matmul && op.variant == "scores" && op.block == "decode/layer.0")
+    if (op.decode && op.kind == OpKind::Matmul && op.variant == "scores" &&
+        op.block == "decode/layer.0")
       kv.push_back(op.kv_tokens);
   // step s attends to the 100 prompt tokens and s + 1 generated ones
   EXPECT_EQ(kv, (std::vector<std::int64_t>{101, 102, 103}));
@@ -146,29 +152,43 @@ TEST(WorkloadTest, HuggingFaceConfigFileIsRead) {
 }
 
 TEST(WorkloadTest, BadModelsNameTheProblem) {
-  for (const char* bad : {"bert-huge", "linear:512", "linear:0x128", "linear:512x", "linear:axb", "linear:512x128x3"})
+  for (const char* bad :
+       {"bert-huge", "linear:512", "linear:0x128", "linear:512x", "linear:axb", "linear:512x128x3"})
     EXPECT_NE(error_of([&] { build(bad, 320); }).find("workload.model"), std::string::npos) << bad;
 }
 
 TEST(WorkloadTest, BadHuggingFaceConfigsNameTheField) {
-  EXPECT_NE(error_of([] { read_model_config(R"({"model_type": "t5"})", "c.json"); })
-                .find("c.json: model_type 't5' is not supported; accepted: bert, mobilebert, gpt2, llama"),
+  EXPECT_NE(
+      error_of([] {
+        read_model_config(R"({"model_type": "t5"})", "c.json");
+      }).find("c.json: model_type 't5' is not supported; accepted: bert, mobilebert, gpt2, llama"),
+      std::string::npos);
+  EXPECT_NE(error_of([] {
+              read_model_config(R"({"model_type": "llama", "hidden_size": 64})", "c.json");
+            }).find("c.json: field 'num_hidden_layers' is missing (needed for model_type llama)"),
             std::string::npos);
-  EXPECT_NE(error_of([] { read_model_config(R"({"model_type": "llama", "hidden_size": 64})", "c.json"); })
-                .find("c.json: field 'num_hidden_layers' is missing (needed for model_type llama)"),
+  EXPECT_NE(error_of([] {
+              read_model_config(R"({"model_type": "bert", "hidden_size": "big"})", "c.json");
+            }).find("field 'hidden_size' must be a positive integer"),
             std::string::npos);
-  EXPECT_NE(error_of([] { read_model_config(R"({"model_type": "bert", "hidden_size": "big"})", "c.json"); })
-                .find("field 'hidden_size' must be a positive integer"),
-            std::string::npos);
-  EXPECT_NE(error_of([] { read_model_config("{not json", "c.json"); }).find("c.json: not valid JSON"), std::string::npos);
-  EXPECT_NE(error_of([] { read_model_config("{}", "c.json"); }).find("field 'model_type' is missing"), std::string::npos);
+  EXPECT_NE(
+      error_of([] { read_model_config("{not json", "c.json"); }).find("c.json: not valid JSON"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of([] { read_model_config("{}", "c.json"); }).find("field 'model_type' is missing"),
+      std::string::npos);
 }
 
 TEST(WorkloadTest, BadDecodeAndLoraSettingsAreRejected) {
-  EXPECT_NE(error_of([] { build("bert-base", 16, 8, "all", 4); }).find("workload.decode_tokens"), std::string::npos);
-  EXPECT_NE(error_of([] { build("mobilebert", 16, 8, "qurey"); }).find("lora.targets: 'qurey' matches no linear"),
+  EXPECT_NE(error_of([] { build("bert-base", 16, 8, "all", 4); }).find("workload.decode_tokens"),
             std::string::npos);
-  EXPECT_NE(error_of([] { build("mobilebert", 16, 8, "all", 0, "query:16"); }).find("lora.rank_overrides"),
+  EXPECT_NE(error_of([] {
+              build("mobilebert", 16, 8, "qurey");
+            }).find("lora.targets: 'qurey' matches no linear"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              build("mobilebert", 16, 8, "all", 0, "query:16");
+            }).find("lora.rank_overrides"),
             std::string::npos);
 }
 
