@@ -7,7 +7,7 @@
 #include "models/interconnect/link.hpp"
 #include "models/interconnect/network.hpp"
 #include "models/riscv/pmca.hpp"
-#include "sim/config.hpp"
+#include "sim/base/config.hpp"
 
 namespace aimcsim {
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace aimcsim {
 namespace {

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/params.hpp"
+#include "sim/base/params.hpp"
 #include "workloads/model_config.hpp"
 
 namespace aimcsim {

@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "sim/energy.hpp"
-#include "sim/params.hpp"
-#include "sim/units.hpp"
+#include "sim/base/energy.hpp"
+#include "sim/base/params.hpp"
+#include "sim/base/units.hpp"
 
 namespace aimcsim {
 

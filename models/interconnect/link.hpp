@@ -1,6 +1,6 @@
 #pragma once
 #include "models/interconnect/link_model.hpp"
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 
 namespace aimcsim {
 

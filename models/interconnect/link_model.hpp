@@ -1,8 +1,8 @@
 #pragma once
 #include <cstdint>
 
-#include "sim/params.hpp"
-#include "sim/units.hpp"
+#include "sim/base/params.hpp"
+#include "sim/base/units.hpp"
 
 namespace aimcsim {
 

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "models/riscv/pmca_model.hpp"
-#include "sim/engine.hpp"
+#include "sim/engine/engine.hpp"
 
 namespace aimcsim {
 

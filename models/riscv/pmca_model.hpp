@@ -3,9 +3,9 @@
 #include <functional>
 #include <string>
 
-#include "sim/energy.hpp"
-#include "sim/params.hpp"
-#include "sim/units.hpp"
+#include "sim/base/energy.hpp"
+#include "sim/base/params.hpp"
+#include "sim/base/units.hpp"
 
 namespace aimcsim {
 

@@ -1,10 +1,10 @@
-#include "sim/run.hpp"
+#include "sim/run/run.hpp"
 
 #include <gtest/gtest.h>
 
 #include "models/riscv/pmca_model.hpp"
-#include "sim/error.hpp"
-#include "sim/report.hpp"
+#include "sim/base/error.hpp"
+#include "sim/report/report.hpp"
 
 namespace aimcsim {
 namespace {

@@ -1,6 +1,6 @@
 // Sweep files: expansion, rejection before anything runs, and the driver's resume, failure,
 // shard and merge behaviour with real worker processes.
-#include "sim/sweep.hpp"
+#include "sim/sweep/sweep.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "sim/error.hpp"
-#include "sim/run.hpp"
+#include "sim/base/error.hpp"
+#include "sim/run/run.hpp"
 
 namespace aimcsim {
 namespace {

@@ -2,8 +2,8 @@
 
 #include "models/aimc/tile_model.hpp"
 #include "platform/platform.hpp"
-#include "sim/error.hpp"
-#include "sim/run.hpp"
+#include "sim/base/error.hpp"
+#include "sim/run/run.hpp"
 
 namespace aimcsim {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace aimcsim {
 namespace {

@@ -1,9 +1,9 @@
-#include "sim/config.hpp"
+#include "sim/base/config.hpp"
 
 #include <gtest/gtest.h>
 
-#include "sim/error.hpp"
-#include "sim/run.hpp"
+#include "sim/base/error.hpp"
+#include "sim/run/run.hpp"
 
 namespace aimcsim {
 namespace {

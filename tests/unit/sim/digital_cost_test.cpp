@@ -1,4 +1,4 @@
-#include "sim/digital_cost.hpp"
+#include "sim/map/digital_cost.hpp"
 
 #include <gtest/gtest.h>
 

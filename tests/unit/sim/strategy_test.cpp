@@ -1,4 +1,4 @@
-#include "sim/strategy.hpp"
+#include "sim/schedule/strategy.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include "models/interconnect/link.hpp"
 #include "models/riscv/pmca.hpp"
 #include "platform/platform.hpp"
-#include "sim/mapper.hpp"
+#include "sim/map/mapper.hpp"
 #include "workloads/workload.hpp"
 
 namespace aimcsim {

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <functional>
 
-#include "sim/error.hpp"
+#include "sim/base/error.hpp"
 
 namespace aimcsim {
 namespace {

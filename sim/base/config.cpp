@@ -1,0 +1,426 @@
+#include "sim/base/config.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <stdexcept>
+
+#include "sim/base/error.hpp"
+
+namespace aimcsim {
+
+// ---------------------------------------------------------------- ParamSpec
+
+ParamSpec& ParamSpec::integer(std::int64_t def) {
+  kind = ParamKind::Integer;
+  default_value = std::to_string(def);
+  return *this;
+}
+ParamSpec& ParamSpec::integer_or_auto(const std::string& def) {
+  kind = ParamKind::IntegerOrAuto;
+  default_value = def;
+  return *this;
+}
+ParamSpec& ParamSpec::real(double def) {
+  kind = ParamKind::Real;
+  default_value = fmt::format("{}", def);
+  return *this;
+}
+ParamSpec& ParamSpec::boolean(bool def) {
+  kind = ParamKind::Boolean;
+  default_value = def ? "true" : "false";
+  return *this;
+}
+ParamSpec& ParamSpec::choice(std::vector<std::string> options, const std::string& def) {
+  kind = ParamKind::Choice;
+  choices = std::move(options);
+  default_value = def;
+  return *this;
+}
+ParamSpec& ParamSpec::text(const std::string& def) {
+  kind = ParamKind::Text;
+  default_value = def;
+  return *this;
+}
+ParamSpec& ParamSpec::quantity(Dimension d, const std::string& def) {
+  kind = ParamKind::Quantity;
+  dim = d;
+  default_value = def;
+  return *this;
+}
+ParamSpec& ParamSpec::or_auto() {
+  allow_auto = true;
+  return *this;
+}
+ParamSpec& ParamSpec::preset_values(
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> values) {
+  presets = std::move(values);
+  return *this;
+}
+ParamSpec& ParamSpec::require() {
+  required = true;
+  default_value.clear();
+  return *this;
+}
+ParamSpec& ParamSpec::range(double lo, double hi) {
+  min = lo;
+  max = hi;
+  return *this;
+}
+ParamSpec& ParamSpec::desc(const std::string& d) {
+  description = d;
+  return *this;
+}
+
+namespace {
+std::string range_text(const ParamSpec& s, const std::string& unit) {
+  const bool lo = std::isfinite(s.min), hi = std::isfinite(s.max);
+  if (lo && hi) return fmt::format(" in [{}{}, {}{}]", s.min, unit, s.max, unit);
+  if (lo) return fmt::format(" >= {}{}", s.min, unit);
+  if (hi) return fmt::format(" <= {}{}", s.max, unit);
+  return "";
+}
+}  // namespace
+
+std::string ParamSpec::accepted() const {
+  switch (kind) {
+    case ParamKind::Integer:
+      return "an integer" + range_text(*this, "");
+    case ParamKind::IntegerOrAuto:
+      return "'auto' or an integer" + range_text(*this, "");
+    case ParamKind::Real:
+      return "a number" + range_text(*this, "");
+    case ParamKind::Boolean:
+      return "true or false";
+    case ParamKind::Choice: {
+      std::string out = "one of ";
+      for (std::size_t i = 0; i < choices.size(); ++i) out += (i ? ", " : "") + choices[i];
+      return out;
+    }
+    case ParamKind::Text:
+      return "a string";
+    case ParamKind::Quantity:
+      return fmt::format("{}a {} with a unit ({}){}", allow_auto ? "'auto' or " : "",
+                         dimension_name(dim), units_accepted(dim),
+                         range_text(*this, std::string(canonical_unit(dim))));
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------- Schema
+
+ParamSpec& Schema::add(const std::string& key) {
+  if (find(key)) throw std::logic_error("parameter declared twice: " + key);
+  params_.push_back(ParamSpec{});
+  params_.back().key = key;
+  return params_.back();
+}
+
+const ParamSpec* Schema::find(const std::string& key) const {
+  for (const auto& p : params_)
+    if (p.key == key) return &p;
+  return nullptr;
+}
+
+bool Schema::is_section(const std::string& prefix) const {
+  const std::string p = prefix + ".";
+  for (const auto& s : params_)
+    if (s.key.compare(0, p.size(), p) == 0) return true;
+  return false;
+}
+
+std::string Schema::keys_under(const std::string& prefix) const {
+  const std::string p = prefix.empty() ? "" : prefix + ".";
+  std::vector<std::string> seen;
+  for (const auto& s : params_) {
+    if (s.key.compare(0, p.size(), p) != 0) continue;
+    std::string rest = s.key.substr(p.size());
+    rest = rest.substr(0, rest.find('.'));
+    bool dup = false;
+    for (const auto& x : seen) dup = dup || x == rest;
+    if (!dup) seen.push_back(rest);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < seen.size(); ++i) out += (i ? ", " : "") + seen[i];
+  return out;
+}
+
+// ---------------------------------------------------------------- Config
+
+namespace {
+
+[[noreturn]] void fail(const std::string& origin, const std::string& key, const std::string& msg) {
+  throw InputError(fmt::format("{}: {}: {}", origin, key, msg));
+}
+
+std::string unknown_key_message(const Schema& schema, const std::string& key) {
+  const auto dot = key.rfind('.');
+  std::string parent = dot == std::string::npos ? "" : key.substr(0, dot);
+  while (!parent.empty() && !schema.is_section(parent)) {
+    const auto d = parent.rfind('.');
+    parent = d == std::string::npos ? "" : parent.substr(0, d);
+  }
+  if (parent.empty()) return fmt::format("unknown key; known sections: {}", schema.keys_under(""));
+  return fmt::format("unknown key; keys under '{}': {}", parent, schema.keys_under(parent));
+}
+
+bool parse_int(const std::string& text, std::int64_t& out) {
+  if (text.empty()) return false;
+  std::size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  if (i == text.size()) return false;
+  for (std::size_t k = i; k < text.size(); ++k)
+    if (text[k] < '0' || text[k] > '9') return false;
+  errno = 0;
+  out = std::strtoll(text.c_str(), nullptr, 10);
+  return errno == 0;
+}
+
+bool parse_real(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  return end && *end == '\0' && std::isfinite(out);
+}
+
+void flatten(const Schema& schema, const YAML::Node& node, const std::string& prefix,
+             const std::string& file,
+             std::vector<std::tuple<std::string, std::string, std::string>>& out) {
+  for (const auto& entry : node) {
+    // Copies: yaml-cpp's iterator yields a temporary pair of node handles.
+    const YAML::Node k = entry.first;
+    const YAML::Node v = entry.second;
+    const std::string name = k.Scalar();
+    const std::string key = prefix.empty() ? name : prefix + "." + name;
+    const std::string origin = fmt::format("{}:{}", file, k.Mark().line + 1);
+    if (v.IsMap()) {
+      if (schema.find(key))
+        fail(origin, key,
+             "expected a value, found a mapping; accepts " + schema.find(key)->accepted());
+      if (!schema.is_section(key)) fail(origin, key, unknown_key_message(schema, key));
+      flatten(schema, v, key, file, out);
+    } else if (v.IsScalar()) {
+      out.emplace_back(key, v.Scalar(), origin);
+    } else if (v.IsNull()) {
+      fail(origin, key, "has no value");
+    } else {
+      const ParamSpec* spec = schema.find(key);
+      fail(origin, key,
+           "expected a single value, found a list" + (spec ? "; accepts " + spec->accepted() : ""));
+    }
+  }
+}
+
+}  // namespace
+
+void Config::set(const ParamSpec& spec, const std::string& text, const std::string& origin) {
+  Value v;
+  v.text = text;
+  v.origin = origin;
+  const std::string expect = "; expected " + spec.accepted();
+  auto check_range = [&](double x, const std::string& shown) {
+    if (x < spec.min || x > spec.max)
+      fail(origin, spec.key, "'" + shown + "' is out of range" + expect);
+  };
+  switch (spec.kind) {
+    case ParamKind::Integer:
+    case ParamKind::IntegerOrAuto: {
+      if (spec.kind == ParamKind::IntegerOrAuto && text == "auto") {
+        v.is_auto = true;
+        break;
+      }
+      std::int64_t n = 0;
+      if (!parse_int(text, n)) fail(origin, spec.key, "'" + text + "' is not an integer" + expect);
+      check_range(static_cast<double>(n), text);
+      v.number = static_cast<double>(n);
+      break;
+    }
+    case ParamKind::Real: {
+      double x = 0;
+      if (!parse_real(text, x)) fail(origin, spec.key, "'" + text + "' is not a number" + expect);
+      check_range(x, text);
+      v.number = x;
+      break;
+    }
+    case ParamKind::Boolean:
+      if (text != "true" && text != "false")
+        fail(origin, spec.key, "'" + text + "' is not a boolean" + expect);
+      v.number = text == "true" ? 1 : 0;
+      break;
+    case ParamKind::Choice: {
+      bool ok = false;
+      for (const auto& c : spec.choices) ok = ok || c == text;
+      if (!ok) fail(origin, spec.key, "'" + text + "' is not accepted" + expect);
+      break;
+    }
+    case ParamKind::Text:
+      if (text.empty()) fail(origin, spec.key, "is empty" + expect);
+      break;
+    case ParamKind::Quantity:
+      if (spec.allow_auto && text == "auto") {
+        v.is_auto = true;
+        break;
+      }
+      try {
+        v.number = parse_quantity(text, spec.dim);
+      } catch (const std::invalid_argument& e) {
+        fail(origin, spec.key, e.what());
+      }
+      check_range(v.number, text);
+      break;
+  }
+  values_[spec.key] = std::move(v);
+}
+
+Config Config::load(const Schema& schema, const std::vector<Source>& documents,
+                    const std::vector<std::string>& overrides) {
+  using Leaf = std::tuple<std::string, std::string, std::string>;  // key, value text, origin
+  std::vector<Leaf> leaves;  // documents in order, then overrides: later entries win
+  for (const auto& doc : documents) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(doc.text);
+    } catch (const YAML::Exception& e) {
+      throw InputError(fmt::format("{}:{}: not valid YAML: {}", doc.name, e.mark.line + 1, e.msg));
+    }
+    if (root.IsNull()) continue;
+    if (!root.IsMap())
+      throw InputError(doc.name +
+                       ": expected a mapping of sections (workload:, tile:, ...) at the top level");
+    flatten(schema, root, "", doc.name, leaves);
+  }
+  for (const auto& ov : overrides) {
+    const auto eq = ov.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw InputError(fmt::format("-p {}: expected KEY=VALUE, e.g. -p tile.t_int=256ns", ov));
+    leaves.emplace_back(ov.substr(0, eq), ov.substr(eq + 1), "-p " + ov);
+  }
+  for (const auto& [key, text, origin] : leaves)
+    if (!schema.find(key)) fail(origin, key, unknown_key_message(schema, key));
+
+  Config cfg;
+  cfg.schema_ = &schema;
+  for (const auto& spec : schema.params())
+    if (!spec.required) cfg.set(spec, spec.default_value, "default");
+
+  // Presets: the last value given for a preset key (or its default) selects a set of values
+  // that sits between the defaults and the documents.
+  for (const auto& spec : schema.params()) {
+    if (spec.presets.empty()) continue;
+    for (const auto& [key, text, origin] : leaves)
+      if (key == spec.key) cfg.set(spec, text, origin);
+    const std::string& name = cfg.values_.at(spec.key).text;
+    const auto it = spec.presets.find(name);
+    if (it == spec.presets.end()) continue;
+    for (const auto& [key, text] : it->second) {
+      const ParamSpec* target = schema.find(key);
+      if (!target) throw std::logic_error("preset " + name + " sets an undeclared key: " + key);
+      cfg.set(*target, text, fmt::format("{} {}", spec.key, name));
+    }
+  }
+
+  for (const auto& [key, text, origin] : leaves) cfg.set(*schema.find(key), text, origin);
+
+  for (const auto& spec : schema.params()) {
+    if (!cfg.values_.count(spec.key))
+      throw InputError(fmt::format("{}: missing required key ({}; {})", spec.key, spec.accepted(),
+                                   spec.description));
+  }
+  return cfg;
+}
+
+Config Config::load_files(const Schema& schema, const std::vector<std::string>& paths,
+                          const std::vector<std::string>& overrides, std::vector<Source> base) {
+  std::vector<Source> docs = std::move(base);
+  for (const auto& p : paths) {
+    std::ifstream in(p);
+    if (!in) throw InputError(fmt::format("{}: cannot open config file", p));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    docs.push_back({p, ss.str()});
+  }
+  return load(schema, docs, overrides);
+}
+
+const Config::Value& Config::get(const std::string& key, ParamKind kind) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) throw std::logic_error("config key not declared: " + key);
+  const ParamSpec* spec = schema_->find(key);
+  if (spec->kind != kind) throw std::logic_error("config key read as the wrong kind: " + key);
+  return it->second;
+}
+
+std::int64_t Config::integer(const std::string& key) const {
+  return static_cast<std::int64_t>(get(key, ParamKind::Integer).number);
+}
+double Config::real(const std::string& key) const { return get(key, ParamKind::Real).number; }
+bool Config::boolean(const std::string& key) const {
+  return get(key, ParamKind::Boolean).number != 0;
+}
+const std::string& Config::text(const std::string& key) const {
+  const ParamSpec* spec = schema_->find(key);
+  if (!spec) throw std::logic_error("config key not declared: " + key);
+  return get(key, spec->kind == ParamKind::Choice ? ParamKind::Choice : ParamKind::Text).text;
+}
+double Config::quantity(const std::string& key) const {
+  const Value& v = get(key, ParamKind::Quantity);
+  if (v.is_auto) throw std::logic_error("config key is auto, read as a quantity: " + key);
+  return v.number;
+}
+std::optional<double> Config::quantity_or_auto(const std::string& key) const {
+  const Value& v = get(key, ParamKind::Quantity);
+  if (v.is_auto) return std::nullopt;
+  return v.number;
+}
+std::optional<std::int64_t> Config::integer_or_auto(const std::string& key) const {
+  const Value& v = get(key, ParamKind::IntegerOrAuto);
+  if (v.is_auto) return std::nullopt;
+  return static_cast<std::int64_t>(v.number);
+}
+const std::string& Config::origin(const std::string& key) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) throw std::logic_error("config key not declared: " + key);
+  return it->second.origin;
+}
+
+std::string Config::to_yaml() const {
+  // Group the dotted keys into nested sections, keeping the schema's order of first appearance.
+  struct Section {
+    std::string name, value;
+    std::vector<Section> children;
+    Section& child(const std::string& n) {
+      for (auto& c : children)
+        if (c.name == n) return c;
+      children.push_back(Section{n, "", {}});
+      return children.back();
+    }
+  };
+  Section root;
+  for (const auto& spec : schema_->params()) {
+    Section* node = &root;
+    std::stringstream ss(spec.key);
+    for (std::string part; std::getline(ss, part, '.');) node = &node->child(part);
+    node->value = values_.at(spec.key).text;
+  }
+  YAML::Emitter out;
+  std::function<void(const Section&)> emit = [&](const Section& s) {
+    out << YAML::BeginMap;
+    for (const auto& c : s.children) {
+      out << YAML::Key << c.name << YAML::Value;
+      if (c.children.empty())
+        out << c.value;
+      else
+        emit(c);
+    }
+    out << YAML::EndMap;
+  };
+  emit(root);
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace aimcsim

@@ -1,0 +1,112 @@
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/base/units.hpp"
+
+namespace aimcsim {
+
+enum class ParamKind { Integer, Real, Boolean, Choice, Text, Quantity, IntegerOrAuto };
+
+// One configuration parameter: its dotted key, kind, default (as written in YAML; empty means
+// the key is required), accepted range or choices and a one-line description. Components
+// declare their parameters next to their params struct, so each parameter lives in one place.
+struct ParamSpec {
+  std::string key;
+  ParamKind kind = ParamKind::Text;
+  Dimension dim = Dimension::Time;
+  std::string default_value;
+  bool required = false;
+  double min = -std::numeric_limits<double>::infinity();  // canonical unit for quantities
+  double max = std::numeric_limits<double>::infinity();
+  std::vector<std::string> choices;
+  std::string description;
+  bool allow_auto = false;  // quantities: "auto" is accepted too (read as nullopt)
+  // A preset key: each choice names a set of other keys' values, applied after the schema
+  // defaults and before any document, so files and -p overrides still win over the preset.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> presets;
+
+  ParamSpec& integer(std::int64_t def);
+  ParamSpec& integer_or_auto(const std::string& def);
+  ParamSpec& real(double def);
+  ParamSpec& boolean(bool def);
+  ParamSpec& choice(std::vector<std::string> options, const std::string& def);
+  ParamSpec& text(const std::string& def);
+  ParamSpec& quantity(Dimension d, const std::string& def);
+  ParamSpec& or_auto();  // a quantity that also accepts "auto"
+  // Makes a choice key a preset: option name -> (key, value text) pairs, in order.
+  ParamSpec& preset_values(
+      std::map<std::string, std::vector<std::pair<std::string, std::string>>> values);
+  ParamSpec& require();  // no default: the key must be given
+  ParamSpec& range(double lo, double hi);
+  ParamSpec& desc(const std::string& d);
+
+  // What the parameter accepts, for messages: "an integer in [1, 65536]".
+  std::string accepted() const;
+};
+
+// The set of known parameters, in declaration order (the order of `aimcsim params` and of the
+// written config.yaml).
+class Schema {
+ public:
+  ParamSpec& add(const std::string& key);
+  const ParamSpec* find(const std::string& key) const;
+  const std::vector<ParamSpec>& params() const { return params_; }
+  // Keys directly below a section prefix ("tile" -> "rows, cols, ..."), for messages.
+  std::string keys_under(const std::string& prefix) const;
+  bool is_section(const std::string& prefix) const;
+
+ private:
+  std::vector<ParamSpec> params_;
+};
+
+// A validated, typed configuration, in layers: schema defaults, then the values of each chosen
+// preset, then YAML documents in order, then `key=value` overrides. Every value is checked against
+// its spec on load; errors throw InputError naming the key, where it came from, and what is
+// accepted.
+class Config {
+ public:
+  struct Source {
+    std::string name;  // file path, or a label such as "embedded default"
+    std::string text;  // YAML document
+  };
+
+  static Config load(const Schema& schema, const std::vector<Source>& documents,
+                     const std::vector<std::string>& overrides);
+  // The files in order, after the documents of `base` (if any).
+  static Config load_files(const Schema& schema, const std::vector<std::string>& paths,
+                           const std::vector<std::string>& overrides,
+                           std::vector<Source> base = {});
+
+  std::int64_t integer(const std::string& key) const;
+  double real(const std::string& key) const;
+  bool boolean(const std::string& key) const;
+  const std::string& text(const std::string& key) const;
+  double quantity(const std::string& key) const;                              // canonical unit
+  std::optional<double> quantity_or_auto(const std::string& key) const;       // nullopt = auto
+  std::optional<std::int64_t> integer_or_auto(const std::string& key) const;  // nullopt = auto
+  const std::string& origin(const std::string& key) const;
+
+  // The effective config as YAML, every key with its value; loading it back gives the same run.
+  std::string to_yaml() const;
+  const Schema& schema() const { return *schema_; }
+
+ private:
+  struct Value {
+    std::string text;
+    std::string origin;
+    double number = 0;
+    bool is_auto = false;
+  };
+  const Value& get(const std::string& key, ParamKind kind) const;
+  void set(const ParamSpec& spec, const std::string& text, const std::string& origin);
+
+  const Schema* schema_ = nullptr;
+  std::map<std::string, Value> values_;
+};
+
+}  // namespace aimcsim

@@ -1,0 +1,31 @@
+#include "sim/base/energy.hpp"
+
+namespace aimcsim {
+
+void EnergyBreakdown::add(const std::string& component, double pj) {
+  for (auto& [name, value] : items_) {
+    if (name == component) {
+      value += pj;
+      return;
+    }
+  }
+  items_.emplace_back(component, pj);
+}
+
+void EnergyBreakdown::add(const EnergyBreakdown& other) {
+  for (const auto& [name, value] : other.items_) add(name, value);
+}
+
+double EnergyBreakdown::total() const {
+  double sum = 0;
+  for (const auto& item : items_) sum += item.second;
+  return sum;
+}
+
+double EnergyBreakdown::get(const std::string& component) const {
+  for (const auto& [name, value] : items_)
+    if (name == component) return value;
+  return 0;
+}
+
+}  // namespace aimcsim

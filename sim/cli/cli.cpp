@@ -1,0 +1,80 @@
+#include "sim/cli/cli.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+
+#include "sim/base/version.hpp"
+#include "platform/embedded_config.hpp"
+#include "sim/base/error.hpp"
+
+namespace aimcsim {
+
+CommandRegistry& CommandRegistry::instance() {
+  static CommandRegistry registry;
+  return registry;
+}
+
+bool CommandRegistry::add(const std::string& name, Setup setup) {
+  entries_.push_back({name, std::move(setup)});
+  std::sort(entries_.begin(), entries_.end(),
+            [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  return true;
+}
+
+Config load_run_config(const Schema& schema, const std::vector<std::string>& files,
+                       const std::vector<std::string>& overrides, bool over_default) {
+  const Config::Source embedded{"embedded default config", embedded_default_config()};
+  if (files.empty()) return Config::load(schema, {embedded}, overrides);
+  return Config::load_files(
+      schema, files, overrides,
+      over_default ? std::vector<Config::Source>{embedded} : std::vector<Config::Source>{});
+}
+
+int cli_main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_st("aimcsim");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("aimcsim: %v");
+
+  CLI::App app{
+      "aimcsim: cycle-approximate simulator of AIMC tiles + RISC-V clusters running LoRA "
+      "adapters for transformer inference",
+      "aimcsim"};
+  app.set_version_flag("--version", std::string("aimcsim ") + kVersion);
+  app.require_subcommand(1);
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "log detail on stderr")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+
+  std::vector<std::pair<CLI::App*, CommandRegistry::Action>> commands;
+  for (const auto& entry : CommandRegistry::instance().entries()) {
+    const std::size_t before = app.get_subcommands({}).size();
+    CommandRegistry::Action action = entry.setup(app);
+    commands.emplace_back(app.get_subcommands({}).at(before), std::move(action));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  try {
+    for (auto& [cmd, action] : commands)
+      if (cmd->parsed()) return action();
+    return 2;
+  } catch (const InputError& e) {
+    std::cerr << "aimcsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "aimcsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace aimcsim

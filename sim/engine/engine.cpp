@@ -1,0 +1,119 @@
+#include "sim/engine/engine.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace aimcsim {
+
+namespace {
+// SystemC prints a banner on stderr the first time it starts, before sc_main; a tool's output
+// should be its own. This runs at static initialisation, ahead of libsystemc's main().
+const bool kBannerOff = ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0;
+}  // namespace
+
+Job& JobGraph::add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes) {
+  jobs_.emplace_back();
+  Job& job = jobs_.back();
+  job.id = jobs_.size() - 1;
+  job.resource = &resource;
+  job.op = op;
+  job.count = count;
+  job.bytes = bytes;
+  resource.enqueue(job);
+  return job;
+}
+
+void JobGraph::depend(Job& before, Job& after) {
+  before.successors.push_back(&after);
+  ++after.pending;
+}
+
+Picos now_ps() { return static_cast<Picos>(sc_core::sc_time_stamp().value()); }
+
+Resource::Resource(const sc_core::sc_module_name& name, std::string kind)
+    : sc_core::sc_module(name), kind_(std::move(kind)) {
+  SC_HAS_PROCESS(Resource);
+  SC_METHOD(issue_method);
+  sensitive << wake_event_;
+  SC_METHOD(retire_method);
+  sensitive << retire_event_;
+  dont_initialize();
+}
+
+void Resource::enqueue(Job& job) { queue_.push_back(&job); }
+
+void Resource::wake() { wake_event_.notify(sc_core::SC_ZERO_TIME); }
+
+void Resource::issue_method() {
+  const Picos now = now_ps();
+  std::vector<std::size_t> blocked_ops;  // operators with an earlier job still waiting
+  auto is_blocked = [&](std::size_t op) {
+    return std::find(blocked_ops.begin(), blocked_ops.end(), op) != blocked_ops.end();
+  };
+  for (std::size_t k = 0; k < queue_.size() && k < kIssueWindow;) {
+    Job* job = queue_[k];
+    if (job->pending != 0 || is_blocked(job->op)) {
+      if (!is_blocked(job->op)) blocked_ops.push_back(job->op);
+      ++k;
+      continue;
+    }
+    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
+    if (job->ready < 0) job->ready = now;
+    const Timing t = issue(*job, now);
+    if (t.start < now || t.end < t.start)
+      throw std::logic_error(name() + std::string(": job timing goes backwards"));
+    job->start = t.start;
+    job->end = t.end;
+    const Picos from = std::max(t.start, last_end_);
+    job->busy = t.end > from ? t.end - from : 0;
+    busy_ += job->busy;
+    last_end_ = std::max(last_end_, t.end);
+    energy_.add(job->energy);
+    in_flight_.push({t.end, seq_++, job});
+  }
+  if (!in_flight_.empty())
+    retire_event_.notify(
+        sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
+}
+
+void Resource::retire_method() {
+  const Picos now = now_ps();
+  while (!in_flight_.empty() && in_flight_.top().end <= now) {
+    Job* job = in_flight_.top().job;
+    in_flight_.pop();
+    ++done_count_;
+    for (Job* s : job->successors) {
+      if (--s->pending == 0) {
+        s->ready = now;
+        s->resource->wake();
+      }
+    }
+  }
+  if (!in_flight_.empty())
+    retire_event_.notify(
+        sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
+}
+
+SimulationContext::SimulationContext() {
+  (void)kBannerOff;
+  sc_core::sc_curr_simcontext = new sc_core::sc_simcontext();
+  sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
+}
+
+SimulationContext::~SimulationContext() {
+  delete sc_core::sc_curr_simcontext;
+  sc_core::sc_curr_simcontext = nullptr;
+  sc_core::sc_default_global_context = nullptr;
+}
+
+void run_jobs(JobGraph& graph) {
+  for (Job& job : graph.jobs())
+    if (job.pending == 0) job.ready = 0;
+  // Every resource's issue method runs once at initialisation and starts its ready jobs.
+  sc_core::sc_start();
+  for (const Job& job : graph.jobs())
+    if (job.end < 0) throw std::logic_error("a job never ran: the schedule has a dependency cycle");
+}
+
+}  // namespace aimcsim

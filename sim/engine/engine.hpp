@@ -1,0 +1,113 @@
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <queue>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "sim/base/energy.hpp"
+#include "sim/base/units.hpp"
+
+namespace aimcsim {
+
+class Resource;
+
+// One unit of work on one hardware resource: a batch of MVMs on a tile, a transfer on a link, a
+// LoRA chunk on a PMCA. The payload (`count`, `bytes`) is interpreted by the resource; the
+// engine only tracks dependencies and records when the job ran.
+struct Job {
+  std::size_t id = 0;
+  Resource* resource = nullptr;
+  std::size_t op = 0;      // index of the operator this job serves
+  std::int64_t count = 0;  // MVMs, tokens, ...
+  std::int64_t bytes = 0;  // bytes moved, for transfers
+  int part = 0;            // which part of the work, for resources that split it (0: all)
+  Picos fixed = -1;        // >= 0: a precomputed duration (digital operators on a PMCA)
+  const char* label = "";  // what the job does, for traces
+  std::vector<Job*> successors;
+  int pending = 0;  // unfinished predecessors
+  Picos ready = -1, start = -1, end = -1;
+  Picos busy = 0;  // time this job added to its resource's busy time
+  EnergyBreakdown energy;
+};
+
+// The dependency graph of every job in a run. Jobs have stable addresses.
+class JobGraph {
+ public:
+  Job& add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes = 0);
+  void depend(Job& before, Job& after);
+  std::deque<Job>& jobs() { return jobs_; }
+  const std::deque<Job>& jobs() const { return jobs_; }
+
+ private:
+  std::deque<Job> jobs_;
+};
+
+// A hardware resource that executes jobs. Jobs of one operator issue in the order they were
+// enqueued; jobs of different operators may overtake each other: the resource issues the oldest
+// ready job of each operator within a window of kIssueWindow queued jobs. It is a SystemC module
+// with two methods and no thread: `issue` starts ready jobs, `retire` completes jobs at their end
+// time and wakes the resources of their successors. Timing is transaction-level: a job's start
+// and end come from the resource's cost model.
+class Resource : public sc_core::sc_module {
+ public:
+  struct Timing {
+    Picos start = 0;
+    Picos end = 0;
+  };
+
+  static constexpr std::size_t kIssueWindow = 256;
+
+  Resource(const sc_core::sc_module_name& name, std::string kind);
+  const std::string& resource_kind() const { return kind_; }
+
+  void enqueue(Job& job);
+  void wake();
+
+  // Contract: called once per job when the job's predecessors are done and the earlier jobs of
+  // its operator on this resource have been issued (not necessarily finished). Returns the
+  // job's start and end times (>= now) and may add the job's energy. The resource keeps whatever
+  // state it needs (busy-until times, pipeline stage occupancy) to serialise its own jobs.
+  virtual Timing issue(Job& job, Picos now) = 0;
+
+  Picos busy_ps() const { return busy_; }
+  std::size_t jobs_done() const { return done_count_; }
+  const EnergyBreakdown& energy() const { return energy_; }
+
+ private:
+  void issue_method();
+  void retire_method();
+
+  std::string kind_;
+  sc_core::sc_event wake_event_, retire_event_;
+  std::deque<Job*> queue_;
+  struct InFlight {
+    Picos end;
+    std::size_t seq;
+    Job* job;
+    bool operator>(const InFlight& o) const { return end != o.end ? end > o.end : seq > o.seq; }
+  };
+  std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
+  std::size_t seq_ = 0, done_count_ = 0;
+  Picos busy_ = 0, last_end_ = 0;
+  EnergyBreakdown energy_;
+};
+
+Picos now_ps();
+
+// A fresh SystemC simulation context for one run, so a process (a test, a sweep worker) can
+// elaborate and simulate more than once. Modules must be destroyed before the context.
+class SimulationContext {
+ public:
+  SimulationContext();
+  ~SimulationContext();
+  SimulationContext(const SimulationContext&) = delete;
+  SimulationContext& operator=(const SimulationContext&) = delete;
+};
+
+// Runs the simulation until no job is left; throws std::logic_error if a job never ran (a
+// dependency cycle in a strategy).
+void run_jobs(JobGraph& graph);
+
+}  // namespace aimcsim

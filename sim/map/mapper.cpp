@@ -1,0 +1,190 @@
+#include "sim/map/mapper.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "models/riscv/pmca.hpp"
+#include "sim/base/error.hpp"
+
+namespace aimcsim {
+
+OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk,
+                   std::int64_t clusters) {
+  // As Platform builds the hybrid design: partial sums go to the PMCA only where it runs an
+  // adapter; otherwise the tiles add them.
+  const bool pmca_reduces = op.rank > 0 && p.tile.reduction == "pmca";
+  TileParams tp = p.tile;
+  if (!pmca_reduces) tp.reduction = "tile";
+  const TileSplit split = split_layer(tp, op.in, op.out);
+  OpTiming t;
+  t.stages = layer_stages(tp, split);
+  t.pipelined = p.tile.pipelined();
+  const LinkParams link = group_link(p.link, clusters);
+  t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
+  t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
+  if (p.net.topology != "p2p") {
+    // On a bus one arbitration, on a mesh the PMCA is the next node: two routers.
+    const Picos hops = ns_to_ps(p.net.hop_latency_ns) * (p.net.topology == "mesh" ? 2 : 1);
+    const double bw = p.net.bandwidth_Bps();
+    t.serialisation = [bw](std::int64_t bytes) {
+      return ns_to_ps(static_cast<double>(bytes) * 1e9 / bw);
+    };
+    t.transfer = [bw, hops](std::int64_t bytes) {
+      return hops + ns_to_ps(static_cast<double>(bytes) * 1e9 / bw);
+    };
+  }
+  const PmcaParams pmca = p.pmca;
+  const std::int64_t in = op.in, out = op.out, rank = op.rank;
+  const std::int64_t sums = pmca_reduces ? split.row_blocks() : 1;
+  // Chunks of a sequence come in at most two sizes: remember their costs.
+  auto cache = std::make_shared<std::map<std::pair<std::int64_t, int>, Picos>>();
+  t.pmca = [pmca, in, out, rank, sums, clusters, cache](std::int64_t n, int part) {
+    auto it = cache->find({n, part});
+    if (it != cache->end()) return it->second;
+    const Picos reduce = part == kLoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
+    const Picos d =
+        reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
+    cache->emplace(std::make_pair(n, part), d);
+    return d;
+  };
+  t.tokens = op.tokens;
+  t.chunk = chunk;
+  t.out_bytes_per_token = sums * output_bytes(p.tile, op.out);
+  return t;
+}
+
+std::vector<std::int64_t> chunk_candidates(std::int64_t tokens) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t t = 1; t < tokens; t *= 2) out.push_back(t);
+  out.push_back(tokens);
+  return out;
+}
+
+namespace {
+
+std::int64_t pick_chunk(const Operator& op, const PlatformParams& p,
+                        std::optional<std::int64_t> chunk, const Strategy& strategy,
+                        std::int64_t clusters) {
+  if (op.rank == 0) return chunk ? std::min(*chunk, op.tokens) : op.tokens;
+  if (chunk) return std::min(*chunk, op.tokens);
+  std::int64_t best_chunk = 0;
+  Picos best = -1;
+  bool best_fits = false;
+  const auto at_zero = [](std::int64_t, std::int64_t) { return Picos{0}; };
+  for (std::int64_t t : chunk_candidates(op.tokens)) {
+    const LoraChunkCost c = lora_group_cost(p.pmca, clusters, t, op.in, op.out, op.rank);
+    if (!c.feasible) continue;
+    const bool fits = !c.spilled;
+    const Picos lat = strategy.analytic(op_timing(p, op, t, clusters), at_zero).back();
+    if (best < 0 || lat < best || (lat == best && fits && !best_fits)) {
+      best = lat;
+      best_fits = fits;
+      best_chunk = t;
+    }
+  }
+  return best_chunk;
+}
+
+std::string base_block(const std::string& block) {
+  const std::string prefix = "decode/";
+  return block.rfind(prefix, 0) == 0 ? block.substr(prefix.size()) : block;
+}
+
+}  // namespace
+
+Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
+                     const Strategy& strategy, std::int64_t tiles_per_pmca, bool dense) {
+  Mapping m;
+  m.ops.resize(w.ops.size());
+  std::map<std::pair<std::string, std::string>, std::size_t> slot_of;
+  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, LoraChunkCost>> chunk_of;
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Operator& op = w.ops[i];
+    if (op.kind != OpKind::Linear) continue;
+    const std::string where = op.block + "." + op.name;
+    const auto key = std::make_pair(base_block(op.block), op.name);
+    auto it = slot_of.find(key);
+    const TileSplit split = split_layer(p.tile, op.in, op.out);
+    if (it == slot_of.end()) {
+      it = slot_of.emplace(key, m.slots.size()).first;
+      const std::int64_t clusters =
+          tiles_per_pmca > 0 ? (split.tiles() + tiles_per_pmca - 1) / tiles_per_pmca : 1;
+      m.slots.push_back(LayerSlot{op.in, op.out, op.in, op.out, op.rank, clusters});
+    }
+    OpMapping& om = m.ops[i];
+    om.slot = it->second;
+    om.split = split;
+    const std::int64_t clusters = m.slots[om.slot].clusters;
+    // Layers of the same shape get the same chunk: it is picked once per shape and token count.
+    const auto ckey = std::make_pair(fmt::format("{}x{}r{}c{}", op.in, op.out, op.rank, clusters),
+                                     std::to_string(op.tokens));
+    auto c = chunk_of.find(ckey);
+    if (c == chunk_of.end()) {
+      const std::int64_t t = pick_chunk(op, p, chunk, strategy, clusters);
+      LoraChunkCost cost;
+      if (op.rank > 0) {
+        cost =
+            t > 0 ? lora_group_cost(p.pmca, clusters, t, op.in, op.out, op.rank) : LoraChunkCost{};
+        if (t == 0 || !cost.feasible)
+          throw InputError(
+              fmt::format("{}: pmca.l1_size ({} bytes) cannot hold even one row of the rank-{} "
+                          "adapter A, one column of B "
+                          "and two one-token buffers of a {}x{} layer; raise pmca.l1_size",
+                          where, p.pmca.l1_bytes, op.rank, op.in, op.out));
+      }
+      c = chunk_of.emplace(ckey, std::make_pair(t, cost)).first;
+    }
+    om.chunk = c->second.first;
+    om.chunk_cost = c->second.second;
+  }
+  if (dense) {
+    struct Open {
+      std::size_t host;       // the slot that owns the tile
+      std::int64_t row, col;  // first unused row and column
+    };
+    std::vector<Open> open;
+    for (std::size_t s = 0; s < m.slots.size(); ++s) {
+      LayerSlot& slot = m.slots[s];
+      if (split_layer(p.tile, slot.rows_used, slot.cols_used).tiles() != 1) continue;
+      bool placed = false;
+      for (Open& t : open) {
+        if (t.row + slot.rows_used <= p.tile.rows && t.col + slot.cols_used <= p.tile.cols) {
+          slot.shares_tile_of = static_cast<std::int64_t>(t.host);
+          t.row += slot.rows_used;
+          t.col += slot.cols_used;
+          placed = true;
+          break;
+        }
+      }
+      if (!placed) open.push_back({s, slot.rows_used, slot.cols_used});
+    }
+  }
+  m.slot_runs_digital.assign(m.slots.size(), false);
+  if (m.slots.empty()) return m;
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Operator& op = w.ops[i];
+    if (op.kind == OpKind::Linear) continue;
+    std::size_t slot = 0;
+    if (!op.inputs.empty()) {
+      slot = m.ops[op.inputs.front()].slot;
+    } else {
+      for (std::size_t j = i + 1; j < w.ops.size(); ++j)
+        if (w.ops[j].kind == OpKind::Linear) {
+          slot = m.ops[j].slot;
+          break;
+        }
+    }
+    m.ops[i].slot = slot;
+    m.slot_runs_digital[slot] = true;
+  }
+  return m;
+}
+
+Placement place_workload(const Mapping& mapping, const PlatformParams& p, bool with_pmcas) {
+  return snake_placement(p, mapping.slots, with_pmcas);
+}
+
+}  // namespace aimcsim

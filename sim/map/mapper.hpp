@@ -1,0 +1,54 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "platform/platform.hpp"
+#include "sim/schedule/strategy.hpp"
+#include "workloads/workload.hpp"
+
+namespace aimcsim {
+
+// Where one operator runs and how a linear is chunked.
+struct OpMapping {
+  std::size_t slot = 0;      // linears: the tile/link/PMCA slot holding their weights;
+                             // digital operators: the slot whose PMCA runs them
+  TileSplit split;           // linears: row blocks x column blocks of tiles
+  std::int64_t chunk = 0;    // linears: tokens per chunk
+  LoraChunkCost chunk_cost;  // linears with an adapter: the PMCA's cost of one full chunk
+};
+
+struct Mapping {
+  std::vector<LayerSlot> slots;         // one per distinct static linear
+  std::vector<OpMapping> ops;           // one per operator of the workload
+  std::vector<bool> slot_runs_digital;  // whether a slot's PMCA hosts digital operators
+};
+
+// The costs of one linear on idle resources in the hybrid design, for the analytic twin and
+// chunk selection.
+OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk,
+                   std::int64_t clusters = 1);
+
+// Chunk sizes `auto` considers: powers of two up to the sequence, and the sequence itself.
+std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);
+
+// Places each static linear on its own tiles (weight-stationary; decode steps reuse the
+// prompt's tiles; a layer larger than a tile is split into row blocks, whose partial sums are
+// added, and column blocks), with its own link and PMCA, and picks its chunk: the given one
+// (capped at its tokens), or with `auto` the one whose analytic latency under `strategy`, DMA
+// staging of a chunk that spills L1 included, is lowest (ties go to a chunk that fits, then to
+// the smaller chunk). A
+// digital operator runs on the PMCA of its first producer (the data is already there), or of the
+// next linear when it has none. Throws InputError when a linear's adapters do not fit L1.
+// `tiles_per_pmca` > 0 gives a layer one PMCA per that many of its tiles (they share its work,
+// lora_group_cost); 0 gives every layer one PMCA.
+// With `dense`, layers that fit one tile are packed into shared tiles: each goes, in order, to
+// the first tile whose unused rows and columns (below and right of the layers already there)
+// can hold it, else to a new tile.
+Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
+                     const Strategy& strategy, std::int64_t tiles_per_pmca = 0, bool dense = false);
+
+// Mesh coordinates of every tile and PMCA: the default snake placement (platform.hpp).
+Placement place_workload(const Mapping& mapping, const PlatformParams& p, bool with_pmcas);
+
+}  // namespace aimcsim

@@ -1,0 +1,25 @@
+#pragma once
+#include <ostream>
+#include <string>
+
+#include "sim/base/config.hpp"
+#include "sim/run/run.hpp"
+
+namespace aimcsim {
+
+// layers.csv: one row per static linear operator.
+std::string layers_csv(const RunResult& r);
+// ops.csv: one row per operator of the graph (linears, attention, norms, ...).
+std::string ops_csv(const RunResult& r);
+// summary.json: totals, energy by component, per-block totals, platform and workload sizes.
+std::string summary_json(const RunResult& r, const Config& cfg);
+// The short table printed on stdout: one row per transformer block and the totals.
+void print_table(std::ostream& os, const RunResult& r);
+
+// Writes layers.csv, ops.csv, summary.json, config.yaml and, when the run kept one, trace.json into
+// `dir` (created if needed). Each file is written to a temporary name and renamed, so an
+// interrupted run never leaves a partial file.
+void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir);
+void write_file_atomic(const std::string& path, const std::string& content);
+
+}  // namespace aimcsim

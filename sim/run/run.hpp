@@ -1,0 +1,150 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/riscv/pmca.hpp"
+#include "models/riscv/pmca_model.hpp"
+#include "sim/base/config.hpp"
+#include "sim/base/energy.hpp"
+#include "sim/base/params.hpp"
+#include "sim/base/units.hpp"
+#include "workloads/workload.hpp"
+
+namespace aimcsim {
+
+// How layers are pipelined: the strategy by name and the chunk size (0 = auto).
+struct PipelineParams : Params<PipelineParams> {
+  std::string strategy;
+  std::int64_t chunk_tokens;
+
+  static void bind(ParamBinder<PipelineParams>& b);
+};
+
+// The size of the platform: a tile budget the mapping must fit, or auto (as many as it needs).
+struct PlatformSizeParams : Params<PlatformSizeParams> {
+  std::int64_t tiles;           // 0 = auto
+  std::int64_t tiles_per_pmca;  // 0 = auto: one PMCA per layer
+  std::string packing;          // none, dense
+
+  static void bind(ParamBinder<PlatformSizeParams>& b);
+};
+
+// What a run writes besides the reports.
+struct OutputParams : Params<OutputParams> {
+  bool trace;  // trace.json for Perfetto
+
+  static void bind(ParamBinder<OutputParams>& b);
+};
+
+// Every parameter aimcsim knows, in the order `aimcsim params` and config.yaml list them.
+Schema build_schema();
+
+// One operator's result: the hybrid design against the analog-only baseline. Latency is from
+// the moment the operator's first chunk could start (its inputs ready) to its last job's end.
+struct OpResult {
+  Operator op;
+  std::size_t slot = 0;
+  std::int64_t chunk = 0;
+  Picos analog_only = 0, hybrid = 0;
+  Picos analog_only_end = 0, hybrid_end = 0;
+  Picos hybrid_analytic = 0;  // the strategy's analytic twin (no contention)
+  Picos tile_busy = 0, link_busy = 0, pmca_busy = 0;  // hybrid, per resource
+  std::string bottleneck;                             // aimc, transfer or pmca
+  EnergyBreakdown analog_only_energy, hybrid_energy;
+  LoraChunkCost chunk_cost;  // linears with an adapter: PMCA cost of one full chunk
+  std::int64_t tiles = 0, row_blocks = 0, col_blocks = 0;  // linears: tiles holding the weights
+  Picos input_transfer = 0;  // hybrid: the layer's input arriving over the bus / mesh
+  Picos analog_only_input_transfer = 0;
+  double overhead() const {
+    return analog_only > 0 ? static_cast<double>(hybrid) / static_cast<double>(analog_only) : 1.0;
+  }
+  // The simulation and the analytic twin differ by more than 5 % (contention, or a wavefront).
+  bool twin_differs() const;
+};
+
+struct BlockResult {
+  std::string name;
+  std::size_t ops = 0, linear_ops = 0;
+  Picos analog_only = 0, hybrid = 0;  // from the block's first ready input to its last job
+  EnergyBreakdown analog_only_energy, hybrid_energy;
+};
+
+// One link of the interconnect with its traffic over the hybrid run.
+struct LinkReport {
+  std::string name;
+  std::int64_t bytes = 0;
+  Picos busy = 0;
+  double utilisation = 0;  // busy / hybrid run time
+  double energy_pj = 0;
+};
+
+// The physical tiles of the hybrid design, aggregated.
+struct TileReport {
+  std::int64_t mvms = 0;        // MVMs summed over physical tiles
+  double utilisation_mean = 0;  // busy / run time, mean over physical tiles
+  double utilisation_max = 0;
+  EnergyBreakdown energy;  // dynamic, by component
+};
+
+// One-off costs: programming the analog weights against loading one set of LoRA adapters.
+struct ProgrammingReport {
+  Picos one_tile = 0;              // a full tile.rows x tile.cols tile
+  Picos all_tiles_sequential = 0;  // every used cell, one tile at a time
+  Picos all_tiles_parallel = 0;    // every tile at once (the slowest tile)
+  double energy_pj = 0;
+  std::int64_t lora_bytes = 0;  // A and B of every adapter
+  Picos lora_over_link = 0;     // through one link at interconnect.bandwidth
+  Picos lora_by_dma = 0;        // each PMCA's DMA in parallel (the largest adapter)
+  double lora_energy_pj = 0;    // over the link
+};
+
+// One job as it ran, for the trace.
+struct TraceEvent {
+  std::string lane;  // resource name, e.g. hybrid_tile12
+  std::string name;  // operator and what the job did
+  bool hybrid = true;
+  Picos start = 0, end = 0;
+};
+
+// How the workload was laid out on the platform.
+struct MappingReport {
+  std::int64_t tile_budget = 0;  // platform.tiles (0: auto)
+  std::int64_t tiles_needed = 0;
+  double array_utilisation = 0;     // mapped weights / cells of the tiles used
+  std::int64_t l1_peak_bytes = 0;   // the largest LoRA chunk footprint on a PMCA
+  std::int64_t spilled_layers = 0;  // layers whose chunk does not fit L1
+  // Decoders: one layer's K and V cache at the final length, and the PMCA-side memory (L2) of the
+  // PMCAs that run that layer's attention (the smallest over the layers).
+  std::int64_t kv_cache_layer_bytes = 0;
+  std::int64_t kv_cache_capacity_bytes = 0;
+};
+
+struct RunResult {
+  Workload workload;
+  std::string strategy;
+  std::vector<OpResult> ops;  // every operator, in execution order
+  std::vector<BlockResult> blocks;
+  Picos analog_only = 0, hybrid = 0;                  // end to end
+  Picos linear_analog_only = 0, linear_hybrid = 0;    // summed over the static linears
+  Picos prefill_analog_only = 0, prefill_hybrid = 0;  // end of the prompt (decoders)
+  EnergyBreakdown analog_only_energy, hybrid_energy;
+  std::size_t tiles = 0, pmcas = 0, links = 0, analog_only_pmcas = 0;  // physical tiles
+  std::string topology;
+  TileReport tile_stats;
+  std::vector<LinkReport> busiest_links;  // hybrid, at most five
+  ProgrammingReport programming;
+  MappingReport mapping;
+  std::vector<TraceEvent> trace;   // filled when output.trace is set
+  std::vector<std::string> notes;  // what the user should know about how the run applied
+  PmcaStats pmca;                  // the hybrid design's PMCAs, summed
+};
+
+// Builds the workload and both platforms from `cfg`, simulates the analog-only baseline and the
+// hybrid design side by side, and returns per-operator and per-block results. Throws InputError
+// on a config the models cannot honour.
+RunResult simulate(const Config& cfg);
+// The same for a workload built by the caller (the config's workload keys are not used).
+RunResult simulate(const Config& cfg, Workload workload);
+
+}  // namespace aimcsim

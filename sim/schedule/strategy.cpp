@@ -1,0 +1,105 @@
+#include "sim/schedule/strategy.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace aimcsim {
+
+std::vector<std::int64_t> chunk_sizes(std::int64_t tokens, std::int64_t chunk) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t done = 0; done < tokens; done += chunk)
+    out.push_back(std::min(chunk, tokens - done));
+  return out;
+}
+
+StrategyRegistry& StrategyRegistry::instance() {
+  static StrategyRegistry registry;
+  return registry;
+}
+
+bool StrategyRegistry::add(const std::string& name, const std::string& description,
+                           Factory factory) {
+  for (const auto& e : entries_)
+    if (e.name == name) throw std::logic_error("strategy registered twice: " + name);
+  entries_.push_back({name, description, std::move(factory)});
+  std::sort(entries_.begin(), entries_.end(),
+            [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  return true;
+}
+
+std::unique_ptr<Strategy> StrategyRegistry::create(const std::string& name) const {
+  for (const auto& e : entries_)
+    if (e.name == name) return e.factory();
+  throw std::logic_error("unknown strategy: " + name);
+}
+
+std::vector<std::string> StrategyRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& e : entries_) out.push_back(e.name);
+  return out;
+}
+
+std::string StrategyRegistry::description(const std::string& name) const {
+  for (const auto& e : entries_)
+    if (e.name == name) return e.description;
+  return "";
+}
+
+void depend_all(JobGraph& graph, const std::vector<Job*>& before, Job& after) {
+  for (Job* b : before) graph.depend(*b, after);
+}
+
+Progress schedule_tile_only(JobGraph& g, Resource& tile, std::size_t op, std::int64_t tokens,
+                            std::int64_t chunk, const DepsFn& deps, int tile_block) {
+  Progress out;
+  std::int64_t first = 0;
+  for (std::int64_t n : chunk_sizes(tokens, chunk)) {
+    Job& mvm = g.add(tile, op, n);
+    mvm.label = "mvm";
+    mvm.part = tile_block;
+    depend_all(g, deps(first, first + n), mvm);
+    first += n;
+    out.push_back({first, &mvm});
+  }
+  return out;
+}
+
+std::vector<Picos> tile_chunk_ends(const OpTiming& t, const std::vector<std::int64_t>& sizes,
+                                   const std::vector<Picos>& release) {
+  TilePipeline pipe(t.pipelined);
+  std::vector<Picos> ends;
+  for (std::size_t c = 0; c < sizes.size(); ++c)
+    ends.push_back(pipe.run(release[c], sizes[c], t.stages).end);
+  return ends;
+}
+
+std::vector<Picos> chunk_releases(const std::vector<std::int64_t>& sizes,
+                                  const ReleaseFn& release) {
+  std::vector<Picos> rel;
+  std::int64_t first = 0;
+  for (auto n : sizes) {
+    rel.push_back(release(first, first + n));
+    first += n;
+  }
+  return rel;
+}
+
+std::vector<Picos> link_arrivals(const OpTiming& t, const std::vector<std::int64_t>& sizes,
+                                 const std::vector<Picos>& tile_end) {
+  std::vector<Picos> arrived;
+  Picos link_free = 0;
+  for (std::size_t c = 0; c < sizes.size(); ++c) {
+    const std::int64_t bytes = sizes[c] * t.out_bytes_per_token;
+    const Picos start = std::max(tile_end[c], link_free);
+    link_free = start + t.serialisation(bytes);
+    arrived.push_back(start + t.transfer(bytes));
+  }
+  return arrived;
+}
+
+std::vector<Picos> tile_only_analytic(const OpTiming& t, const ReleaseFn& release) {
+  const auto sizes = chunk_sizes(t.tokens, t.chunk);
+  return tile_chunk_ends(t, sizes, chunk_releases(sizes, release));
+}
+
+}  // namespace aimcsim

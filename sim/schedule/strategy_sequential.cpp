@@ -1,0 +1,51 @@
+#include "sim/schedule/strategy.hpp"
+
+namespace aimcsim {
+namespace {
+
+// The tile runs the whole layer, its output moves to the PMCA in one transfer, and only then
+// does the PMCA process the adapters chunk by chunk (no overlap: the reference point for the
+// pipelined strategies).
+class Sequential final : public Strategy {
+ public:
+  Progress schedule(JobGraph& g, const OpResources& r, const DepsFn& deps) const override {
+    Job& mvm = g.add(r.tile, r.op, r.tokens);
+    mvm.label = "mvm";
+    mvm.part = r.tile_block;
+    depend_all(g, deps(0, r.tokens), mvm);
+    Job& move = g.add(r.link, r.op, r.tokens, r.tokens * r.out_bytes_per_token);
+    move.label = "xw";
+    g.depend(mvm, move);
+    Progress out;
+    std::int64_t first = 0;
+    for (std::int64_t n : chunk_sizes(r.tokens, r.chunk)) {
+      Job& lora = g.add(r.pmca, r.op, n);
+      lora.label = "lora";
+      g.depend(move, lora);
+      first += n;
+      out.push_back({first, &lora});
+    }
+    return out;
+  }
+
+  std::vector<Picos> analytic(
+      const OpTiming& t,
+      const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
+    const Picos tile_end = tile_chunk_ends(t, {t.tokens}, {release(0, t.tokens)}).back();
+    Picos end = tile_end + t.transfer(t.tokens * t.out_bytes_per_token);
+    std::vector<Picos> out;
+    for (std::int64_t n : chunk_sizes(t.tokens, t.chunk)) {
+      end += t.pmca(n, kLoraWhole);
+      out.push_back(end);
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+AIMCSIM_REGISTER_STRATEGY("sequential",
+                          "the PMCA starts after the tile has finished the whole layer",
+                          Sequential);
+
+}  // namespace aimcsim

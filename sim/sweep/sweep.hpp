@@ -1,0 +1,77 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/base/config.hpp"
+
+namespace aimcsim {
+
+// One design point of a sweep: its id (the name of its folder), the value of every swept key,
+// and its full effective config with that config's hash.
+struct SweepPoint {
+  std::string id;
+  std::vector<std::string> values;  // one per SweepSpec::keys, as written in the sweep file
+  std::string config_yaml;          // effective config, every key filled in
+  std::string config_hash;          // fnv1a64 of config_yaml, 16 hex digits
+};
+
+// A parsed and validated sweep file: the base config, the swept keys (grid keys, then zip keys,
+// then point keys, in order of first appearance) and the expanded points, grid x zip x points,
+// with the last grid key varying fastest.
+struct SweepSpec {
+  std::string name;       // the sweep file's name, without its folder
+  std::string base_hash;  // hash of the base config documents
+  std::vector<std::string> keys;
+  std::vector<SweepPoint> points;
+};
+
+// Parses a sweep document. `base_dir` resolves the base's config file paths. Every key, value and
+// point config is checked against `schema` and the workload is built for each point; bad input
+// throws InputError naming the file, the axis or point and what is accepted. Nothing runs.
+SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::string& name,
+                      const std::string& base_dir);
+SweepSpec load_sweep(const Schema& schema, const std::string& path);
+
+// "I/N" (0 <= I < N) to {I, N}; throws InputError otherwise.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text);
+// Indices of the points of shard `index` of `count`: round robin, so every shard gets a similar
+// mix of the grid.
+std::vector<std::size_t> shard_points(std::size_t total, std::size_t index, std::size_t count);
+
+// How to run a sweep: the aimcsim executable that runs one point, parallel workers, the output
+// folder, the shard, and whether to draw a progress line on stderr.
+struct SweepOptions {
+  std::string exe;
+  std::size_t jobs = 1;
+  std::string outdir = "sweep-out";
+  std::size_t shard_index = 0, shard_count = 1;
+  bool progress = false;
+};
+
+// What a sweep did: points of its shard, ones that ran now, ones skipped as already finished,
+// and the failures (of this shard, after the run).
+struct SweepOutcome {
+  std::size_t selected = 0, ran = 0, skipped = 0, failed = 0;
+};
+
+// Runs the points of the chosen shard, each in its own `aimcsim run` process (at most
+// `jobs` at a time), into OUTDIR/points/<id>/; a point whose status.json says ok for the same
+// config hash is skipped. Then writes OUTDIR/results.csv and OUTDIR/sweep.json from the point
+// folders. Each file is written to a temporary name and renamed into place.
+SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options);
+
+// Joins the folders of a sweep's shards into `outdir`: copies each finished or failed point
+// folder, then writes results.csv and sweep.json as one unsharded run would. Throws InputError
+// when the folders come from different sweeps.
+void merge_sweeps(const std::vector<std::string>& shard_dirs, const std::string& outdir);
+
+// Rebuilds OUTDIR/results.csv and OUTDIR/sweep.json from the point folders of `spec`. Returns the
+// number of failed points.
+std::size_t write_sweep_results(const SweepSpec& spec, const std::string& outdir);
+
+// FNV-1a, 64 bit, as 16 hex digits: the config hash recorded in sweep.json and status.json.
+std::string fnv1a64(const std::string& text);
+
+}  // namespace aimcsim
