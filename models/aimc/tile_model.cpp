@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/base/math.hpp"
+
 namespace aimcsim {
 
 const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& tile_presets() {
@@ -189,9 +191,7 @@ double TileParams::integration_ns() const {
   return std::ldexp(pwm_lsb_ns, static_cast<int>(input_bits) - 1);
 }
 
-namespace {
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
-}  // namespace
+namespace {}  // namespace
 
 TileSplit split_layer(const TileParams& p, std::int64_t in, std::int64_t out) {
   return TileSplit{in, out, p.rows, p.cols};

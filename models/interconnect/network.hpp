@@ -5,9 +5,9 @@
 #include <tuple>
 #include <vector>
 
-#include "sim/engine/engine.hpp"
 #include "sim/base/params.hpp"
 #include "sim/base/units.hpp"
+#include "sim/engine/engine.hpp"
 
 namespace aimcsim {
 

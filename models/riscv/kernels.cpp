@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include "sim/base/error.hpp"
+#include "sim/base/math.hpp"
 
 namespace aimcsim {
 
 namespace {
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 
 void require(const char* kernel, const char* arg, std::int64_t value, std::int64_t min = 1) {
   if (value < min)

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/base/math.hpp"
+
 namespace aimcsim {
 
 void PmcaParams::bind(ParamBinder<PmcaParams>& b) {
@@ -156,7 +158,6 @@ void KernelCost::accumulate(const KernelCost& o) {
 }
 
 namespace {
-std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 std::int64_t ceil_cycles(double c) { return static_cast<std::int64_t>(std::ceil(c - 1e-9)); }
 
 // Sums the categories into `cycles`.

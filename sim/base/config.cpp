@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "sim/base/error.hpp"
+#include "sim/base/files.hpp"
 
 namespace aimcsim {
 
@@ -338,11 +339,9 @@ Config Config::load_files(const Schema& schema, const std::vector<std::string>& 
                           const std::vector<std::string>& overrides, std::vector<Source> base) {
   std::vector<Source> docs = std::move(base);
   for (const auto& p : paths) {
-    std::ifstream in(p);
-    if (!in) throw InputError(fmt::format("{}: cannot open config file", p));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    docs.push_back({p, ss.str()});
+    const std::optional<std::string> text = read_file(p);
+    if (!text) throw InputError(fmt::format("{}: cannot open config file", p));
+    docs.push_back({p, *text});
   }
   return load(schema, docs, overrides);
 }

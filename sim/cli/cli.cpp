@@ -7,23 +7,11 @@
 #include <algorithm>
 #include <iostream>
 
-#include "sim/base/version.hpp"
 #include "platform/embedded_config.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/version.hpp"
 
 namespace aimcsim {
-
-CommandRegistry& CommandRegistry::instance() {
-  static CommandRegistry registry;
-  return registry;
-}
-
-bool CommandRegistry::add(const std::string& name, Setup setup) {
-  entries_.push_back({name, std::move(setup)});
-  std::sort(entries_.begin(), entries_.end(),
-            [](const Entry& a, const Entry& b) { return a.name < b.name; });
-  return true;
-}
 
 Config load_run_config(const Schema& schema, const std::vector<std::string>& files,
                        const std::vector<std::string>& overrides, bool over_default) {
@@ -49,10 +37,10 @@ int cli_main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "log detail on stderr")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
 
-  std::vector<std::pair<CLI::App*, CommandRegistry::Action>> commands;
-  for (const auto& entry : CommandRegistry::instance().entries()) {
+  std::vector<std::pair<CLI::App*, Command::Action>> commands;
+  for (const std::string& name : CommandRegistry::instance().names()) {
     const std::size_t before = app.get_subcommands({}).size();
-    CommandRegistry::Action action = entry.setup(app);
+    Command::Action action = CommandRegistry::instance().create(name)->setup(app);
     commands.emplace_back(app.get_subcommands({}).at(before), std::move(action));
   }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "sim/base/config.hpp"
+#include "sim/base/registry.hpp"
 
 namespace CLI {
 class App;
@@ -16,27 +17,35 @@ namespace aimcsim {
 // error.
 int cli_main(int argc, char** argv);
 
-// Subcommands register themselves by name, one file each (sim/cmd_*.cpp). `setup` adds the
-// subcommand and its options to the app and returns the action to run when it was chosen; the
-// action returns the exit status and may throw InputError.
-class CommandRegistry {
+// A subcommand of the aimcsim command line, one file each (sim/cli/cmd_*.cpp).
+class Command {
  public:
   using Action = std::function<int()>;
-  using Setup = std::function<Action(CLI::App& app)>;
-  static CommandRegistry& instance();
-  bool add(const std::string& name, Setup setup);
-  struct Entry {
-    std::string name;
-    Setup setup;
-  };
-  const std::vector<Entry>& entries() const { return entries_; }
-
- private:
-  std::vector<Entry> entries_;
+  virtual ~Command() = default;
+  // Contract: adds the subcommand and its options to `app` and returns the action to run when it
+  // was chosen; the action returns the exit status and may throw InputError.
+  virtual Action setup(CLI::App& app) = 0;
 };
 
-#define AIMCSIM_REGISTER_COMMAND(ID, SETUP) \
-  static const bool aimcsim_command_##ID = ::aimcsim::CommandRegistry::instance().add(#ID, SETUP)
+// Subcommands register themselves by name (AIMCSIM_REGISTER_COMMAND).
+using CommandRegistry = Registry<Command>;
+
+// A subcommand from its setup function.
+class FunctionCommand final : public Command {
+ public:
+  explicit FunctionCommand(std::function<Action(CLI::App&)> setup) : setup_(std::move(setup)) {}
+  Action setup(CLI::App& app) override { return setup_(app); }
+
+ private:
+  std::function<Action(CLI::App&)> setup_;
+};
+
+#define AIMCSIM_REGISTER_COMMAND(ID, SETUP)                                                       \
+  AIMCSIM_REGISTER(                                                                               \
+      ::aimcsim::CommandRegistry,                                                                 \
+      {#ID, "",                                                                                   \
+       [] { return std::unique_ptr<::aimcsim::Command>(new ::aimcsim::FunctionCommand(SETUP)); }, \
+       nullptr})
 
 // The config of a run: the embedded default when no file is given, else the files in order;
 // then the KEY=VALUE overrides. With `over_default`, the files are layered over the embedded

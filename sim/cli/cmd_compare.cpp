@@ -6,8 +6,8 @@
 #include <iostream>
 #include <memory>
 
-#include "sim/cli/cli.hpp"
 #include "sim/base/error.hpp"
+#include "sim/cli/cli.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/run.hpp"
 #include "sim/schedule/strategy.hpp"
@@ -58,7 +58,7 @@ std::vector<Variant> variants_of(const CompareOptions& o) {
   return out;
 }
 
-CommandRegistry::Action setup_compare(CLI::App& app) {
+Command::Action setup_compare(CLI::App& app) {
   auto o = std::make_shared<CompareOptions>();
   CLI::App* cmd = app.add_subcommand(
       "compare",

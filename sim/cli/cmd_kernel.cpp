@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "models/riscv/kernels.hpp"
-#include "sim/cli/cli.hpp"
 #include "sim/base/error.hpp"
+#include "sim/cli/cli.hpp"
 #include "sim/run/run.hpp"
 
 namespace aimcsim {
@@ -131,7 +131,7 @@ KernelCost cost_of(const KernelOptions& o, const PmcaParams& p, std::string& sha
   throw InputError(fmt::format("kernel '{}': unknown; accepted are {}", k, kKernels));
 }
 
-CommandRegistry::Action setup_kernel(CLI::App& app) {
+Command::Action setup_kernel(CLI::App& app) {
   auto o = std::make_shared<KernelOptions>();
   CLI::App* cmd = app.add_subcommand(
       "kernel", "print the cycle, memory and energy breakdown of one PMCA kernel");

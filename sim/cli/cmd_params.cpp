@@ -10,7 +10,7 @@
 namespace aimcsim {
 namespace {
 
-CommandRegistry::Action setup_params(CLI::App& app) {
+Command::Action setup_params(CLI::App& app) {
   app.add_subcommand("params", "list every configuration key with its default, range and meaning");
   return [] {
     const Schema schema = build_schema();

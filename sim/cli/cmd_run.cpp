@@ -19,7 +19,7 @@ struct RunOptions {
   bool quiet = false;
 };
 
-CommandRegistry::Action setup_run(CLI::App& app) {
+Command::Action setup_run(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand(
       "run",

@@ -9,8 +9,8 @@
 #include <memory>
 #include <thread>
 
-#include "sim/cli/cli.hpp"
 #include "sim/base/error.hpp"
+#include "sim/cli/cli.hpp"
 #include "sim/run/run.hpp"
 #include "sim/sweep/sweep.hpp"
 
@@ -35,7 +35,7 @@ std::string self_executable() {
   return path.string();
 }
 
-CommandRegistry::Action setup_sweep(CLI::App& app) {
+Command::Action setup_sweep(CLI::App& app) {
   auto o = std::make_shared<SweepCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "sweep",

@@ -10,8 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "sim/base/version.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/files.hpp"
+#include "sim/base/version.hpp"
 #include "sim/report/trace.hpp"
 
 namespace aimcsim {
@@ -266,20 +267,6 @@ void print_table(std::ostream& os, const RunResult& r) {
       "overhead)\n",
       "linears", linear_ops, ps_to_ns(r.linear_analog_only) / 1e3, ps_to_ns(r.linear_hybrid) / 1e3,
       ratio(r.linear_hybrid, r.linear_analog_only));
-}
-
-void write_file_atomic(const std::string& path, const std::string& content) {
-  const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(fmt::format("{}: cannot write (check the output folder, -o)", tmp));
-    out << content;
-    out.flush();
-    if (!out) throw InputError(fmt::format("{}: write failed", tmp));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError(fmt::format("{}: cannot rename into place: {}", path, ec.message()));
 }
 
 void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "sim/base/config.hpp"
+#include "sim/base/files.hpp"
 #include "sim/run/run.hpp"
 
 namespace aimcsim {
@@ -20,6 +21,5 @@ void print_table(std::ostream& os, const RunResult& r);
 // `dir` (created if needed). Each file is written to a temporary name and renamed, so an
 // interrupted run never leaves a partial file.
 void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir);
-void write_file_atomic(const std::string& path, const std::string& content);
 
 }  // namespace aimcsim

@@ -12,39 +12,6 @@ std::vector<std::int64_t> chunk_sizes(std::int64_t tokens, std::int64_t chunk) {
   return out;
 }
 
-StrategyRegistry& StrategyRegistry::instance() {
-  static StrategyRegistry registry;
-  return registry;
-}
-
-bool StrategyRegistry::add(const std::string& name, const std::string& description,
-                           Factory factory) {
-  for (const auto& e : entries_)
-    if (e.name == name) throw std::logic_error("strategy registered twice: " + name);
-  entries_.push_back({name, description, std::move(factory)});
-  std::sort(entries_.begin(), entries_.end(),
-            [](const Entry& a, const Entry& b) { return a.name < b.name; });
-  return true;
-}
-
-std::unique_ptr<Strategy> StrategyRegistry::create(const std::string& name) const {
-  for (const auto& e : entries_)
-    if (e.name == name) return e.factory();
-  throw std::logic_error("unknown strategy: " + name);
-}
-
-std::vector<std::string> StrategyRegistry::names() const {
-  std::vector<std::string> out;
-  for (const auto& e : entries_) out.push_back(e.name);
-  return out;
-}
-
-std::string StrategyRegistry::description(const std::string& name) const {
-  for (const auto& e : entries_)
-    if (e.name == name) return e.description;
-  return "";
-}
-
 void depend_all(JobGraph& graph, const std::vector<Job*>& before, Job& after) {
   for (Job* b : before) graph.depend(*b, after);
 }

@@ -7,6 +7,7 @@
 
 #include "models/aimc/tile_model.hpp"
 #include "models/riscv/pmca.hpp"
+#include "sim/base/registry.hpp"
 #include "sim/engine/engine.hpp"
 
 namespace aimcsim {
@@ -68,28 +69,13 @@ class Strategy {
       const OpTiming& t, const std::function<Picos(std::int64_t, std::int64_t)>& release) const = 0;
 };
 
-// Strategies register themselves by name (see AIMCSIM_REGISTER_STRATEGY) and are chosen with
-// `pipeline.strategy`.
-class StrategyRegistry {
- public:
-  using Factory = std::function<std::unique_ptr<Strategy>()>;
-  static StrategyRegistry& instance();
-  bool add(const std::string& name, const std::string& description, Factory factory);
-  std::unique_ptr<Strategy> create(const std::string& name) const;
-  std::vector<std::string> names() const;
-  std::string description(const std::string& name) const;
+// Strategies register themselves by name, one file each, and are chosen with `pipeline.strategy`.
+using StrategyRegistry = Registry<Strategy>;
 
- private:
-  struct Entry {
-    std::string name, description;
-    Factory factory;
-  };
-  std::vector<Entry> entries_;
-};
-
-#define AIMCSIM_REGISTER_STRATEGY(NAME, DESCRIPTION, TYPE)                                   \
-  static const bool aimcsim_registered_##TYPE = ::aimcsim::StrategyRegistry::instance().add( \
-      NAME, DESCRIPTION, [] { return std::unique_ptr<::aimcsim::Strategy>(new TYPE()); })
+#define AIMCSIM_REGISTER_STRATEGY(NAME, DESCRIPTION, TYPE) \
+  AIMCSIM_REGISTER(::aimcsim::StrategyRegistry,            \
+                   {NAME, DESCRIPTION,                     \
+                    [] { return std::unique_ptr<::aimcsim::Strategy>(new TYPE()); }, nullptr})
 
 // A linear operator without adapter (the analog-only baseline, or a layer LoRA does not
 // target): the tile runs the tokens in chunks, each depending on deps.

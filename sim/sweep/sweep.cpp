@@ -21,10 +21,10 @@
 #include <set>
 #include <sstream>
 
-#include "sim/base/version.hpp"
 #include "platform/embedded_config.hpp"
 #include "sim/base/error.hpp"
-#include "sim/report/report.hpp"
+#include "sim/base/files.hpp"
+#include "sim/base/version.hpp"
 #include "workloads/workload.hpp"
 
 namespace aimcsim {
@@ -43,13 +43,7 @@ std::string fnv1a64(const std::string& text) {
 
 namespace {
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_text(const fs::path& path) { return read_file(path.string()).value_or(""); }
 
 int line_of(const YAML::Node& n) { return n.Mark().line + 1; }
 
@@ -185,14 +179,12 @@ std::vector<Config::Source> load_base(const YAML::Node& base, const std::string&
   std::vector<Config::Source> out;
   for (const auto& p : paths) {
     const fs::path path = fs::path(p).is_absolute() ? fs::path(p) : fs::path(base_dir) / p;
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    const std::optional<std::string> text = read_file(path.string());
+    if (!text)
       throw InputError(fmt::format(
           "{}:{}: base: cannot open config file '{}' (paths are relative to the sweep file)", file,
           line_of(base), path.string()));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    out.push_back({path.string(), ss.str()});
+    out.push_back({path.string(), *text});
   }
   return out;
 }
@@ -337,11 +329,9 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
 }
 
 SweepSpec load_sweep(const Schema& schema, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open sweep file", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_sweep(schema, ss.str(), path, fs::path(path).parent_path().string());
+  const std::optional<std::string> text = read_file(path);
+  if (!text) throw InputError(fmt::format("{}: cannot open sweep file", path));
+  return parse_sweep(schema, *text, path, fs::path(path).parent_path().string());
 }
 
 std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
