@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/riscv/gemm_engine.hpp"
+
 namespace aimcsim {
 
 void PmcaStats::add_chunk(const PmcaParams& p, const LoraChunkCost& c) {
@@ -17,7 +19,7 @@ void PmcaStats::add_chunk(const PmcaParams& p, const LoraChunkCost& c) {
     kernel_cycles[k->name] += k->cycles;
   }
   dma_wait_cycles += static_cast<double>(c.dma_wait_cycles);
-  const double peak = static_cast<double>(p.redmule() ? p.rm_macs_per_cycle() : p.cores * p.lanes);
+  const double peak = static_cast<double>(p.gemm().peak_ops(p));
   useful_ops += c.utilisation * peak * static_cast<double>(c.cycles);
   peak_op_cycles += peak * static_cast<double>(c.cycles);
   l1_peak_bytes = std::max(l1_peak_bytes, c.l1_peak_bytes);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/riscv/gemm_engine.hpp"
 #include "sim/base/math.hpp"
 
 namespace aimcsim {
@@ -67,33 +68,9 @@ void PmcaParams::bind(ParamBinder<PmcaParams>& b) {
   b.integer("pmca.dma_setup_cycles", &P::dma_setup_cycles, 20)
       .range(0, 1000000)
       .desc("cycles for the DMA core to program one 1-D or 2-D transfer (assumed)");
-  b.choice("pmca.engine", &P::engine, {"cores", "redmule"}, "cores")
+  b.choice("pmca.engine", &P::engine, GemmEngineRegistry::instance().names(), "cores")
       .desc("what runs GEMMs: the compute cores, or a RedMulE-like matrix engine");
-  b.integer("pmca.redmule.height", &P::rm_height, 4)
-      .range(1, 256)
-      .desc("RedMulE array height H, CEs chained per row (REFERENCE 3: 4)");
-  b.integer("pmca.redmule.width", &P::rm_width, 8)
-      .range(1, 256)
-      .desc("RedMulE array width L, rows of CEs (REFERENCE 3: 8, 32 FMAs with H = 4)");
-  b.integer("pmca.redmule.pipe_regs", &P::rm_pipe, 3)
-      .range(0, 64)
-      .desc("RedMulE pipeline registers P per CE (REFERENCE 3: 3)");
-  b.integer("pmca.redmule.port_width", &P::rm_port_bits, 256)
-      .range(8, 65536)
-      .desc("RedMulE memory port in bits (Tortorella et al. DATE 2022: 256)");
-  b.real("pmca.redmule.util", &P::rm_util, 0.988)
-      .range(0.01, 1)
-      .desc(
-          "steady-state engine utilisation on large GEMMs (Tortorella et al. DATE 2022: 31.6 of 32 "
-          "MAC/cycle)");
-  b.integer("pmca.redmule.config_cycles", &P::rm_config_cycles, 50)
-      .range(0, 1000000)
-      .desc("cycles for a core to configure and start one engine job (assumed)");
-  b.quantity("pmca.redmule.e_cycle", &P::rm_e_cycle_pj, Dimension::Energy, "91.9pJ")
-      .range(0, 1e9)
-      .desc(
-          "cluster energy per busy engine cycle: 43.5 mW at 688 GFLOPS/W FP16 is 29.9 GFLOPS, "
-          "473.5 M cycles/s at 31.6 MAC/cycle (Tortorella et al. DATE 2022)");
+  b.declare([](Schema& s) { GemmEngineRegistry::instance().declare_all(s); });
   b.quantity("pmca.e_fma_fp32", &P::e_fma_fp32_pj, Dimension::Energy, "3.6pJ")
       .range(0, 1e9)
       .desc("energy per FP32 FPU operation (assumed)");
@@ -127,13 +104,25 @@ double PmcaParams::e_fma_pj() const {
 PmcaParams PmcaParams::from(const Config& cfg) {
   PmcaParams p = Params<PmcaParams>::from(cfg);
   p.derive();
+  p.gemm_engine = GemmEngineRegistry::instance().create(p.engine, cfg);
   return p;
 }
 
 PmcaParams PmcaParams::defaults() {
-  PmcaParams p = Params<PmcaParams>::defaults();
-  p.derive();
-  return p;
+  Schema schema;
+  declare(schema);
+  return from(Config::load(schema, {}, {}));
+}
+
+const GemmEngine& PmcaParams::gemm() const {
+  if (!gemm_engine)
+    throw std::logic_error("PmcaParams without a GEMM engine: use from() or defaults()");
+  return *gemm_engine;
+}
+
+void PmcaParams::set_engine(const std::string& name) {
+  engine = name;
+  gemm_engine = default_gemm_engine(name);
 }
 
 double KernelCost::utilisation() const {
@@ -160,13 +149,21 @@ void KernelCost::accumulate(const KernelCost& o) {
 namespace {
 std::int64_t ceil_cycles(double c) { return static_cast<std::int64_t>(std::ceil(c - 1e-9)); }
 
-// Sums the categories into `cycles`.
-KernelCost finish(KernelCost k) {
+// Utilisation of whatever runs the GEMMs of a LoRA chunk: engine MACs on an engine, all lane ops
+// (the add included) on the cores.
+double lora_utilisation(const PmcaParams& p, const LoraChunkCost& c) {
+  const GemmEngine& g = p.gemm();
+  const double useful =
+      static_cast<double>(c.down.lane_ops + c.up.lane_ops + (g.on_cores() ? c.add.lane_ops : 0));
+  const double peak = static_cast<double>(g.peak_ops(p));
+  return c.cycles > 0 ? useful / (peak * static_cast<double>(c.cycles)) : 0;
+}
+}  // namespace
+
+KernelCost finish_kernel(KernelCost k) {
   k.cycles = ceil_cycles(k.compute_cycles + k.stall_cycles + k.dma_wait_cycles + k.overhead_cycles);
   return k;
 }
-
-}  // namespace
 
 KernelCost cores_kernel(const PmcaParams& p, std::string name, double issue, std::int64_t nests,
                         std::int64_t lane_ops, std::int64_t l1_bytes) {
@@ -184,7 +181,7 @@ KernelCost cores_kernel(const PmcaParams& p, std::string name, double issue, std
   c.l1_bytes = l1_bytes;
   c.energy.add("pmca.compute", p.e_fma_pj() * static_cast<double>(lane_ops));
   c.energy.add("pmca.l1", p.e_l1_byte_pj * static_cast<double>(l1_bytes));
-  return finish(c);
+  return finish_kernel(c);
 }
 
 std::int64_t dma_cycles(const PmcaParams& p, std::int64_t rows, std::int64_t row_bytes) {
@@ -193,50 +190,8 @@ std::int64_t dma_cycles(const PmcaParams& p, std::int64_t rows, std::int64_t row
   return p.dma_setup_cycles + p.l2_latency_cycles + rows * per_row;
 }
 
-KernelCost gemm_cores_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k) {
-  const std::int64_t rows_per_core = ceil_div(m, p.cores);
-  const std::int64_t simd_per_row = k * ceil_div(n, p.lanes);
-  // Per output row: B streamed once per lane group, A read per k, C written.
-  const std::int64_t l1 = p.elem_bytes * (m * k * ceil_div(n, p.lanes) * p.lanes + m * k + m * n);
-  KernelCost c = cores_kernel(p, "gemm", static_cast<double>(rows_per_core * simd_per_row),
-                              rows_per_core, m * n * k, l1);
-  c.l1_footprint = c.l1_required = p.elem_bytes * (m * k + k * n + m * n);
-  return c;
-}
-
-KernelCost gemm_engine_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k) {
-  KernelCost c;
-  c.name = "gemm";
-  c.unit = "redmule";
-  const std::int64_t L = p.rm_width, T = p.rm_height * (p.rm_pipe + 1), e = p.elem_bytes;
-  const std::int64_t tiles = ceil_div(m, L) * ceil_div(n, T), kblocks = ceil_div(k, T);
-  const double port = static_cast<double>(p.rm_port_bits) / 8.0;
-  // Each CE interleaves P+1 accumulations to hide its pipeline: a (tile, K block) keeps the
-  // L x H CEs busy for (P+1) * T cycles, padded rows, columns and K included.
-  const std::int64_t tile_compute = kblocks * (p.rm_pipe + 1) * T;
-  c.compute_cycles = static_cast<double>(tiles * tile_compute);
-  c.stall_cycles = c.compute_cycles / p.rm_util - c.compute_cycles;
-  // Per tile the port brings an L x T block of A and a T x T block of B per K block and stores
-  // the L x T tile of C; double-buffered, it stalls the array only when it needs longer.
-  const std::int64_t block_bytes = e * (L * T + T * T), tile_out = e * L * T;
-  const double tile_port = std::ceil(static_cast<double>(kblocks * block_bytes + tile_out) / port);
-  c.stall_cycles +=
-      static_cast<double>(tiles) * std::max(0.0, tile_port - static_cast<double>(tile_compute));
-  // Configure and start; fill the first operand blocks; drain the CE chain and store the last tile.
-  const double fill = std::ceil(static_cast<double>(block_bytes) / port);
-  const double drain = static_cast<double>(T) + std::ceil(static_cast<double>(tile_out) / port);
-  c.overhead_cycles = static_cast<double>(p.rm_config_cycles) + fill + drain;
-  c.lane_ops = m * n * k;
-  c.peak_ops = p.rm_macs_per_cycle();
-  c.l1_bytes = tiles * (kblocks * block_bytes + tile_out);
-  c.l1_footprint = c.l1_required = e * (m * k + k * n + m * n);
-  c = finish(c);
-  c.energy.add("pmca.redmule", p.rm_e_cycle_pj * static_cast<double>(c.cycles));
-  return c;
-}
-
 KernelCost gemm_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k) {
-  return p.redmule() ? gemm_engine_cost(p, m, n, k) : gemm_cores_cost(p, m, n, k);
+  return p.gemm().gemm(p, m, n, k);
 }
 
 KernelCost add_cost(const PmcaParams& p, std::int64_t m, std::int64_t n) {
@@ -367,10 +322,7 @@ LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   c.dma_bytes = piece.dma_bytes * std::max(n_in, n_out) + adapter_bytes;
   c.l1_peak_bytes = piece.l1_peak_bytes;
   c.duration = ns_to_ps(cycles_to_ns(static_cast<double>(c.cycles), p.freq_hz));
-  const double useful =
-      static_cast<double>(c.down.lane_ops + c.up.lane_ops + (p.redmule() ? 0 : c.add.lane_ops));
-  const double peak = static_cast<double>(p.redmule() ? p.rm_macs_per_cycle() : p.cores * p.lanes);
-  c.utilisation = c.cycles > 0 ? useful / (peak * static_cast<double>(c.cycles)) : 0;
+  c.utilisation = lora_utilisation(p, c);
   c.energy = EnergyBreakdown{};
   c.energy.add(c.down.energy);
   c.energy.add(c.up.energy);
@@ -392,7 +344,7 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   s.row_l1 = e * (in + rank + out);
   s.in_row = e * (in + out);
   s.out_row = e * out;
-  if (p.redmule()) s.align = p.rm_width;  // whole engine tiles per sub-chunk
+  s.align = p.gemm().row_block();  // whole engine tiles per sub-chunk
   bool first = true;
   const StagedCost st = staged_cost(p, s, [&](std::int64_t t) {
     KernelCost down = gemm_cost(p, t, rank, in), up = gemm_cost(p, t, out, rank),
@@ -421,12 +373,7 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   c.dma_wait_cycles = c.cycles - c.compute_cycles;
   c.l1_peak_bytes = st.total.l1_footprint;
   c.duration = ns_to_ps(cycles_to_ns(static_cast<double>(c.cycles), p.freq_hz));
-  // Utilisation of whatever runs the GEMMs: engine MACs on the engine, all lane ops on the cores.
-  const double useful = p.redmule()
-                            ? static_cast<double>(c.down.lane_ops + c.up.lane_ops)
-                            : static_cast<double>(c.down.lane_ops + c.up.lane_ops + c.add.lane_ops);
-  const double peak = static_cast<double>(p.redmule() ? p.rm_macs_per_cycle() : p.cores * p.lanes);
-  c.utilisation = c.cycles > 0 ? useful / (peak * static_cast<double>(c.cycles)) : 0;
+  c.utilisation = lora_utilisation(p, c);
   c.energy = st.total.energy;
   return c;
 }

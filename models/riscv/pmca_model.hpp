@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "sim/base/energy.hpp"
@@ -8,6 +9,8 @@
 #include "sim/base/units.hpp"
 
 namespace aimcsim {
+
+class GemmEngine;
 
 // Parameters of a PMCA: a Snitch-like cluster of compute cores with SIMD FPUs, one more core
 // driving a DMA between an L2 and the shared L1 (TCDM), and optionally a RedMulE-like GEMM
@@ -35,14 +38,7 @@ struct PmcaParams : Params<PmcaParams> {
   std::int64_t l2_latency_cycles;  // first-byte latency of an L2 access
   double dma_bytes_per_cycle;      // DMA data path
   std::int64_t dma_setup_cycles;   // programming one (1-D or 2-D) transfer
-  std::string engine;              // "cores" or "redmule": who runs the GEMMs
-  std::int64_t rm_height;          // RedMulE array height H (CEs chained per row)
-  std::int64_t rm_width;           // RedMulE array width L (rows of CEs)
-  std::int64_t rm_pipe;            // RedMulE pipeline registers P per CE
-  std::int64_t rm_port_bits;       // RedMulE memory port
-  double rm_util;                  // steady-state engine utilisation (published 98.8 %)
-  std::int64_t rm_config_cycles;   // configure-and-start of one engine job
-  double rm_e_cycle_pj;            // cluster energy per busy engine cycle
+  std::string engine;              // who runs the GEMMs: a GemmEngineRegistry name
   double e_fma_fp32_pj, e_fma_fp16_pj, e_fma_fp8_pj;  // per FPU lane operation
   double e_l1_byte_pj, e_dma_byte_pj;
   double p_static_mw;
@@ -52,11 +48,15 @@ struct PmcaParams : Params<PmcaParams> {
   std::int64_t lanes = 2;       // SIMD lanes per FPU
   std::int64_t elem_bytes = 2;  // bytes per activation / adapter element
 
+  // The engine named by `engine`, with its own keys (set by from() and defaults()).
+  std::shared_ptr<const GemmEngine> gemm_engine;
+
   void derive();
-  bool redmule() const { return engine == "redmule"; }
+  const GemmEngine& gemm() const;
+  // Switches to engine `name` with its keys at their defaults.
+  void set_engine(const std::string& name);
   double e_fma_pj() const;
   std::int64_t l1_bytes_per_cycle() const { return l1_banks * l1_bank_bytes; }
-  std::int64_t rm_macs_per_cycle() const { return rm_height * rm_width; }
 
   static void bind(ParamBinder<PmcaParams>& b);
   static PmcaParams from(const Config& cfg);
@@ -99,18 +99,11 @@ struct KernelCost {
 // bandwidth; each nest costs loop setup, the kernel a launch and a barrier.
 KernelCost cores_kernel(const PmcaParams& p, std::string name, double issue, std::int64_t nests,
                         std::int64_t lane_ops, std::int64_t l1_bytes);
+// Sets `cycles` to the ceiling of the four categories' sum.
+KernelCost finish_kernel(KernelCost k);
 
-// GEMM C (M x N) = A (M x K) * B (K x N) on `p.engine`.
+// GEMM C (M x N) = A (M x K) * B (K x N) on the cluster's engine (p.gemm()).
 KernelCost gemm_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k);
-// On the cores: rows of C split across cores, each row vectorised along N over the SIMD lanes,
-// one SIMD FMA per k and lane group; one loop nest per row.
-KernelCost gemm_cores_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k);
-// On the RedMulE-like engine: C in tiles of L rows x H(P+1) columns, K in blocks of H(P+1); each
-// (tile, K block) takes (P+1) * H(P+1) cycles; operands stream over the memory port,
-// double-buffered; one chain fill and drain and a configuration per job. Simplification: the
-// published steady-state utilisation stands for the losses the geometry does not explain, and the
-// engine computes C = A B without accumulating into C, so the LoRA add stays on the cores.
-KernelCost gemm_engine_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::int64_t k);
 // Element-wise add of two M x N matrices, split evenly across cores and lanes.
 KernelCost add_cost(const PmcaParams& p, std::int64_t m, std::int64_t n);
 

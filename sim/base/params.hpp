@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,11 @@ class ParamBinder {
                     const std::string& def) {
     if (cfg_) p_->*field = cfg_->text(key);
     return spec(key).choice(std::move(options), def);
+  }
+  // Keys that belong to another part (an implementation chosen by name), declared here so that
+  // they sit in this order in the schema; they are read by that part, not into P.
+  void declare(const std::function<void(Schema&)>& more) {
+    if (schema_) more(*schema_);
   }
   ParamSpec& text(const std::string& key, std::string P::*field, const std::string& def) {
     if (cfg_) p_->*field = cfg_->text(key);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "models/riscv/gemm_engine.hpp"
 #include "models/riscv/kernels.hpp"
 #include "sim/base/error.hpp"
 #include "sim/cli/cli.hpp"
@@ -52,9 +53,8 @@ std::string header() {
 std::string cluster(const PmcaParams& p) {
   std::string s = fmt::format("{} cores, {} x{} lanes, {:g} MHz, L1 {} B", p.cores, p.format,
                               p.lanes, p.freq_hz / 1e6, p.l1_bytes);
-  if (p.redmule())
-    s += fmt::format(", RedMulE {}x{} P={} ({} MAC/cycle, {}-bit port)", p.rm_height, p.rm_width,
-                     p.rm_pipe, p.rm_macs_per_cycle(), p.rm_port_bits);
+  const std::string engine = p.gemm().describe(p);
+  if (!engine.empty()) s += ", " + engine;
   return s;
 }
 

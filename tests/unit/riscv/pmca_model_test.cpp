@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "models/riscv/gemm_cores.hpp"
+#include "models/riscv/gemm_engine.hpp"
+#include "models/riscv/gemm_redmule.hpp"
+
 namespace aimcsim {
 namespace {
 
@@ -130,8 +134,9 @@ TEST(PmcaModelTest, FormatSetsLanesAndElementSize) {
 
 TEST(PmcaModelTest, EngineGemmThatDividesEvenly) {
   PmcaParams p = PmcaParams::defaults();
+  const RedmuleParams rm = RedmuleParams::defaults();
   // M=16, N=32, K=32: 2 x 2 tiles, 2 K blocks: 4 * 2 * 64 = 512 compute cycles.
-  const KernelCost c = gemm_engine_cost(p, 16, 32, 32);
+  const KernelCost c = gemm_redmule_cost(p, rm, 16, 32, 32);
   EXPECT_DOUBLE_EQ(c.compute_cycles, 512);
   // Port per tile: 2 blocks * 2 B * (8*16 + 16*16) + 2 B * 8*16 = 1792 B = 56 cycles < 128: no
   // stall.
@@ -145,8 +150,9 @@ TEST(PmcaModelTest, EngineGemmThatDividesEvenly) {
 
 TEST(PmcaModelTest, EngineGemmThatDoesNotDivideEvenlyPaysForPadding) {
   PmcaParams p = PmcaParams::defaults();
+  const RedmuleParams rm = RedmuleParams::defaults();
   // M=10, N=20, K=20 pads to 16 x 32 x 32 tiles: the same 617 cycles for 4000 MACs.
-  const KernelCost c = gemm_engine_cost(p, 10, 20, 20);
+  const KernelCost c = gemm_redmule_cost(p, rm, 10, 20, 20);
   EXPECT_DOUBLE_EQ(c.compute_cycles, 512);
   EXPECT_EQ(c.cycles, 617);
   EXPECT_EQ(c.lane_ops, 4000);
@@ -154,24 +160,26 @@ TEST(PmcaModelTest, EngineGemmThatDoesNotDivideEvenlyPaysForPadding) {
 
 TEST(PmcaModelTest, SkinnyLoraGemmsUseHalfTheEngine) {
   PmcaParams p = PmcaParams::defaults();
+  const RedmuleParams rm = RedmuleParams::defaults();
   // Down, X A for 128 tokens of 512 -> rank 8: 16 x 1 tiles (N = 8 of 16 columns), 32 K blocks:
   // 16 * 32 * 64 = 32768 cycles; port per tile 32 * 768 + 256 B = 776 cycles < 2048.
-  const KernelCost down = gemm_engine_cost(p, 128, 8, 512);
+  const KernelCost down = gemm_redmule_cost(p, rm, 128, 8, 512);
   EXPECT_DOUBLE_EQ(down.compute_cycles, 32768);
   EXPECT_EQ(down.cycles, 33264);  // ceil(32768 / 0.988 + 98) = ceil(33263.59)
   EXPECT_LT(down.utilisation(), 0.5);
   // Up, (X A) B to 128 outputs: 16 x 8 tiles, one K block of which r = 8 is used: 128 * 64 = 8192.
-  const KernelCost up = gemm_engine_cost(p, 128, 128, 8);
+  const KernelCost up = gemm_redmule_cost(p, rm, 128, 128, 8);
   EXPECT_DOUBLE_EQ(up.compute_cycles, 8192);
   EXPECT_EQ(up.cycles, 8390);  // ceil(8192 / 0.988 + 98) = ceil(8389.50)
   EXPECT_LT(up.utilisation(), 0.5);
   // At rank 16 both fill the tiles.
-  EXPECT_GT(gemm_engine_cost(p, 128, 16, 512).utilisation(), 0.95);
+  EXPECT_GT(gemm_redmule_cost(p, rm, 128, 16, 512).utilisation(), 0.95);
 }
 
 TEST(PmcaModelTest, EngineReachesPublishedRateOnLargeGemms) {
   PmcaParams p = PmcaParams::defaults();
-  const KernelCost c = gemm_engine_cost(p, 512, 512, 512);
+  const RedmuleParams rm = RedmuleParams::defaults();
+  const KernelCost c = gemm_redmule_cost(p, rm, 512, 512, 512);
   // 64 x 32 tiles x 32 K blocks x 64 = 4194304 cycles at 98.8 % + 98: 31.6 MAC/cycle.
   EXPECT_EQ(c.cycles, 4245345);
   EXPECT_NEAR(static_cast<double>(c.lane_ops) / static_cast<double>(c.cycles), 31.6, 0.02);
@@ -179,16 +187,17 @@ TEST(PmcaModelTest, EngineReachesPublishedRateOnLargeGemms) {
 
 TEST(PmcaModelTest, NarrowEnginePortStalls) {
   PmcaParams p = PmcaParams::defaults();
-  p.rm_port_bits = 32;  // 4 B/cycle
+  RedmuleParams rm = RedmuleParams::defaults();
+  rm.port_bits = 32;  // 4 B/cycle
   // One tile, one K block: 64 compute cycles; port (768 + 256) / 4 = 256: 192 stall cycles.
-  const KernelCost c = gemm_engine_cost(p, 8, 16, 16);
+  const KernelCost c = gemm_redmule_cost(p, rm, 8, 16, 16);
   EXPECT_NEAR(c.stall_cycles, 64 / 0.988 - 64 + 192, 1e-9);
   EXPECT_DOUBLE_EQ(c.overhead_cycles, 50 + 192 + 16 + 64);  // fill 768 / 4; drain 16 + 256 / 4
 }
 
 TEST(PmcaModelTest, LoraOnTheEngineRunsBothGemmsThere) {
   PmcaParams p = PmcaParams::defaults();
-  p.engine = "redmule";
+  p.set_engine("redmule");
   const LoraChunkCost c = lora_chunk_cost(p, 8, 512, 128, 8);
   // down: 1 tile, 32 K blocks: 2048 compute -> ceil(2048 / 0.988 + 98) = ceil(2170.87) = 2171;
   // up: 8 tiles, 1 K block: 512 -> ceil(518.22 + 98) = 617; add on the cores: 182.
@@ -235,7 +244,7 @@ TEST(PmcaModelTest, MoreCoresOrLanesAreNeverSlower) {
 TEST(PmcaModelTest, BiggerChunkNeverNeedsLessL1OrTime) {
   for (const char* engine : {"cores", "redmule"}) {
     PmcaParams p = PmcaParams::defaults();
-    p.engine = engine;
+    p.set_engine(engine);
     std::int64_t prev_l1 = 0, prev_cycles = 0;
     for (std::int64_t t = 1; t <= 320; ++t) {
       const LoraChunkCost c = lora_chunk_cost(p, t, 512, 128, 8);
@@ -276,6 +285,24 @@ TEST(PmcaGroupTest, ClustersSplitTokensThenOutputs) {
   // The group's energy is the whole work's: 4 clusters x 2 tokens cost what 8 tokens' share does.
   EXPECT_DOUBLE_EQ(lora_group_cost(p, 4, 8, 512, 128, 8).energy.total(),
                    4 * lora_chunk_cost(p, 2, 512, 128, 8).energy.total());
+}
+
+TEST(GemmEngineTest, EnginesAreChosenByNameFromTheRegistry) {
+  EXPECT_EQ(GemmEngineRegistry::instance().names(), (std::vector<std::string>{"cores", "redmule"}));
+  PmcaParams p = PmcaParams::defaults();
+  EXPECT_TRUE(p.gemm().on_cores());
+  EXPECT_EQ(p.gemm().peak_ops(p), 8 * 2);  // 8 cores x 2 FP16 lanes
+  p.set_engine("redmule");
+  EXPECT_FALSE(p.gemm().on_cores());
+  EXPECT_EQ(p.gemm().peak_ops(p), 4 * 8);  // H x L
+  EXPECT_EQ(p.gemm().row_block(), 8);      // whole rows of engine tiles when staged
+  // The engine reads its own keys from the config.
+  Schema schema;
+  PmcaParams::declare(schema);
+  const Config cfg = Config::load(schema, {}, {"pmca.engine=redmule", "pmca.redmule.width=4"});
+  const PmcaParams q = PmcaParams::from(cfg);
+  EXPECT_EQ(q.gemm().peak_ops(q), 4 * 4);
+  EXPECT_EQ(q.gemm().describe(q), "RedMulE 4x4 P=3 (16 MAC/cycle, 256-bit port)");
 }
 
 }  // namespace
