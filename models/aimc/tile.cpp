@@ -35,14 +35,6 @@ double Tile::utilisation(Picos span) const {
   return span > 0 ? static_cast<double>(busy_ps()) / static_cast<double>(span) : 0;
 }
 
-EnergyBreakdown Tile::tile_energy(std::int64_t k) const {
-  const std::int64_t i = k / split_.col_blocks(), j = k % split_.col_blocks();
-  const EnergyBreakdown one = mvm_energy(params_, split_.block_rows(i), split_.block_cols(j));
-  EnergyBreakdown e;
-  for (const auto& [component, pj] : one.items()) e.add(component, pj * static_cast<double>(mvms_));
-  return e;
-}
-
 ProgramCost Tile::program() const {
   ProgramCost c;
   for (std::int64_t i = 0; i < split_.row_blocks(); ++i)

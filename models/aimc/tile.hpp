@@ -30,8 +30,6 @@ class Tile : public Resource {
   std::int64_t mvms() const { return mvms_; }
   // Busy time of each physical tile (they run in lock-step) over `span`, in [0, 1].
   double utilisation(Picos span) const;
-  // Dynamic energy of physical tile `k` (row-major over the blocks), by component.
-  EnergyBreakdown tile_energy(std::int64_t k) const;
   ProgramCost program() const;
 
  private:

@@ -1,217 +1,25 @@
 #include "models/aimc/tile_model.hpp"
 
-#include <algorithm>
 #include <cmath>
-
-#include "sim/base/math.hpp"
 
 namespace aimcsim {
 
-const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& tile_presets() {
-  // Energy per MVM: the array, input drivers and ADCs scale with rows, cells and columns as in
-  // the default calibration, rescaled to each design's published efficiency.
-  static const std::map<std::string, std::vector<std::pair<std::string, std::string>>> presets = {
-      // AHWA-LoRA (Li et al., arXiv 2411.17367, Methods): 512x512 tiles, 8-bit DAC inputs,
-      // integration 128 ns (swept 128-512 ns); energy calibrated to HERMES, 13.4 nJ per
-      // 256x256 MVM (Le Gallo et al., Nat. Electron. 2023, Table 1: 0.86 uJ / 64 cores).
-      {"ahwa-lora-512",
-       {{"tile.rows", "512"},
-        {"tile.cols", "512"},
-        {"tile.input_encoding", "dac"},
-        {"tile.t_int", "128ns"},
-        {"tile.adc_count", "512"},
-        {"tile.t_adc", "2ns"},
-        {"tile.post_outputs_per_cycle", "64"},
-        {"tile.post_freq", "1GHz"},
-        {"tile.io_width_bits", "256"},
-        {"tile.io_freq", "1GHz"},
-        {"tile.e_dac_per_row", "5.23pJ"},
-        {"tile.e_cell", "0.0511pJ"},
-        {"tile.e_adc", "34pJ"}}},
-      // IBM HERMES core (Khaddam-Aljameh et al., JSSC 2022; Le Gallo et al. 2023): 256x256,
-      // 8-bit PWM at 1 ns/LSB (128 ns integration), 256 CCO ADCs, one MVM in 130 ns
-      // (1.008 TOPS), 10.5 TOPS/W = 12.48 nJ per MVM; FP16 LDPU, 1 output per cycle at 400 MHz.
-      {"hermes-core",
-       {{"tile.rows", "256"},
-        {"tile.cols", "256"},
-        {"tile.input_encoding", "pwm"},
-        {"tile.pwm_lsb", "1ns"},
-        {"tile.t_int", "auto"},
-        {"tile.adc_count", "256"},
-        {"tile.t_adc", "2ns"},
-        {"tile.post_outputs_per_cycle", "1"},
-        {"tile.post_freq", "400MHz"},
-        {"tile.io_width_bits", "256"},
-        {"tile.io_freq", "1GHz"},
-        {"tile.e_dac_per_row", "4.88pJ"},
-        {"tile.e_cell", "0.0476pJ"},
-        {"tile.e_adc", "31.7pJ"}}},
-      // ALPINE tile (Klein et al., IEEE TC 2022): 256x256, 100 ns per MVM (98 ns integration +
-      // 2 ns conversion), 4 GB/s tile I/O (32 bit at 1 GHz), 12.8 TOPS/W = 10.24 nJ per MVM.
-      {"alpine",
-       {{"tile.rows", "256"},
-        {"tile.cols", "256"},
-        {"tile.input_encoding", "dac"},
-        {"tile.t_int", "98ns"},
-        {"tile.adc_count", "256"},
-        {"tile.t_adc", "2ns"},
-        {"tile.post_outputs_per_cycle", "64"},
-        {"tile.post_freq", "1GHz"},
-        {"tile.io_width_bits", "32"},
-        {"tile.io_freq", "1GHz"},
-        {"tile.e_dac_per_row", "4pJ"},
-        {"tile.e_cell", "0.0391pJ"},
-        {"tile.e_adc", "26pJ"}}},
-      // Projected tile of the 2-D mesh fabric (Jain et al., TVLSI 2022; Burr et al., IEDM 2023):
-      // 512x512, 40 ns integration, 100 TOPS/W = 5.24 nJ per MVM.
-      {"mesh-projected",
-       {{"tile.rows", "512"},
-        {"tile.cols", "512"},
-        {"tile.input_encoding", "dac"},
-        {"tile.t_int", "40ns"},
-        {"tile.adc_count", "512"},
-        {"tile.t_adc", "2ns"},
-        {"tile.post_outputs_per_cycle", "64"},
-        {"tile.post_freq", "1GHz"},
-        {"tile.io_width_bits", "256"},
-        {"tile.io_freq", "1GHz"},
-        {"tile.e_dac_per_row", "0.819pJ"},
-        {"tile.e_cell", "0.008pJ"},
-        {"tile.e_adc", "5.324pJ"}}},
-  };
-  return presets;
-}
-
-void TileParams::bind(ParamBinder<TileParams>& b) {
-  using P = TileParams;
-  b.integer("tile.rows", &P::rows, 512)
-      .range(1, 65536)
-      .desc("crossbar rows (layer inputs per tile)");
-  b.integer("tile.cols", &P::cols, 512)
-      .range(1, 65536)
-      .desc("crossbar columns (layer outputs per tile)");
-  b.quantity_or_auto("tile.t_int", &P::t_int_ns, Dimension::Time, "128ns")
-      .range(0.001, 1e9)
-      .desc(
-          "MVM integration time (AHWA-LoRA sweeps 128, 256, 512 ns), or auto: 2^(input_bits-1) PWM "
-          "LSBs");
-  b.choice("tile.input_encoding", &P::input_encoding, {"dac", "pwm"}, "dac")
-      .desc(
-          "input encoding: amplitude DAC, or pulse-width modulation (integration time follows from "
-          "it)");
-  b.quantity("tile.pwm_lsb", &P::pwm_lsb_ns, Dimension::Time, "1ns")
-      .range(0.001, 1e6)
-      .desc("PWM pulse length per input LSB (HERMES: 1 ns, Khaddam-Aljameh et al. 2022)");
-  b.integer("tile.input_bits", &P::input_bits, 8)
-      .range(1, 32)
-      .desc("input precision streamed in per row");
-  b.integer("tile.output_bits", &P::output_bits, 16)
-      .range(1, 32)
-      .desc("output precision streamed out per column after post-processing (FP16 = 16)");
-  b.integer("tile.adc_count", &P::adc_count, 512)
-      .range(1, 65536)
-      .desc("ADCs per tile; columns share them");
-  b.quantity("tile.t_adc", &P::t_adc_ns, Dimension::Time, "2ns")
-      .range(0, 1e9)
-      .desc("one ADC conversion (assumed: HERMES 130 ns MVM minus 128 ns integration)");
-  b.real("tile.post_outputs_per_cycle", &P::post_outputs_per_cycle, 64)
-      .range(1e-3, 65536)
-      .desc("digital post-processing throughput (affine scale/offset, activation; assumed)");
-  b.quantity("tile.post_freq", &P::post_freq_hz, Dimension::Frequency, "1GHz")
-      .range(1, 1e12)
-      .desc("post-processing clock");
-  b.integer("tile.io_width_bits", &P::io_width_bits, 256)
-      .range(1, 65536)
-      .desc("stream-in/stream-out port width (assumed)");
-  b.quantity("tile.io_freq", &P::io_freq_hz, Dimension::Frequency, "1GHz")
-      .range(1, 1e12)
-      .desc("stream port clock");
-  b.choice("tile.streaming", &P::streaming, {"pipelined", "sequential"}, "pipelined")
-      .desc("overlap neighbouring MVMs' streaming with compute (Garofalo et al. 2022), or not");
-  b.choice("tile.reduction", &P::reduction, {"tile", "pmca"}, "tile")
-      .desc(
-          "where a multi-tile layer's partial sums are added: the tiles' digital units at the "
-          "post-processing throughput, or the PMCA as element-wise add kernels (assumed)");
-  b.quantity("tile.e_dac_per_row", &P::e_dac_per_row_pj, Dimension::Energy, "5.23pJ")
-      .range(0, 1e12)
-      .desc(
-          "input driver energy per active row per MVM (assumed: 10 % of 13.4 nJ per 256x256 HERMES "
-          "MVM)");
-  b.quantity("tile.e_cell", &P::e_cell_pj, Dimension::Energy, "0.0511pJ")
-      .range(0, 1e12)
-      .desc("crossbar energy per active cell per MVM (assumed: 25 % of 13.4 nJ per 256x256 MVM)");
-  b.quantity("tile.e_adc", &P::e_adc_pj, Dimension::Energy, "34pJ")
-      .range(0, 1e12)
-      .desc(
-          "energy per ADC conversion (65 % of 13.4 nJ per 256x256 MVM; Singh et al. 2025: 60-70 "
-          "%)");
-  b.quantity("tile.e_post", &P::e_post_pj, Dimension::Energy, "1pJ")
-      .range(0, 1e12)
-      .desc("digital post-processing energy per output, also per partial-sum addition (assumed)");
-  b.quantity("tile.p_static", &P::p_static_mw, Dimension::Power, "1mW")
-      .range(0, 1e9)
-      .desc("leakage power per tile (assumed)");
-  std::vector<std::string> names;
-  for (const auto& [name, values] : tile_presets()) names.push_back(name);
-  b.choice("tile.preset", &P::preset, names, "ahwa-lora-512")
-      .preset_values(tile_presets())
-      .desc(
-          "published tile design whose figures fill the tile keys; keys given beside it override "
-          "them");
-  b.integer("tile.program_iterations", &P::program_iterations, 30)
-      .range(1, 1000)
-      .desc(
-          "program-and-verify iterations per cell (at most 30, Le Gallo et al. 2023; worst case "
-          "taken)");
-  b.integer("tile.program_columns", &P::program_columns, 32)
-      .range(1, 65536)
-      .desc("columns programmed in parallel (Le Gallo et al. 2023)");
-  b.quantity("tile.t_reset", &P::t_reset_ns, Dimension::Time, "125ns")
-      .range(0, 1e9)
-      .desc("PCM RESET pulse (Le Gallo et al. 2023)");
-  b.quantity("tile.t_set", &P::t_set_ns, Dimension::Time, "250ns")
-      .range(0, 1e9)
-      .desc("PCM SET pulse (Le Gallo et al. 2023)");
-  b.quantity("tile.t_verify", &P::t_verify_ns, Dimension::Time, "512ns")
-      .range(0, 1e9)
-      .desc("verify read per programming iteration (Le Gallo et al. 2023)");
-  b.quantity("tile.t_precharge", &P::t_precharge_ns, Dimension::Time, "256ns")
-      .range(0, 1e9)
-      .desc("precharge before each verify read (Le Gallo et al. 2023)");
-  b.quantity("tile.e_program_pulse", &P::e_program_pulse_pj, Dimension::Energy, "10pJ")
-      .range(0, 1e12)
-      .desc("energy of one RESET + SET pulse pair on one cell (assumed)");
-  b.quantity("tile.e_program_verify", &P::e_program_verify_pj, Dimension::Energy, "1pJ")
-      .range(0, 1e12)
-      .desc("energy of one verify read of one cell (assumed)");
-}
-
-double TileParams::integration_ns() const {
-  if (t_int_ns > 0) return t_int_ns;
-  return std::ldexp(pwm_lsb_ns, static_cast<int>(input_bits) - 1);
-}
-
-namespace {}  // namespace
-
-TileSplit split_layer(const TileParams& p, std::int64_t in, std::int64_t out) {
-  return TileSplit{in, out, p.rows, p.cols};
-}
-
-Picos MvmStages::period(bool pipelined) const {
-  return pipelined ? std::max({stream_in, compute(), stream_out, reduce}) : total();
+std::shared_ptr<const TileModel> default_tile_model(const std::string& name) {
+  Schema schema;
+  if (const auto* e = TileModelRegistry::instance().find(name); e && e->declare) e->declare(schema);
+  return TileModelRegistry::instance().create(name, Config::load(schema, {}, {}));
 }
 
 MvmStages mvm_stages(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used) {
-  MvmStages s;
-  s.stream_in = ns_to_ps(cycles_to_ns(
-      static_cast<double>(ceil_div(rows_used * p.input_bits, p.io_width_bits)), p.io_freq_hz));
-  s.integrate = ns_to_ps(p.integration_ns());
-  s.convert = ns_to_ps(static_cast<double>(ceil_div(cols_used, p.adc_count)) * p.t_adc_ns);
-  s.post = ns_to_ps(cycles_to_ns(
-      std::ceil(static_cast<double>(cols_used) / p.post_outputs_per_cycle), p.post_freq_hz));
-  s.stream_out = ns_to_ps(cycles_to_ns(
-      static_cast<double>(ceil_div(cols_used * p.output_bits, p.io_width_bits)), p.io_freq_hz));
-  return s;
+  return p.cost_model().mvm_stages(p, rows_used, cols_used);
+}
+
+EnergyBreakdown mvm_energy(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used) {
+  return p.cost_model().mvm_energy(p, rows_used, cols_used);
+}
+
+ProgramCost program_cost(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used) {
+  return p.cost_model().program(p, rows_used, cols_used);
 }
 
 MvmStages layer_stages(const TileParams& p, const TileSplit& s) {
@@ -224,15 +32,6 @@ MvmStages layer_stages(const TileParams& p, const TileSplit& s) {
   return st;
 }
 
-EnergyBreakdown mvm_energy(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used) {
-  EnergyBreakdown e;
-  e.add("aimc.dac", p.e_dac_per_row_pj * static_cast<double>(rows_used));
-  e.add("aimc.array", p.e_cell_pj * static_cast<double>(rows_used * cols_used));
-  e.add("aimc.adc", p.e_adc_pj * static_cast<double>(cols_used));
-  e.add("aimc.post", p.e_post_pj * static_cast<double>(cols_used));
-  return e;
-}
-
 EnergyBreakdown layer_mvm_energy(const TileParams& p, const TileSplit& s) {
   EnergyBreakdown e;
   for (std::int64_t i = 0; i < s.row_blocks(); ++i)
@@ -241,47 +40,6 @@ EnergyBreakdown layer_mvm_energy(const TileParams& p, const TileSplit& s) {
   if (s.row_blocks() > 1 && p.reduction == "tile")
     e.add("aimc.reduce", p.e_post_pj * static_cast<double>((s.row_blocks() - 1) * s.out));
   return e;
-}
-
-ProgramCost program_cost(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used) {
-  const double iteration_ns = p.t_reset_ns + p.t_set_ns + p.t_verify_ns + p.t_precharge_ns;
-  const double steps = static_cast<double>(rows_used * ceil_div(cols_used, p.program_columns) *
-                                           p.program_iterations);
-  ProgramCost c;
-  c.time = ns_to_ps(steps * iteration_ns);
-  c.energy_pj = static_cast<double>(rows_used * cols_used * p.program_iterations) *
-                (p.e_program_pulse_pj + p.e_program_verify_pj);
-  return c;
-}
-
-TilePipeline::Span TilePipeline::run(Picos ready, std::int64_t n, const MvmStages& s) {
-  Span span{-1, ready};
-  for (std::int64_t k = 0; k < n; ++k) {
-    if (pipelined_) {
-      // One input and one output buffer: the next MVM may stream in while this one computes,
-      // and compute may start while the previous result streams out (Garofalo et al. 2022).
-      const Picos in_start = std::max({ready, in_free_, compute_start_});
-      if (span.start < 0) span.start = in_start;
-      in_free_ = in_start + s.stream_in;
-      compute_start_ = std::max({in_free_, compute_free_, out_start_});
-      compute_free_ = compute_start_ + s.compute();
-      out_start_ = std::max(compute_free_, out_free_);
-      out_free_ = out_start_ + s.stream_out;
-      reduce_free_ = std::max(out_free_, reduce_free_) + s.reduce;
-    } else {
-      const Picos begin = std::max(ready, reduce_free_);
-      if (span.start < 0) span.start = begin;
-      reduce_free_ = out_free_ = compute_free_ = in_free_ = begin + s.total();
-    }
-    span.end = reduce_free_;
-  }
-  if (span.start < 0) span.start = ready;
-  return span;
-}
-
-Picos mvm_batch_ps(const MvmStages& s, std::int64_t n, bool pipelined) {
-  if (n <= 0) return 0;
-  return s.total() + (n - 1) * s.period(pipelined);
 }
 
 }  // namespace aimcsim

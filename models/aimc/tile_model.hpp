@@ -1,121 +1,54 @@
 #pragma once
-#include <algorithm>
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <string>
-#include <utility>
-#include <vector>
 
+#include "models/aimc/tile_params.hpp"
+#include "sim/base/config.hpp"
 #include "sim/base/energy.hpp"
-#include "sim/base/params.hpp"
-#include "sim/base/units.hpp"
+#include "sim/base/registry.hpp"
 
 namespace aimcsim {
 
-// Parameters of one AIMC crossbar tile. Simplification: one MVM is three stages (stream-in,
-// compute = integration + ADC conversion + digital post-processing, stream-out) with fixed
-// durations from these parameters; noise and accuracy are not modelled.
-struct TileParams : Params<TileParams> {
-  std::string preset;             // named set of published figures (tile_presets())
-  std::int64_t rows, cols;        // crossbar inputs (word lines) and outputs (bit lines)
-  std::string input_encoding;     // "dac" or "pwm"
-  double pwm_lsb_ns;              // PWM time per input LSB
-  double t_int_ns;                // MVM integration time; 0 = auto (derived from PWM)
-  std::int64_t input_bits;        // DAC/PWM input precision, bits streamed in per input
-  std::int64_t output_bits;       // bits streamed out per output after post-processing
-  std::int64_t adc_count;         // ADCs per tile; columns share them when fewer
-  double t_adc_ns;                // one ADC conversion
-  double post_outputs_per_cycle;  // digital post-processing throughput
-  double post_freq_hz;
-  std::int64_t io_width_bits;  // stream-in/stream-out port width
-  double io_freq_hz;
-  std::string streaming;  // "pipelined" or "sequential"
-  std::string reduction;  // where partial sums of a multi-tile layer are added: "tile" or "pmca"
-  double e_dac_per_row_pj, e_cell_pj, e_adc_pj, e_post_pj;
-  double p_static_mw;
-  std::int64_t program_iterations;  // program-and-verify iterations per cell
-  std::int64_t program_columns;     // columns programmed in parallel
-  double t_reset_ns, t_set_ns, t_verify_ns, t_precharge_ns;
-  double e_program_pulse_pj, e_program_verify_pj;
-
-  bool pipelined() const { return streaming == "pipelined"; }
-  // The integration time: t_int when given, else 2^(input_bits - 1) PWM LSBs (sign + magnitude:
-  // 8-bit PWM at 1 ns/LSB integrates for 128 ns, as in HERMES).
-  double integration_ns() const;
-  static void bind(ParamBinder<TileParams>& b);
+// The cost model of one AIMC crossbar tile: how long an MVM's stages take, what an MVM costs in
+// energy, and what programming the weights costs, from the tile's parameters. Chosen by
+// `tile.model`; each implementation is one file (models/aimc/*.cpp) that registers itself and may
+// declare keys of its own (tile.<name>.*). The SystemC tile (models/aimc/tile.hpp), the mapper and
+// the analytic twins use only this interface.
+class TileModel {
+ public:
+  virtual ~TileModel() = default;
+  // Contract: stage durations (stream-in, integration, conversion, post-processing, stream-out)
+  // of one MVM that uses rows_used x cols_used of the crossbar (1 <= rows_used <= p.rows,
+  // 1 <= cols_used <= p.cols); `reduce` is left 0 (layer_stages adds it).
+  virtual MvmStages mvm_stages(const TileParams& p, std::int64_t rows_used,
+                               std::int64_t cols_used) const = 0;
+  // Contract: dynamic energy of one such MVM, by component ("aimc.dac", "aimc.adc", ...), pJ.
+  virtual EnergyBreakdown mvm_energy(const TileParams& p, std::int64_t rows_used,
+                                     std::int64_t cols_used) const = 0;
+  // Contract: time and energy to program rows_used x cols_used cells of one tile.
+  virtual ProgramCost program(const TileParams& p, std::int64_t rows_used,
+                              std::int64_t cols_used) const = 0;
 };
 
-// The tile presets: name -> (key, value) pairs, each from one published design.
-const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& tile_presets();
+// Tile models by name; the factory reads the model's own keys from a validated config.
+using TileModelRegistry = Registry<TileModel, const Config&>;
 
-// How a layer's in x out weight matrix splits over rows x cols tiles: row blocks hold partial
-// sums that must be added, column blocks hold independent outputs.
-struct TileSplit {
-  std::int64_t in = 0, out = 0, rows = 0, cols = 0;
-  std::int64_t row_blocks() const { return (in + rows - 1) / rows; }
-  std::int64_t col_blocks() const { return (out + cols - 1) / cols; }
-  std::int64_t tiles() const { return row_blocks() * col_blocks(); }
-  std::int64_t block_rows(std::int64_t i) const { return std::min(rows, in - i * rows); }
-  std::int64_t block_cols(std::int64_t j) const { return std::min(cols, out - j * cols); }
-};
-TileSplit split_layer(const TileParams& p, std::int64_t in, std::int64_t out);
+// The model `name` with its own keys at their defaults.
+std::shared_ptr<const TileModel> default_tile_model(const std::string& name);
 
-// Stage durations of one MVM that uses `rows_used` x `cols_used` of the crossbar, in ps.
-// `reduce` is the partial-sum addition of a layer that spans several row blocks when the
-// tiles' digital units do it; it is a fourth stage after stream-out.
-struct MvmStages {
-  Picos stream_in = 0;
-  Picos integrate = 0;
-  Picos convert = 0;
-  Picos post = 0;
-  Picos stream_out = 0;
-  Picos reduce = 0;
-  Picos compute() const { return integrate + convert + post; }
-  Picos total() const { return stream_in + compute() + stream_out + reduce; }
-  Picos period(bool pipelined) const;  // time between MVM completions in steady state
-};
-
+// The tile's model applied to one MVM (p.cost_model()).
 MvmStages mvm_stages(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used);
-// Stages of one token through all tiles of a layer working in lock-step: the largest block
-// (the first) sets every stage, plus the reduction stage when tile.reduction is "tile".
-MvmStages layer_stages(const TileParams& p, const TileSplit& s);
-// Bytes one MVM streams out for `cols_used` outputs.
-inline std::int64_t output_bytes(const TileParams& p, std::int64_t cols_used) {
-  return (cols_used * p.output_bits + 7) / 8;
-}
 EnergyBreakdown mvm_energy(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used);
+ProgramCost program_cost(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used);
+
+// Stages of one token through all tiles of a layer working in lock-step: the largest block
+// (the first) sets every stage, plus the reduction stage when tile.reduction is "tile" (the
+// accumulating tile of each column block adds the other row blocks' partial sums at the
+// post-processing throughput).
+MvmStages layer_stages(const TileParams& p, const TileSplit& s);
 // Energy of one token through every tile of a layer, plus the tile-side reduction
 // ((row_blocks - 1) x out additions at e_post each) when tile.reduction is "tile".
 EnergyBreakdown layer_mvm_energy(const TileParams& p, const TileSplit& s);
-
-// Time and energy to program `rows_used` x `cols_used` cells by program-and-verify: cells go
-// `program_columns` at a time along a row; each iteration is a RESET and a SET pulse and a
-// verify read with its precharge. Simplification: every cell takes `program_iterations`.
-struct ProgramCost {
-  Picos time = 0;
-  double energy_pj = 0;
-};
-ProgramCost program_cost(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used);
-
-// The occupancy of a tile's stages (a flow shop). `run` issues `n` MVMs no earlier than
-// `ready` and returns when the last one has streamed out (and been reduced); in pipelined mode
-// a stage takes the next MVM as soon as it is free, in sequential mode an MVM starts after the
-// previous one ended.
-class TilePipeline {
- public:
-  explicit TilePipeline(bool pipelined) : pipelined_(pipelined) {}
-  struct Span {
-    Picos start, end;
-  };
-  Span run(Picos ready, std::int64_t n, const MvmStages& s);
-
- private:
-  bool pipelined_;
-  Picos in_free_ = 0, compute_free_ = 0, out_free_ = 0, reduce_free_ = 0;
-  Picos compute_start_ = 0, out_start_ = 0;
-};
-
-// Closed form of `run` on an idle tile: n MVMs take total + (n - 1) * period.
-Picos mvm_batch_ps(const MvmStages& s, std::int64_t n, bool pipelined);
 
 }  // namespace aimcsim

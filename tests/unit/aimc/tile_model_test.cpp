@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/base/error.hpp"
+
 namespace aimcsim {
 namespace {
 
@@ -76,6 +78,17 @@ TEST(TileModelTest, MvmEnergySplitsByComponent) {
   // post-processing.
   const EnergyBreakdown h = mvm_energy(p, 256, 256);
   EXPECT_NEAR(h.total() - h.get("aimc.post"), 13400, 13400 * 0.01);
+}
+
+TEST(TileModelTest, TheModelIsChosenByNameFromTheRegistry) {
+  EXPECT_EQ(TileModelRegistry::instance().names(), std::vector<std::string>{"pcm-crossbar"});
+  Schema schema;
+  TileParams::declare(schema);
+  const TileParams p = TileParams::from(Config::load(schema, {}, {"tile.model=pcm-crossbar"}));
+  // The free functions go through the chosen model: 512 x 512 MVM on the default tile streams in
+  // 512 * 8 / 256 = 16 cycles at 1 GHz.
+  EXPECT_EQ(mvm_stages(p, 512, 512).stream_in, 16000);
+  EXPECT_THROW(Config::load(schema, {}, {"tile.model=sram"}), InputError);
 }
 
 }  // namespace

@@ -1,0 +1,120 @@
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/base/energy.hpp"
+#include "sim/base/params.hpp"
+#include "sim/base/units.hpp"
+
+namespace aimcsim {
+
+class TileModel;
+
+// Parameters of one AIMC crossbar tile: geometry, converters, streaming, energy and programming
+// figures, read by the tile model chosen with `tile.model`. Simplification: one MVM is three
+// stages (stream-in, compute = integration + ADC conversion + digital post-processing,
+// stream-out) with fixed durations; noise and accuracy are not modelled.
+struct TileParams : Params<TileParams> {
+  std::string preset;             // named set of published figures (tile_presets())
+  std::string model;              // the cost model: a TileModelRegistry name
+  std::int64_t rows, cols;        // crossbar inputs (word lines) and outputs (bit lines)
+  std::string input_encoding;     // "dac" or "pwm"
+  double pwm_lsb_ns;              // PWM time per input LSB
+  double t_int_ns;                // MVM integration time; 0 = auto (derived from PWM)
+  std::int64_t input_bits;        // DAC/PWM input precision, bits streamed in per input
+  std::int64_t output_bits;       // bits streamed out per output after post-processing
+  std::int64_t adc_count;         // ADCs per tile; columns share them when fewer
+  double t_adc_ns;                // one ADC conversion
+  double post_outputs_per_cycle;  // digital post-processing throughput
+  double post_freq_hz;
+  std::int64_t io_width_bits;  // stream-in/stream-out port width
+  double io_freq_hz;
+  std::string streaming;  // "pipelined" or "sequential"
+  std::string reduction;  // where partial sums of a multi-tile layer are added: "tile" or "pmca"
+  double e_dac_per_row_pj, e_cell_pj, e_adc_pj, e_post_pj;
+  double p_static_mw;
+  std::int64_t program_iterations;  // program-and-verify iterations per cell
+  std::int64_t program_columns;     // columns programmed in parallel
+  double t_reset_ns, t_set_ns, t_verify_ns, t_precharge_ns;
+  double e_program_pulse_pj, e_program_verify_pj;
+
+  // The model named by `model` (set by from() and defaults()).
+  std::shared_ptr<const TileModel> tile_model;
+
+  bool pipelined() const { return streaming == "pipelined"; }
+  const TileModel& cost_model() const;
+  // The integration time: t_int when given, else 2^(input_bits - 1) PWM LSBs (sign + magnitude:
+  // 8-bit PWM at 1 ns/LSB integrates for 128 ns, as in HERMES).
+  double integration_ns() const;
+  static void bind(ParamBinder<TileParams>& b);
+  static TileParams from(const Config& cfg);
+  static TileParams defaults();
+};
+
+// The tile presets: name -> (key, value) pairs, each from one published design.
+const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& tile_presets();
+
+// How a layer's in x out weight matrix splits over rows x cols tiles: row blocks hold partial
+// sums that must be added, column blocks hold independent outputs.
+struct TileSplit {
+  std::int64_t in = 0, out = 0, rows = 0, cols = 0;
+  std::int64_t row_blocks() const { return (in + rows - 1) / rows; }
+  std::int64_t col_blocks() const { return (out + cols - 1) / cols; }
+  std::int64_t tiles() const { return row_blocks() * col_blocks(); }
+  std::int64_t block_rows(std::int64_t i) const { return std::min(rows, in - i * rows); }
+  std::int64_t block_cols(std::int64_t j) const { return std::min(cols, out - j * cols); }
+};
+TileSplit split_layer(const TileParams& p, std::int64_t in, std::int64_t out);
+
+// Stage durations of one MVM that uses `rows_used` x `cols_used` of the crossbar, in ps.
+// `reduce` is the partial-sum addition of a layer that spans several row blocks when the
+// tiles' digital units do it; it is a fourth stage after stream-out.
+struct MvmStages {
+  Picos stream_in = 0;
+  Picos integrate = 0;
+  Picos convert = 0;
+  Picos post = 0;
+  Picos stream_out = 0;
+  Picos reduce = 0;
+  Picos compute() const { return integrate + convert + post; }
+  Picos total() const { return stream_in + compute() + stream_out + reduce; }
+  Picos period(bool pipelined) const;  // time between MVM completions in steady state
+};
+
+// Bytes one MVM streams out for `cols_used` outputs.
+inline std::int64_t output_bytes(const TileParams& p, std::int64_t cols_used) {
+  return (cols_used * p.output_bits + 7) / 8;
+}
+// Time and energy to program a block of cells (TileModel::program).
+struct ProgramCost {
+  Picos time = 0;
+  double energy_pj = 0;
+};
+
+// The occupancy of a tile's stages (a flow shop). `run` issues `n` MVMs no earlier than
+// `ready` and returns when the last one has streamed out (and been reduced); in pipelined mode
+// a stage takes the next MVM as soon as it is free, in sequential mode an MVM starts after the
+// previous one ended.
+class TilePipeline {
+ public:
+  explicit TilePipeline(bool pipelined) : pipelined_(pipelined) {}
+  struct Span {
+    Picos start, end;
+  };
+  Span run(Picos ready, std::int64_t n, const MvmStages& s);
+
+ private:
+  bool pipelined_;
+  Picos in_free_ = 0, compute_free_ = 0, out_free_ = 0, reduce_free_ = 0;
+  Picos compute_start_ = 0, out_start_ = 0;
+};
+
+// Closed form of `run` on an idle tile: n MVMs take total + (n - 1) * period.
+Picos mvm_batch_ps(const MvmStages& s, std::int64_t n, bool pipelined);
+
+}  // namespace aimcsim
