@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "models/interconnect/topology.hpp"
 #include "sim/base/error.hpp"
 
 namespace aimcsim {
@@ -52,8 +53,7 @@ Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>&
     pl.tiles.push_back(ids);
     if (with_pmcas) pl.pmcas.push_back(n++);
   }
-  const std::int64_t cols = p.net.mesh_cols > 0 ? p.net.mesh_cols : auto_mesh_cols(n);
-  pl.nodes = snake_path(n, cols);
+  pl.nodes = p.net.topo().place(n, p.net);
   return pl;
 }
 
@@ -90,7 +90,7 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
                    const std::vector<LayerSlot>& slots, const std::vector<bool>& pmca_at,
                    bool adapters, const Placement* placement)
     : params_(params), slots_(slots) {
-  const bool shared = params.net.topology != "p2p";
+  const bool shared = params.net.topo().shared();
   const bool any_pmca = std::find(pmca_at.begin(), pmca_at.end(), true) != pmca_at.end();
   if (shared) {
     placement_ = placement ? *placement : snake_placement(params, slots, any_pmca);

@@ -44,8 +44,9 @@ struct Placement {
   std::vector<std::vector<std::size_t>> tiles;  // per slot, row-major over its blocks
   std::vector<std::size_t> pmcas;               // per slot (hybrid design only)
 };
-// The default placement: slots in order along a snake path, each slot's tiles then its PMCA,
-// so every PMCA is next to its layer's last tile and consecutive layers are neighbours.
+// The placement: slots in order, each slot's tiles then its PMCA, at the coordinates the topology
+// gives that order (a snake path on a mesh), so every PMCA is next to its layer's last tile and
+// consecutive layers are neighbours.
 Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>& slots,
                           bool with_pmcas);
 

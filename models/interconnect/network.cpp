@@ -6,14 +6,18 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "models/interconnect/topology.hpp"
+
 namespace aimcsim {
 
 void NetworkParams::bind(ParamBinder<NetworkParams>& b) {
   using P = NetworkParams;
-  b.choice("interconnect.topology", &P::topology, {"p2p", "bus", "mesh"}, "p2p")
-      .desc(
-          "p2p: a dedicated link per tile-PMCA pair; bus: one shared bus; mesh: 2-D mesh, XY "
-          "routing");
+  std::string topologies;
+  for (const auto& e : TopologyRegistry::instance().entries())
+    topologies += (topologies.empty() ? "" : "; ") + e.name + ": " + e.description;
+  b.choice("interconnect.topology", &P::topology, TopologyRegistry::instance().names(), "p2p")
+      .desc(topologies);
+  b.declare([](Schema& s) { TopologyRegistry::instance().declare_all(s); });
   b.integer("interconnect.link_width_bits", &P::link_width_bits, 256)
       .range(1, 65536)
       .desc("bus / mesh link width (assumed: 32 GB/s at 1 GHz, as the p2p default)");
@@ -31,6 +35,29 @@ void NetworkParams::bind(ParamBinder<NetworkParams>& b) {
   b.integer("interconnect.mesh_cols", &P::mesh_cols, 0)
       .range(0, 65536)
       .desc("mesh width in nodes; 0: the smallest square that holds every tile and PMCA");
+}
+
+NetworkParams NetworkParams::from(const Config& cfg) {
+  NetworkParams p = Params<NetworkParams>::from(cfg);
+  p.topology_impl = TopologyRegistry::instance().create(p.topology, cfg);
+  return p;
+}
+
+NetworkParams NetworkParams::defaults() {
+  Schema schema;
+  declare(schema);
+  return from(Config::load(schema, {}, {}));
+}
+
+const Topology& NetworkParams::topo() const {
+  if (!topology_impl)
+    throw std::logic_error("NetworkParams without a topology: use from() or defaults()");
+  return *topology_impl;
+}
+
+void NetworkParams::set_topology(const std::string& name) {
+  topology = name;
+  topology_impl = default_topology(name);
 }
 
 std::int64_t auto_mesh_cols(std::size_t nodes) {
@@ -53,11 +80,6 @@ std::vector<MeshCoord> snake_path(std::size_t nodes, std::int64_t cols) {
 Network::Network(const NetworkParams& params, double e_per_bit_pj, std::vector<MeshCoord> nodes)
     : params_(params), e_per_bit_pj_(e_per_bit_pj), nodes_(std::move(nodes)) {}
 
-namespace {
-// Link kinds: router-to-router in each direction, a node's ports, and the bus.
-enum LinkKind : std::int64_t { kEast, kWest, kNorth, kSouth, kInject, kEject, kBus };
-}  // namespace
-
 std::size_t Network::link(std::int64_t kind, const MeshCoord& at, const std::string& name) {
   const auto key = std::make_tuple(kind, at.x, at.y);
   const auto it = index_.find(key);
@@ -66,34 +88,6 @@ std::size_t Network::link(std::int64_t kind, const MeshCoord& at, const std::str
   free_.push_back(0);
   stats_.push_back(LinkStats{name, 0, 0, 0, 0});
   return free_.size() - 1;
-}
-
-std::vector<Network::Hop> Network::route(std::size_t src, const std::vector<std::size_t>& dsts) {
-  std::vector<Hop> hops;
-  auto add = [&](std::size_t l, std::int64_t depth) {
-    for (const Hop& h : hops)
-      if (h.link == l) return;
-    hops.push_back({l, depth});
-  };
-  if (params_.topology == "bus") {
-    add(link(kBus, {0, 0}, "bus"), 1);
-    return hops;
-  }
-  const MeshCoord s = coord(src);
-  add(link(kInject, s, fmt::format("inject({},{})", s.x, s.y)), 0);
-  for (std::size_t d : dsts) {
-    const MeshCoord t = coord(d);
-    MeshCoord at = s;
-    std::int64_t depth = 1;  // the source router
-    auto step = [&](std::int64_t kind, MeshCoord next) {
-      add(link(kind, at, fmt::format("({},{})->({},{})", at.x, at.y, next.x, next.y)), depth++);
-      at = next;
-    };
-    while (at.x != t.x) step(t.x > at.x ? kEast : kWest, {at.x + (t.x > at.x ? 1 : -1), at.y});
-    while (at.y != t.y) step(t.y > at.y ? kNorth : kSouth, {at.x, at.y + (t.y > at.y ? 1 : -1)});
-    add(link(kEject, t, fmt::format("eject({},{})", t.x, t.y)), depth);
-  }
-  return hops;
 }
 
 Network::Transfer Network::reserve(const std::vector<Hop>& route, std::int64_t bytes, Picos ready) {
@@ -110,9 +104,7 @@ Network::Transfer Network::reserve(const std::vector<Hop>& route, std::int64_t b
     s.bytes += bytes;
     ++s.transfers;
     s.busy += ser;
-    // Energy per bit per hop: every link that enters a router or a node, not the injection port.
-    const bool inject = h.depth == 0 && params_.topology == "mesh";
-    const double e = inject ? 0 : bits * e_per_bit_pj_;
+    const double e = params_.topo().hop_costs_energy(h.depth) ? bits * e_per_bit_pj_ : 0;
     s.energy_pj += e;
     t.energy_pj += e;
   }
@@ -122,11 +114,12 @@ Network::Transfer Network::reserve(const std::vector<Hop>& route, std::int64_t b
 
 Network::Transfer Network::send(std::size_t src, const std::vector<std::size_t>& dsts,
                                 std::int64_t bytes, Picos ready) {
-  if (params_.multicast || dsts.size() <= 1) return reserve(route(src, dsts), bytes, ready);
+  if (params_.multicast || dsts.size() <= 1)
+    return reserve(params_.topo().route(*this, src, dsts), bytes, ready);
   Transfer all{ready, ready, 0, 0};
   bool first = true;
   for (std::size_t d : dsts) {
-    const Transfer t = reserve(route(src, {d}), bytes, ready);
+    const Transfer t = reserve(params_.topo().route(*this, src, {d}), bytes, ready);
     all.start = first ? t.start : std::min(all.start, t.start);
     all.end = std::max(all.end, t.end);
     all.hops = std::max(all.hops, t.hops);

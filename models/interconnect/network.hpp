@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -11,18 +12,29 @@
 
 namespace aimcsim {
 
-// The interconnect topology and its links. `p2p` keeps one dedicated link per tile-PMCA pair
+class Topology;
+
+// The interconnect: its topology, chosen by name (models/interconnect/topology.hpp), and the
+// shared links of a bus or mesh. `p2p` keeps one dedicated link per tile-PMCA pair
 // (LinkParams); `bus` and `mesh` carry every transfer of the platform over shared links.
 struct NetworkParams : Params<NetworkParams> {
-  std::string topology;          // p2p, bus, mesh
+  std::string topology;          // a TopologyRegistry name: p2p, bus, mesh
   std::int64_t link_width_bits;  // bus / mesh link width
   double link_freq_hz;           // bus / mesh link clock
   double hop_latency_ns;         // per router traversed (mesh) or per bus arbitration
   bool multicast;                // one transfer reaches several destinations (bus, mesh)
   std::int64_t mesh_cols;        // mesh width in nodes; 0 = auto (square)
 
+  // The topology named by `topology` (set by from() and defaults()).
+  std::shared_ptr<const Topology> topology_impl;
+
   double bandwidth_Bps() const { return static_cast<double>(link_width_bits) / 8.0 * link_freq_hz; }
+  const Topology& topo() const;
+  // Switches to topology `name` with its own keys at their defaults.
+  void set_topology(const std::string& name);
   static void bind(ParamBinder<NetworkParams>& b);
+  static NetworkParams from(const Config& cfg);
+  static NetworkParams defaults();
 };
 
 // A node's position on the 2-D mesh.
@@ -37,7 +49,7 @@ std::vector<MeshCoord> snake_path(std::size_t nodes, std::int64_t cols);
 // Width of an `auto` mesh for `nodes` nodes: ceil(sqrt(nodes)).
 std::int64_t auto_mesh_cols(std::size_t nodes);
 
-// A shared bus or a 2-D mesh with dimension-ordered (XY) routing. Each link (router-to-router,
+// The shared links of a bus or a 2-D mesh, routed by the topology. Each link (router-to-router,
 // a node's injection and ejection ports, or the bus) has a busy-until time, so transfers that
 // share a link serialise. A transfer is cut-through: it reserves every link of its route (or
 // multicast tree) for its serialisation time, link k from `k` hop latencies after its start,
@@ -58,6 +70,17 @@ class Network {
   Transfer send(std::size_t src, const std::vector<std::size_t>& dsts, std::int64_t bytes,
                 Picos ready);
 
+  // A link a transfer reserves, `depth` hop latencies after the transfer's start.
+  struct Hop {
+    std::size_t link;
+    std::int64_t depth;
+  };
+  // The kinds of link a topology builds routes from: router-to-router in each direction, a
+  // node's injection and ejection ports, and a bus.
+  enum LinkKind : std::int64_t { kEast, kWest, kNorth, kSouth, kInject, kEject, kBus };
+  // The id of the link of `kind` at `at`, created (with `name`) when first used.
+  std::size_t link(std::int64_t kind, const MeshCoord& at, const std::string& name);
+
   struct LinkStats {
     std::string name;
     std::int64_t bytes = 0;
@@ -71,13 +94,7 @@ class Network {
   const MeshCoord& coord(std::size_t node) const { return nodes_.at(node); }
 
  private:
-  struct Hop {
-    std::size_t link;
-    std::int64_t depth;  // hop latencies after the transfer's start
-  };
   Transfer reserve(const std::vector<Hop>& route, std::int64_t bytes, Picos ready);
-  std::vector<Hop> route(std::size_t src, const std::vector<std::size_t>& dsts);
-  std::size_t link(std::int64_t kind, const MeshCoord& at, const std::string& name);
 
   NetworkParams params_;
   double e_per_bit_pj_;

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 
+#include "models/interconnect/topology.hpp"
 #include "models/riscv/pmca.hpp"
 #include "sim/base/error.hpp"
 
@@ -25,9 +26,9 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
   const LinkParams link = group_link(p.link, clusters);
   t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
   t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
-  if (p.net.topology != "p2p") {
-    // On a bus one arbitration, on a mesh the PMCA is the next node: two routers.
-    const Picos hops = ns_to_ps(p.net.hop_latency_ns) * (p.net.topology == "mesh" ? 2 : 1);
+  if (p.net.topo().shared()) {
+    // The topology's hops between a layer's last tile and its PMCA.
+    const Picos hops = ns_to_ps(p.net.hop_latency_ns) * p.net.topo().twin_hops();
     const double bw = p.net.bandwidth_Bps();
     t.serialisation = [bw](std::int64_t bytes) {
       return ns_to_ps(static_cast<double>(bytes) * 1e9 / bw);

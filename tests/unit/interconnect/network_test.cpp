@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "models/interconnect/topology.hpp"
+
 namespace aimcsim {
 namespace {
 
@@ -9,7 +11,7 @@ namespace {
 // 3200 B serialises in 3200 / 32 = 100 ns and costs 25600 bit * 0.1 pJ = 2560 pJ per hop.
 NetworkParams params(const std::string& topology, bool multicast = true) {
   NetworkParams p = NetworkParams::defaults();
-  p.topology = topology;
+  p.set_topology(topology);
   p.multicast = multicast;
   return p;
 }
@@ -82,6 +84,20 @@ TEST(NetworkTest, MulticastSendsOnceAlongATree) {
   const auto s = separate.send(0, {3, 7}, 3200, 0);
   EXPECT_EQ(s.end, 202000);
   EXPECT_DOUBLE_EQ(s.energy_pj, 6 * 2560);
+}
+
+TEST(TopologyTest, TopologiesAreChosenByNameFromTheRegistry) {
+  EXPECT_EQ(TopologyRegistry::instance().names(), (std::vector<std::string>{"bus", "mesh", "p2p"}));
+  NetworkParams p = params("p2p");
+  EXPECT_FALSE(p.topo().shared());
+  EXPECT_EQ(p.topo().twin_hops(), 0);
+  p.set_topology("bus");
+  EXPECT_TRUE(p.topo().shared());
+  EXPECT_EQ(p.topo().twin_hops(), 1);  // one arbitration
+  p.set_topology("mesh");
+  EXPECT_EQ(p.topo().twin_hops(), 2);          // the source router and the PMCA's
+  EXPECT_FALSE(p.topo().hop_costs_energy(0));  // the injection port enters no router
+  EXPECT_TRUE(p.topo().hop_costs_energy(1));
 }
 
 }  // namespace
