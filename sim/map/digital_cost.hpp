@@ -1,24 +1,44 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 
 #include "models/riscv/kernels.hpp"
 #include "models/riscv/pmca_model.hpp"
 #include "sim/base/energy.hpp"
+#include "sim/base/registry.hpp"
 #include "workloads/workload.hpp"
 
 namespace aimcsim {
 
-// The PMCA's cost of rows [first, end) of a digital operator (attention matmuls, softmax, norms,
-// activations, element-wise ops, embedding lookups), from the cluster's kernel models
-// (models/riscv/kernels.hpp). Simplifications: a causal attention chunk is costed at its rows'
-// average number of keys; when a head's K or V does not fit L1 the keys are processed in blocks
-// that do (flash-attention style), each block costed as a kernel of its own; RMS norm is costed
-// as a layer norm; an embedding lookup is a DMA copy of the rows.
+// The PMCA's time and dynamic energy for a piece of a digital operator.
 struct DigitalCost {
   Picos duration = 0;
   EnergyBreakdown energy;
 };
 
+// What a digital operator kind (attention matmuls, softmax, norms, activations, element-wise ops,
+// embedding lookups) costs on a PMCA, from the cluster's kernel models (models/riscv/kernels.hpp).
+// One implementation per operator kind, each in its own file (sim/map/cost_*.cpp), registered
+// under op_kind_name(kind).
+class DigitalOpCost {
+ public:
+  virtual ~DigitalOpCost() = default;
+  // Contract: time and dynamic energy of rows [first, end) (first < end <= op.tokens) of `op`,
+  // whose kind is the one this implementation is registered for, on one cluster `p`. A shape the
+  // cluster cannot hold even when staged throws InputError naming the operator.
+  virtual DigitalCost cost(const PmcaParams& p, const Operator& op, std::int64_t first,
+                           std::int64_t end) const = 0;
+  // Contract: whether a group of PMCAs splits this operator by heads (true) or by rows.
+  virtual bool splits_heads() const { return false; }
+};
+
+using DigitalCostRegistry = Registry<DigitalOpCost>;
+
+// The cost of rows [first, end) of a digital operator, through the registry. Simplifications (in
+// the implementations): a causal attention chunk is costed at its rows' average number of keys;
+// when a head's K or V does not fit L1 the keys are processed in blocks that do (flash-attention
+// style), each block costed as a kernel of its own; RMS norm is costed as a layer norm; an
+// embedding lookup is a DMA copy of the rows.
 DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_t first,
                             std::int64_t end);
 // The same on a group of `clusters` PMCAs: attention splits its heads over them, other operators
@@ -29,5 +49,8 @@ DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const
 // Keys each query row in [first, end) attends to, summed: all `kv_tokens` without a causal
 // mask; with one, row i of the prompt sees the cache plus rows up to itself.
 std::int64_t attended_keys(const Operator& op, std::int64_t first, std::int64_t end);
+
+// A kernel's cycles at the cluster clock, with its energy.
+DigitalCost cost_of_kernel(const PmcaParams& p, const KernelCost& k);
 
 }  // namespace aimcsim

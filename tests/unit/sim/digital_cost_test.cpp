@@ -85,5 +85,16 @@ TEST(DigitalCostTest, EmbeddingLookupIsADmaCopy) {
   EXPECT_EQ(digital_op_cost(p, lookup, 0, 320).duration, (20 + 10 + 320 * 12) * 1000);
 }
 
+TEST(DigitalCostTest, EveryDigitalOperatorKindHasACostByName) {
+  // Every kind but the static linear (which runs on the tiles) is costed by one registered file.
+  EXPECT_EQ(DigitalCostRegistry::instance().names(),
+            (std::vector<std::string>{"activation", "elementwise", "embedding", "matmul", "norm",
+                                      "softmax"}));
+  for (OpKind k : {OpKind::Matmul, OpKind::Softmax, OpKind::Norm, OpKind::Activation,
+                   OpKind::Elementwise, OpKind::Embedding})
+    EXPECT_TRUE(DigitalCostRegistry::instance().has(op_kind_name(k))) << op_kind_name(k);
+  EXPECT_FALSE(DigitalCostRegistry::instance().has(op_kind_name(OpKind::Linear)));
+}
+
 }  // namespace
 }  // namespace aimcsim
