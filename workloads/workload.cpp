@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "sim/base/error.hpp"
+#include "sim/base/schema_registry.hpp"
 
 namespace aimcsim {
 
@@ -472,5 +473,7 @@ Workload build_workload(const WorkloadParams& p) {
   place_lora(w, p);
   return w;
 }
+
+AIMCSIM_REGISTER_PARAMS(10, "workload", WorkloadParams);
 
 }  // namespace aimcsim

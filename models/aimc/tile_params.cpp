@@ -5,6 +5,7 @@
 
 #include "models/aimc/tile_model.hpp"
 #include "sim/base/math.hpp"
+#include "sim/base/schema_registry.hpp"
 
 namespace aimcsim {
 
@@ -252,5 +253,7 @@ Picos mvm_batch_ps(const MvmStages& s, std::int64_t n, bool pipelined) {
   if (n <= 0) return 0;
   return s.total() + (n - 1) * s.period(pipelined);
 }
+
+AIMCSIM_REGISTER_PARAMS(20, "tile", TileParams);
 
 }  // namespace aimcsim

@@ -1,5 +1,7 @@
 #include "models/interconnect/link_model.hpp"
 
+#include "sim/base/schema_registry.hpp"
+
 namespace aimcsim {
 
 void LinkParams::bind(ParamBinder<LinkParams>& b) {
@@ -18,5 +20,7 @@ void LinkParams::bind(ParamBinder<LinkParams>& b) {
 Picos serialisation_ps(const LinkParams& p, std::int64_t bytes) {
   return ns_to_ps(static_cast<double>(bytes) * 1e9 / p.bandwidth_Bps);
 }
+
+AIMCSIM_REGISTER_PARAMS(30, "interconnect link", LinkParams);
 
 }  // namespace aimcsim

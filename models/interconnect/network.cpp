@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "models/interconnect/topology.hpp"
+#include "sim/base/schema_registry.hpp"
 
 namespace aimcsim {
 
@@ -139,5 +140,7 @@ Resource::Timing NetworkPort::issue(Job& job, Picos now) {
   job.energy.add("link", t.energy_pj);
   return {t.start, t.end};
 }
+
+AIMCSIM_REGISTER_PARAMS(40, "interconnect", NetworkParams);
 
 }  // namespace aimcsim

@@ -5,6 +5,7 @@
 
 #include "models/riscv/gemm_engine.hpp"
 #include "sim/base/math.hpp"
+#include "sim/base/schema_registry.hpp"
 
 namespace aimcsim {
 
@@ -413,5 +414,7 @@ LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::i
   c.utilisation *= scale / static_cast<double>(by_tokens * by_cols);
   return c;
 }
+
+AIMCSIM_REGISTER_PARAMS(50, "pmca", PmcaParams);
 
 }  // namespace aimcsim

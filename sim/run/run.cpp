@@ -8,9 +8,10 @@
 #include <memory>
 
 #include "platform/platform.hpp"
-#include "sim/map/digital_cost.hpp"
-#include "sim/engine/engine.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/schema_registry.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/map/digital_cost.hpp"
 #include "sim/map/mapper.hpp"
 #include "sim/schedule/strategy.hpp"
 
@@ -53,15 +54,11 @@ void OutputParams::bind(ParamBinder<OutputParams>& b) {
           "Perfetto)");
 }
 
-Schema build_schema() {
-  Schema s;
-  WorkloadParams::declare(s);
-  PlatformParams::declare(s);
-  PipelineParams::declare(s);
-  PlatformSizeParams::declare(s);
-  OutputParams::declare(s);
-  return s;
-}
+AIMCSIM_REGISTER_PARAMS(60, "pipeline", PipelineParams);
+AIMCSIM_REGISTER_PARAMS(70, "platform", PlatformSizeParams);
+AIMCSIM_REGISTER_PARAMS(80, "output", OutputParams);
+
+Schema build_schema() { return SchemaRegistry::instance().build(); }
 
 bool OpResult::twin_differs() const {
   if (hybrid == 0 && hybrid_analytic == 0) return false;

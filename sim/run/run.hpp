@@ -37,7 +37,8 @@ struct OutputParams : Params<OutputParams> {
   static void bind(ParamBinder<OutputParams>& b);
 };
 
-// Every parameter aimcsim knows, in the order `aimcsim params` and config.yaml list them.
+// Every parameter aimcsim knows: the sections every component registered
+// (AIMCSIM_REGISTER_PARAMS), in the order `aimcsim params` and config.yaml list them.
 Schema build_schema();
 
 // One operator's result: the hybrid design against the analog-only baseline. Latency is from
