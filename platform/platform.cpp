@@ -57,35 +57,6 @@ Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>&
   return pl;
 }
 
-Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
-                     std::int64_t partial_sums) {
-  if (partial_sums <= 1 || tokens <= 0) return 0;
-  const KernelCost add = add_cost(p, tokens, out);
-  return ns_to_ps(cycles_to_ns(static_cast<double>((partial_sums - 1) * add.cycles), p.freq_hz));
-}
-
-ReducingPmca::ReducingPmca(const sc_core::sc_module_name& name, const PmcaParams& params,
-                           std::int64_t in, std::int64_t out, std::int64_t rank,
-                           std::int64_t partial_sums, std::int64_t clusters)
-    : Pmca(name, params, in, out, rank, clusters),
-      params_(params),
-      out_(out),
-      adds_(partial_sums - 1) {}
-
-Resource::Timing ReducingPmca::issue(Job& job, Picos now) {
-  if (adds_ == 0 || job.fixed >= 0 || job.part == kLoraDown) return Pmca::issue(job, now);
-  const Picos begin = std::max(now, free_);
-  const Picos reduce = pmca_reduce_ps(params_, job.count, out_, adds_ + 1);
-  const Timing t = Pmca::issue(job, begin + reduce);
-  if (adds_ > 0) {
-    const KernelCost add = add_cost(params_, job.count, out_);
-    const double n = static_cast<double>(adds_);
-    job.energy.add("pmca.compute", n * params_.e_fma_pj() * static_cast<double>(add.lane_ops));
-    job.energy.add("pmca.l1", n * params_.e_l1_byte_pj * static_cast<double>(add.l1_bytes));
-  }
-  return {begin, t.end};
-}
-
 Platform::Platform(const std::string& name, const PlatformParams& params,
                    const std::vector<LayerSlot>& slots, const std::vector<bool>& pmca_at,
                    bool adapters, const Placement* placement)
@@ -126,9 +97,8 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
       else
         links_.back() = std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(),
                                                group_link(params.link, s.clusters));
-      pmcas_.back() =
-          std::make_unique<ReducingPmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca,
-                                         s.in, s.out, s.rank, partial_sums_.back(), s.clusters);
+      pmcas_.back() = std::make_unique<Pmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca,
+                                             s.in, s.out, s.rank, s.clusters, partial_sums_.back());
       pmca_count_ += static_cast<std::size_t>(s.clusters);
       ++link_count_;
     }

@@ -50,26 +50,6 @@ struct Placement {
 Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>& slots,
                           bool with_pmcas);
 
-// A PMCA that, for a layer spanning several row blocks with tile.reduction = pmca, first adds
-// the row blocks' partial sums (element-wise add kernels) and then runs the part of the LoRA
-// chunk that needs X W. Digital operators and X A alone run as on any PMCA.
-class ReducingPmca : public Pmca {
- public:
-  ReducingPmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-               std::int64_t out, std::int64_t rank, std::int64_t partial_sums,
-               std::int64_t clusters);
-  Timing issue(Job& job, Picos now) override;
-
- private:
-  PmcaParams params_;
-  std::int64_t out_, adds_;
-};
-
-// Duration and energy of adding `partial_sums` partial-sum matrices (tokens x out) into one on
-// a PMCA: partial_sums - 1 element-wise add kernels.
-Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
-                     std::int64_t partial_sums);
-
 // One instance of the hardware as SystemC modules: the tiles of each slot and a PMCA beside them
 // (AHWA-LoRA pairs every layer's tiles with a PMCA; the analog-only baseline keeps only the
 // PMCAs that run digital operators), joined by the interconnect: dedicated tile-PMCA links

@@ -21,9 +21,9 @@ int Tile::add_block(std::int64_t rows_used, std::int64_t cols_used) {
 }
 
 Resource::Timing Tile::issue(Job& job, Picos now) {
-  const bool extra = job.part > 0 && static_cast<std::size_t>(job.part) <= extra_.size();
-  const MvmStages& stages = extra ? extra_[job.part - 1].stages : stages_;
-  const EnergyBreakdown& energy = extra ? extra_[job.part - 1].mvm_energy : mvm_energy_;
+  const bool extra = job.block > 0 && static_cast<std::size_t>(job.block) <= extra_.size();
+  const MvmStages& stages = extra ? extra_[job.block - 1].stages : stages_;
+  const EnergyBreakdown& energy = extra ? extra_[job.block - 1].mvm_energy : mvm_energy_;
   const TilePipeline::Span span = pipeline_.run(now, job.count, stages);
   for (const auto& [component, pj] : energy.items())
     job.energy.add(component, pj * static_cast<double>(job.count));

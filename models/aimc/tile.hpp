@@ -7,7 +7,7 @@ namespace aimcsim {
 // SystemC model of the AIMC tiles that hold one layer's weights: one tile, or the row x column
 // blocks of a layer larger than a tile, working in lock-step on the same tokens. Small layers
 // can share one tile in disjoint row and column ranges (add_block); their MVMs then serialise on
-// it. A job is a batch of `count` back-to-back MVMs of block `Job::part`, one per token; the stage
+// it. A job is a batch of `count` back-to-back MVMs of block `Job::block`, one per token; the stage
 // pipeline carries over between batches, so chunking a sequence does not add bubbles.
 // Simplification: the tiles of a layer share one timeline, set by the largest block (the others
 // finish no later).
@@ -19,7 +19,7 @@ class Tile : public Resource {
   // The tiles of a layer split as `split`.
   Tile(const sc_core::sc_module_name& name, const TileParams& params, const TileSplit& split);
   Timing issue(Job& job, Picos now) override;
-  // Another small layer packed into this (single) tile; returns its block index for Job::part.
+  // Another small layer packed into this (single) tile; returns its block index for Job::block.
   int add_block(std::int64_t rows_used, std::int64_t cols_used);
   std::size_t blocks() const { return 1 + extra_.size(); }
 

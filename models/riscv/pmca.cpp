@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/riscv/gemm_engine.hpp"
+#include "models/riscv/kernels.hpp"
 
 namespace aimcsim {
 
@@ -46,13 +47,14 @@ void PmcaStats::add(const PmcaStats& o) {
 }
 
 Pmca::Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-           std::int64_t out, std::int64_t rank, std::int64_t clusters)
+           std::int64_t out, std::int64_t rank, std::int64_t clusters, std::int64_t partial_sums)
     : Resource(name, "pmca"),
       params_(params),
       in_(in),
       out_(out),
       rank_(rank),
-      clusters_(clusters) {
+      clusters_(clusters),
+      partial_sums_(partial_sums) {
   stats_.engine = params.engine;
 }
 
@@ -64,13 +66,20 @@ const LoraChunkCost& Pmca::chunk_cost(std::int64_t tokens) {
   return it->second;
 }
 
-Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, int part) {
-  if (part == 0 || cost.compute_cycles == 0) return cost.duration;
+Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, JobRole part) {
+  if (part == JobRole::Lora || cost.compute_cycles == 0) return cost.duration;
   const double down_share =
       static_cast<double>(cost.down.cycles) / static_cast<double>(cost.compute_cycles);
   const Picos down =
       ns_to_ps(cycles_to_ns(std::round(down_share * static_cast<double>(cost.cycles)), p.freq_hz));
-  return part == 1 ? down : cost.duration - down;
+  return part == JobRole::LoraDown ? down : cost.duration - down;
+}
+
+Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
+                     std::int64_t blocks) {
+  if (blocks <= 1 || tokens <= 0) return 0;
+  return ns_to_ps(
+      cycles_to_ns(static_cast<double>(reduce_cost(p, tokens, out, blocks).cycles), p.freq_hz));
 }
 
 Resource::Timing Pmca::issue(Job& job, Picos now) {
@@ -79,13 +88,20 @@ Resource::Timing Pmca::issue(Job& job, Picos now) {
     free_ = start + job.fixed;
     return {start, free_};
   }
+  // The partial sums first, where this PMCA adds them and the job needs X W.
+  Picos reduce = 0;
+  if (partial_sums_ > 1 && job.role != JobRole::LoraDown) {
+    const KernelCost r = reduce_cost(params_, job.count, out_, partial_sums_);
+    reduce = pmca_reduce_ps(params_, job.count, out_, partial_sums_);
+    job.energy.add(r.energy);
+  }
   const LoraChunkCost& cost = chunk_cost(job.count);
-  const Picos d = lora_part_duration(params_, cost, job.part);
-  free_ = start + d;
+  const Picos d = lora_part_duration(params_, cost, job.role);
+  free_ = start + reduce + d;
   const double share =
       cost.duration > 0 ? static_cast<double>(d) / static_cast<double>(cost.duration) : 1.0;
   for (const auto& [component, pj] : cost.energy.items()) job.energy.add(component, pj * share);
-  if (job.part != kLoraDown) stats_.add_chunk(params_, cost);
+  if (job.role != JobRole::LoraDown) stats_.add_chunk(params_, cost);
   return {start, free_};
 }
 

@@ -28,15 +28,18 @@ struct PmcaStats {
 
 // SystemC model of a PMCA beside one tile, serving that layer's LoRA adapter (in -> out, rank r)
 // and the digital operators mapped to it. A LoRA job is one chunk of `count` tokens: X A,
-// (X A) B and the add to X W (Job::part selects X A alone or the rest), timed by
+// (X A) B and the add to X W (Job::role selects X A alone or the rest), timed by
 // lora_chunk_cost; a job with a fixed duration is a digital operator costed by the mapper.
 // Simplification: the cluster runs one job at a time (busy-until); kernels of a chunk do not
 // overlap each other.
 class Pmca : public Resource {
  public:
   // `clusters` > 1: a group of identical PMCAs serving one layer as one (lora_group_cost).
+  // `partial_sums` > 1: the layer spans that many row blocks of tiles and this PMCA adds their
+  // partial sums (one reduction kernel) before the part of each LoRA chunk that needs X W.
   Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-       std::int64_t out, std::int64_t rank, std::int64_t clusters = 1);
+       std::int64_t out, std::int64_t rank, std::int64_t clusters = 1,
+       std::int64_t partial_sums = 1);
   std::int64_t clusters() const { return clusters_; }
   Timing issue(Job& job, Picos now) override;
   const LoraChunkCost& chunk_cost(std::int64_t tokens);
@@ -46,23 +49,24 @@ class Pmca : public Resource {
   double utilisation() const { return stats_.utilisation(); }
   std::int64_t l1_peak_bytes() const { return stats_.l1_peak_bytes; }
   std::int64_t dma_bytes() const { return stats_.dma_bytes; }
-  const EnergyBreakdown& dynamic_energy() const { return stats_.energy; }
 
  private:
   PmcaParams params_;
-  std::int64_t in_, out_, rank_, clusters_;
+  std::int64_t in_, out_, rank_, clusters_, partial_sums_;
   std::map<std::int64_t, LoraChunkCost> cache_;
   PmcaStats stats_;
-
- protected:
   Picos free_ = 0;  // busy until
 };
 
-// PMCA job parts (Job::part) of a LoRA chunk.
-enum LoraPart { kLoraWhole = 0, kLoraDown = 1, kLoraUpAdd = 2 };
+// Duration of one part of a LoRA chunk: all of it (JobRole::Lora), X A only (LoraDown), or
+// (X A) B and the add (LoraUpAdd). The parts of a spilled chunk share its DMA waits in proportion
+// to their compute cycles.
+Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, JobRole part);
 
-// Duration of one part of a LoRA chunk: 0 all of it, 1 X A only, 2 (X A) B and the add. The
-// parts of a spilled chunk share its DMA waits in proportion to their compute cycles.
-Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, int part);
+// Duration of adding `blocks` partial-sum matrices (tokens x out) into one on the PMCA, as one
+// reduction kernel (reduce_cost, the same that `aimcsim kernel reduce` prints); 0 when
+// blocks <= 1 or tokens <= 0.
+Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
+                     std::int64_t blocks);
 
 }  // namespace aimcsim

@@ -12,6 +12,26 @@ namespace {
 const bool kBannerOff = ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0;
 }  // namespace
 
+const char* job_role_name(JobRole role) {
+  switch (role) {
+    case JobRole::Mvm:
+      return "mvm";
+    case JobRole::Transfer:
+      return "xw";
+    case JobRole::Input:
+      return "input";
+    case JobRole::Lora:
+      return "lora";
+    case JobRole::LoraDown:
+      return "lora_down";
+    case JobRole::LoraUpAdd:
+      return "lora_up_add";
+    case JobRole::Digital:
+      return "digital";
+  }
+  return "?";
+}
+
 Job& JobGraph::add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes) {
   jobs_.emplace_back();
   Job& job = jobs_.back();
@@ -20,6 +40,7 @@ Job& JobGraph::add(Resource& resource, std::size_t op, std::int64_t count, std::
   job.op = op;
   job.count = count;
   job.bytes = bytes;
+  job.design = design_;
   resource.enqueue(job);
   return job;
 }

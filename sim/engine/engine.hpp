@@ -13,6 +13,22 @@ namespace aimcsim {
 
 class Resource;
 
+// What a job does, for the resource that runs it and for reports and traces.
+enum class JobRole : std::uint8_t {
+  Mvm,        // a batch of MVMs on a tile
+  Transfer,   // X W (or partial sums) from a layer's tiles to its PMCA
+  Input,      // a layer's input arriving over a shared bus or mesh
+  Lora,       // a whole LoRA chunk on a PMCA: X A, (X A) B and the add
+  LoraDown,   // X A alone
+  LoraUpAdd,  // (X A) B and the add
+  Digital,    // a digital operator (attention, norm, ...) with a precomputed duration
+};
+// "mvm", "xw", "input", "lora", "lora_down", "lora_up_add", "digital".
+const char* job_role_name(JobRole role);
+
+// Which of the two designs a run simulates side by side a job belongs to.
+enum class Design : std::uint8_t { AnalogOnly, Hybrid };
+
 // One unit of work on one hardware resource: a batch of MVMs on a tile, a transfer on a link, a
 // LoRA chunk on a PMCA. The payload (`count`, `bytes`) is interpreted by the resource; the
 // engine only tracks dependencies and records when the job ran.
@@ -22,9 +38,10 @@ struct Job {
   std::size_t op = 0;      // index of the operator this job serves
   std::int64_t count = 0;  // MVMs, tokens, ...
   std::int64_t bytes = 0;  // bytes moved, for transfers
-  int part = 0;            // which part of the work, for resources that split it (0: all)
-  Picos fixed = -1;        // >= 0: a precomputed duration (digital operators on a PMCA)
-  const char* label = "";  // what the job does, for traces
+  JobRole role = JobRole::Digital;
+  Design design = Design::Hybrid;  // the JobGraph's design when the job was added
+  int block = 0;                   // tiles: the packed weight block the MVMs use (0: the first)
+  Picos fixed = -1;                // >= 0: a precomputed duration (digital operators on a PMCA)
   std::vector<Job*> successors;
   int pending = 0;  // unfinished predecessors
   Picos ready = -1, start = -1, end = -1;
@@ -35,13 +52,16 @@ struct Job {
 // The dependency graph of every job in a run. Jobs have stable addresses.
 class JobGraph {
  public:
+  // A new job on `resource`, enqueued there; it belongs to the design set last.
   Job& add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes = 0);
   void depend(Job& before, Job& after);
+  void set_design(Design design) { design_ = design; }
   std::deque<Job>& jobs() { return jobs_; }
   const std::deque<Job>& jobs() const { return jobs_; }
 
  private:
   std::deque<Job> jobs_;
+  Design design_ = Design::Hybrid;
 };
 
 // A hardware resource that executes jobs. Jobs of one operator issue in the order they were

@@ -21,8 +21,16 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
   if (!pmca_reduces) tp.reduction = "tile";
   const TileSplit split = split_layer(tp, op.in, op.out);
   OpTiming t;
-  t.stages = layer_stages(tp, split);
-  t.pipelined = p.tile.pipelined();
+  const MvmStages stages = layer_stages(tp, split);
+  const bool pipelined = p.tile.pipelined();
+  t.tile_chunks = [stages, pipelined](const std::vector<std::int64_t>& sizes,
+                                      const std::vector<Picos>& release) {
+    TilePipeline pipe(pipelined);
+    std::vector<Picos> ends;
+    for (std::size_t c = 0; c < sizes.size(); ++c)
+      ends.push_back(pipe.run(release[c], sizes[c], stages).end);
+    return ends;
+  };
   const LinkParams link = group_link(p.link, clusters);
   t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
   t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
@@ -41,11 +49,11 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
   const std::int64_t in = op.in, out = op.out, rank = op.rank;
   const std::int64_t sums = pmca_reduces ? split.row_blocks() : 1;
   // Chunks of a sequence come in at most two sizes: remember their costs.
-  auto cache = std::make_shared<std::map<std::pair<std::int64_t, int>, Picos>>();
-  t.pmca = [pmca, in, out, rank, sums, clusters, cache](std::int64_t n, int part) {
+  auto cache = std::make_shared<std::map<std::pair<std::int64_t, JobRole>, Picos>>();
+  t.pmca = [pmca, in, out, rank, sums, clusters, cache](std::int64_t n, JobRole part) {
     auto it = cache->find({n, part});
     if (it != cache->end()) return it->second;
-    const Picos reduce = part == kLoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
+    const Picos reduce = part == JobRole::LoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
     const Picos d =
         reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
     cache->emplace(std::make_pair(n, part), d);

@@ -133,7 +133,7 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
     j["decode"]["per_token_analog_only_ns"] =
         ns_value(r.analog_only - r.prefill_analog_only) / steps;
     j["decode"]["per_token_hybrid_ns"] = ns_value(r.hybrid - r.prefill_hybrid) / steps;
-    j["decode"]["kv_cache_bytes"] = r.workload.kv_cache_bytes;
+    j["decode"]["kv_cache_bytes"] = r.mapping.kv_cache_bytes;
     j["decode"]["kv_cache_layer_bytes"] = r.mapping.kv_cache_layer_bytes;
     j["decode"]["kv_cache_capacity_bytes"] = r.mapping.kv_cache_capacity_bytes;
     j["decode"]["kv_cache_fits"] =

@@ -13,6 +13,8 @@
 #include "sim/engine/engine.hpp"
 #include "sim/map/digital_cost.hpp"
 #include "sim/map/mapper.hpp"
+#include "sim/run/design.hpp"
+#include "sim/run/twin.hpp"
 #include "sim/schedule/strategy.hpp"
 
 namespace aimcsim {
@@ -68,58 +70,6 @@ bool OpResult::twin_differs() const {
 
 namespace {
 
-// When the rows [first, end) of operator `i` may start, given what its inputs have produced:
-// `Item` is a Job* (simulation) or a completion time (analytic twin).
-template <class Item>
-using Done = std::vector<std::pair<std::int64_t, Item>>;
-
-template <class Item>
-Item covering(const Done<Item>& progress, std::int64_t end) {
-  for (const auto& [rows, item] : progress)
-    if (rows >= end) return item;
-  return progress.back().second;
-}
-
-// Whether operator `op` may consume input `k` (producer `in`) chunk by chunk.
-bool row_separable(const Operator& op, std::size_t k, const Operator& in) {
-  if (op.tokens != in.tokens) return false;
-  if (op.kind == OpKind::Matmul && k == 1)
-    return op.causal;  // keys/values: all of them unless causal
-  return true;
-}
-
-template <class Item>
-std::vector<Item> needed(const Workload& w, std::size_t i, bool wavefront,
-                         const std::vector<Done<Item>>& done, std::int64_t /*first*/,
-                         std::int64_t end) {
-  const Operator& op = w.ops[i];
-  std::vector<Item> out;
-  for (std::size_t k = 0; k < op.inputs.size(); ++k) {
-    const std::size_t in = op.inputs[k];
-    if (wavefront && row_separable(op, k, w.ops[in]))
-      out.push_back(covering(done[in], end));
-    else
-      out.push_back(done[in].back().second);
-  }
-  return out;
-}
-
-// Chunk boundaries of a digital operator: its first input's, when it may follow them.
-std::vector<std::int64_t> digital_chunks(const Workload& w, std::size_t i, bool wavefront,
-                                         const std::vector<Done<Job*>>& done) {
-  const Operator& op = w.ops[i];
-  if (wavefront && !op.inputs.empty() && row_separable(op, 0, w.ops[op.inputs[0]])) {
-    std::vector<std::int64_t> sizes;
-    std::int64_t prev = 0;
-    for (const auto& [rows, job] : done[op.inputs[0]]) {
-      sizes.push_back(rows - prev);
-      prev = rows;
-    }
-    return sizes;
-  }
-  return {op.tokens};
-}
-
 struct Tally {
   Picos ready = -1, end = 0;
   Picos input = 0;            // time the layer's input spent on the bus / mesh
@@ -133,10 +83,23 @@ int kind_index(const std::string& kind) {
   return 2;
 }
 
-// Per-tile, per-link and programming figures of the hybrid platform after its run of `span`.
-void collect_platform_stats(RunResult& r, const PlatformParams& params, Platform& pf, Picos span) {
-  TileReport& ts = r.tile_stats;
-  ProgrammingReport& pr = r.programming;
+// The hybrid platform's size and figures after its run.
+struct PlatformFigures {
+  std::size_t tiles = 0, pmcas = 0, links = 0, analog_only_pmcas = 0;
+  std::string topology;
+  TileReport tile_stats;
+  std::vector<LinkReport> busiest_links;
+  ProgrammingReport programming;
+  PmcaStats pmca;
+};
+
+// Per-tile, per-link, per-PMCA and programming figures of the hybrid platform after its run of
+// `span`.
+PlatformFigures platform_figures(const Workload& w, const PlatformParams& params, Platform& pf,
+                                 Picos span) {
+  PlatformFigures f;
+  TileReport& ts = f.tile_stats;
+  ProgrammingReport& pr = f.programming;
   pr.one_tile = program_cost(params.tile, params.tile.rows, params.tile.cols).time;
   double util_sum = 0;
   for (const auto& tile : pf.tile_modules()) {
@@ -159,7 +122,7 @@ void collect_platform_stats(RunResult& r, const PlatformParams& params, Platform
     ts.utilisation_mean = util_sum / static_cast<double>(pf.physical_tiles());
 
   const double dma_Bps = params.pmca.dma_bytes_per_cycle * params.pmca.freq_hz;
-  for (const Operator& op : r.workload.ops) {
+  for (const Operator& op : w.ops) {
     if (op.kind != OpKind::Linear || op.decode) continue;
     const std::int64_t bytes = op.rank * (op.in + op.out) * params.pmca.elem_bytes;
     pr.lora_bytes += bytes;
@@ -184,16 +147,29 @@ void collect_platform_stats(RunResult& r, const PlatformParams& params, Platform
   std::stable_sort(links.begin(), links.end(),
                    [](const LinkReport& a, const LinkReport& b) { return a.busy > b.busy; });
   if (links.size() > 5) links.resize(5);
-  r.busiest_links = links;
-  r.links = pf.links();
-  r.topology = params.net.topology;
+  f.busiest_links = links;
+  f.links = pf.links();
+  f.topology = params.net.topology;
+  f.tiles = pf.physical_tiles();
+  f.pmcas = pf.pmcas();
+  f.pmca.engine = params.pmca.engine;
+  for (std::size_t i = 0; i < pf.slots(); ++i)
+    if (pf.has_pmca(i)) f.pmca.add(pf.pmca(i).stats());
+  return f;
 }
 
+// The mapping's figures with what the user should know about them.
+struct MappedReport {
+  MappingReport report;
+  std::vector<std::string> notes;
+};
+
 // The mapping's figures, the tile budget check and the KV-cache check.
-MappingReport report_mapping(const Workload& w, const Mapping& mapping,
-                             const PlatformParams& params, const Config& cfg,
-                             std::vector<std::string>& notes) {
-  MappingReport rep;
+MappedReport report_mapping(const Workload& w, const Mapping& mapping, const PlatformParams& params,
+                            const Config& cfg) {
+  MappedReport out;
+  MappingReport& rep = out.report;
+  std::vector<std::string>& notes = out.notes;
   const std::size_t n = w.ops.size();
   std::int64_t needed = 0, cells = 0, most = 0;
   for (const LayerSlot& s : mapping.slots) {
@@ -222,10 +198,12 @@ MappingReport report_mapping(const Workload& w, const Mapping& mapping,
     const Operator& op = w.ops[i];
     if (op.kind == OpKind::Linear && !op.decode && mapping.ops[i].chunk_cost.spilled)
       ++rep.spilled_layers;
-    // The KV cache stays beside the attention that reads it, in its PMCAs' L2.
+    // The KV cache stays beside the attention that reads it, in its PMCAs' L2, in the PMCA's
+    // data format (pmca.format).
     if (op.kind == OpKind::Matmul && op.variant == "scores" && op.causal && !op.decode) {
       const std::int64_t kv =
           2 * op.kv_heads * op.head_dim * (w.seq_len + w.decode_tokens) * params.pmca.elem_bytes;
+      rep.kv_cache_bytes += kv;
       const std::int64_t cap = params.pmca.l2_bytes * mapping.slots[mapping.ops[i].slot].clusters;
       rep.kv_cache_layer_bytes = std::max(rep.kv_cache_layer_bytes, kv);
       rep.kv_cache_capacity_bytes =
@@ -238,287 +216,153 @@ MappingReport report_mapping(const Workload& w, const Mapping& mapping,
         "attention "
         "({} bytes): raise pmca.l2_size or give layers more PMCAs with platform.tiles_per_pmca",
         rep.kv_cache_layer_bytes, w.seq_len + w.decode_tokens, rep.kv_cache_capacity_bytes));
-  return rep;
+  return out;
 }
 
-// The analog-only and hybrid designs as SystemC modules, every operator's jobs, the run, and
-// per-operator tallies of what the jobs did; fills the platform figures of `r`.
+// What the simulation of both designs left: per-operator tallies of what their jobs did, the
+// leakage power of each platform, and the hybrid platform's figures.
 struct Simulated {
   std::vector<Tally> analog, hybrid;
   double analog_static_mw = 0, hybrid_static_mw = 0;
+  PlatformFigures figures;
+  std::vector<TraceEvent> trace;
 };
 
-Simulated simulate_designs(RunResult& r, const Mapping& mapping, const PlatformParams& params,
-                           const Strategy& strategy, bool want_trace) {
-  const Workload& w = r.workload;
-  const std::size_t n = w.ops.size();
-  const bool wave = strategy.wavefront();
-  Simulated sim;
-  sim.analog.resize(n);
-  sim.hybrid.resize(n);
-  std::vector<Tally>& analog = sim.analog;
-  std::vector<Tally>& hybrid = sim.hybrid;
-  SimulationContext context;
-  // One floorplan for both designs: the analog-only one leaves the nodes of the PMCAs it does
-  // not need empty, so its transfers travel the same distances.
-  const Placement analog_placement = place_workload(mapping, params, true);
-  const Placement hybrid_placement = place_workload(mapping, params, true);
-  Platform analog_platform("analog_only", params, mapping.slots, mapping.slot_runs_digital, false,
-                           &analog_placement);
-  std::vector<bool> hybrid_pmca_at(mapping.slots.size());
-  for (std::size_t s = 0; s < mapping.slots.size(); ++s)
-    hybrid_pmca_at[s] = mapping.slots[s].rank > 0 || mapping.slot_runs_digital[s];
-  Platform hybrid_platform("hybrid", params, mapping.slots, hybrid_pmca_at, true,
-                           &hybrid_placement);
-  r.tiles = hybrid_platform.physical_tiles();
-  r.pmcas = hybrid_platform.pmcas();
-  r.analog_only_pmcas = analog_platform.pmcas();
-  sim.analog_static_mw = analog_platform.static_power_mw();
-  sim.hybrid_static_mw = hybrid_platform.static_power_mw();
-
-  JobGraph g;
-  std::vector<char> is_hybrid;
-  std::vector<Done<Job*>> done_a(n), done_h(n);
-  auto mark = [&](bool h) { is_hybrid.resize(g.jobs().size(), h); };
-  auto with_input = [](JobGraph& graph, Platform& plat, std::size_t slot, std::size_t op_index,
-                       DepsFn deps, std::function<void()> marker) -> DepsFn {
-    Resource* port = plat.input(slot);
-    if (!port) return deps;
-    const std::int64_t bytes_per_token = plat.input_bytes_per_token(slot);
-    auto sent = std::make_shared<std::map<std::pair<std::int64_t, std::int64_t>, Job*>>();
-    return [&graph, port, bytes_per_token, sent, deps, op_index, marker](std::int64_t f,
-                                                                         std::int64_t e) {
-      auto it = sent->find({f, e});
-      if (it == sent->end()) {
-        Job& move = graph.add(*port, op_index, e - f, (e - f) * bytes_per_token);
-        move.label = "input";
-        depend_all(graph, deps(f, e), move);
-        marker();
-        it = sent->emplace(std::make_pair(f, e), &move).first;
-      }
-      return std::vector<Job*>{it->second};
-    };
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    const Operator& op = w.ops[i];
-    const OpMapping& m = mapping.ops[i];
-    DepsFn deps_a = [&, i](std::int64_t f, std::int64_t e) {
-      return needed(w, i, wave, done_a, f, e);
-    };
-    DepsFn deps_h = [&, i](std::int64_t f, std::int64_t e) {
-      return needed(w, i, wave, done_h, f, e);
-    };
-    if (op.kind == OpKind::Linear) {
-      // On a bus or mesh a layer's input travels from the previous layer to its tiles (and its
-      // PMCA, multicast); each chunk's rows are sent once, when they are ready.
-      deps_a = with_input(g, analog_platform, m.slot, i, deps_a, [&] { mark(false); });
-      deps_h = with_input(g, hybrid_platform, m.slot, i, deps_h, [&] { mark(true); });
-    }
-    auto keep = [](const Progress& p) {
-      Done<Job*> d;
-      for (const auto& c : p) d.emplace_back(c.end, c.job);
-      return d;
-    };
-    if (op.kind == OpKind::Linear) {
-      done_a[i] = keep(schedule_tile_only(g, analog_platform.tile(m.slot), i, op.tokens, m.chunk,
-                                          deps_a, analog_platform.tile_block(m.slot)));
-      mark(false);
-      if (op.rank == 0) {
-        done_h[i] = keep(schedule_tile_only(g, hybrid_platform.tile(m.slot), i, op.tokens, m.chunk,
-                                            deps_h, hybrid_platform.tile_block(m.slot)));
-      } else {
-        const OpResources res{hybrid_platform.tile(m.slot),
-                              hybrid_platform.tile_to_pmca(m.slot),
-                              hybrid_platform.pmca(m.slot),
-                              i,
-                              hybrid_platform.tile_block(m.slot),
-                              op.tokens,
-                              m.chunk,
-                              hybrid_platform.tile_to_pmca_bytes_per_token(m.slot)};
-        done_h[i] = keep(strategy.schedule(g, res, deps_h));
-      }
-      mark(true);
-      continue;
-    }
-    // A digital operator on its host PMCA, in both designs.
-    const auto sizes = digital_chunks(w, i, wave, done_h);
-    for (int design = 0; design < 2; ++design) {
-      Platform& plat = design == 0 ? analog_platform : hybrid_platform;
-      std::vector<Done<Job*>>& done = design == 0 ? done_a : done_h;
-      const DepsFn& deps = design == 0 ? deps_a : deps_h;
-      std::int64_t first = 0;
-      for (std::int64_t s : sizes) {
-        const DigitalCost c =
-            digital_group_cost(params.pmca, mapping.slots[m.slot].clusters, op, first, first + s);
-        Job& job = g.add(plat.pmca(m.slot), i, s);
-        job.fixed = c.duration;
-        job.energy = c.energy;
-        job.label = op_kind_name(op.kind);
-        depend_all(g, deps(first, first + s), job);
-        first += s;
-        done[i].emplace_back(first, &job);
-      }
-      mark(design == 1);
-    }
-  }
-  run_jobs(g);
+// Per-operator tallies of the jobs of each design, and the trace when it is wanted.
+void tally(Simulated& sim, const JobGraph& g, const Workload& w, bool want_trace) {
+  sim.analog.resize(w.ops.size());
+  sim.hybrid.resize(w.ops.size());
   for (const Job& job : g.jobs()) {
-    Tally& t = is_hybrid[job.id] ? hybrid[job.op] : analog[job.op];
-    if (std::string(job.label) == "input") t.input += job.end - job.start;
+    const bool hybrid = job.design == Design::Hybrid;
+    Tally& t = hybrid ? sim.hybrid[job.op] : sim.analog[job.op];
+    if (job.role == JobRole::Input) t.input += job.end - job.start;
     t.ready = t.ready < 0 ? job.ready : std::min(t.ready, job.ready);
     t.end = std::max(t.end, job.end);
     t.busy[kind_index(job.resource->resource_kind())] += job.busy;
     t.energy.add(job.energy);
     if (want_trace) {
       const Operator& op = w.ops[job.op];
-      r.trace.push_back({job.resource->name(), op.block + "." + op.name + " " + job.label,
-                         static_cast<bool>(is_hybrid[job.id]), job.start, job.end});
+      const char* what =
+          job.role == JobRole::Digital ? op_kind_name(op.kind) : job_role_name(job.role);
+      sim.trace.push_back({job.resource->name(), op.block + "." + op.name + " " + what, hybrid,
+                           job.start, job.end});
     }
   }
+}
+
+// Both designs on one floorplan in one simulation: map -> build -> simulate -> tally.
+Simulated simulate_designs(const Workload& w, const Mapping& mapping, const PlatformParams& params,
+                           const Strategy& strategy, bool want_trace) {
+  SimulationContext context;
+  JobGraph g;
+  const Placement placement = place_workload(mapping, params, true);
+  const BuiltDesign analog =
+      build_design(Design::AnalogOnly, g, w, mapping, params, strategy, placement);
+  const BuiltDesign hybrid =
+      build_design(Design::Hybrid, g, w, mapping, params, strategy, placement);
+  run_jobs(g);
+  Simulated sim;
+  tally(sim, g, w, want_trace);
+  sim.analog_static_mw = analog.platform->static_power_mw();
+  sim.hybrid_static_mw = hybrid.platform->static_power_mw();
   Picos span = 0;
-  for (const Tally& t : hybrid) span = std::max(span, t.end);
-  collect_platform_stats(r, params, hybrid_platform, span);
-  r.pmca.engine = params.pmca.engine;
-  for (std::size_t i = 0; i < hybrid_platform.slots(); ++i)
-    if (hybrid_platform.has_pmca(i)) r.pmca.add(hybrid_platform.pmca(i).stats());
+  for (const Tally& t : sim.hybrid) span = std::max(span, t.end);
+  sim.figures = platform_figures(w, params, *hybrid.platform, span);
+  sim.figures.analog_only_pmcas = analog.platform->pmcas();
   return sim;
 }
 
-// The analytic twin of the hybrid design: the same schedule on private, idle resources. Returns
-// each operator's latency from its first ready input to its end.
-std::vector<Picos> twin_latencies(const Workload& w, const Mapping& mapping,
-                                  const PlatformParams& params, const Strategy& strategy) {
-  const std::size_t n = w.ops.size();
-  const bool wave = strategy.wavefront();
-  std::vector<Done<Picos>> twin(n);
-  std::vector<Picos> twin_ready(n, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Operator& op = w.ops[i];
-    const OpMapping& m = mapping.ops[i];
-    const auto release = [&, i](std::int64_t f, std::int64_t e) {
-      Picos t = 0;
-      for (Picos x : needed(w, i, wave, twin, f, e)) t = std::max(t, x);
-      return t;
-    };
-    twin_ready[i] = release(0, std::min<std::int64_t>(op.tokens, 1));
-    if (op.kind == OpKind::Linear) {
-      const OpTiming t = op_timing(params, op, m.chunk, mapping.slots[m.slot].clusters);
-      const std::vector<Picos> ends =
-          op.rank == 0 ? tile_only_analytic(t, release) : strategy.analytic(t, release);
-      const auto sizes = chunk_sizes(op.tokens, m.chunk);
-      std::int64_t rows = 0;
-      for (std::size_t c = 0; c < sizes.size(); ++c)
-        twin[i].emplace_back(rows += sizes[c], ends[c]);
-    } else {
-      std::vector<std::int64_t> sizes{op.tokens};
-      if (wave && !op.inputs.empty() && row_separable(op, 0, w.ops[op.inputs[0]])) {
-        sizes.clear();
-        std::int64_t prev = 0;
-        for (const auto& [rows, t] : twin[op.inputs[0]]) {
-          sizes.push_back(rows - prev);
-          prev = rows;
-        }
-      }
-      Picos free = 0;
-      std::int64_t first = 0;
-      for (std::int64_t s : sizes) {
-        free = std::max(free, release(first, first + s)) +
-               digital_group_cost(params.pmca, mapping.slots[m.slot].clusters, op, first, first + s)
-                   .duration;
-        twin[i].emplace_back(first += s, free);
-      }
+// End-to-end and prefill latencies of each design: the last end among its operators.
+struct Spans {
+  Picos analog_only = 0, hybrid = 0, prefill_analog_only = 0, prefill_hybrid = 0;
+  Picos sum_analog_only = 0, sum_hybrid = 0;  // operator latencies summed (leakage shares)
+};
+
+Spans spans_of(const Workload& w, const Simulated& sim) {
+  Spans s;
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Tally &a = sim.analog[i], &h = sim.hybrid[i];
+    s.analog_only = std::max(s.analog_only, a.end);
+    s.hybrid = std::max(s.hybrid, h.end);
+    s.sum_analog_only += a.end - a.ready;
+    s.sum_hybrid += h.end - h.ready;
+    if (!w.ops[i].decode) {
+      s.prefill_analog_only = std::max(s.prefill_analog_only, a.end);
+      s.prefill_hybrid = std::max(s.prefill_hybrid, h.end);
     }
   }
-
-  std::vector<Picos> out(n);
-  for (std::size_t i = 0; i < n; ++i) out[i] = twin[i].back().second - twin_ready[i];
-  return out;
+  return s;
 }
 
-// Per-operator results; leakage of each whole platform over the run, shared by latency.
-void collect_results(RunResult& r, const Mapping& mapping, const Simulated& sim,
-                     const std::vector<Picos>& twin) {
-  const Workload& w = r.workload;
-  const std::size_t n = w.ops.size();
-  const std::vector<Tally>& analog = sim.analog;
-  const std::vector<Tally>& hybrid = sim.hybrid;
+// Leakage of a whole platform over its run, shared among the operators by latency.
+double static_share(double static_mw, Picos run, Picos op_latency, Picos sum) {
+  const double total_pj = static_mw * ps_to_ns(run);
+  return sum > 0 ? total_pj * static_cast<double>(op_latency) / static_cast<double>(sum) : 0;
+}
+
+// One result per operator, in execution order.
+std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, const Simulated& sim,
+                                 const std::vector<Picos>& twin, const Spans& spans) {
   static const char* kKinds[3] = {"aimc", "transfer", "pmca"};
-  Picos sum_a = 0, sum_h = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    r.analog_only = std::max(r.analog_only, analog[i].end);
-    r.hybrid = std::max(r.hybrid, hybrid[i].end);
-    sum_a += analog[i].end - analog[i].ready;
-    sum_h += hybrid[i].end - hybrid[i].ready;
-    if (!w.ops[i].decode) {
-      r.prefill_analog_only = std::max(r.prefill_analog_only, analog[i].end);
-      r.prefill_hybrid = std::max(r.prefill_hybrid, hybrid[i].end);
-    }
-  }
-  const double static_a = sim.analog_static_mw * ps_to_ns(r.analog_only);  // pJ
-  const double static_h = sim.hybrid_static_mw * ps_to_ns(r.hybrid);
-  for (std::size_t i = 0; i < n; ++i) {
+  std::vector<OpResult> ops;
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Tally &a = sim.analog[i], &h = sim.hybrid[i];
+    const OpMapping& m = mapping.ops[i];
     OpResult o;
     o.op = w.ops[i];
-    o.slot = mapping.ops[i].slot;
-    o.chunk = mapping.ops[i].chunk;
-    o.chunk_cost = mapping.ops[i].chunk_cost;
+    o.slot = m.slot;
+    o.chunk = m.chunk;
+    o.chunk_cost = m.chunk_cost;
     if (o.op.kind == OpKind::Linear) {
-      o.tiles = mapping.ops[i].split.tiles();
-      o.row_blocks = mapping.ops[i].split.row_blocks();
-      o.col_blocks = mapping.ops[i].split.col_blocks();
+      o.tiles = m.split.tiles();
+      o.row_blocks = m.split.row_blocks();
+      o.col_blocks = m.split.col_blocks();
     }
-    o.input_transfer = hybrid[i].input;
-    o.analog_only_input_transfer = analog[i].input;
-    o.analog_only = analog[i].end - analog[i].ready;
-    o.hybrid = hybrid[i].end - hybrid[i].ready;
-    o.analog_only_end = analog[i].end;
-    o.hybrid_end = hybrid[i].end;
+    o.input_transfer = h.input;
+    o.analog_only_input_transfer = a.input;
+    o.analog_only = a.end - a.ready;
+    o.hybrid = h.end - h.ready;
+    o.analog_only_end = a.end;
+    o.hybrid_end = h.end;
     o.hybrid_analytic = twin[i];
-    o.tile_busy = hybrid[i].busy[0];
-    o.link_busy = hybrid[i].busy[1];
-    o.pmca_busy = hybrid[i].busy[2];
-    o.bottleneck = kKinds[std::max_element(hybrid[i].busy, hybrid[i].busy + 3) - hybrid[i].busy];
-    o.analog_only_energy = analog[i].energy;
-    o.analog_only_energy.add(
-        "static",
-        sum_a > 0 ? static_a * static_cast<double>(o.analog_only) / static_cast<double>(sum_a) : 0);
-    o.hybrid_energy = hybrid[i].energy;
+    o.tile_busy = h.busy[0];
+    o.link_busy = h.busy[1];
+    o.pmca_busy = h.busy[2];
+    o.bottleneck = kKinds[std::max_element(h.busy, h.busy + 3) - h.busy];
+    o.analog_only_energy = a.energy;
+    o.analog_only_energy.add("static", static_share(sim.analog_static_mw, spans.analog_only,
+                                                    o.analog_only, spans.sum_analog_only));
+    o.hybrid_energy = h.energy;
     o.hybrid_energy.add(
-        "static",
-        sum_h > 0 ? static_h * static_cast<double>(o.hybrid) / static_cast<double>(sum_h) : 0);
-    if (o.op.kind == OpKind::Linear) {
-      r.linear_analog_only += o.analog_only;
-      r.linear_hybrid += o.hybrid;
-    }
-    r.analog_only_energy.add(o.analog_only_energy);
-    r.hybrid_energy.add(o.hybrid_energy);
-    r.ops.push_back(std::move(o));
+        "static", static_share(sim.hybrid_static_mw, spans.hybrid, o.hybrid, spans.sum_hybrid));
+    ops.push_back(std::move(o));
   }
+  return ops;
 }
 
 // A block's latency runs from its first ready input to its last job; a decode block recurs once
 // per step, and its steps' spans add up.
-void collect_blocks(RunResult& r, const Simulated& sim) {
-  const std::size_t n = r.workload.ops.size();
-  const std::vector<Tally>& analog = sim.analog;
-  const std::vector<Tally>& hybrid = sim.hybrid;
-  for (const std::string& name : r.workload.blocks) {
+std::vector<BlockResult> block_results(const Workload& w, const std::vector<OpResult>& ops,
+                                       const Simulated& sim) {
+  std::vector<BlockResult> blocks;
+  for (const std::string& name : w.blocks) {
     BlockResult b;
     b.name = name;
     struct Span {
       Picos ready_a = -1, ready_h = -1, end_a = 0, end_h = 0;
     };
     std::map<std::int64_t, Span> steps;
-    for (std::size_t i = 0; i < n; ++i) {
-      const OpResult& o = r.ops[i];
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const OpResult& o = ops[i];
       if (o.op.block != name) continue;
+      const Tally &a = sim.analog[i], &h = sim.hybrid[i];
       ++b.ops;
       b.linear_ops += o.op.kind == OpKind::Linear;
       Span& s = steps[o.op.step];
-      s.ready_a = s.ready_a < 0 ? analog[i].ready : std::min(s.ready_a, analog[i].ready);
-      s.ready_h = s.ready_h < 0 ? hybrid[i].ready : std::min(s.ready_h, hybrid[i].ready);
-      s.end_a = std::max(s.end_a, analog[i].end);
-      s.end_h = std::max(s.end_h, hybrid[i].end);
+      s.ready_a = s.ready_a < 0 ? a.ready : std::min(s.ready_a, a.ready);
+      s.ready_h = s.ready_h < 0 ? h.ready : std::min(s.ready_h, h.ready);
+      s.end_a = std::max(s.end_a, a.end);
+      s.end_h = std::max(s.end_h, h.end);
       b.analog_only_energy.add(o.analog_only_energy);
       b.hybrid_energy.add(o.hybrid_energy);
     }
@@ -526,9 +370,23 @@ void collect_blocks(RunResult& r, const Simulated& sim) {
       b.analog_only += s.end_a - std::max<Picos>(s.ready_a, 0);
       b.hybrid += s.end_h - std::max<Picos>(s.ready_h, 0);
     }
-    r.blocks.push_back(b);
+    blocks.push_back(b);
   }
+  return blocks;
 }
+
+// Notes on how the run applied that the user should know.
+std::vector<std::string> strategy_notes(const Workload& w, const Strategy& strategy,
+                                        const std::string& name) {
+  std::vector<std::string> notes;
+  if (strategy.wavefront() && std::none_of(w.ops.begin(), w.ops.end(),
+                                           [](const Operator& op) { return !op.inputs.empty(); }))
+    notes.push_back(name + ": " + w.model +
+                    " has no operator that feeds another, so there is nothing to pipeline across "
+                    "layers; it runs as token-pipelined");
+  return notes;
+}
+
 }  // namespace
 
 RunResult simulate(const Config& cfg) {
@@ -539,26 +397,52 @@ RunResult simulate(const Config& cfg, Workload workload) {
   const PlatformParams params = PlatformParams::from(cfg);
   const PipelineParams pipeline = PipelineParams::from(cfg);
   const PlatformSizeParams size = PlatformSizeParams::from(cfg);
-  RunResult r;
-  r.workload = std::move(workload);
-  r.strategy = pipeline.strategy;
-  const auto strategy = StrategyRegistry::instance().create(r.strategy);
-  const Workload& w = r.workload;
+  const auto strategy = StrategyRegistry::instance().create(pipeline.strategy);
+  const Workload& w = workload;
+  // Map.
   const Mapping mapping = map_workload(
       w, params,
       pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt,
       *strategy, size.tiles_per_pmca, size.packing == "dense");
-  r.mapping = report_mapping(w, mapping, params, cfg, r.notes);
-  if (strategy->wavefront() && std::none_of(w.ops.begin(), w.ops.end(),
-                                            [](const Operator& op) { return !op.inputs.empty(); }))
-    r.notes.push_back(r.strategy + ": " + w.model +
-                      " has no operator that feeds another, so there is nothing to pipeline across "
-                      "layers; it runs "
-                      "as token-pipelined");
+  MappedReport mapped = report_mapping(w, mapping, params, cfg);
+  // Build and simulate both designs, and the analytic twin.
   const Simulated sim =
-      simulate_designs(r, mapping, params, *strategy, OutputParams::from(cfg).trace);
-  collect_results(r, mapping, sim, twin_latencies(w, mapping, params, *strategy));
-  collect_blocks(r, sim);
+      simulate_designs(w, mapping, params, *strategy, OutputParams::from(cfg).trace);
+  const std::vector<Picos> twin = twin_latencies(w, mapping, params, *strategy);
+  // Collect.
+  RunResult r;
+  r.strategy = pipeline.strategy;
+  r.notes = std::move(mapped.notes);
+  for (std::string& note : strategy_notes(w, *strategy, pipeline.strategy))
+    r.notes.push_back(std::move(note));
+  const Spans spans = spans_of(w, sim);
+  r.analog_only = spans.analog_only;
+  r.hybrid = spans.hybrid;
+  r.prefill_analog_only = spans.prefill_analog_only;
+  r.prefill_hybrid = spans.prefill_hybrid;
+  r.ops = op_results(w, mapping, sim, twin, spans);
+  for (const OpResult& o : r.ops) {
+    if (o.op.kind == OpKind::Linear) {
+      r.linear_analog_only += o.analog_only;
+      r.linear_hybrid += o.hybrid;
+    }
+    r.analog_only_energy.add(o.analog_only_energy);
+    r.hybrid_energy.add(o.hybrid_energy);
+  }
+  r.blocks = block_results(w, r.ops, sim);
+  r.mapping = mapped.report;
+  const PlatformFigures& f = sim.figures;
+  r.tiles = f.tiles;
+  r.pmcas = f.pmcas;
+  r.links = f.links;
+  r.analog_only_pmcas = f.analog_only_pmcas;
+  r.topology = f.topology;
+  r.tile_stats = f.tile_stats;
+  r.busiest_links = f.busiest_links;
+  r.programming = f.programming;
+  r.pmca = f.pmca;
+  r.trace = sim.trace;
+  r.workload = std::move(workload);
   return r;
 }
 

@@ -117,6 +117,7 @@ struct MappingReport {
   std::int64_t spilled_layers = 0;  // layers whose chunk does not fit L1
   // Decoders: one layer's K and V cache at the final length, and the PMCA-side memory (L2) of the
   // PMCAs that run that layer's attention (the smallest over the layers).
+  std::int64_t kv_cache_bytes = 0;  // every layer's K and V at the final length
   std::int64_t kv_cache_layer_bytes = 0;
   std::int64_t kv_cache_capacity_bytes = 0;
 };

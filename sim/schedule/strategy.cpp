@@ -21,10 +21,7 @@ Progress schedule_tile_only(JobGraph& g, Resource& tile, std::size_t op, std::in
   Progress out;
   std::int64_t first = 0;
   for (std::int64_t n : chunk_sizes(tokens, chunk)) {
-    Job& mvm = g.add(tile, op, n);
-    mvm.label = "mvm";
-    mvm.part = tile_block;
-    depend_all(g, deps(first, first + n), mvm);
+    Job& mvm = add_tile_chunk(g, tile, op, tile_block, first, n, deps);
     first += n;
     out.push_back({first, &mvm});
   }
@@ -33,11 +30,23 @@ Progress schedule_tile_only(JobGraph& g, Resource& tile, std::size_t op, std::in
 
 std::vector<Picos> tile_chunk_ends(const OpTiming& t, const std::vector<std::int64_t>& sizes,
                                    const std::vector<Picos>& release) {
-  TilePipeline pipe(t.pipelined);
-  std::vector<Picos> ends;
-  for (std::size_t c = 0; c < sizes.size(); ++c)
-    ends.push_back(pipe.run(release[c], sizes[c], t.stages).end);
-  return ends;
+  return t.tile_chunks(sizes, release);
+}
+
+Job& add_tile_chunk(JobGraph& g, Resource& tile, std::size_t op, int tile_block, std::int64_t first,
+                    std::int64_t n, const DepsFn& deps) {
+  Job& mvm = g.add(tile, op, n);
+  mvm.role = JobRole::Mvm;
+  mvm.block = tile_block;
+  depend_all(g, deps(first, first + n), mvm);
+  return mvm;
+}
+
+Job& add_xw_transfer(JobGraph& g, const OpResources& r, Job& mvm, std::int64_t n) {
+  Job& move = g.add(r.link, r.op, n, n * r.out_bytes_per_token);
+  move.role = JobRole::Transfer;
+  g.depend(mvm, move);
+  return move;
 }
 
 std::vector<Picos> chunk_releases(const std::vector<std::int64_t>& sizes,

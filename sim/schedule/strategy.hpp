@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "models/aimc/tile_model.hpp"
-#include "models/riscv/pmca.hpp"
 #include "sim/base/registry.hpp"
 #include "sim/engine/engine.hpp"
 
@@ -28,19 +26,25 @@ struct OpResources {
   Resource& link;
   Resource& pmca;
   std::size_t op = 0;
-  int tile_block = 0;  // the layer's block on a tile it shares (Job::part)
+  int tile_block = 0;  // the layer's block on a tile it shares (Job::block)
   std::int64_t tokens = 0;
   std::int64_t chunk = 0;                // tokens per chunk
   std::int64_t out_bytes_per_token = 0;  // X W bytes the tile sends to the PMCA per token
 };
 
-// Durations of one operator's pieces on idle resources, for the analytic twin.
+// Durations of one operator's pieces on idle resources, for the analytic twin. The mapper fills
+// them from the models; strategies know no specific hardware.
 struct OpTiming {
-  MvmStages stages;                                   // one MVM of this operator's weight block
-  bool pipelined = true;                              // tile streaming mode
-  std::function<Picos(std::int64_t bytes)> transfer;  // latency + serialisation
-  std::function<Picos(std::int64_t bytes)> serialisation;    // link occupancy
-  std::function<Picos(std::int64_t tokens, int part)> pmca;  // one PMCA chunk (LoraPart)
+  // The tile's pipeline over chunks: the end of each chunk's last MVM when chunk k may start at
+  // release[k] (the pipeline carries over between chunks).
+  std::function<std::vector<Picos>(const std::vector<std::int64_t>& sizes,
+                                   const std::vector<Picos>& release)>
+      tile_chunks;
+  std::function<Picos(std::int64_t bytes)> transfer;       // latency + serialisation
+  std::function<Picos(std::int64_t bytes)> serialisation;  // link occupancy
+  // One PMCA chunk of `tokens` tokens: the whole of it (JobRole::Lora), X A alone (LoraDown) or
+  // the rest (LoraUpAdd).
+  std::function<Picos(std::int64_t tokens, JobRole part)> pmca;
   std::int64_t tokens = 0;
   std::int64_t chunk = 0;
   std::int64_t out_bytes_per_token = 0;
@@ -50,7 +54,7 @@ struct OpTiming {
 std::vector<std::int64_t> chunk_sizes(std::int64_t tokens, std::int64_t chunk);
 
 // A pipelining strategy: turns one linear operator with an adapter into jobs on its tile, link
-// and PMCA. One file per strategy (sim/strategy_*.cpp), registered by name.
+// and PMCA. One file per strategy (sim/schedule/strategy_*.cpp), registered by name.
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -96,9 +100,14 @@ std::vector<Picos> chunk_releases(const std::vector<std::int64_t>& sizes, const 
 std::vector<Picos> link_arrivals(const OpTiming& t, const std::vector<std::int64_t>& sizes,
                                  const std::vector<Picos>& tile_end);
 
-// The tile's pipeline over chunks: end of each chunk's last MVM when chunk k may start at
-// release[k], from the tile's own stage model (the pipeline carries over between chunks).
+// The tile's pipeline over chunks (OpTiming::tile_chunks).
 std::vector<Picos> tile_chunk_ends(const OpTiming& t, const std::vector<std::int64_t>& sizes,
                                    const std::vector<Picos>& release);
+
+// The MVM job of rows [first, first + n) of the operator on its tile, after deps(first, end).
+Job& add_tile_chunk(JobGraph& graph, Resource& tile, std::size_t op, int tile_block,
+                    std::int64_t first, std::int64_t n, const DepsFn& deps);
+// The transfer of that chunk's X W to the PMCA, after the MVMs.
+Job& add_xw_transfer(JobGraph& graph, const OpResources& r, Job& mvm, std::int64_t n);
 
 }  // namespace aimcsim

@@ -18,18 +18,12 @@ class Overlapped final : public Strategy {
     for (std::size_t c = 0; c < sizes.size(); ++c) {
       first[c] = f;
       f += sizes[c];
-      mvm[c] = &g.add(r.tile, r.op, sizes[c]);
-      mvm[c]->label = "mvm";
-      mvm[c]->part = r.tile_block;
-      depend_all(g, deps(first[c], f), *mvm[c]);
-      move[c] = &g.add(r.link, r.op, sizes[c], sizes[c] * r.out_bytes_per_token);
-      move[c]->label = "xw";
-      g.depend(*mvm[c], *move[c]);
+      mvm[c] = &add_tile_chunk(g, r.tile, r.op, r.tile_block, first[c], sizes[c], deps);
+      move[c] = &add_xw_transfer(g, r, *mvm[c], sizes[c]);
     }
     auto add_down = [&](std::size_t c) {
       down[c] = &g.add(r.pmca, r.op, sizes[c]);
-      down[c]->part = kLoraDown;
-      down[c]->label = "lora_down";
+      down[c]->role = JobRole::LoraDown;
       depend_all(g, deps(first[c], first[c] + sizes[c]), *down[c]);
     };
     Progress out;
@@ -37,8 +31,7 @@ class Overlapped final : public Strategy {
     for (std::size_t c = 0; c < sizes.size(); ++c) {
       if (c + 1 < sizes.size()) add_down(c + 1);
       Job& up = g.add(r.pmca, r.op, sizes[c]);
-      up.part = kLoraUpAdd;
-      up.label = "lora_up_add";
+      up.role = JobRole::LoraUpAdd;
       g.depend(*down[c], up);
       g.depend(*move[c], up);
       out.push_back({first[c] + sizes[c], &up});
@@ -56,13 +49,13 @@ class Overlapped final : public Strategy {
     std::vector<Picos> down_end(sizes.size()), out;
     Picos pmca = 0;
     auto run_down = [&](std::size_t c) {
-      pmca = std::max(pmca, rel[c]) + t.pmca(sizes[c], kLoraDown);
+      pmca = std::max(pmca, rel[c]) + t.pmca(sizes[c], JobRole::LoraDown);
       down_end[c] = pmca;
     };
     run_down(0);
     for (std::size_t c = 0; c < sizes.size(); ++c) {
       if (c + 1 < sizes.size()) run_down(c + 1);
-      pmca = std::max({pmca, arrived[c], down_end[c]}) + t.pmca(sizes[c], kLoraUpAdd);
+      pmca = std::max({pmca, arrived[c], down_end[c]}) + t.pmca(sizes[c], JobRole::LoraUpAdd);
       out.push_back(pmca);
     }
     return out;

@@ -9,18 +9,13 @@ namespace {
 class Sequential final : public Strategy {
  public:
   Progress schedule(JobGraph& g, const OpResources& r, const DepsFn& deps) const override {
-    Job& mvm = g.add(r.tile, r.op, r.tokens);
-    mvm.label = "mvm";
-    mvm.part = r.tile_block;
-    depend_all(g, deps(0, r.tokens), mvm);
-    Job& move = g.add(r.link, r.op, r.tokens, r.tokens * r.out_bytes_per_token);
-    move.label = "xw";
-    g.depend(mvm, move);
+    Job& mvm = add_tile_chunk(g, r.tile, r.op, r.tile_block, 0, r.tokens, deps);
+    Job& move = add_xw_transfer(g, r, mvm, r.tokens);
     Progress out;
     std::int64_t first = 0;
     for (std::int64_t n : chunk_sizes(r.tokens, r.chunk)) {
       Job& lora = g.add(r.pmca, r.op, n);
-      lora.label = "lora";
+      lora.role = JobRole::Lora;
       g.depend(move, lora);
       first += n;
       out.push_back({first, &lora});
@@ -35,7 +30,7 @@ class Sequential final : public Strategy {
     Picos end = tile_end + t.transfer(t.tokens * t.out_bytes_per_token);
     std::vector<Picos> out;
     for (std::int64_t n : chunk_sizes(t.tokens, t.chunk)) {
-      end += t.pmca(n, kLoraWhole);
+      end += t.pmca(n, JobRole::Lora);
       out.push_back(end);
     }
     return out;

@@ -14,15 +14,10 @@ class TokenPipelined : public Strategy {
     Progress out;
     std::int64_t first = 0;
     for (std::int64_t n : chunk_sizes(r.tokens, r.chunk)) {
-      Job& mvm = g.add(r.tile, r.op, n);
-      mvm.label = "mvm";
-      mvm.part = r.tile_block;
-      depend_all(g, deps(first, first + n), mvm);
-      Job& move = g.add(r.link, r.op, n, n * r.out_bytes_per_token);
-      move.label = "xw";
-      g.depend(mvm, move);
+      Job& mvm = add_tile_chunk(g, r.tile, r.op, r.tile_block, first, n, deps);
+      Job& move = add_xw_transfer(g, r, mvm, n);
       Job& lora = g.add(r.pmca, r.op, n);
-      lora.label = "lora";
+      lora.role = JobRole::Lora;
       g.depend(move, lora);
       first += n;
       out.push_back({first, &lora});
@@ -40,7 +35,7 @@ class TokenPipelined : public Strategy {
     std::vector<Picos> out;
     Picos pmca_end = 0;
     for (std::size_t c = 0; c < sizes.size(); ++c) {
-      pmca_end = std::max(arrived[c], pmca_end) + t.pmca(sizes[c], kLoraWhole);
+      pmca_end = std::max(arrived[c], pmca_end) + t.pmca(sizes[c], JobRole::Lora);
       out.push_back(pmca_end);
     }
     return out;

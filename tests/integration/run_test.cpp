@@ -380,5 +380,21 @@ TEST(RunTest, DecodeBlocksAddUpToTheDecodePhase) {
   EXPECT_EQ(decode, r.hybrid - r.prefill_hybrid);
 }
 
+TEST(RunTest, KvCacheSizeFollowsThePmcaDataFormat) {
+  static const Schema schema = build_schema();
+  auto kv = [&](const std::string& format) {
+    return simulate(Config::load(schema, {{"test", "workload:\n  model: gpt2\n  seq_len: 64\n"}},
+                                 {"workload.decode_tokens=4", "pmca.format=" + format}))
+        .mapping;
+  };
+  // GPT-2: 12 layers, 12 heads of 64; K and V at 64 + 4 = 68 positions: 2 * 12 * 64 * 68 values
+  // per layer.
+  const MappingReport fp16 = kv("fp16"), fp32 = kv("fp32");
+  EXPECT_EQ(fp16.kv_cache_layer_bytes, 2 * 12 * 64 * 68 * 2);
+  EXPECT_EQ(fp16.kv_cache_bytes, 12 * fp16.kv_cache_layer_bytes);
+  EXPECT_EQ(fp32.kv_cache_layer_bytes, 2 * 12 * 64 * 68 * 4);
+  EXPECT_EQ(fp32.kv_cache_bytes, 12 * fp32.kv_cache_layer_bytes);
+}
+
 }  // namespace
 }  // namespace aimcsim

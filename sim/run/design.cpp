@@ -1,0 +1,113 @@
+#include "sim/run/design.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+
+#include "sim/map/digital_cost.hpp"
+
+namespace aimcsim {
+namespace {
+
+Done<Job*> progress_of(const Progress& p) {
+  Done<Job*> d;
+  for (const auto& c : p) d.emplace_back(c.end, c.job);
+  return d;
+}
+
+// On a bus or mesh a layer's input travels from the previous layer to its tiles (and its PMCA,
+// multicast); each chunk's rows are sent once, when they are ready. Elsewhere `deps` as is.
+DepsFn with_input(JobGraph& graph, Platform& plat, std::size_t slot, std::size_t op, DepsFn deps) {
+  Resource* port = plat.input(slot);
+  if (!port) return deps;
+  const std::int64_t bytes_per_token = plat.input_bytes_per_token(slot);
+  auto sent = std::make_shared<std::map<std::pair<std::int64_t, std::int64_t>, Job*>>();
+  return [&graph, port, bytes_per_token, sent, deps, op](std::int64_t f, std::int64_t e) {
+    auto it = sent->find({f, e});
+    if (it == sent->end()) {
+      Job& move = graph.add(*port, op, e - f, (e - f) * bytes_per_token);
+      move.role = JobRole::Input;
+      depend_all(graph, deps(f, e), move);
+      it = sent->emplace(std::make_pair(f, e), &move).first;
+    }
+    return std::vector<Job*>{it->second};
+  };
+}
+
+// The jobs of static linear `i`: the strategy's where the hybrid design runs its adapter, the
+// tile alone otherwise.
+Done<Job*> linear_jobs(const BuiltDesign& d, JobGraph& g, const Workload& w, std::size_t i,
+                       const Mapping& mapping, const Strategy& strategy, const DepsFn& deps) {
+  const Operator& op = w.ops[i];
+  const OpMapping& m = mapping.ops[i];
+  Platform& plat = *d.platform;
+  if (d.design == Design::AnalogOnly || op.rank == 0)
+    return progress_of(schedule_tile_only(g, plat.tile(m.slot), i, op.tokens, m.chunk, deps,
+                                          plat.tile_block(m.slot)));
+  const OpResources res{plat.tile(m.slot),
+                        plat.tile_to_pmca(m.slot),
+                        plat.pmca(m.slot),
+                        i,
+                        plat.tile_block(m.slot),
+                        op.tokens,
+                        m.chunk,
+                        plat.tile_to_pmca_bytes_per_token(m.slot)};
+  return progress_of(strategy.schedule(g, res, deps));
+}
+
+// A digital operator on its host PMCA, chunk by chunk where it follows its input's chunks.
+Done<Job*> digital_jobs(const BuiltDesign& d, JobGraph& g, const Workload& w, std::size_t i,
+                        const Mapping& mapping, const PlatformParams& params, bool wave,
+                        const DepsFn& deps) {
+  const Operator& op = w.ops[i];
+  const OpMapping& m = mapping.ops[i];
+  Done<Job*> done;
+  std::int64_t first = 0;
+  for (std::int64_t s : digital_chunks(w, i, wave, d.done)) {
+    const DigitalCost c =
+        digital_group_cost(params.pmca, mapping.slots[m.slot].clusters, op, first, first + s);
+    Job& job = g.add(d.platform->pmca(m.slot), i, s);
+    job.role = JobRole::Digital;
+    job.fixed = c.duration;
+    job.energy = c.energy;
+    depend_all(g, deps(first, first + s), job);
+    first += s;
+    done.emplace_back(first, &job);
+  }
+  return done;
+}
+
+}  // namespace
+
+BuiltDesign build_design(Design design, JobGraph& g, const Workload& w, const Mapping& mapping,
+                         const PlatformParams& params, const Strategy& strategy,
+                         const Placement& placement) {
+  const bool hybrid = design == Design::Hybrid;
+  // Where the design has a PMCA: digital operators in both; adapters in the hybrid design.
+  std::vector<bool> pmca_at(mapping.slots.size());
+  for (std::size_t s = 0; s < mapping.slots.size(); ++s)
+    pmca_at[s] = mapping.slot_runs_digital[s] || (hybrid && mapping.slots[s].rank > 0);
+  BuiltDesign d;
+  d.design = design;
+  d.platform = std::make_unique<Platform>(hybrid ? "hybrid" : "analog_only", params, mapping.slots,
+                                          pmca_at, hybrid, &placement);
+  d.done.resize(w.ops.size());
+  g.set_design(design);
+  const bool wave = strategy.wavefront();
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Operator& op = w.ops[i];
+    DepsFn deps = [&w, &d, i, wave](std::int64_t f, std::int64_t e) {
+      return needed(w, i, wave, d.done, f, e);
+    };
+    if (op.kind == OpKind::Linear) {
+      deps = with_input(g, *d.platform, mapping.ops[i].slot, i, deps);
+      d.done[i] = linear_jobs(d, g, w, i, mapping, strategy, deps);
+    } else {
+      d.done[i] = digital_jobs(d, g, w, i, mapping, params, wave, deps);
+    }
+  }
+  return d;
+}
+
+}  // namespace aimcsim

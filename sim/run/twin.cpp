@@ -1,0 +1,51 @@
+#include "sim/run/twin.hpp"
+
+#include <algorithm>
+
+#include "sim/map/digital_cost.hpp"
+#include "sim/run/dataflow.hpp"
+
+namespace aimcsim {
+
+std::vector<Picos> twin_latencies(const Workload& w, const Mapping& mapping,
+                                  const PlatformParams& params, const Strategy& strategy) {
+  const std::size_t n = w.ops.size();
+  const bool wave = strategy.wavefront();
+  std::vector<Done<Picos>> twin(n);
+  std::vector<Picos> twin_ready(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Operator& op = w.ops[i];
+    const OpMapping& m = mapping.ops[i];
+    const auto release = [&, i](std::int64_t f, std::int64_t e) {
+      Picos t = 0;
+      for (Picos x : needed(w, i, wave, twin, f, e)) t = std::max(t, x);
+      return t;
+    };
+    twin_ready[i] = release(0, std::min<std::int64_t>(op.tokens, 1));
+    if (op.kind == OpKind::Linear) {
+      const OpTiming t = op_timing(params, op, m.chunk, mapping.slots[m.slot].clusters);
+      const std::vector<Picos> ends =
+          op.rank == 0 ? tile_only_analytic(t, release) : strategy.analytic(t, release);
+      const auto sizes = chunk_sizes(op.tokens, m.chunk);
+      std::int64_t rows = 0;
+      for (std::size_t c = 0; c < sizes.size(); ++c)
+        twin[i].emplace_back(rows += sizes[c], ends[c]);
+    } else {
+      const std::vector<std::int64_t> sizes = digital_chunks(w, i, wave, twin);
+      Picos free = 0;
+      std::int64_t first = 0;
+      for (std::int64_t s : sizes) {
+        free = std::max(free, release(first, first + s)) +
+               digital_group_cost(params.pmca, mapping.slots[m.slot].clusters, op, first, first + s)
+                   .duration;
+        twin[i].emplace_back(first += s, free);
+      }
+    }
+  }
+
+  std::vector<Picos> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = twin[i].back().second - twin_ready[i];
+  return out;
+}
+
+}  // namespace aimcsim
