@@ -46,6 +46,25 @@ void PmcaStats::add(const PmcaStats& o) {
   energy.add(o.energy);
 }
 
+void PmcaStats::report(StatGroup& g) const {
+  g.add("engine", engine, "", "what ran the GEMMs (pmca.engine)");
+  g.add("chunks", chunks, "", "LoRA chunks run");
+  g.add("spilled_chunks", spilled_chunks, "", "chunks whose L1 footprint was staged from L2");
+  g.add("busy_ns", ps_to_ns(busy), "ns", "time the PMCAs ran LoRA chunks");
+  g.add("utilisation", utilisation(), "", "useful ops over peak ops in those cycles");
+  StatGroup& c = g.group("cycles", "LoRA cycles by category");
+  c.add("total", cycles, "cycles", "all cycles of the LoRA chunks");
+  c.add("compute", compute_cycles, "cycles", "FPU or engine issuing");
+  c.add("stall", stall_cycles, "cycles", "memory stalls: streamed-loop losses, L1, engine port");
+  c.add("dma_wait", dma_wait_cycles, "cycles", "waiting for the DMA to stage from L2");
+  c.add("overhead", overhead_cycles, "cycles", "loop setup, launch, barrier, engine configuration");
+  StatGroup& k = g.group("kernel_cycles", "LoRA cycles by kernel");
+  for (const auto& [name, n] : kernel_cycles) k.add(name, n, "cycles", name);
+  g.add("l1_peak_bytes", l1_peak_bytes, "B", "the most L1 a chunk held");
+  g.add("dma_bytes", dma_bytes, "B", "bytes the DMA moved between L2 and L1");
+  g.add("dynamic_energy_nj", energy.total() / 1e3, "nJ", "dynamic energy of the LoRA chunks");
+}
+
 Pmca::Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
            std::int64_t out, std::int64_t rank, std::int64_t clusters, std::int64_t partial_sums)
     : Resource(name, "pmca"),

@@ -22,6 +22,7 @@ struct PmcaStats {
   EnergyBreakdown energy;
 
   double utilisation() const { return peak_op_cycles > 0 ? useful_ops / peak_op_cycles : 0; }
+  void report(StatGroup& g) const;
   void add_chunk(const PmcaParams& p, const LoraChunkCost& c);
   void add(const PmcaStats& o);
 };

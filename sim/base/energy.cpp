@@ -28,4 +28,10 @@ double EnergyBreakdown::get(const std::string& component) const {
   return 0;
 }
 
+void EnergyBreakdown::report(StatGroup& g) const {
+  g.add("total_nj", total() / 1e3, "nJ", "energy summed over the components");
+  StatGroup& parts = g.group("components", "energy by component");
+  for (const auto& [name, pj] : items_) parts.add(name + "_nj", pj / 1e3, "nJ", name);
+}
+
 }  // namespace aimcsim

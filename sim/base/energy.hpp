@@ -3,6 +3,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/base/stats.hpp"
+
 namespace aimcsim {
 
 // Energy split by component name ("aimc.adc", "pmca.compute", ...), in pJ. Insertion order is
@@ -14,6 +16,8 @@ class EnergyBreakdown {
   double total() const;
   double get(const std::string& component) const;
   const std::vector<std::pair<std::string, double>>& items() const { return items_; }
+  // total_nj and components.<name>_nj into `g`.
+  void report(StatGroup& g) const;
 
  private:
   std::vector<std::pair<std::string, double>> items_;

@@ -8,7 +8,10 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include "sim/base/error.hpp"
 #include "sim/base/files.hpp"
@@ -25,41 +28,12 @@ double ratio(Picos a, Picos b) {
   return b == 0 ? 0 : static_cast<double>(a) / static_cast<double>(b);
 }
 
-nlohmann::ordered_json energy_json(const EnergyBreakdown& e) {
-  nlohmann::ordered_json j;
-  j["total_nj"] = e.total() / 1e3;
-  nlohmann::ordered_json parts = nlohmann::ordered_json::object();
-  for (const auto& [name, pj] : e.items()) parts[name + "_nj"] = pj / 1e3;
-  j["components"] = parts;
-  return j;
-}
-
 // Energy of the components whose names start with `prefix`, pJ.
 double prefix_total(const EnergyBreakdown& e, const std::string& prefix) {
   double sum = 0;
   for (const auto& [name, pj] : e.items())
     if (name.compare(0, prefix.size(), prefix) == 0) sum += pj;
   return sum;
-}
-
-// The hybrid design's PMCAs, summed over all of them.
-nlohmann::ordered_json pmca_json(const PmcaStats& s) {
-  nlohmann::ordered_json j;
-  j["engine"] = s.engine;
-  j["chunks"] = s.chunks;
-  j["spilled_chunks"] = s.spilled_chunks;
-  j["busy_ns"] = ns_value(s.busy);
-  j["utilisation"] = s.utilisation();
-  j["cycles"] = {{"total", s.cycles},
-                 {"compute", s.compute_cycles},
-                 {"stall", s.stall_cycles},
-                 {"dma_wait", s.dma_wait_cycles},
-                 {"overhead", s.overhead_cycles}};
-  j["kernel_cycles"] = s.kernel_cycles;
-  j["l1_peak_bytes"] = s.l1_peak_bytes;
-  j["dma_bytes"] = s.dma_bytes;
-  j["dynamic_energy_nj"] = s.energy.total() / 1e3;
-  return j;
 }
 
 }  // namespace
@@ -106,38 +80,43 @@ std::string ops_csv(const RunResult& r) {
   return out;
 }
 
-std::string summary_json(const RunResult& r, const Config& cfg) {
-  nlohmann::ordered_json j;
-  j["aimcsim_version"] = kVersion;
-  j["model"] = r.workload.model;
-  j["family"] = r.workload.family;
-  j["seq_len"] = r.workload.seq_len;
-  j["decode_tokens"] = r.workload.decode_tokens;
-  j["strategy"] = r.strategy;
-  j["chunk_tokens"] = cfg.integer_or_auto("pipeline.chunk_tokens")
-                          ? nlohmann::ordered_json(*cfg.integer_or_auto("pipeline.chunk_tokens"))
-                          : nlohmann::ordered_json("auto");
-  j["notes"] = r.notes;
-  j["analog_only_ns"] = ns_value(r.analog_only);
-  j["hybrid_ns"] = ns_value(r.hybrid);
-  j["overhead"] = ratio(r.hybrid, r.analog_only);
+void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
+  const std::optional<std::int64_t> chunk = cfg.integer_or_auto("pipeline.chunk_tokens");
+  j.add("aimcsim_version", std::string(kVersion), "", "the simulator's version");
+  j.add("model", r.workload.model, "", "workload.model");
+  j.add("family", r.workload.family, "", "the model's family");
+  j.add("seq_len", r.workload.seq_len, "", "prompt tokens");
+  j.add("decode_tokens", r.workload.decode_tokens, "", "tokens generated after the prompt");
+  j.add("strategy", r.strategy, "", "pipeline.strategy");
+  if (chunk)
+    j.add("chunk_tokens", *chunk, "", "pipeline.chunk_tokens");
+  else
+    j.add("chunk_tokens", std::string("auto"), "", "pipeline.chunk_tokens");
+  j.add("notes", r.notes, "", "what the user should know about how the run applied");
+  j.add("analog_only_ns", ns_value(r.analog_only), "ns", "end-to-end latency, analog-only");
+  j.add("hybrid_ns", ns_value(r.hybrid), "ns", "end-to-end latency, hybrid");
+  j.add("overhead", ratio(r.hybrid, r.analog_only), "", "hybrid / analog-only, end to end");
   // The static linears alone: what the adapters cost, apart from attention and the other
   // digital operators that both designs run on the PMCAs.
-  j["lora"]["analog_only_ns"] = ns_value(r.linear_analog_only);
-  j["lora"]["hybrid_ns"] = ns_value(r.linear_hybrid);
-  j["lora"]["overhead"] = ratio(r.linear_hybrid, r.linear_analog_only);
+  StatGroup& lora = j.group("lora", "the static linears' latencies summed (the LoRA overhead)");
+  lora.add("analog_only_ns", ns_value(r.linear_analog_only), "ns", "linears, analog-only");
+  lora.add("hybrid_ns", ns_value(r.linear_hybrid), "ns", "linears, hybrid");
+  lora.add("overhead", ratio(r.linear_hybrid, r.linear_analog_only), "", "hybrid / analog-only");
   if (r.workload.decode_tokens > 0) {
-    j["decode"]["prefill_analog_only_ns"] = ns_value(r.prefill_analog_only);
-    j["decode"]["prefill_hybrid_ns"] = ns_value(r.prefill_hybrid);
+    StatGroup& d = j.group("decode", "the decode phase of a decoder");
     const double steps = static_cast<double>(r.workload.decode_tokens);
-    j["decode"]["per_token_analog_only_ns"] =
-        ns_value(r.analog_only - r.prefill_analog_only) / steps;
-    j["decode"]["per_token_hybrid_ns"] = ns_value(r.hybrid - r.prefill_hybrid) / steps;
-    j["decode"]["kv_cache_bytes"] = r.mapping.kv_cache_bytes;
-    j["decode"]["kv_cache_layer_bytes"] = r.mapping.kv_cache_layer_bytes;
-    j["decode"]["kv_cache_capacity_bytes"] = r.mapping.kv_cache_capacity_bytes;
-    j["decode"]["kv_cache_fits"] =
-        r.mapping.kv_cache_layer_bytes <= r.mapping.kv_cache_capacity_bytes;
+    d.add("prefill_analog_only_ns", ns_value(r.prefill_analog_only), "ns", "end of the prompt");
+    d.add("prefill_hybrid_ns", ns_value(r.prefill_hybrid), "ns", "end of the prompt");
+    d.add("per_token_analog_only_ns", ns_value(r.analog_only - r.prefill_analog_only) / steps, "ns",
+          "per generated token");
+    d.add("per_token_hybrid_ns", ns_value(r.hybrid - r.prefill_hybrid) / steps, "ns",
+          "per generated token");
+    d.add("kv_cache_bytes", r.mapping.kv_cache_bytes, "B", "K and V of every layer at the end");
+    d.add("kv_cache_layer_bytes", r.mapping.kv_cache_layer_bytes, "B", "the largest layer's");
+    d.add("kv_cache_capacity_bytes", r.mapping.kv_cache_capacity_bytes, "B",
+          "L2 of the PMCAs running a layer's attention (the smallest)");
+    d.add("kv_cache_fits", r.mapping.kv_cache_layer_bytes <= r.mapping.kv_cache_capacity_bytes, "",
+          "whether every layer's KV cache fits there");
   }
   std::map<std::string, int> bottlenecks;
   std::size_t differs = 0;
@@ -145,94 +124,124 @@ std::string summary_json(const RunResult& r, const Config& cfg) {
     if (o.op.kind == OpKind::Linear) ++bottlenecks[o.bottleneck];
     differs += o.twin_differs();
   }
-  j["bottleneck_counts"] = bottlenecks;
-  j["analytic_twin"]["ops_differing_over_5pct"] = differs;
-  j["energy"]["analog_only"] = energy_json(r.analog_only_energy);
-  j["energy"]["hybrid"] = energy_json(r.hybrid_energy);
-  j["energy"]["overhead"] =
-      r.analog_only_energy.total() > 0 ? r.hybrid_energy.total() / r.analog_only_energy.total() : 0;
+  StatGroup& b = j.group("bottleneck_counts", "linears by their busiest resource");
+  for (const auto& [name, n] : bottlenecks) b.add(name, std::int64_t{n}, "", "linears bound by it");
+  j.group("analytic_twin", "the strategies' closed-form twins against the simulation")
+      .add("ops_differing_over_5pct", differs, "", "operators where they differ by over 5 %");
+  StatGroup& e = j.group("energy", "energy by design and component");
+  r.analog_only_energy.report(e.group("analog_only"));
+  r.hybrid_energy.report(e.group("hybrid"));
+  e.add("overhead",
+        r.analog_only_energy.total() > 0 ? r.hybrid_energy.total() / r.analog_only_energy.total()
+                                         : 0.0,
+        "", "hybrid / analog-only energy");
   const double tokens = static_cast<double>(r.workload.seq_len + r.workload.decode_tokens);
   auto per_s = [&](Picos t) { return t > 0 ? tokens / (ps_to_ns(t) * 1e-9) : 0.0; };
-  auto per_j = [&](const EnergyBreakdown& e) {
-    return e.total() > 0 ? tokens / (e.total() * 1e-12) : 0.0;
+  auto per_j = [&](const EnergyBreakdown& en) {
+    return en.total() > 0 ? tokens / (en.total() * 1e-12) : 0.0;
   };
-  j["throughput"]["analog_only_tokens_per_s"] = per_s(r.analog_only);
-  j["throughput"]["hybrid_tokens_per_s"] = per_s(r.hybrid);
-  j["throughput"]["analog_only_tokens_per_j"] = per_j(r.analog_only_energy);
-  j["throughput"]["hybrid_tokens_per_j"] = per_j(r.hybrid_energy);
-  j["platform"]["tiles"] = r.tiles;
-  j["platform"]["pmcas"] = r.pmcas;
-  j["platform"]["links"] = r.links;
-  j["platform"]["analog_only_pmcas"] = r.analog_only_pmcas;
-  j["workload"]["operators"] = r.workload.ops.size();
-  j["workload"]["linear_ops"] = r.workload.linear_count();
-  j["workload"]["analog_weights"] = r.workload.analog_weights();
-  j["workload"]["lora_params"] = r.workload.lora_params();
-  j["pmca"] = pmca_json(r.pmca);
-  nlohmann::ordered_json blocks = nlohmann::ordered_json::array();
-  for (const BlockResult& b : r.blocks) {
-    nlohmann::ordered_json x;
-    x["block"] = b.name;
-    x["operators"] = b.ops;
-    x["linear_ops"] = b.linear_ops;
-    x["analog_only_ns"] = ns_value(b.analog_only);
-    x["hybrid_ns"] = ns_value(b.hybrid);
-    x["overhead"] = ratio(b.hybrid, b.analog_only);
-    x["analog_only_energy_nj"] = b.analog_only_energy.total() / 1e3;
-    x["hybrid_energy_nj"] = b.hybrid_energy.total() / 1e3;
-    blocks.push_back(x);
-  }
-  j["blocks"] = blocks;
-
+  StatGroup& t = j.group("throughput", "tokens processed per second and per joule");
+  t.add("analog_only_tokens_per_s", per_s(r.analog_only), "1/s", "analog-only");
+  t.add("hybrid_tokens_per_s", per_s(r.hybrid), "1/s", "hybrid");
+  t.add("analog_only_tokens_per_j", per_j(r.analog_only_energy), "1/J", "analog-only");
+  t.add("hybrid_tokens_per_j", per_j(r.hybrid_energy), "1/J", "hybrid");
+  StatGroup& pf = j.group("platform", "the size of the platform");
+  pf.add("tiles", r.tiles, "", "physical tiles");
+  pf.add("pmcas", r.pmcas, "", "PMCAs of the hybrid design");
+  pf.add("links", r.links, "", "links of the interconnect");
+  pf.add("analog_only_pmcas", r.analog_only_pmcas, "", "PMCAs the analog-only design keeps");
+  StatGroup& w = j.group("workload", "the size of the workload");
+  w.add("operators", r.workload.ops.size(), "", "operators of the graph");
+  w.add("linear_ops", r.workload.linear_count(), "", "static linears");
+  w.add("analog_weights", r.workload.analog_weights(), "", "weights on the tiles");
+  w.add("lora_params", r.workload.lora_params(), "", "LoRA parameters");
+  r.pmca.report(j.group("pmca", "the hybrid design's PMCAs, summed"));
+  StatGroup& blocks = j.list("blocks", "per transformer block");
+  for (const BlockResult& block : r.blocks) block.report(blocks.item());
   std::int64_t max_tiles = 0;
   for (const auto& o : r.ops) max_tiles = std::max(max_tiles, o.tiles);
-  j["platform"]["max_tiles_per_layer"] = max_tiles;
-  j["platform"]["topology"] = r.topology;
+  pf.add("max_tiles_per_layer", max_tiles, "", "tiles of the largest layer");
+  pf.add("topology", r.topology, "", "interconnect.topology");
+  r.tile_stats.report(j.group("tile_stats", "the hybrid design's tiles"));
+  StatGroup& ic = j.group("interconnect", "the hybrid design's interconnect");
+  ic.add("topology", r.topology, "", "interconnect.topology");
+  ic.add("links_used", r.links, "", "links that carried traffic");
+  StatGroup& links = ic.list("busiest_links", "the five busiest links");
+  for (const LinkReport& l : r.busiest_links) l.report(links.item());
+  r.mapping.report(j.group("mapping", "how the workload was laid out on the platform"));
+  r.programming.report(
+      j.group("programming", "programming the analog weights against loading adapters"));
+}
 
-  nlohmann::ordered_json ts;
-  ts["tiles"] = r.tiles;
-  ts["mvms"] = r.tile_stats.mvms;
-  ts["utilisation_mean"] = r.tile_stats.utilisation_mean;
-  ts["utilisation_max"] = r.tile_stats.utilisation_max;
-  ts["energy"] = energy_json(r.tile_stats.energy);
-  j["tile_stats"] = ts;
+namespace {
 
-  nlohmann::ordered_json links = nlohmann::ordered_json::array();
-  for (const LinkReport& l : r.busiest_links) {
-    nlohmann::ordered_json x;
-    x["link"] = l.name;
-    x["bytes"] = l.bytes;
-    x["busy_ns"] = ns_value(l.busy);
-    x["utilisation"] = l.utilisation;
-    x["energy_nj"] = l.energy_pj / 1e3;
-    links.push_back(x);
+nlohmann::ordered_json json_of(const StatGroup& g) {
+  nlohmann::ordered_json j =
+      g.is_list() ? nlohmann::ordered_json::array() : nlohmann::ordered_json::object();
+  for (const StatGroup::Entry& e : g.entries()) {
+    if (e.group) {
+      if (g.is_list())
+        j.push_back(json_of(*e.group));
+      else
+        j[e.group->name()] = json_of(*e.group);
+      continue;
+    }
+    std::visit([&](const auto& v) { j[e.stat->name] = v; }, e.stat->value);
   }
-  j["interconnect"]["topology"] = r.topology;
-  j["interconnect"]["links_used"] = r.links;
-  j["interconnect"]["busiest_links"] = links;
+  return j;
+}
 
-  j["mapping"]["tile_budget"] = r.mapping.tile_budget > 0
-                                    ? nlohmann::ordered_json(r.mapping.tile_budget)
-                                    : nlohmann::ordered_json("auto");
-  j["mapping"]["tiles_used"] = r.mapping.tiles_needed;
-  j["mapping"]["array_utilisation"] = r.mapping.array_utilisation;
-  j["mapping"]["pmcas_used"] = r.pmcas;
-  j["mapping"]["l1_peak_bytes"] = r.mapping.l1_peak_bytes;
-  j["mapping"]["l1_spilled_layers"] = r.mapping.spilled_layers;
+std::string text_of(const StatGroup::Value& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>)
+          return v;
+        else if constexpr (std::is_same_v<T, bool>)
+          return v ? "true" : "false";
+        else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          std::string out;
+          for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
+          return out;
+        } else
+          return nlohmann::json(v).dump();
+      },
+      value);
+}
 
-  const ProgrammingReport& p = r.programming;
-  nlohmann::ordered_json pj;
-  pj["one_tile_ns"] = ns_value(p.one_tile);
-  pj["all_tiles_sequential_ns"] = ns_value(p.all_tiles_sequential);
-  pj["all_tiles_parallel_ns"] = ns_value(p.all_tiles_parallel);
-  pj["all_tiles_energy_nj"] = p.energy_pj / 1e3;
-  pj["lora_bytes"] = p.lora_bytes;
-  pj["lora_load_link_ns"] = ns_value(p.lora_over_link);
-  pj["lora_load_dma_parallel_ns"] = ns_value(p.lora_by_dma);
-  pj["lora_load_energy_nj"] = p.lora_energy_pj / 1e3;
-  pj["reprogram_over_lora_load"] = ratio(p.all_tiles_parallel, p.lora_over_link);
-  j["programming"] = pj;
-  return j.dump(2) + "\n";
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void csv_rows(const StatGroup& g, const std::string& prefix, std::string& out) {
+  for (const StatGroup::Entry& e : g.entries()) {
+    if (e.group) {
+      csv_rows(*e.group, prefix + e.group->name() + ".", out);
+      continue;
+    }
+    out += fmt::format("{},{},{},{}\n", csv_field(prefix + e.stat->name),
+                       csv_field(text_of(e.stat->value)), e.stat->unit,
+                       csv_field(e.stat->description));
+  }
+}
+
+}  // namespace
+
+std::string summary_json(const RunResult& r, const Config& cfg) {
+  StatGroup root;
+  report_run(r, cfg, root);
+  return json_of(root).dump(2) + "\n";
+}
+
+std::string stats_csv(const RunResult& r, const Config& cfg) {
+  StatGroup root;
+  report_run(r, cfg, root);
+  std::string out = "stat,value,unit,description\n";
+  csv_rows(root, "", out);
+  return out;
 }
 
 void print_table(std::ostream& os, const RunResult& r) {
@@ -277,6 +286,7 @@ void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir
   write_file_atomic(dir + "/ops.csv", ops_csv(r));
   if (!r.trace.empty()) write_file_atomic(dir + "/trace.json", trace_json(r));
   write_file_atomic(dir + "/summary.json", summary_json(r, cfg));
+  write_file_atomic(dir + "/stats.csv", stats_csv(r, cfg));
   write_file_atomic(
       dir + "/config.yaml",
       fmt::format(

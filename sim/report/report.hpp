@@ -4,6 +4,7 @@
 
 #include "sim/base/config.hpp"
 #include "sim/base/files.hpp"
+#include "sim/base/stats.hpp"
 #include "sim/run/run.hpp"
 
 namespace aimcsim {
@@ -12,8 +13,14 @@ namespace aimcsim {
 std::string layers_csv(const RunResult& r);
 // ops.csv: one row per operator of the graph (linears, attention, norms, ...).
 std::string ops_csv(const RunResult& r);
-// summary.json: totals, energy by component, per-block totals, platform and workload sizes.
+// Every statistic of a run, registered by the parts that own them, as one tree.
+void report_run(const RunResult& r, const Config& cfg, StatGroup& root);
+// summary.json: the tree's values (totals, energy by component, per-block totals, platform and
+// workload sizes, ...).
 std::string summary_json(const RunResult& r, const Config& cfg);
+// stats.csv: the same tree flattened, one row per statistic: dotted name, value, unit and
+// description.
+std::string stats_csv(const RunResult& r, const Config& cfg);
 // The short table printed on stdout: one row per transformer block and the totals.
 void print_table(std::ostream& os, const RunResult& r);
 

@@ -151,6 +151,7 @@ PlatformFigures platform_figures(const Workload& w, const PlatformParams& params
   f.links = pf.links();
   f.topology = params.net.topology;
   f.tiles = pf.physical_tiles();
+  f.tile_stats.tiles = f.tiles;
   f.pmcas = pf.pmcas();
   f.pmca.engine = params.pmca.engine;
   for (std::size_t i = 0; i < pf.slots(); ++i)
@@ -431,6 +432,7 @@ RunResult simulate(const Config& cfg, Workload workload) {
   }
   r.blocks = block_results(w, r.ops, sim);
   r.mapping = mapped.report;
+  r.mapping.pmcas_used = sim.figures.pmcas;
   const PlatformFigures& f = sim.figures;
   r.tiles = f.tiles;
   r.pmcas = f.pmcas;

@@ -8,6 +8,7 @@
 #include "sim/base/config.hpp"
 #include "sim/base/energy.hpp"
 #include "sim/base/params.hpp"
+#include "sim/base/stats.hpp"
 #include "sim/base/units.hpp"
 #include "workloads/workload.hpp"
 
@@ -69,6 +70,7 @@ struct BlockResult {
   std::size_t ops = 0, linear_ops = 0;
   Picos analog_only = 0, hybrid = 0;  // from the block's first ready input to its last job
   EnergyBreakdown analog_only_energy, hybrid_energy;
+  void report(StatGroup& g) const;
 };
 
 // One link of the interconnect with its traffic over the hybrid run.
@@ -78,6 +80,7 @@ struct LinkReport {
   Picos busy = 0;
   double utilisation = 0;  // busy / hybrid run time
   double energy_pj = 0;
+  void report(StatGroup& g) const;
 };
 
 // The physical tiles of the hybrid design, aggregated.
@@ -86,6 +89,8 @@ struct TileReport {
   double utilisation_mean = 0;  // busy / run time, mean over physical tiles
   double utilisation_max = 0;
   EnergyBreakdown energy;  // dynamic, by component
+  std::size_t tiles = 0;   // physical tiles
+  void report(StatGroup& g) const;
 };
 
 // One-off costs: programming the analog weights against loading one set of LoRA adapters.
@@ -98,6 +103,7 @@ struct ProgrammingReport {
   Picos lora_over_link = 0;     // through one link at interconnect.bandwidth
   Picos lora_by_dma = 0;        // each PMCA's DMA in parallel (the largest adapter)
   double lora_energy_pj = 0;    // over the link
+  void report(StatGroup& g) const;
 };
 
 // One job as it ran, for the trace.
@@ -120,6 +126,8 @@ struct MappingReport {
   std::int64_t kv_cache_bytes = 0;  // every layer's K and V at the final length
   std::int64_t kv_cache_layer_bytes = 0;
   std::int64_t kv_cache_capacity_bytes = 0;
+  std::size_t pmcas_used = 0;  // PMCAs of the hybrid design
+  void report(StatGroup& g) const;
 };
 
 struct RunResult {

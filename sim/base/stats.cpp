@@ -1,0 +1,69 @@
+#include "sim/base/stats.hpp"
+
+#include <stdexcept>
+
+namespace aimcsim {
+
+StatGroup::Entry* StatGroup::find_entry(const std::string& name) {
+  for (Entry& e : entries_)
+    if ((e.stat && e.stat->name == name) || (e.group && e.group->name() == name)) return &e;
+  return nullptr;
+}
+
+StatGroup& StatGroup::add(const std::string& name, Value value, const std::string& unit,
+                          const std::string& description) {
+  if (list_) throw std::logic_error("statistic added to a list: " + name);
+  if (Entry* e = find_entry(name)) {
+    if (!e->stat) throw std::logic_error("statistic has the name of a group: " + name);
+    e->stat->value = std::move(value);
+    return *this;
+  }
+  Entry e;
+  e.stat = std::make_unique<Stat>(Stat{name, std::move(value), unit, description});
+  entries_.push_back(std::move(e));
+  return *this;
+}
+
+StatGroup& StatGroup::group(const std::string& name, const std::string& description) {
+  if (Entry* e = find_entry(name)) {
+    if (!e->group) throw std::logic_error("group has the name of a statistic: " + name);
+    return *e->group;
+  }
+  Entry e;
+  e.group = std::make_unique<StatGroup>(name, description);
+  entries_.push_back(std::move(e));
+  return *entries_.back().group;
+}
+
+StatGroup& StatGroup::list(const std::string& name, const std::string& description) {
+  if (Entry* e = find_entry(name)) {
+    if (!e->group || !e->group->is_list())
+      throw std::logic_error("list has the name of another member: " + name);
+    return *e->group;
+  }
+  Entry e;
+  e.group = std::make_unique<StatGroup>(name, description, true);
+  entries_.push_back(std::move(e));
+  return *entries_.back().group;
+}
+
+StatGroup& StatGroup::item() {
+  if (!list_) throw std::logic_error("item() of a group that is not a list: " + name_);
+  Entry e;
+  e.group = std::make_unique<StatGroup>(std::to_string(entries_.size()), "");
+  entries_.push_back(std::move(e));
+  return *entries_.back().group;
+}
+
+const StatGroup::Stat* StatGroup::find(const std::string& path) const {
+  const auto dot = path.find('.');
+  const std::string head = path.substr(0, dot);
+  for (const Entry& e : entries_) {
+    if (dot == std::string::npos && e.stat && e.stat->name == head) return e.stat.get();
+    if (dot != std::string::npos && e.group && e.group->name() == head)
+      return e.group->find(path.substr(dot + 1));
+  }
+  return nullptr;
+}
+
+}  // namespace aimcsim
