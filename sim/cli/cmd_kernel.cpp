@@ -11,6 +11,7 @@
 #include "models/riscv/kernels.hpp"
 #include "sim/base/error.hpp"
 #include "sim/cli/cli.hpp"
+#include "sim/map/digital_cost.hpp"
 #include "sim/run/run.hpp"
 
 namespace aimcsim {
@@ -113,8 +114,8 @@ KernelCost cost_of(const KernelOptions& o, const PmcaParams& p, std::string& sha
                        kv = need(k, "--kv-tokens", o.kv_tokens),
                        d = need(k, "--head-dim", o.head_dim), h = need(k, "--heads", o.heads);
     shape = fmt::format("{} heads of {}: {} query x {} key/value tokens", h, d, q, kv);
-    return k == "attention_scores" ? attention_scores_cost(p, q, kv, d, h)
-                                   : attention_context_cost(p, q, kv, d, h);
+    // As the run costs it: keys in blocks when a head does not fit L1.
+    return attention_cost(p, k == "attention_scores", q, kv, d, h, "kernel " + k);
   }
   if (k == "softmax") {
     const std::int64_t r = need(k, "--rows", o.rows), c = need(k, "--cols", o.cols);

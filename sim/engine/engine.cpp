@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <stdexcept>
 
 namespace aimcsim {
@@ -66,7 +67,25 @@ void Resource::enqueue(Job& job) { queue_.push_back(&job); }
 
 void Resource::wake() { wake_event_.notify(sc_core::SC_ZERO_TIME); }
 
+namespace {
+// The first exception a resource threw during the current run; run_jobs rethrows it with its
+// type (an InputError stays an InputError) once the kernel has stopped.
+std::exception_ptr& pending_error() {
+  static std::exception_ptr error;
+  return error;
+}
+}  // namespace
+
 void Resource::issue_method() {
+  try {
+    issue_ready();
+  } catch (...) {
+    if (!pending_error()) pending_error() = std::current_exception();
+    sc_core::sc_stop();
+  }
+}
+
+void Resource::issue_ready() {
   const Picos now = now_ps();
   std::vector<std::size_t> blocked_ops;  // operators with an earlier job still waiting
   auto is_blocked = [&](std::size_t op) {
@@ -132,7 +151,12 @@ void run_jobs(JobGraph& graph) {
   for (Job& job : graph.jobs())
     if (job.pending == 0) job.ready = 0;
   // Every resource's issue method runs once at initialisation and starts its ready jobs.
+  pending_error() = nullptr;
   sc_core::sc_start();
+  if (std::exception_ptr error = pending_error()) {
+    pending_error() = nullptr;
+    std::rethrow_exception(error);
+  }
   for (const Job& job : graph.jobs())
     if (job.end < 0) throw std::logic_error("a job never ran: the schedule has a dependency cycle");
 }

@@ -97,6 +97,7 @@ class Resource : public sc_core::sc_module {
 
  private:
   void issue_method();
+  void issue_ready();
   void retire_method();
 
   std::string kind_;
@@ -127,7 +128,8 @@ class SimulationContext {
 };
 
 // Runs the simulation until no job is left; throws std::logic_error if a job never ran (a
-// dependency cycle in a strategy).
+// dependency cycle in a strategy). An exception a resource throws while issuing a job stops the
+// run and is rethrown here as it was thrown.
 void run_jobs(JobGraph& graph);
 
 }  // namespace aimcsim

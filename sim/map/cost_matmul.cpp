@@ -1,33 +1,8 @@
-#include <functional>
-
 #include "models/riscv/kernels.hpp"
-#include "sim/base/error.hpp"
 #include "sim/map/digital_cost.hpp"
 
 namespace aimcsim {
 namespace {
-
-// A kernel over `keys` keys; when it does not fit L1, the keys go in the largest block that does
-// and the blocks' costs add up.
-KernelCost over_key_blocks(const std::function<KernelCost(std::int64_t)>& kernel, std::int64_t keys,
-                           const Operator& op) {
-  KernelCost whole = kernel(keys);
-  if (whole.feasible) return whole;
-  std::int64_t block = keys;
-  KernelCost k;
-  do {
-    block = (block + 1) / 2;
-    k = kernel(block);
-  } while (!k.feasible && block > 1);
-  if (!k.feasible)
-    throw InputError(op.block + "." + op.name +
-                     ": not even one key of a head fits pmca.l1_size beside its buffers");
-  const std::int64_t full = keys / block, rest = keys % block;
-  KernelCost total = k;
-  for (std::int64_t b = 1; b < full; ++b) total.accumulate(k);
-  if (rest > 0) total.accumulate(kernel(rest));
-  return total;
-}
 
 // Attention's Q K^T ("scores") and softmax(.) V ("values") per head: a chunk of query rows at
 // their average number of keys, K or V of each head resident in L1, keys in blocks when a head
@@ -39,13 +14,8 @@ class MatmulCost final : public DigitalOpCost {
     const std::int64_t rows = end - first;
     const std::int64_t avg_keys = (attended_keys(op, first, end) + rows - 1) / rows;
     const bool scores = op.variant == "scores";
-    return cost_of_kernel(
-        p, over_key_blocks(
-               [&](std::int64_t keys) {
-                 return scores ? attention_scores_cost(p, rows, keys, op.head_dim, op.heads)
-                               : attention_context_cost(p, rows, keys, op.head_dim, op.heads);
-               },
-               avg_keys, op));
+    return cost_of_kernel(p, attention_cost(p, scores, rows, avg_keys, op.head_dim, op.heads,
+                                            op.block + "." + op.name));
   }
   bool splits_heads() const override { return true; }
 };

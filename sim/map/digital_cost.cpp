@@ -18,6 +18,41 @@ std::int64_t attended_keys(const Operator& op, std::int64_t first, std::int64_t 
   return rows * offset + (end * (end + 1) - first * (first + 1)) / 2;
 }
 
+namespace {
+// A kernel over `keys` keys; when it does not fit L1, the keys go in the largest block that does
+// and the blocks' costs add up.
+KernelCost over_key_blocks(const std::function<KernelCost(std::int64_t)>& kernel, std::int64_t keys,
+                           const std::string& where) {
+  KernelCost whole = kernel(keys);
+  if (whole.feasible) return whole;
+  std::int64_t block = keys;
+  KernelCost k;
+  do {
+    block = (block + 1) / 2;
+    k = kernel(block);
+  } while (!k.feasible && block > 1);
+  if (!k.feasible)
+    throw InputError(where + ": not even one key of a head fits pmca.l1_size beside its buffers");
+  const std::int64_t full = keys / block, rest = keys % block;
+  KernelCost total = k;
+  for (std::int64_t b = 1; b < full; ++b) total.accumulate(k);
+  if (rest > 0) total.accumulate(kernel(rest));
+  return total;
+}
+
+}  // namespace
+
+KernelCost attention_cost(const PmcaParams& p, bool scores, std::int64_t q_tokens,
+                          std::int64_t kv_tokens, std::int64_t head_dim, std::int64_t heads,
+                          const std::string& where) {
+  return over_key_blocks(
+      [&](std::int64_t keys) {
+        return scores ? attention_scores_cost(p, q_tokens, keys, head_dim, heads)
+                      : attention_context_cost(p, q_tokens, keys, head_dim, heads);
+      },
+      kv_tokens, where);
+}
+
 DigitalCost cost_of_kernel(const PmcaParams& p, const KernelCost& k) {
   return {ns_to_ps(cycles_to_ns(static_cast<double>(k.cycles), p.freq_hz)), k.energy};
 }

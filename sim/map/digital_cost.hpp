@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "models/riscv/kernels.hpp"
 #include "models/riscv/pmca_model.hpp"
@@ -50,6 +51,14 @@ DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const
 // mask; with one, row i of the prompt sees the cache plus rows up to itself.
 std::int64_t attended_keys(const Operator& op, std::int64_t first, std::int64_t end);
 
+// Attention's Q K^T (`scores`) or softmax(.) V for q_tokens query rows over kv_tokens keys, per
+// head: the kernel of models/riscv/kernels.hpp when a head's K or V fits L1 beside its buffers;
+// otherwise the keys go in the largest block that does (flash-attention style) and the blocks'
+// costs add up. Throws InputError naming `where` when not even one key fits. The run and
+// `aimcsim kernel attention_*` both cost attention with this.
+KernelCost attention_cost(const PmcaParams& p, bool scores, std::int64_t q_tokens,
+                          std::int64_t kv_tokens, std::int64_t head_dim, std::int64_t heads,
+                          const std::string& where);
 // A kernel's cycles at the cluster clock, with its energy.
 DigitalCost cost_of_kernel(const PmcaParams& p, const KernelCost& k);
 

@@ -1,10 +1,6 @@
 // Drives the aimcsim executable as a user would and checks exit codes, messages and files.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,94 +8,68 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/process.hpp"
+#include "tests/support/scratch_dir.hpp"
+
+namespace aimcsim {
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-Result aimcsim(const std::string& args) {
-  Result r;
-  const std::string cmd = std::string(AIMCSIM_BIN) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
-  const int st = ::pclose(pipe);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::ProcessResult;
+using test::run_aimcsim;
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("aimcsim_cli_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string out(const std::string& name = "out") const { return (dir_ / name).string(); }
-  std::filesystem::path dir_;
+  std::string out(const std::string& name = "out") const { return dir_ / name; }
+  test::ScratchDir dir_{"cli"};
 };
 
 TEST_F(CliTest, VersionAndHelpExitZero) {
-  const Result v = aimcsim("--version");
+  const ProcessResult v = run_aimcsim("--version");
   EXPECT_EQ(v.status, 0);
-  EXPECT_EQ(v.output.rfind("aimcsim 0.", 0), 0u) << v.output;
-  EXPECT_EQ(aimcsim("--help").status, 0);
-  const Result h = aimcsim("run --help");
+  EXPECT_EQ(v.output().rfind("aimcsim 0.", 0), 0u) << v.output();
+  EXPECT_EQ(run_aimcsim("--help").status, 0);
+  const ProcessResult h = run_aimcsim("run --help");
   EXPECT_EQ(h.status, 0);
-  EXPECT_NE(h.output.find("-p,--param"), std::string::npos);
+  EXPECT_NE(h.output().find("-p,--param"), std::string::npos);
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {
-  EXPECT_EQ(aimcsim("").status, 2);  // a subcommand is required
-  EXPECT_EQ(aimcsim("frobnicate").status, 2);
-  EXPECT_EQ(aimcsim("run --bogus").status, 2);
-  const Result missing = aimcsim("run /nonexistent/config.yaml");
+  EXPECT_EQ(run_aimcsim("").status, 2);  // a subcommand is required
+  EXPECT_EQ(run_aimcsim("frobnicate").status, 2);
+  EXPECT_EQ(run_aimcsim("run --bogus").status, 2);
+  const ProcessResult missing = run_aimcsim("run /nonexistent/config.yaml");
   EXPECT_EQ(missing.status, 2);
-  EXPECT_NE(missing.output.find("/nonexistent/config.yaml"), std::string::npos);
+  EXPECT_NE(missing.output().find("/nonexistent/config.yaml"), std::string::npos);
 }
 
 TEST_F(CliTest, TimeWithoutUnitExitsTwoNamingTheKey) {
-  const Result r = aimcsim("run -p tile.t_int=128 -o " + out());
+  const ProcessResult r = run_aimcsim("run -p tile.t_int=128 -o " + out());
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("tile.t_int"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("has no unit"), std::string::npos) << r.output;
+  EXPECT_NE(r.output().find("tile.t_int"), std::string::npos) << r.output();
+  EXPECT_NE(r.output().find("has no unit"), std::string::npos) << r.output();
   EXPECT_FALSE(std::filesystem::exists(out()));  // nothing written on bad input
 }
 
 TEST_F(CliTest, UnknownKeyExitsTwoNamingTheKey) {
-  const Result r = aimcsim("run -p tile.nonsense=1 -o " + out());
+  const ProcessResult r = run_aimcsim("run -p tile.nonsense=1 -o " + out());
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("tile.nonsense"), std::string::npos) << r.output;
+  EXPECT_NE(r.output().find("tile.nonsense"), std::string::npos) << r.output();
 }
 
 TEST_F(CliTest, BadConfigFileNamesFileAndKey) {
-  std::filesystem::create_directories(dir_);
   std::ofstream(dir_ / "bad.yaml")
       << "workload:\n  model: mobilebert\n  seq_len: 320\npmca:\n  freq: 1000\n";
-  const Result r = aimcsim("run " + (dir_ / "bad.yaml").string() + " -o " + out());
+  const ProcessResult r = run_aimcsim("run " + (dir_ / "bad.yaml") + " -o " + out());
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("bad.yaml:5: pmca.freq"), std::string::npos) << r.output;
+  EXPECT_NE(r.output().find("bad.yaml:5: pmca.freq"), std::string::npos) << r.output();
 }
 
 TEST_F(CliTest, ReferenceRowIsWrittenWithItsHandDerivedNumbers) {
-  const Result r = aimcsim(
+  const ProcessResult r = run_aimcsim(
       "run -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 -o " +
       out());
-  ASSERT_EQ(r.status, 0) << r.output;
-  const std::string csv = read(out() + "/layers.csv");
+  ASSERT_EQ(r.status, 0) << r.output();
+  const std::string csv = test::file_text(out() + "/layers.csv");
   std::istringstream lines(csv);
   std::string header, row, extra;
   std::getline(lines, header);
@@ -114,42 +84,42 @@ TEST_F(CliTest, ReferenceRowIsWrittenWithItsHandDerivedNumbers) {
   EXPECT_EQ(
       row.rfind("linear,linear_512x128,512,128,320,8,165144.000,168465.000,1.020110,aimc,", 0), 0u)
       << row;
-  const auto summary = nlohmann::json::parse(read(out() + "/summary.json"));
+  const auto summary = nlohmann::json::parse(test::file_text(out() + "/summary.json"));
   EXPECT_DOUBLE_EQ(summary["analog_only_ns"].get<double>(), 165144.0);
   EXPECT_DOUBLE_EQ(summary["hybrid_ns"].get<double>(), 168465.0);
   EXPECT_TRUE(summary["energy"]["hybrid"]["components"].contains("pmca.compute_nj"));
   EXPECT_EQ(summary["blocks"].size(), 1u);
-  EXPECT_NE(r.output.find("total"), std::string::npos);
+  EXPECT_NE(r.output().find("total"), std::string::npos);
 }
 
 TEST_F(CliTest, EffectiveConfigReproducesTheRunByteForByte) {
-  ASSERT_EQ(aimcsim("run -q -p tile.t_int=256ns -o " + out("a")).status, 0);
-  ASSERT_EQ(aimcsim("run -q " + out("a") + "/config.yaml -o " + out("b")).status, 0);
+  ASSERT_EQ(run_aimcsim("run -q -p tile.t_int=256ns -o " + out("a")).status, 0);
+  ASSERT_EQ(run_aimcsim("run -q " + out("a") + "/config.yaml -o " + out("b")).status, 0);
   for (const char* f : {"layers.csv", "summary.json", "config.yaml"})
-    EXPECT_EQ(read(out("a") + "/" + f), read(out("b") + "/" + f)) << f;
+    EXPECT_EQ(test::file_text(out("a") + "/" + f), test::file_text(out("b") + "/" + f)) << f;
 }
 
 TEST_F(CliTest, DefaultRunPrintsThePerBlockTable) {
-  const Result r = aimcsim("run -o " + out());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find(
+  const ProcessResult r = run_aimcsim("run -o " + out());
+  ASSERT_EQ(r.status, 0) << r.output();
+  EXPECT_NE(r.output().find(
                 "mobilebert (seq_len 320), strategy token-pipelined, 869 operators (362 linear)"),
             std::string::npos)
-      << r.output;
-  EXPECT_NE(r.output.find("layer.23"), std::string::npos);
-  EXPECT_EQ(r.output.find("SystemC"), std::string::npos);  // no kernel banner
+      << r.output();
+  EXPECT_NE(r.output().find("layer.23"), std::string::npos);
+  EXPECT_EQ(r.output().find("SystemC"), std::string::npos);  // no kernel banner
   EXPECT_TRUE(std::filesystem::exists(out() + "/config.yaml"));
 }
 
 TEST_F(CliTest, TraceHasALanePerResourceAndTheHandDerivedJobs) {
   ASSERT_EQ(
-      aimcsim(
+      run_aimcsim(
           "run -q -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 "
           "-p output.trace=true -o " +
           out())
           .status,
       0);
-  const auto trace = nlohmann::json::parse(read(out() + "/trace.json"));
+  const auto trace = nlohmann::json::parse(test::file_text(out() + "/trace.json"));
   std::set<std::string> lanes;
   int hybrid_jobs = 0, analog_jobs = 0;
   double first_mvm_us = -1;
@@ -168,90 +138,86 @@ TEST_F(CliTest, TraceHasALanePerResourceAndTheHandDerivedJobs) {
 }
 
 TEST_F(CliTest, CompareShowsEveryStrategySideBySide) {
-  const Result r = aimcsim(
+  const ProcessResult r = run_aimcsim(
       "compare -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 "
       "-o " +
       out());
-  ASSERT_EQ(r.status, 0) << r.output;
-  const std::string csv = read(out() + "/compare.csv");
+  ASSERT_EQ(r.status, 0) << r.output();
+  const std::string csv = test::file_text(out() + "/compare.csv");
   // hand-derived in strategy_test: token-pipelined 168465 ns, sequential 297594, overlapped 166079
   EXPECT_NE(csv.find("token-pipelined,total,165144.000,168465.000,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("sequential,total,165144.000,297594.000,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("overlapped,total,165144.000,166079.000,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("layer-pipelined,total,165144.000,168465.000,"), std::string::npos) << csv;
   EXPECT_TRUE(std::filesystem::exists(out() + "/overlapped/layers.csv"));
-  EXPECT_EQ(aimcsim("compare --variant nocolon -o " + out()).status, 2);
-  const Result mixed = aimcsim(
+  EXPECT_EQ(run_aimcsim("compare --variant nocolon -o " + out()).status, 2);
+  const ProcessResult mixed = run_aimcsim(
       "compare --variant a:workload.model=linear:64x64 --variant "
       "\"b:workload.model=bert-base;workload.seq_len=8\" -o " +
       out("m"));
-  EXPECT_EQ(mixed.status, 2) << mixed.output;
-  EXPECT_NE(mixed.output.find("run different workloads"), std::string::npos) << mixed.output;
-  const Result single =
-      aimcsim("run -q -p workload.model=linear:512x128 -p pipeline.strategy=layer-pipelined -o " +
-              out("s"));
-  EXPECT_NE(single.output.find("nothing to pipeline across layers"), std::string::npos)
-      << single.output;
-  EXPECT_EQ(aimcsim("compare --variant a:tile.t_int=5 -o " + out()).status, 2);
+  EXPECT_EQ(mixed.status, 2) << mixed.output();
+  EXPECT_NE(mixed.output().find("run different workloads"), std::string::npos) << mixed.output();
+  const ProcessResult single = run_aimcsim(
+      "run -q -p workload.model=linear:512x128 -p pipeline.strategy=layer-pipelined -o " +
+      out("s"));
+  EXPECT_NE(single.output().find("nothing to pipeline across layers"), std::string::npos)
+      << single.output();
+  EXPECT_EQ(run_aimcsim("compare --variant a:tile.t_int=5 -o " + out()).status, 2);
 }
 
 TEST_F(CliTest, KernelTakesAConfigWithOnlyPmcaKeys) {
-  std::filesystem::create_directories(dir_);
   std::ofstream(dir_ / "pmca.yaml") << "pmca:\n  engine: redmule\n";
-  const Result r = aimcsim("kernel gemm -m 128 -n 8 -k 512 " + (dir_ / "pmca.yaml").string());
-  EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("redmule"), std::string::npos) << r.output;
+  const ProcessResult r = run_aimcsim("kernel gemm -m 128 -n 8 -k 512 " + (dir_ / "pmca.yaml"));
+  EXPECT_EQ(r.status, 0) << r.output();
+  EXPECT_NE(r.output().find("redmule"), std::string::npos) << r.output();
 }
 
 TEST_F(CliTest, ParamsListsEveryKey) {
-  const Result r = aimcsim("params");
+  const ProcessResult r = run_aimcsim("params");
   EXPECT_EQ(r.status, 0);
   for (const char* key :
        {"workload.model", "workload.seq_len", "lora.rank", "tile.rows", "tile.cols", "tile.t_int",
         "pmca.freq", "pipeline.strategy", "pipeline.chunk_tokens"})
-    EXPECT_NE(r.output.find(key), std::string::npos) << key;
+    EXPECT_NE(r.output().find(key), std::string::npos) << key;
 }
 
-}  // namespace
-
-namespace {
-
 TEST_F(CliTest, KernelPrintsTheLoraChunkBreakdown) {
-  const Result r = aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8");
-  ASSERT_EQ(r.status, 0) << r.output;
+  const ProcessResult r = run_aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8");
+  ASSERT_EQ(r.status, 0) << r.output();
   // 2386 + 679 + 182 cycles at 1 GHz (pmca_model_test).
-  EXPECT_NE(r.output.find("time: 3247.000 ns per chunk"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("L1: 20608 B of 131072 B, fits"), std::string::npos) << r.output;
-  const Result e =
-      aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8 -p pmca.engine=redmule");
-  ASSERT_EQ(e.status, 0) << e.output;
-  EXPECT_NE(e.output.find("time: 2970.000 ns per chunk"), std::string::npos)
-      << e.output;  // 2171 + 617 + 182
+  EXPECT_NE(r.output().find("time: 3247.000 ns per chunk"), std::string::npos) << r.output();
+  EXPECT_NE(r.output().find("L1: 20608 B of 131072 B, fits"), std::string::npos) << r.output();
+  const ProcessResult e =
+      run_aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8 -p pmca.engine=redmule");
+  ASSERT_EQ(e.status, 0) << e.output();
+  EXPECT_NE(e.output().find("time: 2970.000 ns per chunk"), std::string::npos)
+      << e.output();  // 2171 + 617 + 182
 }
 
 TEST_F(CliTest, KernelRejectsBadNamesAndShapes) {
-  Result r = aimcsim("kernel matmul -m 8 -n 8 -k 8");
+  ProcessResult r = run_aimcsim("kernel matmul -m 8 -n 8 -k 8");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("kernel 'matmul': unknown; accepted are lora, gemm"), std::string::npos)
-      << r.output;
-  r = aimcsim("kernel gemm -m 8 -n 8");
+  EXPECT_NE(r.output().find("kernel 'matmul': unknown; accepted are lora, gemm"), std::string::npos)
+      << r.output();
+  r = run_aimcsim("kernel gemm -m 8 -n 8");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("kernel gemm: -k is required"), std::string::npos) << r.output;
-  r = aimcsim("kernel softmax --rows 0 --cols 8");
+  EXPECT_NE(r.output().find("kernel gemm: -k is required"), std::string::npos) << r.output();
+  r = run_aimcsim("kernel softmax --rows 0 --cols 8");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("--rows must be an integer >= 1, got 0"), std::string::npos) << r.output;
-  r = aimcsim("kernel gemm -m 8 -n 8 -k 8 -p pmca.engine=gpu");
+  EXPECT_NE(r.output().find("--rows must be an integer >= 1, got 0"), std::string::npos)
+      << r.output();
+  r = run_aimcsim("kernel gemm -m 8 -n 8 -k 8 -p pmca.engine=gpu");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("pmca.engine"), std::string::npos) << r.output;
-  r = aimcsim("kernel gemm -m 512 -n 512 -k 512");  // B alone is 512 KiB
+  EXPECT_NE(r.output().find("pmca.engine"), std::string::npos) << r.output();
+  r = run_aimcsim("kernel gemm -m 512 -n 512 -k 512");  // B alone is 512 KiB
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("does not fit pmca.l1_size"), std::string::npos) << r.output;
+  EXPECT_NE(r.output().find("does not fit pmca.l1_size"), std::string::npos) << r.output();
 }
 
 TEST_F(CliTest, SummaryHasThePmcaSection) {
-  const Result r = aimcsim("run -q -p pmca.engine=redmule -o " + out());
-  ASSERT_EQ(r.status, 0) << r.output;
-  const auto s = nlohmann::json::parse(read(out() + "/summary.json"));
+  const ProcessResult r = run_aimcsim("run -q -p pmca.engine=redmule -o " + out());
+  ASSERT_EQ(r.status, 0) << r.output();
+  const auto s = nlohmann::json::parse(test::file_text(out() + "/summary.json"));
   EXPECT_EQ(s["pmca"]["engine"], "redmule");
   EXPECT_GT(s["pmca"]["chunks"].get<int>(), 0);
   EXPECT_TRUE(s["pmca"]["kernel_cycles"].contains("lora_down"));
@@ -259,3 +225,4 @@ TEST_F(CliTest, SummaryHasThePmcaSection) {
 }
 
 }  // namespace
+}  // namespace aimcsim

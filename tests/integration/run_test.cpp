@@ -5,19 +5,16 @@
 #include "models/riscv/pmca_model.hpp"
 #include "sim/base/error.hpp"
 #include "sim/report/report.hpp"
+#include "tests/support/config_helpers.hpp"
 
 namespace aimcsim {
 namespace {
 
-Config config(const std::vector<std::string>& overrides) {
-  static const Schema schema = build_schema();
-  return Config::load(schema, {{"test", "workload:\n  model: linear:512x128\n  seq_len: 320\n"}},
-                      overrides);
-}
+using test::reference_config;
 
 // The reference row: linear:512x128, t_int 512 ns, chunks of 8, token-pipelined.
 TEST(RunTest, SingleLinearLayerMatchesTheHandDerivedRow) {
-  const RunResult r = simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8"}));
+  const RunResult r = simulate(reference_config({"tile.t_int=512ns", "pipeline.chunk_tokens=8"}));
   ASSERT_EQ(r.ops.size(), 1u);
   const OpResult& o = r.ops[0];
   EXPECT_EQ(o.chunk, 8);
@@ -42,22 +39,20 @@ TEST(RunTest, SingleLinearLayerMatchesTheHandDerivedRow) {
 }
 
 TEST(RunTest, AutoChunkPicksTheFastestChunkStagingIncluded) {
-  const RunResult r = simulate(config({"tile.t_int=128ns"}));
+  const RunResult r = simulate(reference_config({"tile.t_int=128ns"}));
   const OpResult& o = r.ops[0];
   // 512x128 at rank 8 needs 2 * (648 t + 5120) bytes of L1: t = 128 spills (X alone is 128 KiB)
   // and pays DMA staging; auto takes the fastest of 1, 2, ..., 256 and 320, spilling or not.
   for (std::int64_t t : {1, 2, 4, 8, 16, 32, 64, 128, 256, 320}) {
-    const RunResult other =
-        simulate(config({"tile.t_int=128ns", "pipeline.chunk_tokens=" + std::to_string(t)}));
+    const RunResult other = simulate(
+        reference_config({"tile.t_int=128ns", "pipeline.chunk_tokens=" + std::to_string(t)}));
     EXPECT_LE(o.hybrid, other.ops[0].hybrid) << "chunk " << t;
   }
 }
 
 TEST(RunTest, MobileBertRunsWholeAndTotalsAddUp) {
-  static const Schema schema = build_schema();
-  const RunResult r =
-      simulate(Config::load(schema, {{"test", "workload:\n  model: mobilebert\n  seq_len: 320\n"}},
-                            {"pipeline.chunk_tokens=32"}));
+  const RunResult r = test::run_config("workload:\n  model: mobilebert\n  seq_len: 320\n",
+                                       {"pipeline.chunk_tokens=32"});
   EXPECT_EQ(r.workload.linear_count(), 362u);
   EXPECT_EQ(r.tiles, 362u);
   EXPECT_EQ(r.pmcas, 362u);
@@ -102,7 +97,7 @@ Workload two_layers() {
 
 TEST(RunTest, TwoLayersTokenPipelinedRunLayerAfterLayer) {
   const RunResult r =
-      simulate(config({"tile.t_int=512ns", "pipeline.chunk_tokens=8"}), two_layers());
+      simulate(reference_config({"tile.t_int=512ns", "pipeline.chunk_tokens=8"}), two_layers());
   // op0: chunk 0 tile 540 + 7 * 516 = 4152, link 4226, PMCA 7473; chunk 1 tile 8280, link 8354,
   //      PMCA 8354 + 3247 = 11601.
   EXPECT_EQ(r.ops[0].hybrid_end, 11601000);
@@ -115,9 +110,9 @@ TEST(RunTest, TwoLayersTokenPipelinedRunLayerAfterLayer) {
 }
 
 TEST(RunTest, TwoLayersSequentialPaysEveryPmcaChunk) {
-  const RunResult r = simulate(
-      config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=sequential"}),
-      two_layers());
+  const RunResult r = simulate(reference_config({"tile.t_int=512ns", "pipeline.chunk_tokens=8",
+                                                 "pipeline.strategy=sequential"}),
+                               two_layers());
   // op0: tile 8280; one transfer of 16 * 256 B = 4096 B: 10 + 128 = 138 -> 8418; two PMCA chunks
   //      of 3247 -> 14912.
   EXPECT_EQ(r.ops[0].hybrid_end, 14912000);
@@ -128,9 +123,9 @@ TEST(RunTest, TwoLayersSequentialPaysEveryPmcaChunk) {
 }
 
 TEST(RunTest, TwoLayersOverlappedStartXAWithTheTile) {
-  const RunResult r = simulate(
-      config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=overlapped"}),
-      two_layers());
+  const RunResult r = simulate(reference_config({"tile.t_int=512ns", "pipeline.chunk_tokens=8",
+                                                 "pipeline.strategy=overlapped"}),
+                               two_layers());
   // op0: X A 2386, (X A) B + add 861. down0 [0, 2386], down1 [2386, 4772]; up0 waits for X W at
   //      4226 and for down1 (in order): [4772, 5633]; up1 waits for X W at 8354: [8354, 9215].
   EXPECT_EQ(r.ops[0].hybrid_end, 9215000);
@@ -143,9 +138,9 @@ TEST(RunTest, TwoLayersOverlappedStartXAWithTheTile) {
 }
 
 TEST(RunTest, TwoLayersLayerPipelinedOverlapAsAWavefront) {
-  const RunResult r = simulate(
-      config({"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pipeline.strategy=layer-pipelined"}),
-      two_layers());
+  const RunResult r = simulate(reference_config({"tile.t_int=512ns", "pipeline.chunk_tokens=8",
+                                                 "pipeline.strategy=layer-pipelined"}),
+                               two_layers());
   // op1's chunk 0 starts when op0's chunk 0 is done (7473): tile 7473 + 4212 = 11685, link 11951,
   // PMCA 15411. Its chunk 1 is released at 11601 and streams on behind chunk 0 (the tile's
   // pipeline is still full): MVMs end every 522 ns after 11685, the last at 11685 + 8 * 522 =
@@ -158,7 +153,7 @@ TEST(RunTest, TwoLayersLayerPipelinedOverlapAsAWavefront) {
 }
 
 TEST(RunTest, SameConfigSameBytes) {
-  const Config c = config({"pipeline.chunk_tokens=16"});
+  const Config c = reference_config({"pipeline.chunk_tokens=16"});
   EXPECT_EQ(layers_csv(simulate(c)), layers_csv(simulate(c)));
   EXPECT_EQ(summary_json(simulate(c), c), summary_json(simulate(c), c));
 }
@@ -168,7 +163,7 @@ TEST(RunTest, SameConfigSameBytes) {
 // compute 128 + 2 (one ADC round) + 512/64 = 8 ns post = 138 ns, stream-out 512*16/256 = 32 ns.
 TEST(RunTest, LayerOfFourTilesAddsPartialSumsInTheTiles) {
   const RunResult r =
-      simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
+      simulate(reference_config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
   ASSERT_EQ(r.ops.size(), 1u);
   const OpResult& o = r.ops[0];
   EXPECT_EQ(r.tiles, 4u);
@@ -194,7 +189,7 @@ TEST(RunTest, LayerOfFourTilesAddsPartialSumsInTheTiles) {
 }
 
 TEST(RunTest, LayerOfFourTilesCanAddPartialSumsOnThePmca) {
-  const RunResult r = simulate(config(
+  const RunResult r = simulate(reference_config(
       {"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8", "tile.reduction=pmca"}));
   const OpResult& o = r.ops[0];
   // The hybrid tiles no longer reduce: 186 ns for the first token, then 138 ns each.
@@ -210,11 +205,10 @@ TEST(RunTest, LayerOfFourTilesCanAddPartialSumsOnThePmca) {
 }
 
 TEST(RunTest, MeshCarriesLayerInputsAndCanBeTheBottleneck) {
-  static const Schema schema = build_schema();
   // Narrow 8-bit mesh links (1 GB/s): moving each layer's input dominates.
   const RunResult r =
-      simulate(Config::load(schema, {{"test", "workload:\n  model: mobilebert\n  seq_len: 320\n"}},
-                            {"interconnect.topology=mesh", "interconnect.link_width_bits=8"}));
+      test::run_config("workload:\n  model: mobilebert\n  seq_len: 320\n",
+                       {"interconnect.topology=mesh", "interconnect.link_width_bits=8"});
   EXPECT_EQ(r.topology, "mesh");
   std::size_t transfer_bound = 0, linears = 0;
   for (const auto& o : r.ops) {
@@ -232,7 +226,7 @@ TEST(RunTest, MeshCarriesLayerInputsAndCanBeTheBottleneck) {
 }
 
 TEST(RunTest, ProgrammingCostFollowsProgramAndVerify) {
-  const RunResult r = simulate(config({}));
+  const RunResult r = simulate(reference_config({}));
   // One iteration: RESET 125 + SET 250 + verify 512 + precharge 256 = 1143 ns. A full 512x512
   // tile: 512 rows * 512/32 column groups * 30 iterations * 1143 ns = 280903680 ns.
   EXPECT_EQ(r.programming.one_tile, 280903680000LL);
@@ -245,7 +239,7 @@ TEST(RunTest, ProgrammingCostFollowsProgramAndVerify) {
 }
 
 TEST(RunTest, AdaptersLargerThanL1AreAnInputError) {
-  EXPECT_THROW(simulate(config({"pmca.l1_size=16B"})), InputError);
+  EXPECT_THROW(simulate(reference_config({"pmca.l1_size=16B"})), InputError);
 }
 
 }  // namespace
@@ -256,23 +250,20 @@ namespace {
 
 TEST(RunTest, TileBudgetTooSmallSaysHowManyAreNeeded) {
   // linear:1024x1024 on 512x512 tiles: 2 row blocks x 2 column blocks = 4 tiles.
-  try {
-    simulate(config({"workload.model=linear:1024x1024", "platform.tiles=3"}));
-    FAIL();
-  } catch (const InputError& e) {
-    EXPECT_NE(
-        std::string(e.what()).find("platform.tiles: linear:1024x1024 needs 4 tiles of 512x512"),
-        std::string::npos)
-        << e.what();
-  }
-  const RunResult r = simulate(config({"workload.model=linear:1024x1024", "platform.tiles=4"}));
+  const std::string e = test::error_of([] {
+    simulate(reference_config({"workload.model=linear:1024x1024", "platform.tiles=3"}));
+  });
+  EXPECT_NE(e.find("platform.tiles: linear:1024x1024 needs 4 tiles of 512x512"), std::string::npos)
+      << e;
+  const RunResult r =
+      simulate(reference_config({"workload.model=linear:1024x1024", "platform.tiles=4"}));
   EXPECT_EQ(r.mapping.tiles_needed, 4);
   EXPECT_DOUBLE_EQ(r.mapping.array_utilisation, 1.0);
 }
 
 TEST(RunTest, MappingReportsArrayUtilisation) {
   // 512x128 on one 512x512 tile: 65536 of 262144 cells.
-  const RunResult r = simulate(config({}));
+  const RunResult r = simulate(reference_config({}));
   EXPECT_EQ(r.mapping.tiles_needed, 1);
   EXPECT_DOUBLE_EQ(r.mapping.array_utilisation, 0.25);
   EXPECT_EQ(r.mapping.tile_budget, 0);  // auto
@@ -285,21 +276,20 @@ namespace aimcsim {
 namespace {
 
 TEST(RunTest, DecodeChecksTheKvCacheAgainstThePmcaSideMemory) {
-  static const Schema schema = build_schema();
   // gpt2, 100 prompt + 4 generated tokens: one layer's K and V are 2 * 12 heads * 64 * 104 * 2 B
   // = 319488 B, within one PMCA's 1 MiB L2.
-  const Config ok = Config::load(
-      schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 100\n  decode_tokens: 4\n"}},
-      {"pipeline.chunk_tokens=32"});
+  const Config ok =
+      test::load_config("workload:\n  model: gpt2\n  seq_len: 100\n  decode_tokens: 4\n",
+                        {"pipeline.chunk_tokens=32"});
   const RunResult r = simulate(ok);
   EXPECT_EQ(r.mapping.kv_cache_layer_bytes, 2 * 12 * 64 * 104 * 2);
   EXPECT_EQ(r.mapping.kv_cache_capacity_bytes, 1024 * 1024);
   EXPECT_TRUE(r.notes.empty());
   EXPECT_GT(r.hybrid, r.prefill_hybrid);  // the decode steps come after the prompt
   // With a 256 KiB L2 it does not fit: the run says so.
-  const Config small = Config::load(
-      schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 100\n  decode_tokens: 4\n"}},
-      {"pipeline.chunk_tokens=32", "pmca.l2_size=256KiB"});
+  const Config small =
+      test::load_config("workload:\n  model: gpt2\n  seq_len: 100\n  decode_tokens: 4\n",
+                        {"pipeline.chunk_tokens=32", "pmca.l2_size=256KiB"});
   const RunResult s = simulate(small);
   ASSERT_EQ(s.notes.size(), 1u);
   EXPECT_NE(s.notes[0].find("the KV cache of a layer (319488 bytes at 104 tokens) exceeds"),
@@ -310,8 +300,8 @@ TEST(RunTest, PmcasPerTileShareALayersAdapter) {
   // linear:1024x1024 spans 4 tiles; one PMCA per tile gives the layer a group of 4 that splits
   // each chunk's tokens: a chunk of 8 costs what 2 tokens cost on one PMCA.
   const RunResult one =
-      simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
-  const RunResult four = simulate(config(
+      simulate(reference_config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
+  const RunResult four = simulate(reference_config(
       {"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8", "platform.tiles_per_pmca=1"}));
   EXPECT_EQ(four.pmcas, 4u);
   EXPECT_EQ(four.ops[0].chunk_cost.duration,
@@ -326,10 +316,9 @@ namespace aimcsim {
 namespace {
 
 TEST(RunTest, DensePackingSharesTilesBetweenSmallLayers) {
-  static const Schema schema = build_schema();
   const auto run = [&](const std::string& packing) {
-    return simulate(Config::load(schema, {{"t", "workload:\n  model: mobilebert\n  seq_len: 32\n"}},
-                                 {"pipeline.chunk_tokens=16", "platform.packing=" + packing}));
+    return test::run_config("workload:\n  model: mobilebert\n  seq_len: 32\n",
+                            {"pipeline.chunk_tokens=16", "platform.packing=" + packing});
   };
   const RunResult none = run("none"), dense = run("dense");
   // Per layer, Q, K and the attention output (128x128) go diagonally into one 512x512 tile with
@@ -354,8 +343,8 @@ TEST(RunTest, PmcaReductionIsTimedInEveryStrategy) {
   // the simulation matches the twin, which counts it before every (X A) B.
   for (const char* s : {"overlapped", "token-pipelined", "sequential"}) {
     const RunResult r =
-        simulate(config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8",
-                         "tile.reduction=pmca", std::string("pipeline.strategy=") + s}));
+        simulate(reference_config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8",
+                                   "tile.reduction=pmca", std::string("pipeline.strategy=") + s}));
     EXPECT_EQ(r.ops[0].hybrid, r.ops[0].hybrid_analytic) << s;
   }
 }
@@ -363,16 +352,14 @@ TEST(RunTest, PmcaReductionIsTimedInEveryStrategy) {
 TEST(RunTest, LayersWithoutAdapterOrDigitalWorkGetNoPmca) {
   // linear:512x128 is not a Q, K or V: with lora.targets=qkv it has no adapter and no digital
   // operator, so the hybrid design is the analog one.
-  const RunResult r = simulate(config({"lora.targets=qkv"}));
+  const RunResult r = simulate(reference_config({"lora.targets=qkv"}));
   EXPECT_EQ(r.pmcas, 0u);
   EXPECT_EQ(r.hybrid, r.analog_only);
 }
 
 TEST(RunTest, DecodeBlocksAddUpToTheDecodePhase) {
-  static const Schema schema = build_schema();
-  const RunResult r = simulate(
-      Config::load(schema, {{"t", "workload:\n  model: gpt2\n  seq_len: 16\n  decode_tokens: 3\n"}},
-                   {"pipeline.chunk_tokens=8"}));
+  const RunResult r = test::run_config(
+      "workload:\n  model: gpt2\n  seq_len: 16\n  decode_tokens: 3\n", {"pipeline.chunk_tokens=8"});
   Picos decode = 0;
   for (const auto& b : r.blocks)
     if (b.name.rfind("decode/", 0) == 0) decode += b.hybrid;

@@ -3,11 +3,7 @@
 #include "sim/sweep/sweep.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -15,38 +11,24 @@
 
 #include "sim/base/error.hpp"
 #include "sim/run/run.hpp"
+#include "tests/support/config_helpers.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 namespace aimcsim {
 namespace {
 
 namespace fs = std::filesystem;
 
-const Schema& schema() {
-  static const Schema s = build_schema();
-  return s;
-}
-
 SweepSpec parse(const std::string& text, const std::string& dir = ".") {
-  return parse_sweep(schema(), text, "test.yaml", dir);
+  return parse_sweep(test::schema(), text, "test.yaml", dir);
 }
 
 std::vector<std::string> values(const SweepSpec& s, std::size_t i) { return s.points.at(i).values; }
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The message of the InputError that parsing `text` throws, or "" if it parses.
 std::string rejection(const std::string& text) {
-  try {
-    parse(text);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return test::error_of([&] { parse(text); });
 }
 
 const char* kBase = "base: {workload: {model: 'linear:512x128', seq_len: 320}}\n";
@@ -96,13 +78,11 @@ TEST(SweepExpansionTest, AxesCombineGridTimesZipTimesPoints) {
 }
 
 TEST(SweepExpansionTest, BaseConfigFilesAreReadRelativeToTheSweepFile) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("aimcsim_sweep_base_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const test::ScratchDir dir("sweep_base");
   std::ofstream(dir / "a.yaml") << "workload: {model: 'linear:128x128', seq_len: 64}\n";
   std::ofstream(dir / "b.yaml") << "lora: {rank: 4}\n";
-  const SweepSpec s = parse("base: [a.yaml, b.yaml]\ngrid: {tile.t_int: [128ns]}\n", dir.string());
-  fs::remove_all(dir);
+  const SweepSpec s =
+      parse("base: [a.yaml, b.yaml]\ngrid: {tile.t_int: [128ns]}\n", dir.path().string());
   ASSERT_EQ(s.points.size(), 1u);
   EXPECT_NE(s.points[0].config_yaml.find("model: linear:128x128"), std::string::npos);
   EXPECT_NE(s.points[0].config_yaml.find("rank: 4"), std::string::npos);
@@ -154,17 +134,9 @@ TEST(SweepShardTest, ShardsSplitThePointsRoundRobin) {
 // Driver tests: real worker processes of the aimcsim executable.
 class SweepRunTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("aimcsim_sweep_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   SweepOptions options(const std::string& name) const {
     SweepOptions o;
-    o.exe = AIMCSIM_BIN;
+    o.exe = test::aimcsim_exe();
     o.jobs = 2;
     o.outdir = (dir_ / name).string();
     return o;
@@ -174,7 +146,12 @@ class SweepRunTest : public ::testing::Test {
     return parse(std::string(kBase) +
                  "grid: {tile.t_int: [128ns, 512ns], pipeline.chunk_tokens: [8, 16, 32]}\n");
   }
-  fs::path dir_;
+
+ private:
+  test::ScratchDir scratch_{"sweep"};
+
+ protected:
+  fs::path dir_ = scratch_.path();
 };
 
 TEST_F(SweepRunTest, WritesOneRowPerPointWithTheSummaryFigures) {
@@ -182,7 +159,7 @@ TEST_F(SweepRunTest, WritesOneRowPerPointWithTheSummaryFigures) {
   EXPECT_EQ(r.selected, 6u);
   EXPECT_EQ(r.ran, 6u);
   EXPECT_EQ(r.failed, 0u);
-  std::istringstream csv(read(dir_ / "a" / "results.csv"));
+  std::istringstream csv(test::file_text(dir_ / "a" / "results.csv"));
   std::string header, line;
   std::getline(csv, header);
   EXPECT_EQ(header.rfind(
@@ -198,21 +175,22 @@ TEST_F(SweepRunTest, WritesOneRowPerPointWithTheSummaryFigures) {
       rows[3].rfind("p0003,ok,512ns,8,linear:512x128,token-pipelined,320,8,165144.0,168465.0,", 0),
       0u)
       << rows[3];
-  const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
+  const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
   EXPECT_EQ(manifest["points"].size(), 6u);
   EXPECT_EQ(manifest["points"][3]["status"], "ok");
   EXPECT_EQ(manifest["points"][3]["config_hash"], spec().points[3].config_hash);
   EXPECT_EQ(manifest["totals"]["ok"], 6);
   // The same sweep into another folder gives the same bytes.
   run_sweep(spec(), options("b"));
-  EXPECT_EQ(read(dir_ / "a" / "results.csv"), read(dir_ / "b" / "results.csv"));
-  EXPECT_EQ(read(dir_ / "a" / "sweep.json"), read(dir_ / "b" / "sweep.json"));
+  EXPECT_EQ(test::file_text(dir_ / "a" / "results.csv"),
+            test::file_text(dir_ / "b" / "results.csv"));
+  EXPECT_EQ(test::file_text(dir_ / "a" / "sweep.json"), test::file_text(dir_ / "b" / "sweep.json"));
 }
 
 TEST_F(SweepRunTest, ResumeRedoesPointsWithoutACompletionMarkerOnly) {
   const SweepOptions o = options("a");
   run_sweep(spec(), o);
-  const std::string complete = read(dir_ / "a" / "results.csv");
+  const std::string complete = test::file_text(dir_ / "a" / "results.csv");
   const fs::path points = dir_ / "a" / "points";
   const auto untouched = fs::last_write_time(points / "p0000" / "summary.json");
   // A kill mid-run: p0001 finished its files but not its marker; p0004 left a partial temp file
@@ -225,7 +203,7 @@ TEST_F(SweepRunTest, ResumeRedoesPointsWithoutACompletionMarkerOnly) {
   const SweepOutcome r = run_sweep(spec(), o);
   EXPECT_EQ(r.ran, 2u);
   EXPECT_EQ(r.skipped, 4u);
-  EXPECT_EQ(read(dir_ / "a" / "results.csv"), complete);
+  EXPECT_EQ(test::file_text(dir_ / "a" / "results.csv"), complete);
   EXPECT_EQ(fs::last_write_time(points / "p0000" / "summary.json"), untouched);
   EXPECT_FALSE(fs::exists(points / "p0004" / "summary.json.tmp.1"));
   // Rerunning a finished sweep runs nothing.
@@ -240,7 +218,7 @@ TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
   const SweepOutcome r = run_sweep(s, o);
   EXPECT_EQ(r.ran, 3u);
   EXPECT_EQ(r.failed, 1u);
-  const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
+  const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
   EXPECT_EQ(manifest["points"][0]["status"], "ok");
   EXPECT_EQ(manifest["points"][1]["status"], "failed");
   EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find(
@@ -248,7 +226,7 @@ TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
             std::string::npos)
       << manifest["points"][1];
   EXPECT_EQ(manifest["points"][2]["status"], "ok");
-  const std::string csv = read(dir_ / "a" / "results.csv");
+  const std::string csv = test::file_text(dir_ / "a" / "results.csv");
   EXPECT_NE(csv.find("\np0001,failed,16B,,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\np0002,ok,64KiB,linear:512x128,"), std::string::npos) << csv;
   // A rerun retries the failed point only.
@@ -262,7 +240,7 @@ TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {
   o.exe = (dir_ / "no-such-aimcsim").string();
   const SweepOutcome r = run_sweep(spec(), o);
   EXPECT_EQ(r.failed, 6u);
-  const auto manifest = nlohmann::json::parse(read(dir_ / "a" / "sweep.json"));
+  const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
   EXPECT_NE(manifest["points"][0]["message"].get<std::string>().find("cannot execute"),
             std::string::npos);
 }
@@ -279,8 +257,10 @@ TEST_F(SweepRunTest, ShardsMergedGiveTheRowsOfOneUnshardedRun) {
   }
   const std::string merged = (dir_ / "merged").string();
   merge_sweeps(shards, merged);
-  EXPECT_EQ(read(merged + "/results.csv"), read(dir_ / "whole" / "results.csv"));
-  EXPECT_EQ(read(merged + "/sweep.json"), read(dir_ / "whole" / "sweep.json"));
+  EXPECT_EQ(test::file_text(merged + "/results.csv"),
+            test::file_text(dir_ / "whole" / "results.csv"));
+  EXPECT_EQ(test::file_text(merged + "/sweep.json"),
+            test::file_text(dir_ / "whole" / "sweep.json"));
   // Folders of different sweeps do not merge.
   SweepOptions other = options("other");
   run_sweep(parse(std::string(kBase) + "grid: {lora.rank: [4]}\n"), other);
@@ -289,35 +269,20 @@ TEST_F(SweepRunTest, ShardsMergedGiveTheRowsOfOneUnshardedRun) {
 }
 
 // The command line: exit status 2 and nothing written on a bad sweep file.
-int aimcsim(const std::string& args, std::string* output = nullptr) {
-  const std::string cmd = std::string(AIMCSIM_BIN) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  std::string out;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int st = ::pclose(pipe);
-  if (output) *output = out;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 TEST_F(SweepRunTest, CommandLineRejectsBadSweepFilesWithExitTwo) {
+  const auto path = [&](const char* name) { return (dir_ / name).string(); };
   std::ofstream(dir_ / "bad.yaml") << kBase << "zip: {lora.rank: [4, 8], tile.t_int: [128ns]}\n";
-  std::string out;
-  EXPECT_EQ(aimcsim("sweep " + (dir_ / "bad.yaml").string() + " -o " + (dir_ / "o").string(), &out),
-            2);
-  EXPECT_NE(out.find("lists of unequal length"), std::string::npos) << out;
+  test::ProcessResult r = test::run_aimcsim("sweep " + path("bad.yaml") + " -o " + path("o"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output().find("lists of unequal length"), std::string::npos) << r.output();
   EXPECT_FALSE(fs::exists(dir_ / "o"));
   std::ofstream(dir_ / "good.yaml") << kBase << "grid: {lora.rank: [4, 8]}\n";
-  EXPECT_EQ(aimcsim("sweep " + (dir_ / "good.yaml").string() + " --shard 2/2", &out), 2);
-  EXPECT_NE(out.find("--shard 2/2"), std::string::npos) << out;
-  EXPECT_EQ(aimcsim("sweep --merge " + (dir_ / "nothing").string() + " -o " + (dir_ / "m").string(),
-                    &out),
-            2);
-  EXPECT_EQ(
-      aimcsim("sweep " + (dir_ / "good.yaml").string() + " -j 2 -o " + (dir_ / "g").string(), &out),
-      0)
-      << out;
+  r = test::run_aimcsim("sweep " + path("good.yaml") + " --shard 2/2");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output().find("--shard 2/2"), std::string::npos) << r.output();
+  EXPECT_EQ(test::run_aimcsim("sweep --merge " + path("nothing") + " -o " + path("m")).status, 2);
+  r = test::run_aimcsim("sweep " + path("good.yaml") + " -j 2 -o " + path("g"));
+  EXPECT_EQ(r.status, 0) << r.output();
   EXPECT_TRUE(fs::exists(dir_ / "g" / "points" / "p0001" / "status.json"));
 }
 

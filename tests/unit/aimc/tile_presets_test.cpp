@@ -4,20 +4,18 @@
 #include "platform/platform.hpp"
 #include "sim/base/error.hpp"
 #include "sim/run/run.hpp"
+#include "tests/support/config_helpers.hpp"
 
 namespace aimcsim {
 namespace {
 
-const Schema& schema() {
-  static const Schema s = build_schema();
-  return s;
-}
+using test::schema;
 
-const char* kWorkload = "workload:\n  model: linear:512x128\n  seq_len: 320\n";
+const char* const kWorkload = test::kReferenceWorkload;
 
 TileParams preset(const std::string& name, std::vector<std::string> more = {}) {
   more.insert(more.begin(), "tile.preset=" + name);
-  return PlatformParams::from(Config::load(schema(), {{"w.yaml", kWorkload}}, more)).tile;
+  return PlatformParams::from(test::load_config(kWorkload, more, "w.yaml")).tile;
 }
 
 // Energy of one full MVM in the array, input drivers and ADCs (what TOPS/W figures count).
@@ -94,23 +92,19 @@ TEST(TilePresetTest, PwmDerivesTheIntegrationTime) {
   EXPECT_EQ(mvm_stages(p, 512, 512).integrate, 64000);  // 2^5 LSBs * 2 ns
 }
 
-std::string error_of(const std::vector<std::string>& overrides) {
-  try {
-    PlatformParams::from(Config::load(schema(), {{"w.yaml", kWorkload}}, overrides));
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+// The InputError message of building the platform parameters under `overrides`.
+std::string platform_error(const std::vector<std::string>& overrides) {
+  return test::error_of([&] { PlatformParams::from(test::load_config(kWorkload, overrides)); });
 }
 
 TEST(TilePresetTest, BadNamesAreInputErrorsNamingTheKey) {
-  std::string e = error_of({"tile.preset=hermes"});
+  std::string e = platform_error({"tile.preset=hermes"});
   EXPECT_NE(e.find("tile.preset"), std::string::npos) << e;
   EXPECT_NE(e.find("hermes-core"), std::string::npos) << e;  // lists what is accepted
-  e = error_of({"interconnect.topology=torus"});
+  e = platform_error({"interconnect.topology=torus"});
   EXPECT_NE(e.find("interconnect.topology"), std::string::npos) << e;
   EXPECT_NE(e.find("bus, mesh, p2p"), std::string::npos) << e;
-  e = error_of({"tile.t_int=auto"});  // auto needs PWM
+  e = platform_error({"tile.t_int=auto"});  // auto needs PWM
   EXPECT_NE(e.find("tile.t_int"), std::string::npos) << e;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/base/error.hpp"
+#include "tests/support/config_helpers.hpp"
 
 namespace aimcsim {
 namespace {
@@ -114,11 +115,8 @@ TEST(KernelsTest, BadShapesAreInputErrors) {
   EXPECT_THROW(attention_scores_cost(p, 4, 4, -1, 1), InputError);
   EXPECT_THROW(gemm_staged_cost(p, 4, 0, 4), InputError);
   EXPECT_THROW(parse_activation("tanh"), InputError);
-  try {
-    layer_norm_cost(p, 4, 0);
-  } catch (const InputError& e) {
-    EXPECT_STREQ(e.what(), "kernel layer_norm: width must be an integer >= 1, got 0");
-  }
+  EXPECT_EQ(test::error_of([&] { layer_norm_cost(p, 4, 0); }),
+            "kernel layer_norm: width must be an integer >= 1, got 0");
 }
 
 }  // namespace

@@ -4,32 +4,19 @@
 
 #include "sim/base/error.hpp"
 #include "sim/run/run.hpp"
+#include "tests/support/config_helpers.hpp"
 
 namespace aimcsim {
 namespace {
 
-const Schema& schema() {
-  static const Schema s = build_schema();
-  return s;
-}
+using test::config_error;
+using test::load_config;
+using test::schema;
 
-Config load(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  return Config::load(schema(), {{"test.yaml", yaml}}, overrides);
-}
-
-const char* kMinimal = "workload:\n  model: linear:512x128\n  seq_len: 320\n";
-
-std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  try {
-    load(yaml, overrides);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+const char* const kMinimal = test::kReferenceWorkload;
 
 TEST(ConfigTest, DefaultsFillKeysNotGiven) {
-  const Config c = load(kMinimal);
+  const Config c = load_config(kMinimal);
   EXPECT_EQ(c.text("workload.model"), "linear:512x128");
   EXPECT_EQ(c.integer("workload.seq_len"), 320);
   EXPECT_EQ(c.integer("tile.rows"), 512);
@@ -44,7 +31,7 @@ TEST(ConfigTest, DefaultsFillKeysNotGiven) {
 
 TEST(ConfigTest, OverridesWinOverFilesAndKeepTheirUnits) {
   const Config c =
-      load(kMinimal, {"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pmca.freq=666MHz"});
+      load_config(kMinimal, {"tile.t_int=512ns", "pipeline.chunk_tokens=8", "pmca.freq=666MHz"});
   EXPECT_DOUBLE_EQ(c.quantity("tile.t_int"), 512.0);
   EXPECT_EQ(*c.integer_or_auto("pipeline.chunk_tokens"), 8);
   EXPECT_DOUBLE_EQ(c.quantity("pmca.freq"), 666e6);
@@ -59,56 +46,57 @@ TEST(ConfigTest, LaterDocumentsOverrideEarlierOnes) {
 }
 
 TEST(ConfigTest, BareNumberForATimeNamesTheKeyAndTheUnits) {
-  const std::string e = error_of(kMinimal, {"tile.t_int=128"});
+  const std::string e = config_error(kMinimal, {"tile.t_int=128"});
   EXPECT_NE(e.find("tile.t_int"), std::string::npos) << e;
   EXPECT_NE(e.find("has no unit"), std::string::npos) << e;
   EXPECT_NE(e.find("ps ns us ms s"), std::string::npos) << e;
 }
 
 TEST(ConfigTest, UnknownKeyListsTheSectionsKeys) {
-  const std::string e = error_of(kMinimal, {"tile.nonsense=1"});
+  const std::string e = config_error(kMinimal, {"tile.nonsense=1"});
   EXPECT_NE(e.find("tile.nonsense"), std::string::npos) << e;
   EXPECT_NE(e.find("keys under 'tile': rows, cols, t_int"), std::string::npos) << e;
 }
 
 TEST(ConfigTest, UnknownKeyInAFileNamesFileAndLine) {
-  const std::string e = error_of(std::string(kMinimal) + "pmca:\n  cores: 8\n  corse: 9\n");
+  const std::string e = config_error(std::string(kMinimal) + "pmca:\n  cores: 8\n  corse: 9\n");
   EXPECT_EQ(e.rfind("test.yaml:6: pmca.corse: unknown key", 0), 0u) << e;
 }
 
 TEST(ConfigTest, UnknownSectionListsTheSections) {
-  const std::string e = error_of(std::string(kMinimal) + "tiles:\n  rows: 8\n");
+  const std::string e = config_error(std::string(kMinimal) + "tiles:\n  rows: 8\n");
   EXPECT_NE(e.find("known sections: workload, lora, tile"), std::string::npos) << e;
 }
 
 TEST(ConfigTest, MissingRequiredKeyIsNamed) {
-  const std::string e = error_of("workload:\n  model: mobilebert\n");
+  const std::string e = config_error("workload:\n  model: mobilebert\n");
   EXPECT_NE(e.find("workload.seq_len: missing required key"), std::string::npos) << e;
 }
 
 TEST(ConfigTest, OutOfRangeWrongTypeAndBadChoiceAreRejected) {
-  EXPECT_NE(
-      error_of(kMinimal, {"tile.rows=0"}).find("out of range; expected an integer in [1, 65536]"),
-      std::string::npos);
-  EXPECT_NE(error_of(kMinimal, {"tile.rows=12.5"}).find("not an integer"), std::string::npos);
-  EXPECT_NE(error_of(kMinimal, {"pipeline.chunk_tokens=0"}).find("'auto' or an integer"),
+  EXPECT_NE(config_error(kMinimal, {"tile.rows=0"})
+                .find("out of range; expected an integer in [1, 65536]"),
             std::string::npos);
-  EXPECT_NE(error_of(kMinimal, {"pipeline.strategy=magic"})
+  EXPECT_NE(config_error(kMinimal, {"tile.rows=12.5"}).find("not an integer"), std::string::npos);
+  EXPECT_NE(config_error(kMinimal, {"pipeline.chunk_tokens=0"}).find("'auto' or an integer"),
+            std::string::npos);
+  EXPECT_NE(config_error(kMinimal, {"pipeline.strategy=magic"})
                 .find("one of layer-pipelined, overlapped, sequential, token-pipelined"),
             std::string::npos);
-  EXPECT_NE(error_of(kMinimal, {"pmca.fpu_util=1.5"}).find("pmca.fpu_util"), std::string::npos);
-  EXPECT_NE(error_of(kMinimal, {"tile.t_int=5GHz"}).find("unit 'GHz'"), std::string::npos);
+  EXPECT_NE(config_error(kMinimal, {"pmca.fpu_util=1.5"}).find("pmca.fpu_util"), std::string::npos);
+  EXPECT_NE(config_error(kMinimal, {"tile.t_int=5GHz"}).find("unit 'GHz'"), std::string::npos);
 }
 
 TEST(ConfigTest, MalformedOverridesAndYamlAreRejected) {
-  EXPECT_NE(error_of(kMinimal, {"tile.rows"}).find("expected KEY=VALUE"), std::string::npos);
-  EXPECT_NE(error_of("workload: [1, 2\n").find("test.yaml:"), std::string::npos);
-  EXPECT_NE(error_of("- a\n- b\n").find("mapping of sections"), std::string::npos);
-  EXPECT_NE(error_of(std::string(kMinimal) + "tile:\n  rows: [1, 2]\n").find("found a list"),
+  EXPECT_NE(config_error(kMinimal, {"tile.rows"}).find("expected KEY=VALUE"), std::string::npos);
+  EXPECT_NE(config_error("workload: [1, 2\n").find("test.yaml:"), std::string::npos);
+  EXPECT_NE(config_error("- a\n- b\n").find("mapping of sections"), std::string::npos);
+  EXPECT_NE(config_error(std::string(kMinimal) + "tile:\n  rows: [1, 2]\n").find("found a list"),
             std::string::npos);
-  EXPECT_NE(error_of(std::string(kMinimal) + "tile:\n  rows:\n").find("has no value"),
+  EXPECT_NE(config_error(std::string(kMinimal) + "tile:\n  rows:\n").find("has no value"),
             std::string::npos);
-  EXPECT_NE(error_of(std::string(kMinimal) + "tile: 5\n").find("unknown key"), std::string::npos);
+  EXPECT_NE(config_error(std::string(kMinimal) + "tile: 5\n").find("unknown key"),
+            std::string::npos);
 }
 
 TEST(ConfigTest, MissingFileIsAnInputError) {
@@ -116,7 +104,7 @@ TEST(ConfigTest, MissingFileIsAnInputError) {
 }
 
 TEST(ConfigTest, EffectiveConfigRoundTripsExactly) {
-  const Config a = load(kMinimal, {"tile.t_int=256ns", "pipeline.chunk_tokens=16"});
+  const Config a = load_config(kMinimal, {"tile.t_int=256ns", "pipeline.chunk_tokens=16"});
   const std::string yaml = a.to_yaml();
   const Config b = Config::load(schema(), {{"config.yaml", yaml}}, {});
   EXPECT_EQ(b.to_yaml(), yaml);

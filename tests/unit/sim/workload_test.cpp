@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <fstream>
-#include <functional>
 
 #include "sim/base/error.hpp"
+#include "tests/support/config_helpers.hpp"
+#include "tests/support/scratch_dir.hpp"
 
 namespace aimcsim {
 namespace {
@@ -24,14 +24,7 @@ Workload build(const std::string& model, std::int64_t seq_len, std::int64_t rank
   return build_workload(p);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(WorkloadTest, MobileBertHasThePublishedShapes) {
   const Workload w = build("mobilebert", 320);
@@ -141,14 +134,14 @@ TEST(WorkloadTest, LinearShapeIsParsed) {
 }
 
 TEST(WorkloadTest, HuggingFaceConfigFileIsRead) {
-  const std::string path = ::testing::TempDir() + "/tiny_llama_config.json";
+  const test::ScratchDir dir("workload");
+  const std::string path = dir / "tiny_llama_config.json";
   std::ofstream(path) << R"({"model_type": "llama", "hidden_size": 256, "intermediate_size": 512,
     "num_hidden_layers": 2, "num_attention_heads": 8, "num_key_value_heads": 2, "vocab_size": 1000})";
   const Workload w = build(path, 32);
   EXPECT_EQ(w.family, "llama");
   // per layer 2 * 256^2 + 2 * 256 * 64 + 3 * 256 * 512 = 131072 + 32768 + 393216; head 256 * 1000
   EXPECT_EQ(w.analog_weights(), 2 * (131072 + 32768 + 393216) + 256 * 1000);
-  std::remove(path.c_str());
 }
 
 TEST(WorkloadTest, BadModelsNameTheProblem) {
