@@ -46,7 +46,7 @@ struct Operator {
 // A transformer as an operator graph in a valid execution order (producers first).
 struct Workload {
   std::string model;
-  std::string family;               // bert, mobilebert, gpt2, llama, linear
+  std::string family;               // a FamilyRegistry name (model_type), or linear
   std::int64_t seq_len = 0;         // prompt / sequence tokens
   std::int64_t decode_tokens = 0;   // decode steps after the prompt (decoders)
   std::vector<std::string> blocks;  // in execution order
@@ -70,8 +70,9 @@ struct WorkloadParams : Params<WorkloadParams> {
 };
 
 // Builds the operator graph of `params.model`: a zoo name, a path to a HuggingFace
-// config.json, or linear:<in>x<out>. Bad names, files, shapes or LoRA targets throw InputError
-// naming the key or file and what is accepted.
+// config.json (built by the WorkloadFamily its model_type names), or linear:<in>x<out>; then
+// places the LoRA adapters (place_lora). Bad names, files, shapes or LoRA targets throw
+// InputError naming the key or file and what is accepted.
 Workload build_workload(const WorkloadParams& params);
 
 }  // namespace aimcsim

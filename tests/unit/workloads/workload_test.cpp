@@ -161,7 +161,7 @@ TEST(WorkloadTest, BadHuggingFaceConfigsNameTheField) {
   EXPECT_NE(
       error_of([] {
         read_model_config(R"({"model_type": "t5"})", "c.json");
-      }).find("c.json: model_type 't5' is not supported; accepted: bert, mobilebert, gpt2, llama"),
+      }).find("c.json: model_type 't5' is not supported; accepted: bert, gpt2, llama, mobilebert"),
       std::string::npos);
   EXPECT_NE(error_of([] {
               read_model_config(R"({"model_type": "llama", "hidden_size": 64})", "c.json");
