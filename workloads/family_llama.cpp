@@ -51,8 +51,7 @@ class LlamaFamily final : public WorkloadFamily {
 
 AIMCSIM_REGISTER(FamilyRegistry,
                  {"llama",
-                  "LLaMA decoder (RMS norm, grouped-query attention, SwiGLU) with an LM "
-                  "head",
+                  "LLaMA decoder (RMS norm, grouped-query attention, SwiGLU) with an LM head",
                   [] { return std::unique_ptr<WorkloadFamily>(new LlamaFamily()); }, nullptr});
 
 }  // namespace
