@@ -6,10 +6,11 @@
 namespace aimcsim {
 
 // The shape of a transformer as read from a HuggingFace config.json: what the operator graph
-// needs, nothing about weights' values.
+// needs, nothing about weights' values. A plain struct that every family fills with the fields
+// it uses; fields a family does not use keep their defaults.
 struct ModelShape {
   std::string name;      // zoo name or file path
-  std::string family;    // bert, mobilebert, gpt2, llama
+  std::string family;    // the WorkloadFamily (config.json model_type)
   bool decoder = false;  // causal LM with a decode phase
   std::int64_t layers = 0;
   std::int64_t hidden = 0;  // residual stream width
@@ -28,9 +29,9 @@ struct ModelShape {
   bool shared_qk_bottleneck = false;
 };
 
-// Reads a HuggingFace config.json for the BERT, MobileBERT, GPT-2 and LLaMA families. An
-// unsupported model_type or a missing or malformed field throws InputError naming `origin` and
-// the field.
+// Reads a HuggingFace config.json through the family its model_type names (FamilyRegistry).
+// Text that is not JSON, a missing or unregistered model_type, or a missing or malformed field
+// throws InputError naming `origin`, the field and what is accepted.
 ModelShape read_model_config(const std::string& json_text, const std::string& origin);
 
 // The built-in zoo: the same config.json files as in workloads/zoo/, compiled in.

@@ -46,12 +46,14 @@ struct Operator {
 // A transformer as an operator graph in a valid execution order (producers first).
 struct Workload {
   std::string model;
-  std::string family;               // bert, mobilebert, gpt2, llama, linear
+  std::string family;               // a FamilyRegistry name (model_type), or linear
   std::int64_t seq_len = 0;         // prompt / sequence tokens
   std::int64_t decode_tokens = 0;   // decode steps after the prompt (decoders)
   std::vector<std::string> blocks;  // in execution order
   std::vector<Operator> ops;
-  std::int64_t kv_cache_bytes = 0;  // K and V of every layer at the final length, FP16
+  // K and V values of every layer at the final length; their size in bytes follows the data
+  // format of the PMCAs that hold them (the run's MappingReport::kv_cache_bytes).
+  std::int64_t kv_cache_values = 0;
 
   std::int64_t analog_weights() const;  // weights of all static linears (each counted once)
   std::int64_t lora_params() const;
@@ -70,8 +72,9 @@ struct WorkloadParams : Params<WorkloadParams> {
 };
 
 // Builds the operator graph of `params.model`: a zoo name, a path to a HuggingFace
-// config.json, or linear:<in>x<out>. Bad names, files, shapes or LoRA targets throw InputError
-// naming the key or file and what is accepted.
+// config.json (built by the WorkloadFamily its model_type names), or linear:<in>x<out>; then
+// places the LoRA adapters (place_lora). Bad names, files, shapes or LoRA targets throw
+// InputError naming the key or file and what is accepted.
 Workload build_workload(const WorkloadParams& params);
 
 }  // namespace aimcsim

@@ -381,6 +381,11 @@ TEST(RunTest, KvCacheSizeFollowsThePmcaDataFormat) {
   EXPECT_EQ(fp16.kv_cache_bytes, 12 * fp16.kv_cache_layer_bytes);
   EXPECT_EQ(fp32.kv_cache_layer_bytes, 2 * 12 * 64 * 68 * 4);
   EXPECT_EQ(fp32.kv_cache_bytes, 12 * fp32.kv_cache_layer_bytes);
+  // The workload counts the values; the PMCA's format sizes them.
+  const RunResult r =
+      simulate(Config::load(schema, {{"test", "workload:\n  model: gpt2\n  seq_len: 64\n"}},
+                            {"workload.decode_tokens=4"}));
+  EXPECT_EQ(r.workload.kv_cache_values * 2, fp16.kv_cache_bytes);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ TEST(WorkloadTest, MobileBertHasThePublishedShapes) {
   // LoRA rank 8 on every linear: 8 * sum(in + out) = 1,633,296 (AHWA-LoRA)
   EXPECT_EQ(w.lora_params(), 1633296);
   for (const auto& op : w.ops) EXPECT_EQ(op.tokens, 320);
-  EXPECT_EQ(w.kv_cache_bytes, 0);  // an encoder keeps no KV cache
+  EXPECT_EQ(w.kv_cache_values, 0);  // an encoder keeps no KV cache
 }
 
 TEST(WorkloadTest, MobileBertLoraPlacementsMatchThePaper) {
@@ -82,7 +82,7 @@ TEST(WorkloadTest, LlamaHasGroupedQueryAttention) {
   // 32 layers + LM head 4096 * 128256 = 6979321856 + 525336576 = 7504658432 (8.0 B with embeddings)
   EXPECT_EQ(w.analog_weights(), 32 * layer + 4096LL * 128256);
   // KV cache: 32 layers * K and V * 8 heads * 128 * 2048 tokens * 2 B = 268435456 (256 MiB)
-  EXPECT_EQ(w.kv_cache_bytes, 32LL * 2 * 8 * 128 * 2048 * 2);
+  EXPECT_EQ(w.kv_cache_values, 32LL * 2 * 8 * 128 * 2048);
   for (const auto& op : w.ops)
     if (op.kind == OpKind::Matmul) {
       EXPECT_EQ(op.heads, 32);
@@ -110,7 +110,7 @@ TEST(WorkloadTest, DecodeStepsAttendToTheGrowingCache) {
     prev = op.macs();
   }
   // KV cache at the final length: 12 layers * 2 * 12 heads * 64 * 103 tokens * 2 B
-  EXPECT_EQ(w.kv_cache_bytes, 12LL * 2 * 768 * 103 * 2);
+  EXPECT_EQ(w.kv_cache_values, 12LL * 2 * 768 * 103);
   // decode steps reuse the prompt's weights: counted once
   EXPECT_EQ(w.analog_weights(), build("gpt2", 100).analog_weights());
 }
@@ -154,7 +154,7 @@ TEST(WorkloadTest, BadHuggingFaceConfigsNameTheField) {
   EXPECT_NE(
       error_of([] {
         read_model_config(R"({"model_type": "t5"})", "c.json");
-      }).find("c.json: model_type 't5' is not supported; accepted: bert, mobilebert, gpt2, llama"),
+      }).find("c.json: model_type 't5' is not supported; accepted: bert, gpt2, llama, mobilebert"),
       std::string::npos);
   EXPECT_NE(error_of([] {
               read_model_config(R"({"model_type": "llama", "hidden_size": 64})", "c.json");

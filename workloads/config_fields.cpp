@@ -1,0 +1,85 @@
+#include "workloads/config_fields.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/base/error.hpp"
+
+namespace aimcsim {
+
+struct ConfigFields::Document {
+  nlohmann::json json;
+
+  // The non-null value of `key`, or nullptr.
+  const nlohmann::json* find(const char* key) const {
+    if (!json.is_object()) return nullptr;
+    const auto it = json.find(key);
+    return it == json.end() || it->is_null() ? nullptr : &*it;
+  }
+};
+
+ConfigFields::ConfigFields(const std::string& json_text, std::string origin)
+    : doc_(std::make_unique<Document>()), origin_(std::move(origin)) {
+  try {
+    doc_->json = nlohmann::json::parse(json_text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(fmt::format("{}: not valid JSON: {}", origin_, e.what()));
+  }
+}
+
+ConfigFields::~ConfigFields() = default;
+ConfigFields::ConfigFields(ConfigFields&&) noexcept = default;
+ConfigFields& ConfigFields::operator=(ConfigFields&&) noexcept = default;
+
+bool ConfigFields::has(const char* key) const { return doc_->find(key) != nullptr; }
+
+bool ConfigFields::is_text(const char* key) const {
+  const nlohmann::json* v = doc_->find(key);
+  return v && v->is_string();
+}
+
+std::int64_t ConfigFields::integer(const char* key) const {
+  const nlohmann::json* v = doc_->find(key);
+  if (!v) fail(key, "is missing");
+  if (!v->is_number_integer() || v->get<std::int64_t>() < 1)
+    fail(key, "must be a positive integer");
+  return v->get<std::int64_t>();
+}
+
+std::int64_t ConfigFields::integer_or(const char* key, std::int64_t fallback) const {
+  return has(key) ? integer(key) : fallback;
+}
+
+std::string ConfigFields::text(const char* key) const {
+  const nlohmann::json* v = doc_->find(key);
+  if (!v) fail(key, "is missing");
+  if (!v->is_string()) fail(key, "must be a string");
+  return v->get<std::string>();
+}
+
+std::string ConfigFields::text_or(const char* key, const std::string& fallback) const {
+  return has(key) ? text(key) : fallback;
+}
+
+bool ConfigFields::flag_or(const char* key, bool fallback) const {
+  const nlohmann::json* v = doc_->find(key);
+  if (!v) return fallback;
+  if (!v->is_boolean()) fail(key, "must be true or false");
+  return v->get<bool>();
+}
+
+std::int64_t ConfigFields::entries(const char* key) const {
+  const nlohmann::json* v = doc_->find(key);
+  if (!v) fail(key, "is missing");
+  if (!v->is_object() && !v->is_array()) fail(key, "must be an object or a list");
+  return static_cast<std::int64_t>(v->size());
+}
+
+void ConfigFields::fail(const char* key, const std::string& what) const {
+  throw InputError(context_.empty() ? fmt::format("{}: field '{}' {}", origin_, key, what)
+                                    : fmt::format("{}: field '{}' {} (needed for {})", origin_, key,
+                                                  what, context_));
+}
+
+}  // namespace aimcsim

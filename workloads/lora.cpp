@@ -1,0 +1,107 @@
+#include "workloads/lora.hpp"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "sim/base/error.hpp"
+#include "workloads/parse.hpp"
+
+namespace aimcsim {
+namespace {
+
+bool is_qkv(const std::string& name) {
+  for (const char* suffix : {"query", "key", "value", "q_proj", "k_proj", "v_proj", "c_attn"}) {
+    const std::string s(suffix);
+    if (name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0)
+      return true;
+  }
+  return false;
+}
+
+// Inside a transformer layer (not the embedding transformation or a head).
+bool in_layer(const Operator& op) {
+  return op.block.rfind("layer.", 0) == 0 || op.block.rfind("decode/layer.", 0) == 0;
+}
+
+// `target` is the whole name or its last dot-separated components.
+bool ends_with_name(const std::string& name, const std::string& target) {
+  if (name == target) return true;
+  return name.size() > target.size() &&
+         name.compare(name.size() - target.size(), target.size(), target) == 0 &&
+         name[name.size() - target.size() - 1] == '.';
+}
+
+// The distinct linear names of `w` in order, "a, b", for messages.
+std::string linear_names(const Workload& w) {
+  std::vector<std::string> names;
+  for (const auto& op : w.ops) {
+    if (op.kind != OpKind::Linear) continue;
+    bool seen = false;
+    for (const auto& n : names) seen = seen || n == op.name;
+    if (!seen) names.push_back(op.name);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> parse_overrides(const std::string& text) {
+  std::vector<std::pair<std::string, std::int64_t>> overrides;
+  if (text == "none") return overrides;
+  for (const std::string& item : split_list(text)) {
+    const auto eq = item.find('=');
+    const std::string name = item.substr(0, eq);
+    const std::int64_t rank = eq == std::string::npos ? -1 : parse_digits(item.substr(eq + 1), 6);
+    const bool name_ok = !name.empty() && name.find_first_not_of(
+                                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789_.") == std::string::npos;
+    if (!name_ok || rank < 1)
+      throw InputError(fmt::format(
+          "lora.rank_overrides: '{}' is not name=rank with rank >= 1; accepted: none, or "
+          "a comma list such as query=16,value=4",
+          item));
+    overrides.emplace_back(name, rank);
+  }
+  return overrides;
+}
+
+}  // namespace
+
+void place_lora(Workload& w, const WorkloadParams& p) {
+  std::vector<std::string> listed;
+  if (p.targets != "all" && p.targets != "qkv" && p.targets != "ffn") {
+    listed = split_list(p.targets);
+    if (listed.empty())
+      throw InputError(
+          "lora.targets: empty; accepted: all, qkv, ffn, or a comma list of operator names");
+  }
+  const auto overrides = parse_overrides(p.rank_overrides);
+  auto check_matches = [&](const std::string& key, const std::string& target) {
+    for (const auto& op : w.ops)
+      if (op.kind == OpKind::Linear && ends_with_name(op.name, target)) return;
+    throw InputError(fmt::format("{}: '{}' matches no linear of {}; its linears: {}", key, target,
+                                 w.model, linear_names(w)));
+  };
+  for (const auto& t : listed) check_matches("lora.targets", t);
+  for (const auto& [t, r] : overrides) check_matches("lora.rank_overrides", t);
+
+  for (auto& op : w.ops) {
+    if (op.kind != OpKind::Linear) continue;
+    bool adapted = false;
+    if (p.targets == "all")
+      adapted = true;
+    else if (p.targets == "qkv")
+      adapted = is_qkv(op.name);
+    else if (p.targets == "ffn")
+      adapted = in_layer(op) && !is_qkv(op.name);
+    else
+      for (const auto& t : listed) adapted = adapted || ends_with_name(op.name, t);
+    op.rank = adapted ? p.rank : 0;
+    if (adapted)
+      for (const auto& [t, r] : overrides)
+        if (ends_with_name(op.name, t)) op.rank = r;
+  }
+}
+
+}  // namespace aimcsim
