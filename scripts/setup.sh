@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake ninja-build g++ pkg-config libsystemc-dev libspdlog-dev libfmt-dev libboost-dev
+packages=(cmake ninja-build g++ pkg-config libsystemc-dev libspdlog-dev libfmt-dev
           libyaml-cpp-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev
-          python3 python3-matplotlib python3-yaml)
+          clang-format python3 python3-matplotlib python3-yaml)
 
 missing=()
 for p in "${packages[@]}"; do

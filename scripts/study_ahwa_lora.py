@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Regenerates results/ahwa_lora/: the AHWA-LoRA deployment study (REFERENCE.md section 1).
+"""Regenerates results/ahwa_lora/: the AHWA-LoRA deployment study (models/README.md#deployment-ahwa-lora).
 
 Runs results/ahwa_lora/sweep.yaml (two single linear layers x three tile integration times x
 five chunk sizes), copies its results.csv next to the sweep file, writes table.md and the

@@ -14,13 +14,17 @@ void RedmuleParams::bind(ParamBinder<RedmuleParams>& b) {
   using P = RedmuleParams;
   b.integer("pmca.redmule.height", &P::height, 4)
       .range(1, 256)
-      .desc("RedMulE array height H, CEs chained per row (REFERENCE 3: 4)");
+      .desc(
+          "RedMulE array height H, CEs chained per row (assumed: 4, from the RedMulE README; "
+          "models/README.md#redmule-engine)");
   b.integer("pmca.redmule.width", &P::width, 8)
       .range(1, 256)
-      .desc("RedMulE array width L, rows of CEs (REFERENCE 3: 8, 32 FMAs with H = 4)");
+      .desc(
+          "RedMulE array width L, rows of CEs (assumed: 8, 32 FMAs with H = 4; "
+          "models/README.md#redmule-engine)");
   b.integer("pmca.redmule.pipe_regs", &P::pipe, 3)
       .range(0, 64)
-      .desc("RedMulE pipeline registers P per CE (REFERENCE 3: 3)");
+      .desc("RedMulE pipeline registers P per CE (assumed: 3; models/README.md#redmule-engine)");
   b.integer("pmca.redmule.port_width", &P::port_bits, 256)
       .range(8, 65536)
       .desc("RedMulE memory port in bits (Tortorella et al. DATE 2022: 256)");

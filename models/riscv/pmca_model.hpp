@@ -107,8 +107,8 @@ KernelCost gemm_cost(const PmcaParams& p, std::int64_t m, std::int64_t n, std::i
 // Element-wise add of two M x N matrices, split evenly across cores and lanes.
 KernelCost add_cost(const PmcaParams& p, std::int64_t m, std::int64_t n);
 
-// L1 bytes a LoRA chunk holds (REFERENCE section 5): X (t x in), XA (t x r), XW (t x out),
-// A (in x r), B (r x out).
+// L1 bytes a LoRA chunk holds (models/README.md#pmca-l1-footprint): X (t x in), XA (t x r),
+// XW (t x out), A (in x r), B (r x out).
 std::int64_t lora_l1_bytes(std::int64_t tokens, std::int64_t in, std::int64_t out,
                            std::int64_t rank, std::int64_t elem_bytes);
 

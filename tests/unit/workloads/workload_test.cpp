@@ -61,7 +61,8 @@ TEST(WorkloadTest, MobileBertAttentionCostsTwoSl2DModelMacs) {
   std::int64_t macs = 0;
   for (const auto& op : w.ops)
     if (op.block == "layer.0" && op.kind == OpKind::Matmul) macs += op.macs();
-  // scores and context: 2 * SL^2 * d = 2 * 320 * 320 * 128 = 26,214,400 (REFERENCE: ~26 M)
+  // scores and context: 2 * SL^2 * d = 2 * 320 * 320 * 128 = 26,214,400 (facts: about 26 M,
+  // models/README.md#attention-cost)
   EXPECT_EQ(macs, 2 * 320 * 320 * 128);
 }
 
