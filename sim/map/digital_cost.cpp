@@ -58,15 +58,18 @@ DigitalCost cost_of_kernel(const PmcaParams& p, const KernelCost& k) {
 }
 
 namespace {
-// One instance per operator kind, created on first use.
-const DigitalOpCost& cost_model(OpKind kind) {
-  static std::map<OpKind, std::unique_ptr<DigitalOpCost>> models;
-  auto it = models.find(kind);
+// The cost registered for "kind:variant" (a variant costed on its own), else for "kind"; one
+// instance per name, created on first use.
+const DigitalOpCost& cost_model(const Operator& op) {
+  static std::map<std::string, std::unique_ptr<DigitalOpCost>> models;
+  const DigitalCostRegistry& registry = DigitalCostRegistry::instance();
+  std::string name = std::string(op_kind_name(op.kind)) + ":" + op.variant;
+  if (!registry.has(name)) name = op_kind_name(op.kind);
+  auto it = models.find(name);
   if (it == models.end()) {
-    const std::string name = op_kind_name(kind);
-    if (!DigitalCostRegistry::instance().has(name))
+    if (!registry.has(name))
       throw std::logic_error("no digital cost registered for operator kind " + name);
-    it = models.emplace(kind, DigitalCostRegistry::instance().create(name)).first;
+    it = models.emplace(name, registry.create(name)).first;
   }
   return *it->second;
 }
@@ -75,13 +78,13 @@ const DigitalOpCost& cost_model(OpKind kind) {
 DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_t first,
                             std::int64_t end) {
   if (end - first <= 0) return {};
-  return cost_model(op.kind).cost(p, op, first, end);
+  return cost_model(op).cost(p, op, first, end);
 }
 
 DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op,
                                std::int64_t first, std::int64_t end) {
   const std::int64_t rows = end - first;
-  const bool by_heads = cost_model(op.kind).splits_heads();
+  const bool by_heads = cost_model(op).splits_heads();
   const std::int64_t units = by_heads ? op.heads : rows;
   if (clusters <= 1 || units <= 1) return digital_op_cost(p, op, first, end);
   const std::int64_t per = (units + clusters - 1) / clusters;

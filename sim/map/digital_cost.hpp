@@ -20,7 +20,8 @@ struct DigitalCost {
 // What a digital operator kind (attention matmuls, softmax, norms, activations, element-wise ops,
 // embedding lookups) costs on a PMCA, from the cluster's kernel models (models/riscv/kernels.hpp).
 // One implementation per operator kind, each in its own file (sim/map/cost_*.cpp), registered
-// under op_kind_name(kind).
+// under op_kind_name(kind); a variant can have a cost of its own, registered as "kind:variant"
+// (e.g. "norm:rmsnorm"), which then takes precedence for operators of that variant.
 class DigitalOpCost {
  public:
   virtual ~DigitalOpCost() = default;
