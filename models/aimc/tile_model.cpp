@@ -4,12 +4,6 @@
 
 namespace aimcsim {
 
-std::shared_ptr<const TileModel> default_tile_model(const std::string& name) {
-  Schema schema;
-  if (const auto* e = TileModelRegistry::instance().find(name); e && e->declare) e->declare(schema);
-  return TileModelRegistry::instance().create(name, Config::load(schema, {}, {}));
-}
-
 MvmStages mvm_stages(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used) {
   return p.cost_model().mvm_stages(p, rows_used, cols_used);
 }

@@ -34,9 +34,6 @@ class TileModel {
 // Tile models by name; the factory reads the model's own keys from a validated config.
 using TileModelRegistry = Registry<TileModel, const Config&>;
 
-// The model `name` with its own keys at their defaults.
-std::shared_ptr<const TileModel> default_tile_model(const std::string& name);
-
 // The tile's model applied to one MVM (p.cost_model()).
 MvmStages mvm_stages(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used);
 EnergyBreakdown mvm_energy(const TileParams& p, std::int64_t rows_used, std::int64_t cols_used);

@@ -197,12 +197,6 @@ TileParams TileParams::from(const Config& cfg) {
   return p;
 }
 
-TileParams TileParams::defaults() {
-  Schema schema;
-  declare(schema);
-  return from(Config::load(schema, {}, {}));
-}
-
 const TileModel& TileParams::cost_model() const {
   if (!tile_model)
     throw std::logic_error("TileParams without a tile model: use from() or defaults()");

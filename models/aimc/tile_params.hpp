@@ -53,7 +53,6 @@ struct TileParams : Params<TileParams> {
   double integration_ns() const;
   static void bind(ParamBinder<TileParams>& b);
   static TileParams from(const Config& cfg);
-  static TileParams defaults();
 };
 
 // The tile presets: name -> (key, value) pairs, each from one published design.

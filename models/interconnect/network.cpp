@@ -44,12 +44,6 @@ NetworkParams NetworkParams::from(const Config& cfg) {
   return p;
 }
 
-NetworkParams NetworkParams::defaults() {
-  Schema schema;
-  declare(schema);
-  return from(Config::load(schema, {}, {}));
-}
-
 const Topology& NetworkParams::topo() const {
   if (!topology_impl)
     throw std::logic_error("NetworkParams without a topology: use from() or defaults()");
@@ -58,7 +52,7 @@ const Topology& NetworkParams::topo() const {
 
 void NetworkParams::set_topology(const std::string& name) {
   topology = name;
-  topology_impl = default_topology(name);
+  topology_impl = TopologyRegistry::instance().create_default(name);
 }
 
 std::int64_t auto_mesh_cols(std::size_t nodes) {

@@ -34,7 +34,6 @@ struct NetworkParams : Params<NetworkParams> {
   void set_topology(const std::string& name);
   static void bind(ParamBinder<NetworkParams>& b);
   static NetworkParams from(const Config& cfg);
-  static NetworkParams defaults();
 };
 
 // A node's position on the 2-D mesh.

@@ -40,7 +40,4 @@ class Topology {
 // Topologies by name; the factory reads the topology's own keys from a validated config.
 using TopologyRegistry = Registry<Topology, const Config&>;
 
-// The topology `name` with its own keys at their defaults.
-std::shared_ptr<const Topology> default_topology(const std::string& name);
-
 }  // namespace aimcsim

@@ -38,7 +38,4 @@ class GemmEngine {
 // Engines by name; the factory reads the engine's own keys from a validated config.
 using GemmEngineRegistry = Registry<GemmEngine, const Config&>;
 
-// The engine `name` with its keys at their defaults.
-std::shared_ptr<const GemmEngine> default_gemm_engine(const std::string& name);
-
 }  // namespace aimcsim

@@ -109,12 +109,6 @@ PmcaParams PmcaParams::from(const Config& cfg) {
   return p;
 }
 
-PmcaParams PmcaParams::defaults() {
-  Schema schema;
-  declare(schema);
-  return from(Config::load(schema, {}, {}));
-}
-
 const GemmEngine& PmcaParams::gemm() const {
   if (!gemm_engine)
     throw std::logic_error("PmcaParams without a GEMM engine: use from() or defaults()");
@@ -123,7 +117,7 @@ const GemmEngine& PmcaParams::gemm() const {
 
 void PmcaParams::set_engine(const std::string& name) {
   engine = name;
-  gemm_engine = default_gemm_engine(name);
+  gemm_engine = GemmEngineRegistry::instance().create_default(name);
 }
 
 double KernelCost::utilisation() const {

@@ -60,7 +60,6 @@ struct PmcaParams : Params<PmcaParams> {
 
   static void bind(ParamBinder<PmcaParams>& b);
   static PmcaParams from(const Config& cfg);
-  static PmcaParams defaults();
 };
 
 // Cycles and work of one kernel on the cluster. The cycles split into four categories:

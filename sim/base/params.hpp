@@ -102,7 +102,13 @@ template <class P>
 struct Params {
   static void declare(Schema& schema) { ParamBinder<P>::declare(schema); }
   static P from(const Config& cfg) { return ParamBinder<P>::from(cfg); }
-  static P defaults() { return ParamBinder<P>::defaults(); }
+  // Through P::from, so a struct that builds more than its fields in from() (an
+  // implementation chosen by name) gets it built from the defaults too.
+  static P defaults() {
+    Schema schema;
+    P::declare(schema);
+    return P::from(Config::load(schema, {}, {}));
+  }
 };
 
 }  // namespace aimcsim

@@ -58,6 +58,13 @@ class Registry {
     return e->factory(std::forward<Args>(args)...);
   }
 
+  // For factories that read a config: implementation `name` with its own keys at their defaults.
+  std::unique_ptr<Interface> create_default(const std::string& name) const {
+    Schema schema;
+    if (const Entry* e = find(name); e && e->declare) e->declare(schema);
+    return create(name, Config::load(schema, {}, {}));
+  }
+
   std::vector<std::string> names() const {
     std::vector<std::string> out;
     for (const Entry& e : entries_) out.push_back(e.name);

@@ -42,6 +42,13 @@ Job& add_tile_chunk(JobGraph& g, Resource& tile, std::size_t op, int tile_block,
   return mvm;
 }
 
+Job& add_lora_chunk(JobGraph& g, const OpResources& r, Job& after, std::int64_t n, JobRole part) {
+  Job& lora = g.add(r.pmca, r.op, n);
+  lora.role = part;
+  g.depend(after, lora);
+  return lora;
+}
+
 Job& add_xw_transfer(JobGraph& g, const OpResources& r, Job& mvm, std::int64_t n) {
   Job& move = g.add(r.link, r.op, n, n * r.out_bytes_per_token);
   move.role = JobRole::Transfer;

@@ -109,5 +109,8 @@ Job& add_tile_chunk(JobGraph& graph, Resource& tile, std::size_t op, int tile_bl
                     std::int64_t first, std::int64_t n, const DepsFn& deps);
 // The transfer of that chunk's X W to the PMCA, after the MVMs.
 Job& add_xw_transfer(JobGraph& graph, const OpResources& r, Job& mvm, std::int64_t n);
+// A PMCA job of `n` tokens of the adapter (all of it, or one part), after `after`.
+Job& add_lora_chunk(JobGraph& graph, const OpResources& r, Job& after, std::int64_t n,
+                    JobRole part = JobRole::Lora);
 
 }  // namespace aimcsim

@@ -30,9 +30,7 @@ class Overlapped final : public Strategy {
     add_down(0);
     for (std::size_t c = 0; c < sizes.size(); ++c) {
       if (c + 1 < sizes.size()) add_down(c + 1);
-      Job& up = g.add(r.pmca, r.op, sizes[c]);
-      up.role = JobRole::LoraUpAdd;
-      g.depend(*down[c], up);
+      Job& up = add_lora_chunk(g, r, *down[c], sizes[c], JobRole::LoraUpAdd);
       g.depend(*move[c], up);
       out.push_back({first[c] + sizes[c], &up});
     }

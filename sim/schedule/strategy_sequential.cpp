@@ -14,9 +14,7 @@ class Sequential final : public Strategy {
     Progress out;
     std::int64_t first = 0;
     for (std::int64_t n : chunk_sizes(r.tokens, r.chunk)) {
-      Job& lora = g.add(r.pmca, r.op, n);
-      lora.role = JobRole::Lora;
-      g.depend(move, lora);
+      Job& lora = add_lora_chunk(g, r, move, n);
       first += n;
       out.push_back({first, &lora});
     }

@@ -16,9 +16,7 @@ class TokenPipelined : public Strategy {
     for (std::int64_t n : chunk_sizes(r.tokens, r.chunk)) {
       Job& mvm = add_tile_chunk(g, r.tile, r.op, r.tile_block, first, n, deps);
       Job& move = add_xw_transfer(g, r, mvm, n);
-      Job& lora = g.add(r.pmca, r.op, n);
-      lora.role = JobRole::Lora;
-      g.depend(move, lora);
+      Job& lora = add_lora_chunk(g, r, move, n);
       first += n;
       out.push_back({first, &lora});
     }
