@@ -1,0 +1,491 @@
+// The report writers (sim/report/report.hpp, trace.hpp) on one small run: linear:512x128 over 16
+// tokens in chunks of 8, token-pipelined, on the default platform. By hand:
+//   Tile: one MVM streams in 512 x 8 bit / 256 bit = 16 ns, computes 128 + 2 + 2 ns and streams
+//   out 128 x 16 bit / 256 bit = 8 ns: 156 ns, then one per 132 ns. 8 MVMs end at
+//   156 + 7 x 132 = 1080 ns, 16 at 156 + 15 x 132 = 2136 ns: the analog-only latency.
+//   Link: 8 tokens x 256 B = 2048 B in 10 + 64 = 74 ns. PMCA: 3247 ns a chunk of 8.
+//   Hybrid: chunk 0 reaches the PMCA at 1080 + 74 = 1154 ns and ends at 4401 ns; chunk 1 arrives
+//   at 2136 + 74 = 2210 ns, waits for the PMCA and ends at 4401 + 3247 = 7648 ns.
+//   Energy, pJ: 16 MVMs x 10506.6496 = 168106.3936 (run_test); the link 0.1 pJ/bit x 8 x 4096 B
+//   = 3276.8; the PMCA 2 x 133248 = 266496; leakage 1 mW x 2136 ns (analog-only, no PMCA) and
+//   (1 + 2) mW x 7648 ns = 22944 (hybrid).
+#include "sim/report/report.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/base/error.hpp"
+#include "sim/report/trace.hpp"
+#include "tests/support/config_helpers.hpp"
+#include "tests/support/scratch_dir.hpp"
+
+namespace aimcsim {
+namespace {
+
+using nlohmann::json;
+using test::error_of;
+using test::file_text;
+using test::load_config;
+using test::ScratchDir;
+
+constexpr double kMvmEnergyPj = 16 * 10506.6496;
+constexpr double kAnalogEnergyPj = kMvmEnergyPj + 1 * 2136;
+constexpr double kHybridEnergyPj = kMvmEnergyPj + 3276.8 + 2 * 133248 + 3 * 7648;
+
+const char* const kSmallRun =
+    "workload:\n  model: linear:512x128\n  seq_len: 16\npipeline:\n  chunk_tokens: 8\n";
+
+Config small_config(bool trace = false) {
+  return load_config(kSmallRun, {trace ? "output.trace=true" : "output.trace=false"});
+}
+
+// The run, simulated once per process for each setting of output.trace.
+const RunResult& small_run(bool trace = false) {
+  static const RunResult plain = simulate(small_config(false));
+  static const RunResult traced = simulate(small_config(true));
+  return trace ? traced : plain;
+}
+
+// RFC 4180 rows: fields split at commas, "..." quoting commas, quotes ("") and newlines.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(field);
+      field.clear();
+    } else if (c == '\n') {
+      row.push_back(field);
+      rows.push_back(row);
+      row.clear();
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  EXPECT_FALSE(quoted) << "unterminated quote";
+  EXPECT_TRUE(field.empty() && row.empty()) << "last row without a newline";
+  return rows;
+}
+
+// Each data row as header name -> field; every row must have as many fields as the header.
+std::vector<std::map<std::string, std::string>> csv_records(const std::string& text) {
+  const auto rows = parse_csv(text);
+  std::vector<std::map<std::string, std::string>> out;
+  if (rows.empty()) return out;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    EXPECT_EQ(rows[r].size(), rows[0].size()) << "row " << r;
+    std::map<std::string, std::string> rec;
+    for (std::size_t c = 0; c < rows[0].size() && c < rows[r].size(); ++c)
+      rec[rows[0][c]] = rows[r][c];
+    out.push_back(rec);
+  }
+  return out;
+}
+
+double number(const std::string& s) { return std::stod(s); }
+
+// ps as the writers print ns: three decimals.
+void expect_ns(const std::string& field, Picos ps, const std::string& what) {
+  EXPECT_NEAR(number(field), ps_to_ns(ps), 5e-4) << what;
+}
+
+// Every leaf of a summary: objects by key, lists of groups by index; a list of strings (notes)
+// is one leaf.
+void flatten(const json& j, const std::string& prefix, std::map<std::string, json>& out) {
+  const bool group_list =
+      j.is_array() && std::any_of(j.begin(), j.end(), [](const json& e) { return e.is_object(); });
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it)
+      flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+  } else if (group_list) {
+    for (std::size_t i = 0; i < j.size(); ++i) flatten(j[i], prefix + "." + std::to_string(i), out);
+  } else {
+    EXPECT_EQ(out.count(prefix), 0u) << prefix << " twice";
+    out[prefix] = j;
+  }
+}
+
+// The text stats.csv gives a summary value.
+std::string stat_text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) {
+    std::string out;
+    for (const json& s : v) out += (out.empty() ? "" : "; ") + s.get<std::string>();
+    return out;
+  }
+  return v.dump();
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::set<std::string> files_in(const std::filesystem::path& dir) {
+  std::set<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    out.insert(e.path().filename().string());
+  return out;
+}
+
+TEST(ReportTest, RunMatchesTheHandDerivedTimes) {
+  // What the writers below print, checked once against the arithmetic above.
+  const RunResult& r = small_run();
+  ASSERT_EQ(r.ops.size(), 1u);
+  EXPECT_EQ(r.ops[0].analog_only, ns_to_ps(2136));
+  EXPECT_EQ(r.ops[0].hybrid, ns_to_ps(7648));
+  EXPECT_EQ(r.ops[0].pmca_busy, 2 * ns_to_ps(3247));
+  EXPECT_NEAR(r.hybrid_energy.total(), kHybridEnergyPj, 1e-6);
+  EXPECT_NEAR(r.analog_only_energy.total(), kAnalogEnergyPj, 1e-6);
+}
+
+TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
+  const RunResult& r = small_run();
+  const std::string text = layers_csv(r);
+  const auto rows = parse_csv(text);
+  ASSERT_EQ(rows.size(), 2u);  // the header and the one linear
+  const std::vector<std::string> header{"layer",
+                                        "op",
+                                        "in_features",
+                                        "out_features",
+                                        "tokens",
+                                        "chunk_tokens",
+                                        "analog_only_ns",
+                                        "hybrid_ns",
+                                        "overhead",
+                                        "bottleneck",
+                                        "analog_only_energy_nj",
+                                        "hybrid_energy_nj",
+                                        "rank",
+                                        "tile_busy_ns",
+                                        "transfer_busy_ns",
+                                        "pmca_busy_ns",
+                                        "hybrid_analytic_ns",
+                                        "pmca_chunk_ns",
+                                        "pmca_util",
+                                        "pmca_l1_bytes",
+                                        "pmca_l1_spill",
+                                        "tiles",
+                                        "row_blocks",
+                                        "col_blocks",
+                                        "input_transfer_ns",
+                                        "analog_only_input_transfer_ns",
+                                        "hybrid_aimc_energy_nj",
+                                        "hybrid_transfer_energy_nj",
+                                        "hybrid_pmca_energy_nj",
+                                        "hybrid_static_energy_nj",
+                                        "twin_differs"};
+  EXPECT_EQ(rows[0], header);
+  const auto rec = csv_records(text).at(0);
+  const OpResult& o = r.ops[0];
+  EXPECT_EQ(rec.at("layer"), "linear");
+  EXPECT_EQ(rec.at("op"), "linear_512x128");
+  EXPECT_EQ(rec.at("in_features"), "512");
+  EXPECT_EQ(rec.at("out_features"), "128");
+  EXPECT_EQ(rec.at("tokens"), "16");
+  EXPECT_EQ(rec.at("chunk_tokens"), "8");
+  EXPECT_EQ(rec.at("rank"), "8");
+  EXPECT_EQ(rec.at("analog_only_ns"), "2136.000");
+  EXPECT_EQ(rec.at("hybrid_ns"), "7648.000");
+  EXPECT_NEAR(number(rec.at("overhead")), 7648.0 / 2136.0, 5e-7);
+  EXPECT_EQ(rec.at("bottleneck"), "pmca");  // 6494 ns of PMCA against 2136 ns of tile
+  EXPECT_EQ(rec.at("bottleneck"), o.bottleneck);
+  EXPECT_NEAR(number(rec.at("analog_only_energy_nj")), kAnalogEnergyPj / 1e3, 5e-7);
+  EXPECT_NEAR(number(rec.at("hybrid_energy_nj")), kHybridEnergyPj / 1e3, 5e-7);
+  expect_ns(rec.at("tile_busy_ns"), o.tile_busy, "tile_busy_ns");
+  expect_ns(rec.at("transfer_busy_ns"), o.link_busy, "transfer_busy_ns");
+  EXPECT_EQ(rec.at("pmca_busy_ns"), "6494.000");  // 2 chunks x 3247 ns
+  expect_ns(rec.at("hybrid_analytic_ns"), o.hybrid_analytic, "hybrid_analytic_ns");
+  EXPECT_EQ(rec.at("pmca_chunk_ns"), "3247.000");
+  EXPECT_NEAR(number(rec.at("pmca_util")), o.chunk_cost.utilisation, 5e-5);
+  EXPECT_EQ(rec.at("pmca_l1_bytes"), std::to_string(o.chunk_cost.l1_bytes));
+  EXPECT_EQ(rec.at("pmca_l1_spill"), "false");
+  EXPECT_EQ(rec.at("tiles"), "1");
+  EXPECT_EQ(rec.at("row_blocks"), "1");
+  EXPECT_EQ(rec.at("col_blocks"), "1");
+  EXPECT_EQ(rec.at("input_transfer_ns"), "0.000");  // p2p: the input is in place
+  EXPECT_EQ(rec.at("analog_only_input_transfer_ns"), "0.000");
+  EXPECT_NEAR(number(rec.at("hybrid_aimc_energy_nj")), kMvmEnergyPj / 1e3, 5e-7);
+  EXPECT_NEAR(number(rec.at("hybrid_transfer_energy_nj")), 3276.8 / 1e3, 5e-7);
+  EXPECT_NEAR(number(rec.at("hybrid_pmca_energy_nj")), 2 * 133248 / 1e3, 5e-7);
+  EXPECT_NEAR(number(rec.at("hybrid_static_energy_nj")), 3 * 7648 / 1e3, 5e-7);
+  EXPECT_EQ(rec.at("twin_differs"), o.twin_differs() ? "true" : "false");
+}
+
+TEST(ReportTest, OpsCsvHasOneRowPerOperatorWithItsSlot) {
+  // linear a (512 -> 128), a norm of its output, linear b (128 -> 64) of the norm's: the norm
+  // runs on a's PMCA (slot 0), b has slot 1.
+  Workload w;
+  w.model = "hand-built";
+  w.family = "linear";
+  w.seq_len = 16;
+  w.blocks = {"layer.0"};
+  Operator a;
+  a.block = "layer.0";
+  a.name = "a";
+  a.kind = OpKind::Linear;
+  a.tokens = 16;
+  a.in = 512;
+  a.out = 128;
+  a.rank = 8;
+  Operator norm;
+  norm.block = "layer.0";
+  norm.name = "norm";
+  norm.kind = OpKind::Norm;
+  norm.variant = "layernorm";
+  norm.tokens = 16;
+  norm.width = 128;
+  norm.inputs = {0};
+  Operator b = a;
+  b.name = "b";
+  b.in = 128;
+  b.out = 64;
+  b.inputs = {1};
+  w.ops = {a, norm, b};
+  const RunResult r = simulate(small_config(), w);
+  const std::string text = ops_csv(r);
+  const auto rows = parse_csv(text);
+  ASSERT_EQ(rows.size(), 1u + 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{
+                         "block", "op", "kind", "variant", "tokens", "pmca_slot", "analog_only_ns",
+                         "hybrid_ns", "overhead", "analog_only_end_ns", "hybrid_end_ns",
+                         "hybrid_analytic_ns", "analog_only_energy_nj", "hybrid_energy_nj"}));
+  const auto recs = csv_records(text);
+  const std::vector<std::string> names{"a", "norm", "b"}, kinds{"linear", "norm", "linear"},
+      slots{"0", "0", "1"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(names[i]);
+    const OpResult& o = r.ops[i];
+    const auto& rec = recs[i];
+    EXPECT_EQ(rec.at("block"), "layer.0");
+    EXPECT_EQ(rec.at("op"), names[i]);
+    EXPECT_EQ(rec.at("kind"), kinds[i]);
+    EXPECT_EQ(rec.at("variant"), i == 1 ? "layernorm" : "");
+    EXPECT_EQ(rec.at("tokens"), "16");
+    EXPECT_EQ(rec.at("pmca_slot"), slots[i]);
+    expect_ns(rec.at("analog_only_ns"), o.analog_only, "analog_only_ns");
+    expect_ns(rec.at("hybrid_ns"), o.hybrid, "hybrid_ns");
+    EXPECT_NEAR(number(rec.at("overhead")), o.overhead(), 5e-7);
+    expect_ns(rec.at("analog_only_end_ns"), o.analog_only_end, "analog_only_end_ns");
+    expect_ns(rec.at("hybrid_end_ns"), o.hybrid_end, "hybrid_end_ns");
+    expect_ns(rec.at("hybrid_analytic_ns"), o.hybrid_analytic, "hybrid_analytic_ns");
+    EXPECT_NEAR(number(rec.at("analog_only_energy_nj")), o.analog_only_energy.total() / 1e3, 5e-7);
+    EXPECT_NEAR(number(rec.at("hybrid_energy_nj")), o.hybrid_energy.total() / 1e3, 5e-7);
+  }
+  // a's row is the single-linear run's: 2136 ns analog-only (it starts at 0 in both).
+  EXPECT_EQ(recs[0].at("analog_only_ns"), "2136.000");
+}
+
+TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
+  const RunResult& r = small_run();
+  const Config cfg = small_config();
+  const json s = json::parse(summary_json(r, cfg));
+  EXPECT_EQ(s.at("model"), "linear:512x128");
+  EXPECT_EQ(s.at("family"), "linear");
+  EXPECT_EQ(s.at("seq_len"), 16);
+  EXPECT_EQ(s.at("decode_tokens"), 0);
+  EXPECT_FALSE(s.contains("decode"));  // only decoders report their decode phase
+  EXPECT_EQ(s.at("strategy"), "token-pipelined");
+  EXPECT_EQ(s.at("chunk_tokens"), 8);
+  EXPECT_DOUBLE_EQ(s.at("analog_only_ns").get<double>(), 2136.0);
+  EXPECT_DOUBLE_EQ(s.at("hybrid_ns").get<double>(), 7648.0);
+  EXPECT_DOUBLE_EQ(s.at("overhead").get<double>(), 7648.0 / 2136.0);
+  // One linear: the linears' sums are the end-to-end latencies.
+  EXPECT_DOUBLE_EQ(s.at("lora").at("analog_only_ns").get<double>(), 2136.0);
+  EXPECT_DOUBLE_EQ(s.at("lora").at("hybrid_ns").get<double>(), 7648.0);
+  EXPECT_DOUBLE_EQ(s.at("lora").at("overhead").get<double>(), 7648.0 / 2136.0);
+  EXPECT_NEAR(s.at("energy").at("hybrid").at("total_nj").get<double>(), kHybridEnergyPj / 1e3,
+              1e-9);
+  EXPECT_DOUBLE_EQ(s.at("energy").at("hybrid").at("total_nj").get<double>(),
+                   r.hybrid_energy.total() / 1e3);
+  EXPECT_NEAR(s.at("energy").at("analog_only").at("total_nj").get<double>(), kAnalogEnergyPj / 1e3,
+              1e-9);
+  EXPECT_NEAR(s.at("energy").at("hybrid").at("components").at("static_nj").get<double>(),
+              3 * 7648 / 1e3, 1e-9);
+  EXPECT_EQ(s.at("pmca").at("chunks"), 2);
+  EXPECT_EQ(s.at("pmca").at("cycles").at("total"), 2 * 3247);
+  EXPECT_EQ(s.at("pmca").at("cycles").at("total"), r.pmca.cycles);
+  EXPECT_DOUBLE_EQ(s.at("pmca").at("busy_ns").get<double>(), 2 * 3247.0);
+  EXPECT_EQ(s.at("mapping").at("tiles_used"), 1);
+  EXPECT_EQ(s.at("mapping").at("tile_budget"), "auto");
+  EXPECT_EQ(s.at("mapping").at("pmcas_used"), 1);
+  EXPECT_EQ(s.at("mapping").at("l1_spilled_layers"), 0);
+  EXPECT_EQ(s.at("platform").at("tiles"), 1);
+  EXPECT_EQ(s.at("platform").at("pmcas"), 1);
+  EXPECT_EQ(s.at("platform").at("links"), 1);
+  EXPECT_EQ(s.at("platform").at("analog_only_pmcas"), 0);  // no digital operator to run
+  EXPECT_EQ(s.at("platform").at("topology"), "p2p");
+  EXPECT_EQ(s.at("workload").at("operators"), 1);
+  EXPECT_EQ(s.at("workload").at("analog_weights"), 512 * 128);
+  EXPECT_EQ(s.at("workload").at("lora_params"), 8 * (512 + 128));
+  // Programming one 512x512 tile: 512 rows x 512/32 column groups x 30 iterations of
+  // 125 + 250 + 512 + 256 = 1143 ns = 245760 x 1143 ns.
+  EXPECT_DOUBLE_EQ(s.at("programming").at("one_tile_ns").get<double>(), 245760.0 * 1143);
+  EXPECT_DOUBLE_EQ(s.at("programming").at("one_tile_ns").get<double>(),
+                   ps_to_ns(r.programming.one_tile));
+  // The adapter, 5120 FP16 values = 10240 bytes, over one link: 10 + 10240 B / 32 GB/s = 330 ns.
+  EXPECT_EQ(s.at("programming").at("lora_bytes"), 10240);
+  EXPECT_DOUBLE_EQ(s.at("programming").at("lora_load_link_ns").get<double>(), 330.0);
+  ASSERT_EQ(s.at("blocks").size(), 1u);
+  EXPECT_EQ(s.at("blocks")[0].at("block"), "linear");
+  EXPECT_DOUBLE_EQ(s.at("blocks")[0].at("hybrid_ns").get<double>(), 7648.0);
+  EXPECT_EQ(s.at("interconnect").at("busiest_links").size(), 1u);  // the layer's p2p link
+  EXPECT_EQ(s.at("interconnect").at("busiest_links")[0].at("bytes"), 16 * 256);
+}
+
+TEST(ReportTest, SummaryJsonSaysAutoForAnAutoChunk) {
+  const Config cfg = load_config("workload:\n  model: linear:512x128\n  seq_len: 16\n");
+  const json s = json::parse(summary_json(simulate(cfg), cfg));
+  EXPECT_EQ(s.at("chunk_tokens"), "auto");
+}
+
+TEST(ReportTest, StatsCsvHasOneRowPerSummaryStatisticWithItsValueAndUnit) {
+  const RunResult& r = small_run();
+  const Config cfg = small_config();
+  std::map<std::string, json> leaves;
+  flatten(json::parse(summary_json(r, cfg)), "", leaves);
+  const std::string text = stats_csv(r, cfg);
+  const auto rows = parse_csv(text);
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"stat", "value", "unit", "description"}));
+  std::set<std::string> seen;
+  for (const auto& rec : csv_records(text)) {
+    const std::string& name = rec.at("stat");
+    EXPECT_TRUE(seen.insert(name).second) << name << " twice";
+    const auto it = leaves.find(name);
+    if (it == leaves.end()) {
+      ADD_FAILURE() << name << " is not in summary.json";
+      continue;
+    }
+    EXPECT_EQ(rec.at("value"), stat_text(it->second)) << name;
+    EXPECT_FALSE(rec.at("description").empty()) << name;
+    if (ends_with(name, "_ns")) {
+      EXPECT_EQ(rec.at("unit"), "ns") << name;
+    }
+    if (ends_with(name, "_nj")) {
+      EXPECT_EQ(rec.at("unit"), "nJ") << name;
+    }
+    if (ends_with(name, "_bytes")) {
+      EXPECT_EQ(rec.at("unit"), "B") << name;
+    }
+  }
+  for (const auto& [name, value] : leaves)
+    EXPECT_EQ(seen.count(name), 1u) << name << " is missing from stats.csv";
+  // A few by name: the cycle count has its unit, the PMCA's L1 bytes theirs.
+  EXPECT_EQ(seen.count("pmca.cycles.total"), 1u);
+  EXPECT_EQ(seen.count("blocks.0.hybrid_ns"), 1u);
+  EXPECT_EQ(seen.count("mapping.l1_peak_bytes"), 1u);
+}
+
+TEST(ReportTest, TraceJsonHasOneCompleteEventPerJobInItsDesignsProcess) {
+  const RunResult& r = small_run(true);
+  // Analog-only: the tile in 2 chunks. Hybrid: per chunk an MVM batch, a transfer and a LoRA
+  // chunk: 2 + 2 x 3 = 8 jobs.
+  ASSERT_EQ(r.trace.size(), 8u);
+  EXPECT_TRUE(small_run(false).trace.empty());  // kept only with output.trace
+  const json t = json::parse(trace_json(r));
+  ASSERT_TRUE(t.at("traceEvents").is_array());
+  std::vector<json> complete;
+  std::map<int, std::string> process;
+  for (const json& e : t.at("traceEvents")) {
+    if (e.at("ph") == "X") complete.push_back(e);
+    if (e.at("ph") == "M" && e.at("name") == "process_name")
+      process[e.at("pid").get<int>()] = e.at("args").at("name").get<std::string>();
+  }
+  EXPECT_EQ(process, (std::map<int, std::string>{{1, "hybrid"}, {2, "analog-only"}}));
+  ASSERT_EQ(complete.size(), r.trace.size());
+  std::size_t hybrid = 0;
+  for (std::size_t i = 0; i < complete.size(); ++i) {
+    const TraceEvent& job = r.trace[i];
+    SCOPED_TRACE(job.name);
+    EXPECT_EQ(complete[i].at("pid"), job.hybrid ? 1 : 2);
+    EXPECT_EQ(complete[i].at("name"), job.name);
+    // Microseconds with picosecond precision.
+    EXPECT_NEAR(complete[i].at("ts").get<double>(), static_cast<double>(job.start) / 1e6, 1e-9);
+    EXPECT_NEAR(complete[i].at("dur").get<double>(), static_cast<double>(job.end - job.start) / 1e6,
+                1e-9);
+    hybrid += job.hybrid;
+  }
+  EXPECT_EQ(hybrid, 6u);
+  // The hybrid design's last job is chunk 1's LoRA, [4401, 7648] ns.
+  Picos last_end = 0;
+  for (const TraceEvent& e : r.trace)
+    if (e.hybrid) last_end = std::max(last_end, e.end);
+  EXPECT_EQ(last_end, ns_to_ps(7648));
+}
+
+TEST(ReportTest, WriteOutputsWritesEveryReportAndNoTemporaryFile) {
+  ScratchDir dir("report");
+  const std::filesystem::path out = dir.path() / "run";  // created by write_outputs
+  const RunResult& r = small_run(true);
+  const Config cfg = small_config(true);
+  write_outputs(r, cfg, out.string());
+  EXPECT_EQ(files_in(out), (std::set<std::string>{"config.yaml", "layers.csv", "ops.csv",
+                                                  "stats.csv", "summary.json", "trace.json"}));
+  EXPECT_EQ(file_text(out / "layers.csv"), layers_csv(r));
+  EXPECT_EQ(file_text(out / "ops.csv"), ops_csv(r));
+  EXPECT_EQ(file_text(out / "summary.json"), summary_json(r, cfg));
+  EXPECT_EQ(file_text(out / "stats.csv"), stats_csv(r, cfg));
+  EXPECT_EQ(file_text(out / "trace.json"), trace_json(r));
+  const std::string yaml = file_text(out / "config.yaml");
+  EXPECT_EQ(yaml.rfind("# Effective aimcsim ", 0), 0u) << yaml.substr(0, 80);
+  // config.yaml reproduces the run.
+  const Config again = load_config(yaml, {}, "config.yaml");
+  EXPECT_EQ(summary_json(simulate(again), again), summary_json(r, cfg));
+}
+
+TEST(ReportTest, WriteOutputsWritesNoTraceWithoutOutputTrace) {
+  ScratchDir dir("report");
+  write_outputs(small_run(false), small_config(false), dir.path().string());
+  EXPECT_EQ(files_in(dir.path()), (std::set<std::string>{"config.yaml", "layers.csv", "ops.csv",
+                                                         "stats.csv", "summary.json"}));
+}
+
+TEST(ReportTest, SecondRunOfTheSameConfigWritesIdenticalFiles) {
+  ScratchDir dir("report");
+  const Config cfg = small_config(true);
+  write_outputs(simulate(cfg), cfg, dir / "first");
+  write_outputs(simulate(cfg), cfg, dir / "second");
+  const std::set<std::string> names = files_in(dir.path() / "first");
+  ASSERT_EQ(names.size(), 6u);
+  EXPECT_EQ(files_in(dir.path() / "second"), names);
+  for (const std::string& name : names)
+    EXPECT_EQ(file_text(dir.path() / "first" / name), file_text(dir.path() / "second" / name))
+        << name;
+}
+
+TEST(ReportTest, WriteOutputsIntoAPathUnderAFileIsAnInputErrorNamingIt) {
+  ScratchDir dir("report");
+  const std::string blocker = dir / "file";
+  write_file_atomic(blocker, "not a folder\n");
+  const std::string target = blocker + "/run";
+  const std::string error = error_of([&] { write_outputs(small_run(), small_config(), target); });
+  EXPECT_NE(error.find(target), std::string::npos) << error;
+  EXPECT_NE(error.find("cannot create output folder"), std::string::npos) << error;
+  EXPECT_EQ(files_in(dir.path()), (std::set<std::string>{"file"}));
+}
+
+}  // namespace
+}  // namespace aimcsim
