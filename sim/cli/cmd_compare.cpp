@@ -58,6 +58,102 @@ std::vector<Variant> variants_of(const CompareOptions& o) {
   return out;
 }
 
+// Loads every variant's config (the shared overrides, then its own) before running any, so
+// that a bad variant fails at once. The configs refer to `schema`, which must outlive them.
+std::vector<Config> variant_configs(const Schema& schema, const CompareOptions& o,
+                                    const std::vector<Variant>& variants) {
+  std::vector<Config> configs;
+  for (const Variant& v : variants) {
+    std::vector<std::string> ov = o.overrides;
+    ov.insert(ov.end(), v.overrides.begin(), v.overrides.end());
+    configs.push_back(load_run_config(schema, o.configs, ov));
+  }
+  return configs;
+}
+
+// Simulates each variant and writes its reports into OUTDIR/<variant>; throws InputError when
+// two variants run different workloads.
+std::vector<RunResult> run_variants(const CompareOptions& o, const std::vector<Variant>& variants,
+                                    const std::vector<Config>& configs) {
+  std::vector<RunResult> results;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    results.push_back(simulate(configs[i]));
+    write_outputs(results.back(), configs[i], o.outdir + "/" + variants[i].name);
+  }
+  for (std::size_t i = 1; i < results.size(); ++i) {
+    std::vector<std::string> a, b;
+    for (const auto& x : results[0].blocks) a.push_back(x.name);
+    for (const auto& x : results[i].blocks) b.push_back(x.name);
+    if (a != b)
+      throw InputError(
+          fmt::format("compare: variants {} and {} run different workloads ({} and {}); compare "
+                      "variants of one workload",
+                      variants[0].name, variants[i].name, results[0].workload.model,
+                      results[i].workload.model));
+  }
+  return results;
+}
+
+// a / b, or 0 when b is 0.
+double ratio(Picos a, Picos b) {
+  return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
+}
+
+// The figures of one block (or, past the last block, of the whole run) of one variant.
+struct BlockFigures {
+  std::string name;
+  Picos analog_only, hybrid;
+  double analog_only_energy, hybrid_energy;
+};
+
+BlockFigures block_figures(const RunResult& r, std::size_t b) {
+  if (b == r.blocks.size())
+    return {"total", r.analog_only, r.hybrid, r.analog_only_energy.total(),
+            r.hybrid_energy.total()};
+  const auto& x = r.blocks.at(b);
+  return {x.name, x.analog_only, x.hybrid, x.analog_only_energy.total(), x.hybrid_energy.total()};
+}
+
+// Prints the variants side by side on stdout: hybrid time and overhead per block and in total,
+// then the LoRA overhead of the linears and the hybrid energy.
+void print_table(const std::vector<Variant>& variants, const std::vector<RunResult>& results) {
+  std::cout << fmt::format("{:<18}", "hybrid us");
+  for (const Variant& v : variants) std::cout << fmt::format(" {:>18}", v.name);
+  std::cout << "\n";
+  for (std::size_t b = 0; b <= results.front().blocks.size(); ++b) {
+    std::cout << fmt::format("{:<18}", block_figures(results.front(), b).name);
+    for (const RunResult& r : results) {
+      const BlockFigures f = block_figures(r, b);
+      std::cout << fmt::format(" {:>10.3f} {:>6.3f}x", ps_to_ns(f.hybrid) / 1e3,
+                               ratio(f.hybrid, f.analog_only));
+    }
+    std::cout << "\n";
+  }
+  std::cout << fmt::format("{:<18}", "LoRA overhead");
+  for (const RunResult& r : results)
+    std::cout << fmt::format(" {:>17.3f}x", ratio(r.linear_hybrid, r.linear_analog_only));
+  std::cout << "\n" << fmt::format("{:<18}", "hybrid energy uJ");
+  for (const RunResult& r : results)
+    std::cout << fmt::format(" {:>18.3f}", r.hybrid_energy.total() / 1e6);
+  std::cout << "\n";
+}
+
+// compare.csv: one row per block and variant, blocks in order, then the total.
+std::string compare_csv(const std::vector<Variant>& variants,
+                        const std::vector<RunResult>& results) {
+  std::string csv =
+      "variant,block,analog_only_ns,hybrid_ns,overhead,analog_only_energy_nj,hybrid_energy_nj\n";
+  for (std::size_t b = 0; b <= results.front().blocks.size(); ++b)
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      const BlockFigures f = block_figures(results[i], b);
+      csv +=
+          fmt::format("{},{},{:.3f},{:.3f},{:.6f},{:.6f},{:.6f}\n", variants[i].name, f.name,
+                      ps_to_ns(f.analog_only), ps_to_ns(f.hybrid), ratio(f.hybrid, f.analog_only),
+                      f.analog_only_energy / 1e3, f.hybrid_energy / 1e3);
+    }
+  return csv;
+}
+
 Command::Action setup_compare(CLI::App& app) {
   auto o = std::make_shared<CompareOptions>();
   CLI::App* cmd = app.add_subcommand(
@@ -81,64 +177,11 @@ Command::Action setup_compare(CLI::App& app) {
   return [o] {
     const Schema schema = build_schema();
     const std::vector<Variant> variants = variants_of(*o);
-    std::vector<Config> configs;
-    for (const Variant& v : variants) {  // validate every variant before running any
-      std::vector<std::string> ov = o->overrides;
-      ov.insert(ov.end(), v.overrides.begin(), v.overrides.end());
-      configs.push_back(load_run_config(schema, o->configs, ov));
-    }
-    std::vector<RunResult> results;
-    for (std::size_t i = 0; i < variants.size(); ++i) {
-      results.push_back(simulate(configs[i]));
-      write_outputs(results.back(), configs[i], o->outdir + "/" + variants[i].name);
-    }
-    for (std::size_t i = 1; i < results.size(); ++i) {
-      std::vector<std::string> a, b;
-      for (const auto& x : results[0].blocks) a.push_back(x.name);
-      for (const auto& x : results[i].blocks) b.push_back(x.name);
-      if (a != b)
-        throw InputError(
-            fmt::format("compare: variants {} and {} run different workloads ({} and {}); compare "
-                        "variants of one workload",
-                        variants[0].name, variants[i].name, results[0].workload.model,
-                        results[i].workload.model));
-    }
-    // Side by side: one row per block, a column group per variant.
-    std::string csv =
-        "variant,block,analog_only_ns,hybrid_ns,overhead,analog_only_energy_nj,hybrid_energy_nj\n";
-    auto ratio = [](Picos a, Picos b) {
-      return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
-    };
-    std::cout << fmt::format("{:<18}", "hybrid us");
-    for (const Variant& v : variants) std::cout << fmt::format(" {:>18}", v.name);
-    std::cout << "\n";
-    const RunResult& first = results.front();
-    for (std::size_t b = 0; b <= first.blocks.size(); ++b) {
-      const bool total = b == first.blocks.size();
-      std::cout << fmt::format("{:<18}", total ? "total" : first.blocks[b].name);
-      for (std::size_t i = 0; i < variants.size(); ++i) {
-        const RunResult& r = results[i];
-        const Picos a = total ? r.analog_only : r.blocks.at(b).analog_only;
-        const Picos h = total ? r.hybrid : r.blocks.at(b).hybrid;
-        const double ea =
-            total ? r.analog_only_energy.total() : r.blocks.at(b).analog_only_energy.total();
-        const double eh = total ? r.hybrid_energy.total() : r.blocks.at(b).hybrid_energy.total();
-        std::cout << fmt::format(" {:>10.3f} {:>6.3f}x", ps_to_ns(h) / 1e3, ratio(h, a));
-        csv += fmt::format("{},{},{:.3f},{:.3f},{:.6f},{:.6f},{:.6f}\n", variants[i].name,
-                           total ? "total" : r.blocks.at(b).name, ps_to_ns(a), ps_to_ns(h),
-                           ratio(h, a), ea / 1e3, eh / 1e3);
-      }
-      std::cout << "\n";
-    }
-    std::cout << fmt::format("{:<18}", "LoRA overhead");
-    for (const RunResult& r : results)
-      std::cout << fmt::format(" {:>17.3f}x", ratio(r.linear_hybrid, r.linear_analog_only));
-    std::cout << "\n" << fmt::format("{:<18}", "hybrid energy uJ");
-    for (const RunResult& r : results)
-      std::cout << fmt::format(" {:>18.3f}", r.hybrid_energy.total() / 1e6);
-    std::cout << "\n";
+    const std::vector<Config> configs = variant_configs(schema, *o, variants);
+    const std::vector<RunResult> results = run_variants(*o, variants, configs);
+    print_table(variants, results);
     std::filesystem::create_directories(o->outdir);
-    write_file_atomic(o->outdir + "/compare.csv", csv);
+    write_file_atomic(o->outdir + "/compare.csv", compare_csv(variants, results));
     return 0;
   };
 }

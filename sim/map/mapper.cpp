@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -11,6 +12,47 @@
 #include "sim/base/error.hpp"
 
 namespace aimcsim {
+
+namespace {
+
+// Sets the costs of moving a layer's outputs to its PMCA: over the group's own link, or over the
+// shared topology's hops between the layer's last tile and its PMCA.
+void set_link_costs(const PlatformParams& p, std::int64_t clusters, OpTiming& t) {
+  const LinkParams link = group_link(p.link, clusters);
+  t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
+  t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
+  if (p.net.topo().shared()) {
+    // The topology's hops between a layer's last tile and its PMCA.
+    const Picos hops = ns_to_ps(p.net.hop_latency_ns) * p.net.topo().twin_hops();
+    const double bw = p.net.bandwidth_Bps();
+    t.serialisation = [bw](std::int64_t bytes) {
+      return ns_to_ps(static_cast<double>(bytes) * 1e9 / bw);
+    };
+    t.transfer = [bw, hops](std::int64_t bytes) {
+      return hops + ns_to_ps(static_cast<double>(bytes) * 1e9 / bw);
+    };
+  }
+}
+
+// The PMCA's cost of one chunk: the reduction of `sums` partial sums (none for LoraDown) and the
+// adapter's part.
+std::function<Picos(std::int64_t, JobRole)> pmca_costs(const PmcaParams& pmca, const Operator& op,
+                                                       std::int64_t sums, std::int64_t clusters) {
+  const std::int64_t in = op.in, out = op.out, rank = op.rank;
+  // Chunks of a sequence come in at most two sizes: remember their costs.
+  auto cache = std::make_shared<std::map<std::pair<std::int64_t, JobRole>, Picos>>();
+  return [pmca, in, out, rank, sums, clusters, cache](std::int64_t n, JobRole part) {
+    auto it = cache->find({n, part});
+    if (it != cache->end()) return it->second;
+    const Picos reduce = part == JobRole::LoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
+    const Picos d =
+        reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
+    cache->emplace(std::make_pair(n, part), d);
+    return d;
+  };
+}
+
+}  // namespace
 
 OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk,
                    std::int64_t clusters) {
@@ -31,34 +73,9 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
       ends.push_back(pipe.run(release[c], sizes[c], stages).end);
     return ends;
   };
-  const LinkParams link = group_link(p.link, clusters);
-  t.transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
-  t.serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
-  if (p.net.topo().shared()) {
-    // The topology's hops between a layer's last tile and its PMCA.
-    const Picos hops = ns_to_ps(p.net.hop_latency_ns) * p.net.topo().twin_hops();
-    const double bw = p.net.bandwidth_Bps();
-    t.serialisation = [bw](std::int64_t bytes) {
-      return ns_to_ps(static_cast<double>(bytes) * 1e9 / bw);
-    };
-    t.transfer = [bw, hops](std::int64_t bytes) {
-      return hops + ns_to_ps(static_cast<double>(bytes) * 1e9 / bw);
-    };
-  }
-  const PmcaParams pmca = p.pmca;
-  const std::int64_t in = op.in, out = op.out, rank = op.rank;
+  set_link_costs(p, clusters, t);
   const std::int64_t sums = pmca_reduces ? split.row_blocks() : 1;
-  // Chunks of a sequence come in at most two sizes: remember their costs.
-  auto cache = std::make_shared<std::map<std::pair<std::int64_t, JobRole>, Picos>>();
-  t.pmca = [pmca, in, out, rank, sums, clusters, cache](std::int64_t n, JobRole part) {
-    auto it = cache->find({n, part});
-    if (it != cache->end()) return it->second;
-    const Picos reduce = part == JobRole::LoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
-    const Picos d =
-        reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
-    cache->emplace(std::make_pair(n, part), d);
-    return d;
-  };
+  t.pmca = pmca_costs(p.pmca, op, sums, clusters);
   t.tokens = op.tokens;
   t.chunk = chunk;
   t.out_bytes_per_token = sums * output_bytes(p.tile, op.out);
@@ -102,77 +119,93 @@ std::string base_block(const std::string& block) {
   return block.rfind(prefix, 0) == 0 ? block.substr(prefix.size()) : block;
 }
 
-}  // namespace
+// The slot of a linear's weights: decode steps reuse the prompt's slot of the same layer; a new
+// layer gets a slot of its own, with one PMCA per `tiles_per_pmca` of its tiles (0: one PMCA).
+std::size_t slot_for(const Operator& op, const TileSplit& split, std::int64_t tiles_per_pmca,
+                     std::map<std::pair<std::string, std::string>, std::size_t>& slot_of,
+                     Mapping& m) {
+  const auto key = std::make_pair(base_block(op.block), op.name);
+  auto it = slot_of.find(key);
+  if (it == slot_of.end()) {
+    it = slot_of.emplace(key, m.slots.size()).first;
+    const std::int64_t clusters =
+        tiles_per_pmca > 0 ? (split.tiles() + tiles_per_pmca - 1) / tiles_per_pmca : 1;
+    m.slots.push_back(LayerSlot{op.in, op.out, op.in, op.out, op.rank, clusters});
+  }
+  return it->second;
+}
 
-Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
-                     const Strategy& strategy, std::int64_t tiles_per_pmca, bool dense) {
-  Mapping m;
-  m.ops.resize(w.ops.size());
+// The chunk of a linear and the PMCA's cost of one full chunk; throws InputError when the
+// adapter cannot fit L1 even at one token.
+std::pair<std::int64_t, LoraChunkCost> chunk_for(const Operator& op, const PlatformParams& p,
+                                                 std::optional<std::int64_t> chunk,
+                                                 const Strategy& strategy, std::int64_t clusters) {
+  const std::int64_t t = pick_chunk(op, p, chunk, strategy, clusters);
+  LoraChunkCost cost;
+  if (op.rank > 0) {
+    cost = t > 0 ? lora_group_cost(p.pmca, clusters, t, op.in, op.out, op.rank) : LoraChunkCost{};
+    if (t == 0 || !cost.feasible)
+      throw InputError(
+          fmt::format("{}: pmca.l1_size ({} bytes) cannot hold even one row of the rank-{} "
+                      "adapter A, one column of B "
+                      "and two one-token buffers of a {}x{} layer; raise pmca.l1_size",
+                      op.block + "." + op.name, p.pmca.l1_bytes, op.rank, op.in, op.out));
+  }
+  return {t, cost};
+}
+
+// Places the linears on slots and picks their chunks.
+void place_linears(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
+                   const Strategy& strategy, std::int64_t tiles_per_pmca, Mapping& m) {
   std::map<std::pair<std::string, std::string>, std::size_t> slot_of;
   std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, LoraChunkCost>> chunk_of;
   for (std::size_t i = 0; i < w.ops.size(); ++i) {
     const Operator& op = w.ops[i];
     if (op.kind != OpKind::Linear) continue;
-    const std::string where = op.block + "." + op.name;
-    const auto key = std::make_pair(base_block(op.block), op.name);
-    auto it = slot_of.find(key);
     const TileSplit split = split_layer(p.tile, op.in, op.out);
-    if (it == slot_of.end()) {
-      it = slot_of.emplace(key, m.slots.size()).first;
-      const std::int64_t clusters =
-          tiles_per_pmca > 0 ? (split.tiles() + tiles_per_pmca - 1) / tiles_per_pmca : 1;
-      m.slots.push_back(LayerSlot{op.in, op.out, op.in, op.out, op.rank, clusters});
-    }
     OpMapping& om = m.ops[i];
-    om.slot = it->second;
+    om.slot = slot_for(op, split, tiles_per_pmca, slot_of, m);
     om.split = split;
     const std::int64_t clusters = m.slots[om.slot].clusters;
     // Layers of the same shape get the same chunk: it is picked once per shape and token count.
     const auto ckey = std::make_pair(fmt::format("{}x{}r{}c{}", op.in, op.out, op.rank, clusters),
                                      std::to_string(op.tokens));
     auto c = chunk_of.find(ckey);
-    if (c == chunk_of.end()) {
-      const std::int64_t t = pick_chunk(op, p, chunk, strategy, clusters);
-      LoraChunkCost cost;
-      if (op.rank > 0) {
-        cost =
-            t > 0 ? lora_group_cost(p.pmca, clusters, t, op.in, op.out, op.rank) : LoraChunkCost{};
-        if (t == 0 || !cost.feasible)
-          throw InputError(
-              fmt::format("{}: pmca.l1_size ({} bytes) cannot hold even one row of the rank-{} "
-                          "adapter A, one column of B "
-                          "and two one-token buffers of a {}x{} layer; raise pmca.l1_size",
-                          where, p.pmca.l1_bytes, op.rank, op.in, op.out));
-      }
-      c = chunk_of.emplace(ckey, std::make_pair(t, cost)).first;
-    }
+    if (c == chunk_of.end())
+      c = chunk_of.emplace(ckey, chunk_for(op, p, chunk, strategy, clusters)).first;
     om.chunk = c->second.first;
     om.chunk_cost = c->second.second;
   }
-  if (dense) {
-    struct Open {
-      std::size_t host;       // the slot that owns the tile
-      std::int64_t row, col;  // first unused row and column
-    };
-    std::vector<Open> open;
-    for (std::size_t s = 0; s < m.slots.size(); ++s) {
-      LayerSlot& slot = m.slots[s];
-      if (split_layer(p.tile, slot.rows_used, slot.cols_used).tiles() != 1) continue;
-      bool placed = false;
-      for (Open& t : open) {
-        if (t.row + slot.rows_used <= p.tile.rows && t.col + slot.cols_used <= p.tile.cols) {
-          slot.shares_tile_of = static_cast<std::int64_t>(t.host);
-          t.row += slot.rows_used;
-          t.col += slot.cols_used;
-          placed = true;
-          break;
-        }
+}
+
+// Packs the slots that fit one tile densely: each goes, in order, to the first shared tile whose
+// unused rows and columns can hold it, else opens a new one.
+void pack_dense(const PlatformParams& p, std::vector<LayerSlot>& slots) {
+  struct Open {
+    std::size_t host;       // the slot that owns the tile
+    std::int64_t row, col;  // first unused row and column
+  };
+  std::vector<Open> open;
+  for (std::size_t s = 0; s < slots.size(); ++s) {
+    LayerSlot& slot = slots[s];
+    if (split_layer(p.tile, slot.rows_used, slot.cols_used).tiles() != 1) continue;
+    bool placed = false;
+    for (Open& t : open) {
+      if (t.row + slot.rows_used <= p.tile.rows && t.col + slot.cols_used <= p.tile.cols) {
+        slot.shares_tile_of = static_cast<std::int64_t>(t.host);
+        t.row += slot.rows_used;
+        t.col += slot.cols_used;
+        placed = true;
+        break;
       }
-      if (!placed) open.push_back({s, slot.rows_used, slot.cols_used});
     }
+    if (!placed) open.push_back({s, slot.rows_used, slot.cols_used});
   }
-  m.slot_runs_digital.assign(m.slots.size(), false);
-  if (m.slots.empty()) return m;
+}
+
+// Hosts each digital operator on the PMCA of its first producer, or of the next linear when it
+// has none.
+void host_digital(const Workload& w, Mapping& m) {
   for (std::size_t i = 0; i < w.ops.size(); ++i) {
     const Operator& op = w.ops[i];
     if (op.kind == OpKind::Linear) continue;
@@ -189,6 +222,19 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
     m.ops[i].slot = slot;
     m.slot_runs_digital[slot] = true;
   }
+}
+
+}  // namespace
+
+Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
+                     const Strategy& strategy, std::int64_t tiles_per_pmca, bool dense) {
+  Mapping m;
+  m.ops.resize(w.ops.size());
+  place_linears(w, p, chunk, strategy, tiles_per_pmca, m);
+  if (dense) pack_dense(p, m.slots);
+  m.slot_runs_digital.assign(m.slots.size(), false);
+  if (m.slots.empty()) return m;
+  host_digital(w, m);
   return m;
 }
 

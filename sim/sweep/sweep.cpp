@@ -126,9 +126,12 @@ void collect_axes(const Schema& schema, const YAML::Node& node, const std::strin
   }
 }
 
+// One point's swept keys and values, in the order they were set.
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
 // Flattens one entry of `points:` into key -> value.
 void collect_point(const Schema& schema, const YAML::Node& node, const std::string& prefix,
-                   const std::string& file, std::vector<std::pair<std::string, std::string>>& out) {
+                   const std::string& file, KeyValues& out) {
   for (const auto& entry : node) {
     const YAML::Node k = entry.first;
     const YAML::Node v = entry.second;
@@ -195,10 +198,8 @@ std::string point_id(std::size_t i, std::size_t total) {
   return fmt::format("p{:0{}}", i, width);
 }
 
-}  // namespace
-
-SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::string& name,
-                      const std::string& base_dir) {
+// Reads the YAML document and rejects anything but the sections base, grid, zip and points.
+YAML::Node parse_root(const std::string& text, const std::string& name) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -213,15 +214,19 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
       throw InputError(fmt::format("{}:{}: unknown section '{}'; accepted: base, grid, zip, points",
                                    name, line_of(entry.first), section));
   }
+  return root;
+}
 
-  SweepSpec spec;
-  spec.name = fs::path(name).filename().string();
-  const std::vector<Config::Source> base = load_base(root["base"], name, base_dir);
+// The hash of the base config documents, as joined for sweep.json.
+std::string base_hash(const std::vector<Config::Source>& base) {
   std::string joined;
   for (const auto& s : base) joined += s.text + "\n---\n";
-  spec.base_hash = fnv1a64(joined);
+  return fnv1a64(joined);
+}
 
-  std::vector<Axis> grid, zip;
+// Collects the grid and zip axes; the zip lists must all have one length.
+void collect_grid_and_zip(const Schema& schema, const YAML::Node& root, const std::string& name,
+                          std::vector<Axis>& grid, std::vector<Axis>& zip) {
   for (const char* section : {"grid", "zip"}) {
     const YAML::Node node = root[section];
     if (!node) continue;
@@ -235,25 +240,37 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
       throw InputError(fmt::format(
           "{}:{}: zip: lists of unequal length: {} has {} values, {} has {}", name, zip[i].line,
           zip[0].key, zip[0].values.size(), zip[i].key, zip[i].values.size()));
+}
 
-  std::vector<std::vector<std::pair<std::string, std::string>>> point_list;
-  if (const YAML::Node node = root["points"]) {
-    if (!node.IsSequence())
-      throw InputError(
-          fmt::format("{}:{}: points: expected a list of mappings", name, line_of(node)));
-    if (node.size() == 0)
-      throw InputError(
-          fmt::format("{}:{}: points: empty list; give at least one point", name, line_of(node)));
-    for (const auto& p : node) {
-      if (!p.IsMap())
-        throw InputError(fmt::format(
-            "{}:{}: points: expected a mapping of keys to values, e.g. {{pmca.freq: 1GHz}}", name,
-            line_of(p)));
-      point_list.emplace_back();
-      collect_point(schema, p, "", name, point_list.back());
-    }
+// Collects the explicit points of `points:`, each a mapping of keys to single values.
+std::vector<KeyValues> collect_points(const Schema& schema, const YAML::Node& root,
+                                      const std::string& name) {
+  std::vector<KeyValues> point_list;
+  const YAML::Node node = root["points"];
+  if (!node) return point_list;
+  if (!node.IsSequence())
+    throw InputError(
+        fmt::format("{}:{}: points: expected a list of mappings", name, line_of(node)));
+  if (node.size() == 0)
+    throw InputError(
+        fmt::format("{}:{}: points: empty list; give at least one point", name, line_of(node)));
+  for (const auto& p : node) {
+    if (!p.IsMap())
+      throw InputError(fmt::format(
+          "{}:{}: points: expected a mapping of keys to values, e.g. {{pmca.freq: 1GHz}}", name,
+          line_of(p)));
+    point_list.emplace_back();
+    collect_point(schema, p, "", name, point_list.back());
   }
+  return point_list;
+}
 
+// The swept keys, grid then zip then points, in order of first appearance; a key may be swept
+// on one axis only (points may repeat their own keys).
+std::vector<std::string> swept_keys(const std::vector<Axis>& grid, const std::vector<Axis>& zip,
+                                    const std::vector<KeyValues>& point_list,
+                                    const std::string& name) {
+  std::vector<std::string> keys;
   std::map<std::string, std::string> owner;
   auto claim = [&](const std::string& key, const std::string& section, int line) {
     auto [it, fresh] = owner.emplace(key, section);
@@ -261,68 +278,101 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
       throw InputError(
           fmt::format("{}:{}: {}: {} is already swept by {}; sweep each key on one axis", name,
                       line, section, key, it->second));
-    if (fresh) spec.keys.push_back(key);
+    if (fresh) keys.push_back(key);
   };
   for (const auto& a : grid) claim(a.key, "grid", a.line);
   for (const auto& a : zip) claim(a.key, "zip", a.line);
   for (const auto& p : point_list)
     for (const auto& kv : p) claim(kv.first, "points", 0);
+  return keys;
+}
 
-  // grid (odometer, last key fastest) x zip rows x explicit points.
-  std::vector<std::vector<std::pair<std::string, std::string>>> combos{{}};
-  for (const auto& a : grid) {
-    std::vector<std::vector<std::pair<std::string, std::string>>> next;
-    for (const auto& c : combos)
-      for (const auto& v : a.values) {
-        next.push_back(c);
-        next.back().emplace_back(a.key, v);
-      }
-    combos = std::move(next);
-  }
-  if (!zip.empty()) {
-    std::vector<std::vector<std::pair<std::string, std::string>>> next;
-    for (const auto& c : combos)
-      for (std::size_t row = 0; row < zip[0].values.size(); ++row) {
-        next.push_back(c);
-        for (const auto& a : zip) next.back().emplace_back(a.key, a.values[row]);
-      }
-    combos = std::move(next);
-  }
-  if (!point_list.empty()) {
-    std::vector<std::vector<std::pair<std::string, std::string>>> next;
-    for (const auto& c : combos)
-      for (const auto& p : point_list) {
-        next.push_back(c);
-        next.back().insert(next.back().end(), p.begin(), p.end());
-      }
-    combos = std::move(next);
-  }
+// Every combination of `combos` with each of `rows` rows; `add(row, combo)` appends a row's
+// values to a copy of a combination.
+template <class AddRow>
+std::vector<KeyValues> cross(const std::vector<KeyValues>& combos, std::size_t rows, AddRow add) {
+  std::vector<KeyValues> next;
+  for (const auto& c : combos)
+    for (std::size_t row = 0; row < rows; ++row) {
+      next.push_back(c);
+      add(row, next.back());
+    }
+  return next;
+}
 
+// Expands grid (odometer, last key fastest) x zip rows x explicit points.
+std::vector<KeyValues> expand(const std::vector<Axis>& grid, const std::vector<Axis>& zip,
+                              const std::vector<KeyValues>& point_list) {
+  std::vector<KeyValues> combos{{}};
+  for (const auto& a : grid)
+    combos = cross(combos, a.values.size(),
+                   [&](std::size_t row, KeyValues& c) { c.emplace_back(a.key, a.values[row]); });
+  if (!zip.empty())
+    combos = cross(combos, zip[0].values.size(), [&](std::size_t row, KeyValues& c) {
+      for (const auto& a : zip) c.emplace_back(a.key, a.values[row]);
+    });
+  if (!point_list.empty())
+    combos = cross(combos, point_list.size(), [&](std::size_t row, KeyValues& c) {
+      c.insert(c.end(), point_list[row].begin(), point_list[row].end());
+    });
+  return combos;
+}
+
+// Loads one point's config over the base and builds its workload, so that a bad point fails
+// here, naming its values; records the effective config and its hash.
+void check_point(const Schema& schema, const std::vector<Config::Source>& base,
+                 const KeyValues& combo, const std::string& name, SweepPoint& pt) {
+  std::vector<std::string> overrides;
+  std::string described;
+  for (const auto& [k, v] : combo) {
+    overrides.push_back(k + "=" + v);
+    described += (described.empty() ? "" : ", ") + k + "=" + v;
+  }
+  try {
+    const Config cfg = Config::load(schema, base, overrides);
+    (void)build_workload(WorkloadParams::from(cfg));
+    pt.config_yaml = cfg.to_yaml();
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: point {} ({}): {}", name, pt.id,
+                                 described.empty() ? "base only" : described, e.what()));
+  }
+  pt.config_hash = fnv1a64(pt.config_yaml);
+}
+
+// The value of every swept key at one point: as written, or the effective one where the point
+// does not set the key.
+std::vector<std::string> point_values(const std::vector<std::string>& keys, const KeyValues& combo,
+                                      const std::string& config_yaml) {
+  std::vector<std::string> values;
+  const YAML::Node effective = YAML::Load(config_yaml);
+  for (const auto& key : keys) {
+    std::string value;
+    for (const auto& [k, v] : combo)
+      if (k == key) value = v;
+    values.push_back(value.empty() ? effective_value(effective, key) : value);
+  }
+  return values;
+}
+
+}  // namespace
+
+SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::string& name,
+                      const std::string& base_dir) {
+  const YAML::Node root = parse_root(text, name);
+  SweepSpec spec;
+  spec.name = fs::path(name).filename().string();
+  const std::vector<Config::Source> base = load_base(root["base"], name, base_dir);
+  spec.base_hash = base_hash(base);
+  std::vector<Axis> grid, zip;
+  collect_grid_and_zip(schema, root, name, grid, zip);
+  const std::vector<KeyValues> point_list = collect_points(schema, root, name);
+  spec.keys = swept_keys(grid, zip, point_list, name);
+  const std::vector<KeyValues> combos = expand(grid, zip, point_list);
   for (std::size_t i = 0; i < combos.size(); ++i) {
     SweepPoint pt;
     pt.id = point_id(i, combos.size());
-    std::vector<std::string> overrides;
-    std::string described;
-    for (const auto& [k, v] : combos[i]) {
-      overrides.push_back(k + "=" + v);
-      described += (described.empty() ? "" : ", ") + k + "=" + v;
-    }
-    try {
-      const Config cfg = Config::load(schema, base, overrides);
-      (void)build_workload(WorkloadParams::from(cfg));
-      pt.config_yaml = cfg.to_yaml();
-    } catch (const InputError& e) {
-      throw InputError(fmt::format("{}: point {} ({}): {}", name, pt.id,
-                                   described.empty() ? "base only" : described, e.what()));
-    }
-    pt.config_hash = fnv1a64(pt.config_yaml);
-    const YAML::Node effective = YAML::Load(pt.config_yaml);
-    for (const auto& key : spec.keys) {
-      std::string value;
-      for (const auto& [k, v] : combos[i])
-        if (k == key) value = v;
-      pt.values.push_back(value.empty() ? effective_value(effective, key) : value);
-    }
+    check_point(schema, base, combos[i], name, pt);
+    pt.values = point_values(spec.keys, combos[i], pt.config_yaml);
     spec.points.push_back(std::move(pt));
   }
   return spec;
@@ -437,8 +487,8 @@ const std::vector<std::string>& figure_columns() {
   return cols;
 }
 
-// The summary figures of a finished point: summary.json totals and layers.csv aggregates.
-std::vector<std::string> point_figures(const fs::path& dir) {
+// The summary.json totals of a finished point, in the order of figure_columns().
+std::vector<std::string> summary_figures(const fs::path& dir) {
   const Json s = Json::parse(read_text(dir / "summary.json"), nullptr, false);
   if (s.is_discarded())
     throw std::runtime_error((dir / "summary.json").string() + ": not valid JSON");
@@ -450,22 +500,26 @@ std::vector<std::string> point_figures(const fs::path& dir) {
     }
     return json_field(*j);
   };
-  std::vector<std::string> out = {at({"model"}),
-                                  at({"strategy"}),
-                                  at({"seq_len"}),
-                                  at({"chunk_tokens"}),
-                                  at({"analog_only_ns"}),
-                                  at({"hybrid_ns"}),
-                                  at({"overhead"}),
-                                  at({"energy", "analog_only", "total_nj"}),
-                                  at({"energy", "hybrid", "total_nj"}),
-                                  at({"energy", "overhead"}),
-                                  at({"throughput", "analog_only_tokens_per_s"}),
-                                  at({"throughput", "hybrid_tokens_per_s"}),
-                                  at({"platform", "tiles"}),
-                                  at({"platform", "pmcas"}),
-                                  at({"workload", "linear_ops"})};
+  return {at({"model"}),
+          at({"strategy"}),
+          at({"seq_len"}),
+          at({"chunk_tokens"}),
+          at({"analog_only_ns"}),
+          at({"hybrid_ns"}),
+          at({"overhead"}),
+          at({"energy", "analog_only", "total_nj"}),
+          at({"energy", "hybrid", "total_nj"}),
+          at({"energy", "overhead"}),
+          at({"throughput", "analog_only_tokens_per_s"}),
+          at({"throughput", "hybrid_tokens_per_s"}),
+          at({"platform", "tiles"}),
+          at({"platform", "pmcas"}),
+          at({"workload", "linear_ops"})};
+}
 
+// The layers.csv aggregates of a finished point: busy sums, the longest PMCA chunk, the largest
+// L1 footprint and the number of layers that spill L1.
+std::vector<std::string> layer_figures(const fs::path& dir) {
   std::istringstream layers(read_text(dir / "layers.csv"));
   std::string line;
   std::getline(layers, line);
@@ -490,12 +544,16 @@ std::vector<std::string> point_figures(const fs::path& dir) {
     max_l1 = std::max(max_l1, static_cast<long long>(num(l1)));
     if (spill >= 0 && spill < static_cast<int>(f.size()) && f[spill] == "true") ++spills;
   }
-  out.push_back(fmt::format("{:.3f}", sum_tile));
-  out.push_back(fmt::format("{:.3f}", sum_link));
-  out.push_back(fmt::format("{:.3f}", sum_pmca));
-  out.push_back(fmt::format("{:.3f}", max_chunk));
-  out.push_back(std::to_string(max_l1));
-  out.push_back(std::to_string(spills));
+  return {fmt::format("{:.3f}", sum_tile), fmt::format("{:.3f}", sum_link),
+          fmt::format("{:.3f}", sum_pmca), fmt::format("{:.3f}", max_chunk),
+          std::to_string(max_l1),          std::to_string(spills)};
+}
+
+// The summary figures of a finished point: summary.json totals and layers.csv aggregates.
+std::vector<std::string> point_figures(const fs::path& dir) {
+  std::vector<std::string> out = summary_figures(dir);
+  const std::vector<std::string> layers = layer_figures(dir);
+  out.insert(out.end(), layers.begin(), layers.end());
   return out;
 }
 
@@ -622,14 +680,21 @@ std::size_t write_sweep_results(const SweepSpec& spec, const std::string& outdir
   return failed;
 }
 
-SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
-  const fs::path root(options.outdir);
+namespace {
+
+// Creates OUTDIR/points/.
+void create_output_folder(const std::string& outdir) {
   std::error_code ec;
-  fs::create_directories(root / "points", ec);
+  fs::create_directories(fs::path(outdir) / "points", ec);
   if (ec)
-    throw InputError(
-        fmt::format("{}: cannot create output folder: {}", options.outdir, ec.message()));
-  SweepOutcome outcome;
+    throw InputError(fmt::format("{}: cannot create output folder: {}", outdir, ec.message()));
+}
+
+// The points of the shard that still have to run; counts the shard's points, and those already
+// finished for the same config as skipped.
+std::vector<std::size_t> queue_points(const SweepSpec& spec, const SweepOptions& options,
+                                      SweepOutcome& outcome) {
+  const fs::path root(options.outdir);
   std::vector<std::size_t> queue;
   for (std::size_t i : shard_points(spec.points.size(), options.shard_index, options.shard_count)) {
     ++outcome.selected;
@@ -639,41 +704,74 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
     else
       queue.push_back(i);
   }
+  return queue;
+}
 
-  const auto start = std::chrono::steady_clock::now();
-  std::size_t done = 0, failed_now = 0;
-  auto progress = [&](bool final_line) {
-    if (!options.progress) return;
+// The progress line on stderr: points done (skipped ones included), failures, time elapsed and
+// the ETA of the queued points.
+struct Progress {
+  bool enabled;
+  std::size_t selected, skipped, queued;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+
+  void show(std::size_t done, std::size_t failed, bool final_line) const {
+    if (!enabled) return;
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string eta = "--:--";
     if (done > 0)
-      eta = clock_text(elapsed / static_cast<double>(done) *
-                       static_cast<double>(queue.size() - done));
+      eta = clock_text(elapsed / static_cast<double>(done) * static_cast<double>(queued - done));
     std::cerr << fmt::format(
                      "\r\033[Ksweep: {}/{} done ({} skipped), {} failed, {} elapsed, ETA {}",
-                     outcome.skipped + done, outcome.selected, outcome.skipped, failed_now,
-                     clock_text(elapsed), eta)
+                     skipped + done, selected, skipped, failed, clock_text(elapsed), eta)
               << (final_line ? "\n" : "") << std::flush;
-  };
+  }
+};
 
+// Clears a point's folder, writes its point.yaml there and starts its worker.
+pid_t start_point(const SweepSpec& spec, const SweepPoint& p, const SweepOptions& options) {
+  const fs::path dir = fs::path(options.outdir) / "points" / p.id;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw InputError(fmt::format("{}: cannot create point folder: {}", dir.string(), ec.message()));
+  write_file_atomic((dir / "point.yaml").string(), fmt::format("# aimcsim sweep {}, point {}\n{}",
+                                                               spec.name, p.id, p.config_yaml));
+  return spawn_point(options.exe, dir);
+}
+
+// Records a finished worker's point as ok or failed in its status.json, from the wait status,
+// stderr.log and the files it wrote; returns the failure message, empty when the point is ok.
+std::string finish_point(const SweepPoint& p, int status, const SweepOptions& options) {
+  const fs::path dir = fs::path(options.outdir) / "points" / p.id;
+  std::string message;
+  if (WIFSIGNALED(status)) {
+    message =
+        fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    const std::string last = last_line(dir / "stderr.log");
+    if (!last.empty()) message += ": " + last;
+  } else if (WEXITSTATUS(status) != 0) {
+    message = last_line(dir / "stderr.log");
+    if (message.empty()) message = fmt::format("exit status {}", WEXITSTATUS(status));
+  } else if (!fs::exists(dir / "summary.json") || !fs::exists(dir / "layers.csv")) {
+    message = "the run wrote no summary.json/layers.csv";
+  }
+  write_status(dir, p, message.empty() ? "ok" : "failed", message);
+  return message;
+}
+
+// Runs the queued points, at most `jobs` workers at a time, recording each as it ends; returns
+// the number that ran.
+std::size_t run_queue(const SweepSpec& spec, const std::vector<std::size_t>& queue,
+                      const SweepOptions& options, const Progress& progress) {
   std::map<pid_t, std::size_t> running;
-  std::size_t next = 0;
+  std::size_t next = 0, done = 0, failed_now = 0;
   const std::size_t jobs = std::max<std::size_t>(1, options.jobs);
-  progress(false);
+  progress.show(done, failed_now, false);
   while (next < queue.size() || !running.empty()) {
     while (running.size() < jobs && next < queue.size()) {
-      const SweepPoint& p = spec.points[queue[next]];
-      const fs::path dir = root / "points" / p.id;
-      fs::remove_all(dir, ec);
-      fs::create_directories(dir, ec);
-      if (ec)
-        throw InputError(
-            fmt::format("{}: cannot create point folder: {}", dir.string(), ec.message()));
-      write_file_atomic(
-          (dir / "point.yaml").string(),
-          fmt::format("# aimcsim sweep {}, point {}\n{}", spec.name, p.id, p.config_yaml));
-      running[spawn_point(options.exe, dir)] = queue[next];
+      running[start_point(spec, spec.points[queue[next]], options)] = queue[next];
       ++next;
     }
     int status = 0;
@@ -686,35 +784,26 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
     if (it == running.end()) continue;
     const SweepPoint& p = spec.points[it->second];
     running.erase(it);
-    const fs::path dir = root / "points" / p.id;
-    std::string message;
-    if (WIFSIGNALED(status)) {
-      message =
-          fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
-      const std::string last = last_line(dir / "stderr.log");
-      if (!last.empty()) message += ": " + last;
-    } else if (WEXITSTATUS(status) != 0) {
-      message = last_line(dir / "stderr.log");
-      if (message.empty()) message = fmt::format("exit status {}", WEXITSTATUS(status));
-    } else if (!fs::exists(dir / "summary.json") || !fs::exists(dir / "layers.csv")) {
-      message = "the run wrote no summary.json/layers.csv";
-    }
-    write_status(dir, p, message.empty() ? "ok" : "failed", message);
+    if (!finish_point(p, status, options).empty()) ++failed_now;
     ++done;
-    if (!message.empty()) ++failed_now;
-    progress(false);
+    progress.show(done, failed_now, false);
   }
-  progress(true);
-  outcome.ran = done;
-  write_sweep_results(spec, options.outdir);
-  for (std::size_t i : shard_points(spec.points.size(), options.shard_index, options.shard_count))
-    if (point_state(root / "points" / spec.points[i].id, spec.points[i].config_hash).status != "ok")
-      ++outcome.failed;
-  return outcome;
+  progress.show(done, failed_now, true);
+  return done;
 }
 
-void merge_sweeps(const std::vector<std::string>& shard_dirs, const std::string& outdir) {
-  if (shard_dirs.empty()) throw InputError("--merge: give at least one shard folder");
+// The points of the shard that are not finished after the run.
+std::size_t count_unfinished(const SweepSpec& spec, const SweepOptions& options) {
+  const fs::path root(options.outdir);
+  std::size_t failed = 0;
+  for (std::size_t i : shard_points(spec.points.size(), options.shard_index, options.shard_count))
+    if (point_state(root / "points" / spec.points[i].id, spec.points[i].config_hash).status != "ok")
+      ++failed;
+  return failed;
+}
+
+// The spec of the first shard folder, once every folder is known to hold the same sweep.
+SweepSpec common_spec(const std::vector<std::string>& shard_dirs) {
   const SweepSpec spec = spec_from_manifest(shard_dirs[0]);
   for (std::size_t d = 1; d < shard_dirs.size(); ++d) {
     const SweepSpec other = spec_from_manifest(shard_dirs[d]);
@@ -728,43 +817,69 @@ void merge_sweeps(const std::vector<std::string>& shard_dirs, const std::string&
           "--merge: {} and {} hold different sweeps (base config, keys or points differ)",
           shard_dirs[0], shard_dirs[d]));
   }
-  const fs::path root(outdir);
+  return spec;
+}
+
+// 2 for a finished copy of a point, 1 for a failed one, 0 for none.
+int state_rank(const fs::path& dir, const std::string& hash) {
+  const std::string st = point_state(dir, hash).status;
+  return st == "ok" ? 2 : st == "failed" ? 1 : 0;
+}
+
+// Copies a point folder to `dest` through a temporary name beside it.
+void copy_point(const std::string& from, const fs::path& dest, const fs::path& root,
+                const SweepPoint& p) {
   std::error_code ec;
-  fs::create_directories(root / "points", ec);
+  const fs::path tmp = root / "points" / fmt::format(".{}.tmp.{}", p.id, ::getpid());
+  fs::remove_all(tmp, ec);
+  fs::copy(from, tmp, fs::copy_options::recursive, ec);
   if (ec)
-    throw InputError(fmt::format("{}: cannot create output folder: {}", outdir, ec.message()));
-  for (const SweepPoint& p : spec.points) {
-    const fs::path dest = root / "points" / p.id;
-    // Prefer a finished copy, then a failed one; the output folder's own copy counts too.
-    std::string best_dir;
-    int best = 0;
-    for (const auto& d : shard_dirs) {
-      const fs::path src = fs::path(d) / "points" / p.id;
-      const std::string st = point_state(src, p.config_hash).status;
-      const int rank = st == "ok" ? 2 : st == "failed" ? 1 : 0;
-      if (rank > best) {
-        best = rank;
-        best_dir = src.string();
-      }
+    throw InputError(fmt::format("{}: cannot copy to {}: {}", from, tmp.string(), ec.message()));
+  fs::remove_all(dest, ec);
+  fs::rename(tmp, dest, ec);
+  if (ec)
+    throw InputError(fmt::format("{}: cannot rename into place: {}", dest.string(), ec.message()));
+}
+
+// Brings one point into the output folder: a finished copy is preferred, then a failed one; the
+// output folder's own copy counts too.
+void merge_point(const std::vector<std::string>& shard_dirs, const fs::path& root,
+                 const SweepPoint& p) {
+  const fs::path dest = root / "points" / p.id;
+  std::string best_dir;
+  int best = 0;
+  for (const auto& d : shard_dirs) {
+    const fs::path src = fs::path(d) / "points" / p.id;
+    const int rank = state_rank(src, p.config_hash);
+    if (rank > best) {
+      best = rank;
+      best_dir = src.string();
     }
-    const int have = [&] {
-      const std::string st = point_state(dest, p.config_hash).status;
-      return st == "ok" ? 2 : st == "failed" ? 1 : 0;
-    }();
-    if (best == 0 || have >= best) continue;
-    if (fs::exists(dest) && fs::equivalent(best_dir, dest)) continue;
-    const fs::path tmp = root / "points" / fmt::format(".{}.tmp.{}", p.id, ::getpid());
-    fs::remove_all(tmp, ec);
-    fs::copy(best_dir, tmp, fs::copy_options::recursive, ec);
-    if (ec)
-      throw InputError(
-          fmt::format("{}: cannot copy to {}: {}", best_dir, tmp.string(), ec.message()));
-    fs::remove_all(dest, ec);
-    fs::rename(tmp, dest, ec);
-    if (ec)
-      throw InputError(
-          fmt::format("{}: cannot rename into place: {}", dest.string(), ec.message()));
   }
+  const int have = state_rank(dest, p.config_hash);
+  if (best == 0 || have >= best) return;
+  if (fs::exists(dest) && fs::equivalent(best_dir, dest)) return;
+  copy_point(best_dir, dest, root, p);
+}
+
+}  // namespace
+
+SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
+  create_output_folder(options.outdir);
+  SweepOutcome outcome;
+  const std::vector<std::size_t> queue = queue_points(spec, options, outcome);
+  const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
+  outcome.ran = run_queue(spec, queue, options, progress);
+  write_sweep_results(spec, options.outdir);
+  outcome.failed = count_unfinished(spec, options);
+  return outcome;
+}
+
+void merge_sweeps(const std::vector<std::string>& shard_dirs, const std::string& outdir) {
+  if (shard_dirs.empty()) throw InputError("--merge: give at least one shard folder");
+  const SweepSpec spec = common_spec(shard_dirs);
+  create_output_folder(outdir);
+  for (const SweepPoint& p : spec.points) merge_point(shard_dirs, fs::path(outdir), p);
   write_sweep_results(spec, outdir);
 }
 
