@@ -56,12 +56,15 @@ StatGroup& StatGroup::item() {
 }
 
 const StatGroup::Stat* StatGroup::find(const std::string& path) const {
-  const auto dot = path.find('.');
-  const std::string head = path.substr(0, dot);
+  // A statistic's own name may hold dots ("aimc.adc_nj"): the whole rest of the path first.
+  for (const Entry& e : entries_)
+    if (e.stat && e.stat->name == path) return e.stat.get();
   for (const Entry& e : entries_) {
-    if (dot == std::string::npos && e.stat && e.stat->name == head) return e.stat.get();
-    if (dot != std::string::npos && e.group && e.group->name() == head)
-      return e.group->find(path.substr(dot + 1));
+    if (!e.group) continue;
+    const std::string& name = e.group->name();
+    if (path.size() > name.size() && path.compare(0, name.size(), name) == 0 &&
+        path[name.size()] == '.')
+      if (const Stat* s = e.group->find(path.substr(name.size() + 1))) return s;
   }
   return nullptr;
 }

@@ -148,7 +148,8 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
   StatGroup& pf = j.group("platform", "the size of the platform");
   pf.add("tiles", r.tiles, "", "physical tiles");
   pf.add("pmcas", r.pmcas, "", "PMCAs of the hybrid design");
-  pf.add("links", r.links, "", "links of the interconnect");
+  pf.add("links", r.links, "",
+         "p2p: the tile-PMCA links built; bus and mesh: the links that carried traffic");
   pf.add("analog_only_pmcas", r.analog_only_pmcas, "", "PMCAs the analog-only design keeps");
   StatGroup& w = j.group("workload", "the size of the workload");
   w.add("operators", r.workload.ops.size(), "", "operators of the graph");

@@ -24,9 +24,9 @@ std::string stats_csv(const RunResult& r, const Config& cfg);
 // The short table printed on stdout: one row per transformer block and the totals.
 void print_table(std::ostream& os, const RunResult& r);
 
-// Writes layers.csv, ops.csv, summary.json, config.yaml and, when the run kept one, trace.json into
-// `dir` (created if needed). Each file is written to a temporary name and renamed, so an
-// interrupted run never leaves a partial file.
+// Writes layers.csv, ops.csv, summary.json, stats.csv, config.yaml and, when the run kept one,
+// trace.json into `dir` (created if needed). Each file is written to a temporary name and
+// renamed, so an interrupted run never leaves a partial file.
 void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir);
 
 }  // namespace aimcsim
