@@ -40,7 +40,6 @@ struct Operator {
 
   // Multiply-accumulates of the operator (linears: of x W only).
   std::int64_t macs() const;
-  std::int64_t lora_macs() const { return tokens * rank * (in + out); }
 };
 
 // A transformer as an operator graph in a valid execution order (producers first).

@@ -25,8 +25,7 @@ Resource::Timing Tile::issue(Job& job, Picos now) {
   const MvmStages& stages = extra ? extra_[job.block - 1].stages : stages_;
   const EnergyBreakdown& energy = extra ? extra_[job.block - 1].mvm_energy : mvm_energy_;
   const TilePipeline::Span span = pipeline_.run(now, job.count, stages);
-  for (const auto& [component, pj] : energy.items())
-    job.energy.add(component, pj * static_cast<double>(job.count));
+  job.energy.add_scaled(energy, static_cast<double>(job.count));
   mvms_ += job.count;
   return {span.start, span.end};
 }

@@ -119,7 +119,7 @@ Resource::Timing Pmca::issue(Job& job, Picos now) {
   free_ = start + reduce + d;
   const double share =
       cost.duration > 0 ? static_cast<double>(d) / static_cast<double>(cost.duration) : 1.0;
-  for (const auto& [component, pj] : cost.energy.items()) job.energy.add(component, pj * share);
+  job.energy.add_scaled(cost.energy, share);
   if (job.role != JobRole::LoraDown) stats_.add_chunk(params_, cost);
   return {start, free_};
 }

@@ -401,9 +401,7 @@ LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::i
   if (!c.feasible) return c;
   // Work and energy of the whole group: the busiest cluster's share scaled to all of it.
   const double scale = static_cast<double>(tokens * out) / static_cast<double>(per_t * per_out);
-  EnergyBreakdown energy;
-  for (const auto& [name, pj] : c.energy.items()) energy.add(name, pj * scale);
-  c.energy = energy;
+  c.energy = c.energy.scaled(scale);
   c.dma_bytes = static_cast<std::int64_t>(static_cast<double>(c.dma_bytes) * scale);
   c.utilisation *= scale / static_cast<double>(by_tokens * by_cols);
   return c;

@@ -16,6 +16,16 @@ void EnergyBreakdown::add(const EnergyBreakdown& other) {
   for (const auto& [name, value] : other.items_) add(name, value);
 }
 
+void EnergyBreakdown::add_scaled(const EnergyBreakdown& other, double factor) {
+  for (const auto& [name, value] : other.items_) add(name, value * factor);
+}
+
+EnergyBreakdown EnergyBreakdown::scaled(double factor) const {
+  EnergyBreakdown e;
+  e.add_scaled(*this, factor);
+  return e;
+}
+
 double EnergyBreakdown::total() const {
   double sum = 0;
   for (const auto& item : items_) sum += item.second;

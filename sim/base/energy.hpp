@@ -13,6 +13,9 @@ class EnergyBreakdown {
  public:
   void add(const std::string& component, double pj);
   void add(const EnergyBreakdown& other);
+  // Adds `other` with every component multiplied by `factor` (several MVMs, a share of a job).
+  void add_scaled(const EnergyBreakdown& other, double factor);
+  EnergyBreakdown scaled(double factor) const;
   double total() const;
   double get(const std::string& component) const;
   const std::vector<std::pair<std::string, double>>& items() const { return items_; }

@@ -98,9 +98,7 @@ DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const
   }
   // Energy of all the work: the busiest cluster's share scaled to the whole.
   const double scale = static_cast<double>(units) / static_cast<double>(per);
-  EnergyBreakdown e;
-  for (const auto& [name, pj] : c.energy.items()) e.add(name, pj * scale);
-  c.energy = e;
+  c.energy = c.energy.scaled(scale);
   return c;
 }
 
