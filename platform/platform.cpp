@@ -97,6 +97,11 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
       else
         links_.back() = std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(),
                                                group_link(params.link, s.clusters));
+      if (!shared && adapters && s.rank > 0) {
+        x_links_.resize(i + 1);
+        x_links_[i] = std::make_unique<Link>(fmt::format("{}_xlink{}", name, i).c_str(),
+                                             group_link(params.link, s.clusters));
+      }
       pmcas_.back() = std::make_unique<Pmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca,
                                              s.in, s.out, s.rank, s.clusters, partial_sums_.back());
       pmca_count_ += static_cast<std::size_t>(s.clusters);

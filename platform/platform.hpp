@@ -77,6 +77,11 @@ class Platform {
   Resource* input(std::size_t slot) {
     return slot < inputs_.size() ? inputs_[slot].get() : nullptr;
   }
+  // Point to point: the link that brings a slot's input X to the PMCA running its adapter (the
+  // tiles have X in place), else nullptr (on a bus or mesh X reaches the PMCA with input()).
+  Link* pmca_input(std::size_t slot) {
+    return slot < x_links_.size() ? x_links_[slot].get() : nullptr;
+  }
   // Bytes the tiles send to the PMCA per token (all partial sums when the PMCA reduces).
   std::int64_t tile_to_pmca_bytes_per_token(std::size_t slot) const;
   // Bytes of slot's input per token (FP16 activations).
@@ -102,6 +107,7 @@ class Platform {
   std::vector<std::size_t> tile_of_;  // per slot: index into tiles_
   std::vector<int> block_of_;         // per slot: block on that tile
   std::vector<std::unique_ptr<Link>> links_;
+  std::vector<std::unique_ptr<Link>> x_links_;  // per slot (p2p, adapters): X to the PMCA
   std::vector<std::unique_ptr<NetworkPort>> ports_;
   std::vector<std::unique_ptr<NetworkPort>> inputs_;
   std::vector<std::int64_t> partial_sums_;    // per slot: partial sums its tiles send to the PMCA

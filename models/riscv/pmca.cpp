@@ -87,11 +87,19 @@ const LoraChunkCost& Pmca::chunk_cost(std::int64_t tokens) {
 
 Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, JobRole part) {
   if (part == JobRole::Lora || cost.compute_cycles == 0) return cost.duration;
-  const double down_share =
-      static_cast<double>(cost.down.cycles) / static_cast<double>(cost.compute_cycles);
-  const Picos down =
-      ns_to_ps(cycles_to_ns(std::round(down_share * static_cast<double>(cost.cycles)), p.freq_hz));
-  return part == JobRole::LoraDown ? down : cost.duration - down;
+  const bool first = part == JobRole::LoraDown || part == JobRole::LoraAdapter;
+  const bool by_down = part == JobRole::LoraDown || part == JobRole::LoraUpAdd;
+  // The first part's compute cycles: X A, or everything before X W is needed.
+  const std::int64_t head =
+      by_down ? cost.down.cycles : cost.down.cycles + (cost.add_fused ? 0 : cost.up.cycles);
+  const double share = static_cast<double>(head) / static_cast<double>(cost.compute_cycles);
+  const Picos d =
+      ns_to_ps(cycles_to_ns(std::round(share * static_cast<double>(cost.cycles)), p.freq_hz));
+  return first ? d : cost.duration - d;
+}
+
+bool lora_part_needs_xw(JobRole part) {
+  return part == JobRole::Lora || part == JobRole::LoraUpAdd || part == JobRole::LoraAdd;
 }
 
 Picos pmca_reduce_ps(const PmcaParams& p, std::int64_t tokens, std::int64_t out,
@@ -109,7 +117,7 @@ Resource::Timing Pmca::issue(Job& job, Picos now) {
   }
   // The partial sums first, where this PMCA adds them and the job needs X W.
   Picos reduce = 0;
-  if (partial_sums_ > 1 && job.role != JobRole::LoraDown) {
+  if (partial_sums_ > 1 && lora_part_needs_xw(job.role)) {
     const KernelCost r = reduce_cost(params_, job.count, out_, partial_sums_);
     reduce = pmca_reduce_ps(params_, job.count, out_, partial_sums_);
     job.energy.add(r.energy);
@@ -120,7 +128,7 @@ Resource::Timing Pmca::issue(Job& job, Picos now) {
   const double share =
       cost.duration > 0 ? static_cast<double>(d) / static_cast<double>(cost.duration) : 1.0;
   job.energy.add_scaled(cost.energy, share);
-  if (job.role != JobRole::LoraDown) stats_.add_chunk(params_, cost);
+  if (lora_part_needs_xw(job.role)) stats_.add_chunk(params_, cost);
   return {start, free_};
 }
 

@@ -59,10 +59,13 @@ class Pmca : public Resource {
   Picos free_ = 0;  // busy until
 };
 
-// Duration of one part of a LoRA chunk: all of it (JobRole::Lora), X A only (LoraDown), or
-// (X A) B and the add (LoraUpAdd). The parts of a spilled chunk share its DMA waits in proportion
-// to their compute cycles.
+// Duration of one part of a LoRA chunk: all of it (JobRole::Lora), X A only (LoraDown) or the
+// rest (LoraUpAdd), the part that needs only X (LoraAdapter: X A and, unless the add is fused
+// into it, (X A) B) or the rest (LoraAdd). The parts of a spilled chunk share its DMA waits in
+// proportion to their compute cycles.
 Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, JobRole part);
+// Whether a part of a LoRA chunk needs X W (and, where the PMCA adds partial sums, them first).
+bool lora_part_needs_xw(JobRole part);
 
 // Duration of adding `blocks` partial-sum matrices (tokens x out) into one on the PMCA, as one
 // reduction kernel (reduce_cost, the same that `aimcsim kernel reduce` prints); 0 when

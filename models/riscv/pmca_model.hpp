@@ -153,6 +153,9 @@ StagedCost staged_cost(const PmcaParams& p, const Staging& s,
 // A, one column of B and two one-token buffers fit.
 struct LoraChunkCost {
   KernelCost down, up, add;
+  // The engine accumulates X W into (X A) B itself: `up` is the fused up-projection and add, and
+  // needs X W like the add does.
+  bool add_fused = false;
   std::int64_t l1_bytes = 0;  // footprint of the whole chunk
   bool spilled = false;
   bool feasible = true;

@@ -27,6 +27,10 @@ const char* job_role_name(JobRole role) {
       return "lora_down";
     case JobRole::LoraUpAdd:
       return "lora_up_add";
+    case JobRole::LoraAdapter:
+      return "lora_adapter";
+    case JobRole::LoraAdd:
+      return "lora_add";
     case JobRole::Digital:
       return "digital";
   }

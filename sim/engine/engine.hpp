@@ -15,15 +15,19 @@ class Resource;
 
 // What a job does, for the resource that runs it and for reports and traces.
 enum class JobRole : std::uint8_t {
-  Mvm,        // a batch of MVMs on a tile
-  Transfer,   // X W (or partial sums) from a layer's tiles to its PMCA
-  Input,      // a layer's input arriving over a shared bus or mesh
-  Lora,       // a whole LoRA chunk on a PMCA: X A, (X A) B and the add
-  LoraDown,   // X A alone
-  LoraUpAdd,  // (X A) B and the add
-  Digital,    // a digital operator (attention, norm, ...) with a precomputed duration
+  Mvm,          // a batch of MVMs on a tile
+  Transfer,     // X W (or partial sums) from a layer's tiles to its PMCA
+  Input,        // a layer's input arriving over a shared bus or mesh
+  Lora,         // a whole LoRA chunk on a PMCA: X A, (X A) B and the add
+  LoraDown,     // X A alone
+  LoraUpAdd,    // (X A) B and the add
+  LoraAdapter,  // the adapter work that needs only X: X A and (X A) B (X A alone when the
+                // engine fuses the add into (X A) B)
+  LoraAdd,      // the rest, which needs X W: the add (or the fused (X A) B + X W)
+  Digital,      // a digital operator (attention, norm, ...) with a precomputed duration
 };
-// "mvm", "xw", "input", "lora", "lora_down", "lora_up_add", "digital".
+// "mvm", "xw", "input", "lora", "lora_down", "lora_up_add", "lora_adapter", "lora_add",
+// "digital".
 const char* job_role_name(JobRole role);
 
 // Which of the two designs a run simulates side by side a job belongs to.

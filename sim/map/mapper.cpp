@@ -44,7 +44,7 @@ std::function<Picos(std::int64_t, JobRole)> pmca_costs(const PmcaParams& pmca, c
   return [pmca, in, out, rank, sums, clusters, cache](std::int64_t n, JobRole part) {
     auto it = cache->find({n, part});
     if (it != cache->end()) return it->second;
-    const Picos reduce = part == JobRole::LoraDown ? 0 : pmca_reduce_ps(pmca, n, out, sums);
+    const Picos reduce = lora_part_needs_xw(part) ? pmca_reduce_ps(pmca, n, out, sums) : 0;
     const Picos d =
         reduce + lora_part_duration(pmca, lora_group_cost(pmca, clusters, n, in, out, rank), part);
     cache->emplace(std::make_pair(n, part), d);
@@ -65,15 +65,19 @@ OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chu
   OpTiming t;
   const MvmStages stages = layer_stages(tp, split);
   const bool pipelined = p.tile.pipelined();
-  t.tile_chunks = [stages, pipelined](const std::vector<std::int64_t>& sizes,
-                                      const std::vector<Picos>& release) {
-    TilePipeline pipe(pipelined);
-    std::vector<Picos> ends;
-    for (std::size_t c = 0; c < sizes.size(); ++c)
-      ends.push_back(pipe.run(release[c], sizes[c], stages).end);
-    return ends;
+  t.tile_pipeline = [stages, pipelined]() {
+    auto pipe = std::make_shared<TilePipeline>(pipelined);
+    return
+        [pipe, stages](std::int64_t n, Picos release) { return pipe->run(release, n, stages).end; };
   };
   set_link_costs(p, clusters, t);
+  if (!p.net.topo().shared() && op.rank > 0) {
+    // Point to point, X reaches the PMCA over a link of its own (the tile has it in place).
+    const LinkParams link = group_link(p.link, clusters);
+    t.x_transfer = [link](std::int64_t bytes) { return transfer_ps(link, bytes); };
+    t.x_serialisation = [link](std::int64_t bytes) { return serialisation_ps(link, bytes); };
+    t.in_bytes_per_token = output_bytes(p.tile, op.in);
+  }
   const std::int64_t sums = pmca_reduces ? split.row_blocks() : 1;
   t.pmca = pmca_costs(p.pmca, op, sums, clusters);
   t.tokens = op.tokens;

@@ -16,12 +16,11 @@ Done<Job*> progress_of(const Progress& p) {
   return d;
 }
 
-// On a bus or mesh a layer's input travels from the previous layer to its tiles (and its PMCA,
-// multicast); each chunk's rows are sent once, when they are ready. Elsewhere `deps` as is.
-DepsFn with_input(JobGraph& graph, Platform& plat, std::size_t slot, std::size_t op, DepsFn deps) {
-  Resource* port = plat.input(slot);
+// `deps` extended by a transfer of each chunk's X over `port` (sent once per chunk, when its rows
+// are ready); `deps` itself when there is no port.
+DepsFn sent_over(JobGraph& graph, Resource* port, std::int64_t bytes_per_token, std::size_t op,
+                 DepsFn deps) {
   if (!port) return deps;
-  const std::int64_t bytes_per_token = plat.input_bytes_per_token(slot);
   auto sent = std::make_shared<std::map<std::pair<std::int64_t, std::int64_t>, Job*>>();
   return [&graph, port, bytes_per_token, sent, deps, op](std::int64_t f, std::int64_t e) {
     auto it = sent->find({f, e});
@@ -53,7 +52,11 @@ Done<Job*> linear_jobs(const BuiltDesign& d, JobGraph& g, const Workload& w, std
                         op.tokens,
                         m.chunk,
                         plat.tile_to_pmca_bytes_per_token(m.slot)};
-  return progress_of(strategy.schedule(g, res, deps));
+  // Point to point, X reaches the PMCA over a link of its own (the tiles have it in place); on a
+  // bus or mesh it arrives with the tiles' multicast.
+  const ChunkInputs in{
+      deps, sent_over(g, plat.pmca_input(m.slot), plat.input_bytes_per_token(m.slot), i, deps)};
+  return progress_of(strategy.schedule(g, res, in));
 }
 
 // A digital operator on its host PMCA, chunk by chunk where it follows its input's chunks.
@@ -101,7 +104,11 @@ BuiltDesign build_design(Design design, JobGraph& g, const Workload& w, const Ma
       return needed(w, i, wave, d.done, f, e);
     };
     if (op.kind == OpKind::Linear) {
-      deps = with_input(g, *d.platform, mapping.ops[i].slot, i, deps);
+      // On a bus or mesh a layer's input travels from the previous layer to its tiles (and its
+      // PMCA, multicast).
+      const std::size_t slot = mapping.ops[i].slot;
+      deps =
+          sent_over(g, d.platform->input(slot), d.platform->input_bytes_per_token(slot), i, deps);
       d.done[i] = linear_jobs(d, g, w, i, mapping, strategy, deps);
     } else {
       d.done[i] = digital_jobs(d, g, w, i, mapping, params, wave, deps);

@@ -26,7 +26,19 @@ void PipelineParams::bind(ParamBinder<PipelineParams>& b) {
       .desc("how tiles, links and PMCAs overlap within and across layers");
   b.integer_or_auto("pipeline.chunk_tokens", &P::chunk_tokens, "auto")
       .range(1, 1 << 20)
-      .desc("tokens per chunk t, or auto to pick per layer the fastest t that fits L1");
+      .desc(
+          "tokens per chunk t, or auto: per layer the t with the lowest analytic latency, "
+          "staging through L2 included when a chunk does not fit L1");
+  b.choice("pipeline.adapter_start", &P::adapter_start, {"input", "xw-first"}, "input")
+      .desc(
+          "input: a chunk's adapter work (X A, (X A) B) starts once its X is in the PMCA's L1 and "
+          "only the add waits for X W; xw-first: the whole LoRA chunk waits for X W (the schedule "
+          "before the dataflow was followed)");
+  b.integer("pipeline.xw_buffer_chunks", &P::xw_buffer_chunks, 2)
+      .range(0, 1 << 20)
+      .desc(
+          "X W chunks the PMCA's L1 holds: the tile does not start chunk c until the PMCA has "
+          "consumed chunk c - this many (back-pressure); 0: unbounded");
 }
 
 void PlatformSizeParams::bind(ParamBinder<PlatformSizeParams>& b) {
@@ -399,6 +411,9 @@ RunResult simulate(const Config& cfg, Workload workload) {
   const PipelineParams pipeline = PipelineParams::from(cfg);
   const PlatformSizeParams size = PlatformSizeParams::from(cfg);
   const auto strategy = StrategyRegistry::instance().create(pipeline.strategy);
+  strategy->set_options(
+      {pipeline.adapter_start == "xw-first" ? AdapterStart::XwFirst : AdapterStart::Input,
+       pipeline.xw_buffer_chunks});
   const Workload& w = workload;
   // Map.
   const Mapping mapping = map_workload(

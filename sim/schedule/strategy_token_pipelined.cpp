@@ -1,42 +1,20 @@
-#include <algorithm>
-
 #include "sim/schedule/strategy.hpp"
 
 namespace aimcsim {
 namespace {
 
 // Chunks of t tokens flow tile -> link -> PMCA: the tile computes X W of chunk i+1 while the
-// link moves chunk i and the PMCA adds (X A) B to it (AHWA-LoRA's pipeline). A layer starts once
-// its whole input is ready.
+// link moves chunk i and the PMCA works on it (AHWA-LoRA's pipeline); the PMCA's adapter work on
+// a chunk starts once the chunk's X is in its L1 and only the add waits for X W (or, with
+// pipeline.adapter_start xw-first, the whole chunk waits for X W). A layer starts once its whole
+// input is ready.
 class TokenPipelined : public Strategy {
  public:
-  Progress schedule(JobGraph& g, const OpResources& r, const DepsFn& deps) const override {
-    Progress out;
-    std::int64_t first = 0;
-    for (std::int64_t n : chunk_sizes(r.tokens, r.chunk)) {
-      Job& mvm = add_tile_chunk(g, r.tile, r.op, r.tile_block, first, n, deps);
-      Job& move = add_xw_transfer(g, r, mvm, n);
-      Job& lora = add_lora_chunk(g, r, move, n);
-      first += n;
-      out.push_back({first, &lora});
-    }
-    return out;
+  Progress schedule(JobGraph& g, const OpResources& r, const ChunkInputs& in) const override {
+    return schedule_chunk_flow(g, r, in, options_, false, false);
   }
-
-  std::vector<Picos> analytic(
-      const OpTiming& t,
-      const std::function<Picos(std::int64_t, std::int64_t)>& release) const override {
-    // Three private resources in series, each serving chunks in order (a flow shop).
-    const auto sizes = chunk_sizes(t.tokens, t.chunk);
-    const auto arrived =
-        link_arrivals(t, sizes, tile_chunk_ends(t, sizes, chunk_releases(sizes, release)));
-    std::vector<Picos> out;
-    Picos pmca_end = 0;
-    for (std::size_t c = 0; c < sizes.size(); ++c) {
-      pmca_end = std::max(arrived[c], pmca_end) + t.pmca(sizes[c], JobRole::Lora);
-      out.push_back(pmca_end);
-    }
-    return out;
+  std::vector<Picos> analytic(const OpTiming& t, const ReleaseFn& release) const override {
+    return chunk_flow_analytic(t, release, options_, false, false);
   }
 };
 

@@ -388,5 +388,20 @@ TEST(RunTest, KvCacheSizeFollowsThePmcaDataFormat) {
   EXPECT_EQ(r.workload.kv_cache_values * 2, fp16.kv_cache_bytes);
 }
 
+TEST(RunTest, PointToPointXReachesThePmcaOverItsOwnLink) {
+  // linear:512x128, t_int 128 ns, chunks of 8, X W buffer unbounded. X of a chunk is
+  // 8 * 512 * 2 B = 8192 B: 10 + 256 = 266 ns on its 32 GB/s link, the chunks back to back. The
+  // PMCA (3065 ns adapter + 182 ns add a chunk) is the bottleneck from the first X on:
+  // 266 + 40 * 3247 = 130146 ns.
+  const RunResult r = simulate(reference_config(
+      {"tile.t_int=128ns", "pipeline.chunk_tokens=8", "pipeline.adapter_start=input"}));
+  const OpResult& o = r.ops[0];
+  EXPECT_EQ(o.hybrid, 130146000);
+  EXPECT_EQ(o.hybrid_analytic, o.hybrid);
+  EXPECT_EQ(o.bottleneck, "pmca");
+  // The link energy counts X as well as X W: 0.1 pJ/bit * 8 * (320 * 1024 + 320 * 256) B.
+  EXPECT_NEAR(o.hybrid_energy.get("link"), 0.8 * (327680 + 81920), 1e-6);
+}
+
 }  // namespace
 }  // namespace aimcsim

@@ -60,7 +60,7 @@ TEST(ConfigTest, UnknownKeyListsTheSectionsKeys) {
 
 TEST(ConfigTest, UnknownKeyInAFileNamesFileAndLine) {
   const std::string e = config_error(std::string(kMinimal) + "pmca:\n  cores: 8\n  corse: 9\n");
-  EXPECT_EQ(e.rfind("test.yaml:6: pmca.corse: unknown key", 0), 0u) << e;
+  EXPECT_EQ(e.rfind("test.yaml:9: pmca.corse: unknown key", 0), 0u) << e;
 }
 
 TEST(ConfigTest, UnknownSectionListsTheSections) {

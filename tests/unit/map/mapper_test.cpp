@@ -370,7 +370,8 @@ TEST(MapperTest, OpTimingCostsTheTileLinkAndPmcaOfOneLinear) {
   // One MVM: stream-in 512 x 8 bit / 256 bit = 16 ns, compute 128 + 2 + 2 ns, stream-out
   // 128 x 16 bit / 256 bit = 8 ns: 156 ns, then one per 132 ns. 8 MVMs: 156 + 7 x 132 = 1080 ns;
   // the next 8, released at 0, follow on the pipeline: 1080 + 8 x 132 = 2136 ns.
-  EXPECT_EQ(t.tile_chunks({8, 8}, {0, 0}), (std::vector<Picos>{ns_to_ps(1080), ns_to_ps(2136)}));
+  EXPECT_EQ(tile_chunk_ends(t, {8, 8}, {0, 0}),
+            (std::vector<Picos>{ns_to_ps(1080), ns_to_ps(2136)}));
   // 2048 bytes on a 32 GB/s link: 64 ns, + 10 ns latency.
   EXPECT_EQ(t.serialisation(2048), ns_to_ps(64));
   EXPECT_EQ(t.transfer(2048), ns_to_ps(74));

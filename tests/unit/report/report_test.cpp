@@ -40,7 +40,8 @@ constexpr double kAnalogEnergyPj = kMvmEnergyPj + 1 * 2136;
 constexpr double kHybridEnergyPj = kMvmEnergyPj + 3276.8 + 2 * 133248 + 3 * 7648;
 
 const char* const kSmallRun =
-    "workload:\n  model: linear:512x128\n  seq_len: 16\npipeline:\n  chunk_tokens: 8\n";
+    "workload:\n  model: linear:512x128\n  seq_len: 16\npipeline:\n  chunk_tokens: 8\n"
+    "  adapter_start: xw-first\n  xw_buffer_chunks: 0\n";
 
 Config small_config(bool trace = false) {
   return load_config(kSmallRun, {trace ? "output.trace=true" : "output.trace=false"});

@@ -36,17 +36,22 @@ struct Fixture {
                                           std::vector<LayerSlot>{{512, 128, 512, 128, 8}},
                                           std::vector<bool>{true}, true);
   }
-  Picos run(const std::string& strategy_name, std::int64_t chunk, Picos* analytic) {
+  // The schedule before the dataflow was followed: the whole chunk waits for X W, no buffer bound.
+  static constexpr ScheduleOptions kXwFirst{AdapterStart::XwFirst, 0};
+
+  // X is in place at the tile and the PMCA from the start.
+  Picos run(const std::string& strategy_name, std::int64_t chunk, Picos* analytic,
+            ScheduleOptions options = kXwFirst) {
     auto strategy = StrategyRegistry::instance().create(strategy_name);
+    strategy->set_options(options);
     const OpResources r{
         platform->tile(0), platform->link(0), platform->pmca(0), 0, 0, 320, chunk, 256};
-    const Progress done = strategy->schedule(
-        graph, r, [](std::int64_t, std::int64_t) { return std::vector<Job*>{}; });
+    const DepsFn none = [](std::int64_t, std::int64_t) { return std::vector<Job*>{}; };
+    const Progress done = strategy->schedule(graph, r, {none, none});
     run_jobs(graph);
-    *analytic = strategy
-                    ->analytic(op_timing(params, op, chunk),
-                               [](std::int64_t, std::int64_t) { return Picos{0}; })
-                    .back();
+    OpTiming t = op_timing(params, op, chunk);
+    t.x_transfer = nullptr;  // X is in place at the PMCA too, as the schedule above has it
+    *analytic = strategy->analytic(t, [](std::int64_t, std::int64_t) { return Picos{0}; }).back();
     EXPECT_EQ(done.back().end, 320);
     return done.back().job->end;
   }
@@ -99,6 +104,69 @@ TEST(StrategyTest, OverlappedComputesXAWhileTheTileWorks) {
   EXPECT_EQ(end, 166079000);
   EXPECT_EQ(analytic, end);
   EXPECT_EQ(f.platform->pmca(0).busy_ps(), 40 * 3247000);
+}
+
+// With the dataflow followed (adapter_start input), a chunk's adapter work needs only X:
+// X A + (X A) B = round((2386 + 679) / 3247 * 3247) = 3065 ns, the add 3247 - 3065 = 182 ns.
+constexpr ScheduleOptions kInput{AdapterStart::Input, 0};
+
+TEST(StrategyTest, InputFirstPmcaBoundStartsAtOnce) {
+  Fixture f(128);
+  Picos analytic = 0;
+  const Picos end = f.run("token-pipelined", 8, &analytic, kInput);
+  // X is there at 0: adapter(0) 0 -> 3065; add(0) needs X W(0) at 1154, runs 3065 -> 3247; every
+  // later chunk's X W arrives long before the PMCA gets to it, so the PMCA never idles:
+  // 40 * 3247 = 129880 ns (X W first waited 1154 ns for the first chunk: 131034).
+  EXPECT_EQ(end, 129880000);
+  EXPECT_EQ(analytic, end);
+  EXPECT_EQ(f.platform->pmca(0).busy_ps(), 40 * 3247000);
+}
+
+TEST(StrategyTest, InputFirstTileBoundLeavesOnlyTheLastAdd) {
+  Fixture f(512);
+  Picos analytic = 0;
+  const Picos end = f.run("token-pipelined", 8, &analytic, kInput);
+  // The adapter of each chunk runs before its X W arrives; after the last MVM (165144) only the
+  // transfer and the add remain: 165144 + 74 + 182 = 165400 ns.
+  EXPECT_EQ(end, 165400000);
+  EXPECT_EQ(analytic, end);
+}
+
+TEST(StrategyTest, InputFirstSequentialRunsTheAdaptersDuringTheTile) {
+  Fixture f(512);
+  Picos analytic = 0;
+  const Picos end = f.run("sequential", 8, &analytic, kInput);
+  // The 40 adapters (40 * 3065 = 122600 ns) run while the tile works; X W of the whole layer
+  // arrives at 165144 + 2570 = 167714, then 40 adds of 182 ns: 167714 + 7280 = 174994 ns.
+  EXPECT_EQ(end, 174994000);
+  EXPECT_EQ(analytic, end);
+}
+
+TEST(StrategyTest, OverlappedInputFirstRunsAChunkAhead) {
+  Fixture f(128);
+  Picos analytic = 0;
+  const Picos end = f.run("overlapped", 8, &analytic, kInput);
+  // adapter(0), adapter(1), add(0), ...: the PMCA never waits (X is there, X W arrives early):
+  // 40 * 3247 = 129880 ns.
+  EXPECT_EQ(end, 129880000);
+  EXPECT_EQ(analytic, end);
+}
+
+TEST(StrategyTest, FullXwBufferStallsTheTile) {
+  Fixture f(128);
+  Picos analytic = 0;
+  // A buffer of one chunk: the tile's chunk c waits for the PMCA's add of chunk c - 1. The PMCA
+  // still never idles (each add(c) ends 3247 (c + 1) ns; chunk c + 1's MVMs then take
+  // 156 + 7 * 132 = 1080 ns and its X W 74 ns, ready long before add(c + 1) at
+  // 3247 (c + 1) + 3065): the end is still 129880 ns, but the tile waits.
+  const Picos end = f.run("token-pipelined", 8, &analytic, {AdapterStart::Input, 1});
+  EXPECT_EQ(end, 129880000);
+  EXPECT_EQ(analytic, end);
+  // The last chunk's MVMs start when add(38) ends, 39 * 3247 = 126633 ns, and end 1080 ns later.
+  Picos last_mvm_end = 0;
+  for (const Job& j : f.graph.jobs())
+    if (j.role == JobRole::Mvm) last_mvm_end = std::max(last_mvm_end, j.end);
+  EXPECT_EQ(last_mvm_end, 126633000 + 1080000);
 }
 
 TEST(StrategyTest, UnevenLastChunkIsShorter) {
