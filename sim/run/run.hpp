@@ -18,8 +18,8 @@ namespace aimcsim {
 struct PipelineParams : Params<PipelineParams> {
   std::string strategy;
   std::int64_t chunk_tokens;
-  std::string adapter_start;     // input, xw-first
-  std::int64_t xw_buffer_chunks; // 0: unbounded
+  std::string adapter_start;      // input, xw-first
+  std::int64_t xw_buffer_chunks;  // 0: unbounded
 
   static void bind(ParamBinder<PipelineParams>& b);
 };
