@@ -102,6 +102,7 @@ void TileParams::bind(ParamBinder<TileParams>& b) {
           "input encoding: amplitude DAC, or pulse-width modulation (integration time follows from "
           "it)");
   b.quantity("tile.pwm_lsb", &P::pwm_lsb_ns, Dimension::Time, "1ns")
+      .active_when("tile.input_encoding", {"pwm"})
       .range(0.001, 1e6)
       .desc("PWM pulse length per input LSB (HERMES: 1 ns, Khaddam-Aljameh et al. 2022)");
   b.integer("tile.input_bits", &P::input_bits, 8)

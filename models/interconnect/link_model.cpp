@@ -7,9 +7,11 @@ namespace aimcsim {
 void LinkParams::bind(ParamBinder<LinkParams>& b) {
   using P = LinkParams;
   b.quantity("interconnect.bandwidth", &P::bandwidth_Bps, Dimension::Bandwidth, "32GB/s")
+      .active_when("interconnect.topology", {"p2p"})
       .range(1, 1e15)
       .desc("tile-to-PMCA link bandwidth (assumed: 256 bit at 1 GHz)");
   b.quantity("interconnect.latency", &P::latency_ns, Dimension::Time, "10ns")
+      .active_when("interconnect.topology", {"p2p"})
       .range(0, 1e9)
       .desc("tile-to-PMCA link latency per transfer (assumed)");
   b.quantity("interconnect.energy_per_bit", &P::e_per_bit_pj, Dimension::Energy, "0.1pJ")

@@ -20,20 +20,25 @@ void NetworkParams::bind(ParamBinder<NetworkParams>& b) {
       .desc(topologies);
   b.declare([](Schema& s) { TopologyRegistry::instance().declare_all(s); });
   b.integer("interconnect.link_width_bits", &P::link_width_bits, 256)
+      .active_unless("interconnect.topology", {"p2p"})
       .range(1, 65536)
       .desc("bus / mesh link width (assumed: 32 GB/s at 1 GHz, as the p2p default)");
   b.quantity("interconnect.link_freq", &P::link_freq_hz, Dimension::Frequency, "1GHz")
+      .active_unless("interconnect.topology", {"p2p"})
       .range(1, 1e12)
       .desc("bus / mesh link clock (assumed)");
   b.quantity("interconnect.hop_latency", &P::hop_latency_ns, Dimension::Time, "1ns")
+      .active_unless("interconnect.topology", {"p2p"})
       .range(0, 1e9)
       .desc(
           "latency per router traversed on the mesh, or per bus arbitration (assumed: one cycle)");
   b.flag("interconnect.multicast", &P::multicast, true)
+      .active_unless("interconnect.topology", {"p2p"})
       .desc(
           "bus / mesh deliver one transfer to several destinations (the layer input to its tiles "
           "and PMCA); false: separate sends");
   b.integer("interconnect.mesh_cols", &P::mesh_cols, 0)
+      .active_when("interconnect.topology", {"mesh"})
       .range(0, 65536)
       .desc("mesh width in nodes; 0: the smallest square that holds every tile and PMCA");
 }

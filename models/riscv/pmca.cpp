@@ -31,6 +31,8 @@ void PmcaStats::add_chunk(const PmcaParams& p, const LoraChunkCost& c) {
 void PmcaStats::add(const PmcaStats& o) {
   if (engine.empty()) engine = o.engine;
   chunks += o.chunks;
+  digital_ops += o.digital_ops;
+  digital_busy += o.digital_busy;
   spilled_chunks += o.spilled_chunks;
   busy += o.busy;
   cycles += o.cycles;
@@ -63,6 +65,9 @@ void PmcaStats::report(StatGroup& g) const {
   g.add("l1_peak_bytes", l1_peak_bytes, "B", "the most L1 a chunk held");
   g.add("dma_bytes", dma_bytes, "B", "bytes the DMA moved between L2 and L1");
   g.add("dynamic_energy_nj", energy.total() / 1e3, "nJ", "dynamic energy of the LoRA chunks");
+  g.add("digital_ops", digital_ops, "",
+        "jobs of digital operators (attention, norms, activations, adds, lookups) the PMCAs ran");
+  g.add("digital_busy_ns", ps_to_ns(digital_busy), "ns", "time the PMCAs ran them");
 }
 
 Pmca::Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
@@ -113,6 +118,8 @@ Resource::Timing Pmca::issue(Job& job, Picos now) {
   const Picos start = std::max(now, free_);
   if (job.fixed >= 0) {
     free_ = start + job.fixed;
+    ++stats_.digital_ops;
+    stats_.digital_busy += job.fixed;
     return {start, free_};
   }
   // The partial sums first, where this PMCA adds them and the job needs X W.

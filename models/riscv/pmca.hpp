@@ -12,6 +12,8 @@ namespace aimcsim {
 struct PmcaStats {
   std::string engine;  // pmca.engine
   std::int64_t chunks = 0, spilled_chunks = 0;
+  std::int64_t digital_ops = 0;  // jobs of digital operators (attention, norms, ...)
+  Picos digital_busy = 0;        // their time
   Picos busy = 0;
   std::int64_t cycles = 0;
   double compute_cycles = 0, stall_cycles = 0, dma_wait_cycles = 0, overhead_cycles = 0;

@@ -9,8 +9,27 @@
 
 namespace aimcsim {
 
+const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& pmca_presets() {
+  static const std::map<std::string, std::vector<std::pair<std::string, std::string>>> presets = {
+      // AHWA-LoRA's PMCA (Li et al., Methods): 8 Snitch cores with a RedMulE GEMM engine, at
+      // RedMulE's highest published clock, 666 MHz (Tortorella et al., DATE 2022); the study
+      // states no clock.
+      {"ahwa-lora", {{"pmca.engine", "redmule"}, {"pmca.freq", "666MHz"}}},
+      // The cores alone at 1 GHz, usual for Snitch (Zaruba et al., IEEE TC 2021).
+      {"snitch-cores", {{"pmca.engine", "cores"}, {"pmca.freq", "1GHz"}}},
+  };
+  return presets;
+}
+
 void PmcaParams::bind(ParamBinder<PmcaParams>& b) {
   using P = PmcaParams;
+  std::vector<std::string> presets;
+  for (const auto& [name, values] : pmca_presets()) presets.push_back(name);
+  b.choice("pmca.preset", &P::preset, presets, "snitch-cores")
+      .preset_values(pmca_presets())
+      .desc(
+          "named cluster whose values fill the PMCA keys (ahwa-lora: the study's, RedMulE at "
+          "666 MHz; snitch-cores: the cores alone at 1 GHz); keys given beside it override them");
   b.quantity("pmca.freq", &P::freq_hz, Dimension::Frequency, "1GHz")
       .range(1e6, 1e11)
       .desc("cluster clock (assumed 1 GHz; RedMulE reaches 666 MHz)");

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,7 @@ struct PmcaParams : Params<PmcaParams> {
   std::int64_t l2_latency_cycles;  // first-byte latency of an L2 access
   double dma_bytes_per_cycle;      // DMA data path
   std::int64_t dma_setup_cycles;   // programming one (1-D or 2-D) transfer
+  std::string preset;              // named cluster (pmca_presets())
   std::string engine;              // who runs the GEMMs: a GemmEngineRegistry name
   double e_fma_fp32_pj, e_fma_fp16_pj, e_fma_fp8_pj;  // per FPU lane operation
   double e_l1_byte_pj, e_dma_byte_pj;
@@ -61,6 +63,10 @@ struct PmcaParams : Params<PmcaParams> {
   static void bind(ParamBinder<PmcaParams>& b);
   static PmcaParams from(const Config& cfg);
 };
+
+// The PMCA presets: name -> (key, value) pairs. `ahwa-lora` is the study's cluster (a RedMulE
+// engine beside the 8 cores; models/README.md#pmca-cluster), `snitch-cores` the cores alone.
+const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& pmca_presets();
 
 // Cycles and work of one kernel on the cluster. The cycles split into four categories:
 // `compute` (FPU or engine issuing, including lanes wasted on padding), `stall` (memory stalls:

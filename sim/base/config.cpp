@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -67,6 +68,17 @@ ParamSpec& ParamSpec::preset_values(
 ParamSpec& ParamSpec::require() {
   required = true;
   default_value.clear();
+  return *this;
+}
+ParamSpec& ParamSpec::active_when(const std::string& key, std::vector<std::string> values) {
+  active_key = key;
+  active_values = std::move(values);
+  active_negate = false;
+  return *this;
+}
+ParamSpec& ParamSpec::active_unless(const std::string& key, std::vector<std::string> values) {
+  active_when(key, std::move(values));
+  active_negate = true;
   return *this;
 }
 ParamSpec& ParamSpec::range(double lo, double hi) {
@@ -278,8 +290,29 @@ void Config::set(const ParamSpec& spec, const std::string& text, const std::stri
   values_[spec.key] = std::move(v);
 }
 
+void Config::check_active(bool strict) {
+  for (const auto& spec : schema_->params()) {
+    if (spec.active_key.empty()) continue;
+    const Value& v = values_.at(spec.key);
+    if (!v.explicit_value) continue;
+    const std::string& other = values_.at(spec.active_key).text;
+    const bool listed = std::find(spec.active_values.begin(), spec.active_values.end(), other) !=
+                        spec.active_values.end();
+    if (listed != spec.active_negate) continue;
+    std::string values;
+    for (const auto& x : spec.active_values) values += (values.empty() ? "" : ", ") + x;
+    const std::string msg =
+        fmt::format("{}: {} has no effect: it applies only when {} is {}{} ({} is {})", v.origin,
+                    spec.key, spec.active_key,
+                    spec.active_negate ? (spec.active_values.size() > 1 ? "none of " : "not ") : "",
+                    values, spec.active_key, other);
+    if (strict) throw InputError(msg + "; remove it, or run without --strict");
+    warnings_.push_back(msg);
+  }
+}
+
 Config Config::load(const Schema& schema, const std::vector<Source>& documents,
-                    const std::vector<std::string>& overrides) {
+                    const std::vector<std::string>& overrides, bool strict) {
   using Leaf = std::tuple<std::string, std::string, std::string>;  // key, value text, origin
   std::vector<Leaf> leaves;  // documents in order, then overrides: later entries win
   for (const auto& doc : documents) {
@@ -325,25 +358,30 @@ Config Config::load(const Schema& schema, const std::vector<Source>& documents,
     }
   }
 
-  for (const auto& [key, text, origin] : leaves) cfg.set(*schema.find(key), text, origin);
+  for (const auto& [key, text, origin] : leaves) {
+    cfg.set(*schema.find(key), text, origin);
+    cfg.values_[key].explicit_value = true;
+  }
 
   for (const auto& spec : schema.params()) {
     if (!cfg.values_.count(spec.key))
       throw InputError(fmt::format("{}: missing required key ({}; {})", spec.key, spec.accepted(),
                                    spec.description));
   }
+  cfg.check_active(strict);
   return cfg;
 }
 
 Config Config::load_files(const Schema& schema, const std::vector<std::string>& paths,
-                          const std::vector<std::string>& overrides, std::vector<Source> base) {
+                          const std::vector<std::string>& overrides, std::vector<Source> base,
+                          bool strict) {
   std::vector<Source> docs = std::move(base);
   for (const auto& p : paths) {
     const std::optional<std::string> text = read_file(p);
     if (!text) throw InputError(fmt::format("{}: cannot open config file", p));
     docs.push_back({p, *text});
   }
-  return load(schema, docs, overrides);
+  return load(schema, docs, overrides, strict);
 }
 
 const Config::Value& Config::get(const std::string& key, ParamKind kind) const {

@@ -29,6 +29,11 @@ struct ParamSpec {
   // A preset key: each choice names a set of other keys' values, applied after the schema
   // defaults and before any document, so files and -p overrides still win over the preset.
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> presets;
+  // The key has an effect only when `active_key` is one of `active_values` (or, with
+  // `active_negate`, none of them); given explicitly otherwise, loading warns.
+  std::string active_key;
+  std::vector<std::string> active_values;
+  bool active_negate = false;
 
   ParamSpec& integer(std::int64_t def);
   ParamSpec& integer_or_auto(const std::string& def);
@@ -42,6 +47,9 @@ struct ParamSpec {
   ParamSpec& preset_values(
       std::map<std::string, std::vector<std::pair<std::string, std::string>>> values);
   ParamSpec& require();  // no default: the key must be given
+  // The key applies only when `key` has one of `values` / none of them.
+  ParamSpec& active_when(const std::string& key, std::vector<std::string> values);
+  ParamSpec& active_unless(const std::string& key, std::vector<std::string> values);
   ParamSpec& range(double lo, double hi);
   ParamSpec& desc(const std::string& d);
 
@@ -75,12 +83,14 @@ class Config {
     std::string text;  // YAML document
   };
 
+  // With `strict`, a key given explicitly where it has no effect is an InputError instead of a
+  // warning (warnings()).
   static Config load(const Schema& schema, const std::vector<Source>& documents,
-                     const std::vector<std::string>& overrides);
+                     const std::vector<std::string>& overrides, bool strict = false);
   // The files in order, after the documents of `base` (if any).
   static Config load_files(const Schema& schema, const std::vector<std::string>& paths,
-                           const std::vector<std::string>& overrides,
-                           std::vector<Source> base = {});
+                           const std::vector<std::string>& overrides, std::vector<Source> base = {},
+                           bool strict = false);
 
   std::int64_t integer(const std::string& key) const;
   double real(const std::string& key) const;
@@ -90,6 +100,8 @@ class Config {
   std::optional<double> quantity_or_auto(const std::string& key) const;       // nullopt = auto
   std::optional<std::int64_t> integer_or_auto(const std::string& key) const;  // nullopt = auto
   const std::string& origin(const std::string& key) const;
+  // Keys given in a document or override that have no effect under the other keys' values.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
   // The effective config as YAML, every key with its value; loading it back gives the same run.
   std::string to_yaml() const;
@@ -101,12 +113,15 @@ class Config {
     std::string origin;
     double number = 0;
     bool is_auto = false;
+    bool explicit_value = false;  // from a document or an override
   };
   const Value& get(const std::string& key, ParamKind kind) const;
   void set(const ParamSpec& spec, const std::string& text, const std::string& origin);
+  void check_active(bool strict);
 
   const Schema* schema_ = nullptr;
   std::map<std::string, Value> values_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace aimcsim

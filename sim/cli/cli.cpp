@@ -13,13 +13,21 @@
 
 namespace aimcsim {
 
+namespace {
+bool strict_config = false;  // --strict
+}  // namespace
+
 Config load_run_config(const Schema& schema, const std::vector<std::string>& files,
                        const std::vector<std::string>& overrides, bool over_default) {
   const Config::Source embedded{"embedded default config", embedded_default_config()};
-  if (files.empty()) return Config::load(schema, {embedded}, overrides);
-  return Config::load_files(
-      schema, files, overrides,
-      over_default ? std::vector<Config::Source>{embedded} : std::vector<Config::Source>{});
+  const Config cfg = files.empty()
+                         ? Config::load(schema, {embedded}, overrides, strict_config)
+                         : Config::load_files(schema, files, overrides,
+                                              over_default ? std::vector<Config::Source>{embedded}
+                                                           : std::vector<Config::Source>{},
+                                              strict_config);
+  for (const std::string& w : cfg.warnings()) spdlog::warn("{}", w);
+  return cfg;
 }
 
 int cli_main(int argc, char** argv) {
@@ -36,6 +44,9 @@ int cli_main(int argc, char** argv) {
   std::string log_level = "warn";
   app.add_option("--log-level", log_level, "log detail on stderr")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  app.add_flag("--strict", strict_config,
+               "a config key that has no effect under the others (e.g. interconnect.bandwidth on "
+               "a mesh) is an error instead of a warning");
 
   std::vector<std::pair<CLI::App*, Command::Action>> commands;
   for (const std::string& name : CommandRegistry::instance().names()) {

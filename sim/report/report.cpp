@@ -252,6 +252,7 @@ void print_table(std::ostream& os, const RunResult& r) {
       kVersion, r.workload.model, r.workload.seq_len,
       r.workload.decode_tokens ? fmt::format(", {} decode tokens", r.workload.decode_tokens) : "",
       r.strategy, r.workload.ops.size(), r.workload.linear_count(), r.tiles, r.pmcas);
+  os << fmt::format("PMCA: {} at {:g} MHz\n", r.pmca_engine, r.pmca_freq_hz / 1e6);
   os << fmt::format("{:<18} {:>5} {:>16} {:>14} {:>9} {:>16} {:>14}\n", "block", "ops",
                     "analog-only us", "hybrid us", "overhead", "analog-only uJ", "hybrid uJ");
   auto row = [&](const std::string& name, std::size_t ops, Picos a, Picos h, double ea, double eh) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "models/riscv/gemm_engine.hpp"
 #include "platform/platform.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/schema_registry.hpp"
@@ -459,6 +460,10 @@ RunResult simulate(const Config& cfg, Workload workload) {
   r.programming = f.programming;
   r.pmca = f.pmca;
   r.trace = sim.trace;
+  r.pmca_engine = params.pmca.gemm().describe(params.pmca);
+  if (r.pmca_engine.empty())
+    r.pmca_engine = "GEMMs on the " + std::to_string(params.pmca.cores) + " cores";
+  r.pmca_freq_hz = params.pmca.freq_hz;
   r.workload = std::move(workload);
   return r;
 }

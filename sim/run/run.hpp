@@ -150,6 +150,8 @@ struct RunResult {
   std::vector<TraceEvent> trace;   // filled when output.trace is set
   std::vector<std::string> notes;  // what the user should know about how the run applied
   PmcaStats pmca;                  // the hybrid design's PMCAs, summed
+  std::string pmca_engine;  // what runs the PMCAs' GEMMs, with its geometry ("RedMulE 4x8 ...")
+  double pmca_freq_hz = 0;
 };
 
 // Builds the workload and both platforms from `cfg`, simulates the analog-only baseline and the

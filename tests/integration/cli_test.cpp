@@ -66,7 +66,8 @@ TEST_F(CliTest, BadConfigFileNamesFileAndKey) {
 
 TEST_F(CliTest, ReferenceRowIsWrittenWithItsHandDerivedNumbers) {
   const ProcessResult r = run_aimcsim(
-      "run -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 -o " +
+      "run -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 "
+      "-p pmca.preset=snitch-cores -o " +
       out());
   ASSERT_EQ(r.status, 0) << r.output();
   const std::string csv = test::file_text(out() + "/layers.csv");
@@ -143,7 +144,7 @@ TEST_F(CliTest, TraceHasALanePerResourceAndTheHandDerivedJobs) {
 TEST_F(CliTest, CompareShowsEveryStrategySideBySide) {
   const ProcessResult r = run_aimcsim(
       "compare -p workload.model=linear:512x128 -p tile.t_int=512ns -p pipeline.chunk_tokens=8 "
-      "-o " +
+      "-p pmca.preset=snitch-cores -o " +
       out());
   ASSERT_EQ(r.status, 0) << r.output();
   const std::string csv = test::file_text(out() + "/compare.csv");
@@ -186,16 +187,22 @@ TEST_F(CliTest, ParamsListsEveryKey) {
 }
 
 TEST_F(CliTest, KernelPrintsTheLoraChunkBreakdown) {
-  const ProcessResult r = run_aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8");
+  const ProcessResult r =
+      run_aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8 -p pmca.preset=snitch-cores");
   ASSERT_EQ(r.status, 0) << r.output();
   // 2386 + 679 + 182 cycles at 1 GHz (pmca_model_test).
   EXPECT_NE(r.output().find("time: 3247.000 ns per chunk"), std::string::npos) << r.output();
   EXPECT_NE(r.output().find("L1: 20608 B of 131072 B, fits"), std::string::npos) << r.output();
-  const ProcessResult e =
-      run_aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8 -p pmca.engine=redmule");
+  const ProcessResult e = run_aimcsim(
+      "kernel lora --tokens 8 --in 512 --out 128 --rank 8 -p pmca.engine=redmule "
+      "-p pmca.freq=1GHz");
   ASSERT_EQ(e.status, 0) << e.output();
   EXPECT_NE(e.output().find("time: 2970.000 ns per chunk"), std::string::npos)
       << e.output();  // 2171 + 617 + 182
+  // The embedded default job's PMCA is the study's: RedMulE at 666 MHz, 2970 cycles = 4459.459 ns.
+  const ProcessResult d = run_aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8");
+  EXPECT_NE(d.output().find("time: 4459.459 ns per chunk"), std::string::npos) << d.output();
+  EXPECT_NE(d.output().find("666 MHz, L1 131072 B, RedMulE 4x8"), std::string::npos) << d.output();
 }
 
 TEST_F(CliTest, KernelRejectsBadNamesAndShapes) {

@@ -25,7 +25,7 @@ namespace {
 const char* const kClocks[] = {"1GHz", "500MHz"};
 
 PmcaParams cluster(const std::string& freq) {
-  return PmcaParams::from(test::default_config({"pmca.freq=" + freq}));
+  return PmcaParams::from(test::default_config({"pmca.preset=snitch-cores", "pmca.freq=" + freq}));
 }
 
 // What `aimcsim kernel` printed: the cycles on the row named `row`, and the time line.
@@ -35,7 +35,10 @@ struct Printed {
 };
 
 Printed kernel(const std::string& args, const std::string& freq, const std::string& row) {
-  const test::ProcessResult r = test::run_aimcsim("kernel " + args + " -p pmca.freq=" + freq);
+  // The cores-only cluster the tests derive their cycles on (the embedded default job runs the
+  // study's RedMulE cluster); -p pmca.engine=redmule in `args` still picks the engine.
+  const test::ProcessResult r =
+      test::run_aimcsim("kernel " + args + " -p pmca.preset=snitch-cores -p pmca.freq=" + freq);
   EXPECT_EQ(r.status, 0) << r.output();
   Printed p;
   std::istringstream lines(r.out);
@@ -151,7 +154,8 @@ TEST(KernelTiesTest, AttentionScoresBeyondL1PrintWhatTheRunChargesInKeyBlocks) {
   const PmcaParams p = cluster("1GHz");
   const std::int64_t charged = cycles_at(p, digital(p, op));
   const test::ProcessResult r = test::run_aimcsim(
-      "kernel attention_scores --q-tokens 1 --kv-tokens 2048 --head-dim 128 --heads 32");
+      "kernel attention_scores --q-tokens 1 --kv-tokens 2048 --head-dim 128 --heads 32 -p "
+      "pmca.preset=snitch-cores");
   EXPECT_EQ(r.status, 0) << r.output();
   EXPECT_EQ(kernel("attention_scores --q-tokens 1 --kv-tokens 2048 --head-dim 128 --heads 32",
                    "1GHz", "attention_scores")

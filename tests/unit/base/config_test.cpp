@@ -114,5 +114,32 @@ TEST(ConfigTest, EffectiveConfigRoundTripsExactly) {
       << yaml;
 }
 
+TEST(ConfigTest, AKeyWithoutEffectWarnsAndStrictRejectsIt) {
+  Schema schema;
+  schema.add("net.topology").choice({"p2p", "mesh"}, "p2p");
+  schema.add("net.bandwidth")
+      .quantity(Dimension::Bandwidth, "32GB/s")
+      .active_when("net.topology", {"p2p"});
+  schema.add("net.hop").quantity(Dimension::Time, "1ns").active_unless("net.topology", {"p2p"});
+  // Defaults never warn; a key given where it applies does not either.
+  EXPECT_TRUE(Config::load(schema, {}, {}).warnings().empty());
+  EXPECT_TRUE(Config::load(schema, {}, {"net.bandwidth=8GB/s"}).warnings().empty());
+  const Config c = Config::load(schema, {}, {"net.topology=mesh", "net.bandwidth=8GB/s"});
+  ASSERT_EQ(c.warnings().size(), 1u);
+  EXPECT_EQ(c.warnings()[0],
+            "-p net.bandwidth=8GB/s: net.bandwidth has no effect: it applies only when "
+            "net.topology is p2p (net.topology is mesh)");
+  const Config d = Config::load(schema, {}, {"net.hop=2ns"});
+  ASSERT_EQ(d.warnings().size(), 1u);
+  EXPECT_NE(d.warnings()[0].find("net.topology is not p2p (net.topology is p2p)"),
+            std::string::npos);
+  try {
+    Config::load(schema, {}, {"net.hop=2ns"}, true);
+    FAIL() << "strict accepted a key without effect";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("without --strict"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace aimcsim
