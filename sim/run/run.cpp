@@ -398,6 +398,10 @@ std::vector<std::string> strategy_notes(const Workload& w, const Strategy& strat
     notes.push_back(name + ": " + w.model +
                     " has no operator that feeds another, so there is nothing to pipeline across "
                     "layers; it runs as token-pipelined");
+  else if (strategy.wavefront())
+    notes.push_back(name +
+                    ": layers overlap as a wavefront, so lora.* (the linears' latencies summed) "
+                    "counts overlapping time more than once; compare the end-to-end latencies");
   return notes;
 }
 
