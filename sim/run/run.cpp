@@ -240,6 +240,7 @@ struct Simulated {
   double analog_static_mw = 0, hybrid_static_mw = 0;
   PlatformFigures figures;
   std::vector<TraceEvent> trace;
+  std::vector<Done<Picos>> hybrid_done;  // when the hybrid design finished each chunk of each op
 };
 
 // Per-operator tallies of the jobs of each design, and the trace when it is wanted.
@@ -283,6 +284,11 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
   for (const Tally& t : sim.hybrid) span = std::max(span, t.end);
   sim.figures = platform_figures(w, params, *hybrid.platform, span);
   sim.figures.analog_only_pmcas = analog.platform->pmcas();
+  for (const Done<Job*>& d : hybrid.done) {
+    Done<Picos> times;
+    for (const auto& [rows, job] : d) times.emplace_back(rows, job->end);
+    sim.hybrid_done.push_back(times);
+  }
   return sim;
 }
 
@@ -429,7 +435,7 @@ RunResult simulate(const Config& cfg, Workload workload) {
   // Build and simulate both designs, and the analytic twin.
   const Simulated sim =
       simulate_designs(w, mapping, params, *strategy, OutputParams::from(cfg).trace);
-  const std::vector<Picos> twin = twin_latencies(w, mapping, params, *strategy);
+  const std::vector<Picos> twin = twin_latencies(w, mapping, params, *strategy, sim.hybrid_done);
   // Collect.
   RunResult r;
   r.strategy = pipeline.strategy;

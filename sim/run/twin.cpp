@@ -8,7 +8,8 @@
 namespace aimcsim {
 
 std::vector<Picos> twin_latencies(const Workload& w, const Mapping& mapping,
-                                  const PlatformParams& params, const Strategy& strategy) {
+                                  const PlatformParams& params, const Strategy& strategy,
+                                  const std::vector<Done<Picos>>& simulated) {
   const std::size_t n = w.ops.size();
   const bool wave = strategy.wavefront();
   std::vector<Done<Picos>> twin(n);
@@ -18,10 +19,14 @@ std::vector<Picos> twin_latencies(const Workload& w, const Mapping& mapping,
     const OpMapping& m = mapping.ops[i];
     const auto release = [&, i](std::int64_t f, std::int64_t e) {
       Picos t = 0;
-      for (Picos x : needed(w, i, wave, twin, f, e)) t = std::max(t, x);
+      for (Picos x : needed(w, i, wave, simulated, f, e)) t = std::max(t, x);
       return t;
     };
-    twin_ready[i] = release(0, std::min<std::int64_t>(op.tokens, 1));
+    // The operator is ready when its first chunk may start, as in the simulation.
+    const std::int64_t first_chunk = op.kind == OpKind::Linear
+                                         ? std::min(op.tokens, m.chunk)
+                                         : digital_chunks(w, i, wave, simulated).front();
+    twin_ready[i] = release(0, std::max<std::int64_t>(first_chunk, 1));
     if (op.kind == OpKind::Linear) {
       const OpTiming t = op_timing(params, op, m.chunk, mapping.slots[m.slot].clusters);
       const std::vector<Picos> ends =
@@ -31,7 +36,7 @@ std::vector<Picos> twin_latencies(const Workload& w, const Mapping& mapping,
       for (std::size_t c = 0; c < sizes.size(); ++c)
         twin[i].emplace_back(rows += sizes[c], ends[c]);
     } else {
-      const std::vector<std::int64_t> sizes = digital_chunks(w, i, wave, twin);
+      const std::vector<std::int64_t> sizes = digital_chunks(w, i, wave, simulated);
       Picos free = 0;
       std::int64_t first = 0;
       for (std::int64_t s : sizes) {
