@@ -59,6 +59,8 @@ class Schema {
   // Keys directly below a section prefix ("tile" -> "rows, cols, ..."), for messages.
   std::string keys_under(const std::string& prefix) const;
   bool is_section(const std::string& prefix) const;
+  // Why `key` is not a known key, with the keys of its nearest known section, for messages.
+  std::string unknown_key_message(const std::string& key) const;
 
  private:
   std::vector<ParamSpec> params_;
@@ -90,6 +92,8 @@ class Config {
   std::optional<double> quantity_or_auto(const std::string& key) const;       // nullopt = auto
   std::optional<std::int64_t> integer_or_auto(const std::string& key) const;  // nullopt = auto
   const std::string& origin(const std::string& key) const;
+  // The value as it was written ("1GHz", "auto", "0.9"), or the default's text.
+  const std::string& value_text(const std::string& key) const;
 
   // The effective config as YAML, every key with its value; loading it back gives the same run.
   std::string to_yaml() const;

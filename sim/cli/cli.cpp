@@ -1,5 +1,6 @@
 #include "sim/cli/cli.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -9,17 +10,27 @@
 
 #include "platform/embedded_config.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/files.hpp"
 #include "sim/base/version.hpp"
 
 namespace aimcsim {
 
+std::vector<Config::Source> run_config_documents(const std::vector<std::string>& files,
+                                                 bool over_default) {
+  std::vector<Config::Source> docs;
+  if (files.empty() || over_default)
+    docs.push_back({"embedded default config", embedded_default_config()});
+  for (const std::string& f : files) {
+    const std::optional<std::string> text = read_file(f);
+    if (!text) throw InputError(fmt::format("{}: cannot open config file", f));
+    docs.push_back({f, *text});
+  }
+  return docs;
+}
+
 Config load_run_config(const Schema& schema, const std::vector<std::string>& files,
                        const std::vector<std::string>& overrides, bool over_default) {
-  const Config::Source embedded{"embedded default config", embedded_default_config()};
-  if (files.empty()) return Config::load(schema, {embedded}, overrides);
-  return Config::load_files(
-      schema, files, overrides,
-      over_default ? std::vector<Config::Source>{embedded} : std::vector<Config::Source>{});
+  return Config::load(schema, run_config_documents(files, over_default), overrides);
 }
 
 int cli_main(int argc, char** argv) {
