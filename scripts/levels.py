@@ -30,6 +30,7 @@ LEVELS = [
     ("sim/run", 6),
     ("sim/report", 7),
     ("sim/sweep", 8),
+    ("sim/calibrate", 8),
     ("sim/cli", 9),
 ]
 SOURCE_SUFFIXES = (".hpp", ".cpp", ".in")

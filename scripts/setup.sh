@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config libsystemc-dev libspdlog-dev libfmt-dev
-          libyaml-cpp-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev
+          libyaml-cpp-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libeigen3-dev
           clang-format python3 python3-matplotlib python3-yaml)
 
 missing=()

@@ -164,23 +164,23 @@ std::string Schema::keys_under(const std::string& prefix) const {
   return out;
 }
 
+std::string Schema::unknown_key_message(const std::string& key) const {
+  const auto dot = key.rfind('.');
+  std::string parent = dot == std::string::npos ? "" : key.substr(0, dot);
+  while (!parent.empty() && !is_section(parent)) {
+    const auto d = parent.rfind('.');
+    parent = d == std::string::npos ? "" : parent.substr(0, d);
+  }
+  if (parent.empty()) return fmt::format("unknown key; known sections: {}", keys_under(""));
+  return fmt::format("unknown key; keys under '{}': {}", parent, keys_under(parent));
+}
+
 // ---------------------------------------------------------------- Config
 
 namespace {
 
 [[noreturn]] void fail(const std::string& origin, const std::string& key, const std::string& msg) {
   throw InputError(fmt::format("{}: {}: {}", origin, key, msg));
-}
-
-std::string unknown_key_message(const Schema& schema, const std::string& key) {
-  const auto dot = key.rfind('.');
-  std::string parent = dot == std::string::npos ? "" : key.substr(0, dot);
-  while (!parent.empty() && !schema.is_section(parent)) {
-    const auto d = parent.rfind('.');
-    parent = d == std::string::npos ? "" : parent.substr(0, d);
-  }
-  if (parent.empty()) return fmt::format("unknown key; known sections: {}", schema.keys_under(""));
-  return fmt::format("unknown key; keys under '{}': {}", parent, schema.keys_under(parent));
 }
 
 bool parse_int(const std::string& text, std::int64_t& out) {
@@ -215,7 +215,7 @@ void flatten(const Schema& schema, const YAML::Node& node, const std::string& pr
       if (schema.find(key))
         fail(origin, key,
              "expected a value, found a mapping; accepts " + schema.find(key)->accepted());
-      if (!schema.is_section(key)) fail(origin, key, unknown_key_message(schema, key));
+      if (!schema.is_section(key)) fail(origin, key, schema.unknown_key_message(key));
       flatten(schema, v, key, file, out);
     } else if (v.IsScalar()) {
       out.emplace_back(key, v.Scalar(), origin);
@@ -335,7 +335,7 @@ Config Config::load(const Schema& schema, const std::vector<Source>& documents,
     leaves.emplace_back(ov.substr(0, eq), ov.substr(eq + 1), "-p " + ov);
   }
   for (const auto& [key, text, origin] : leaves)
-    if (!schema.find(key)) fail(origin, key, unknown_key_message(schema, key));
+    if (!schema.find(key)) fail(origin, key, schema.unknown_key_message(key));
 
   Config cfg;
   cfg.schema_ = &schema;
@@ -423,6 +423,12 @@ const std::string& Config::origin(const std::string& key) const {
   auto it = values_.find(key);
   if (it == values_.end()) throw std::logic_error("config key not declared: " + key);
   return it->second.origin;
+}
+
+const std::string& Config::value_text(const std::string& key) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) throw std::logic_error("config key not declared: " + key);
+  return it->second.text;
 }
 
 std::string Config::to_yaml() const {

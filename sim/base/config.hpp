@@ -67,6 +67,8 @@ class Schema {
   // Keys directly below a section prefix ("tile" -> "rows, cols, ..."), for messages.
   std::string keys_under(const std::string& prefix) const;
   bool is_section(const std::string& prefix) const;
+  // Why `key` is not a known key, with the keys of its nearest known section, for messages.
+  std::string unknown_key_message(const std::string& key) const;
 
  private:
   std::vector<ParamSpec> params_;
@@ -102,6 +104,8 @@ class Config {
   const std::string& origin(const std::string& key) const;
   // Keys given in a document or override that have no effect under the other keys' values.
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // The value as it was written ("1GHz", "auto", "0.9"), or the default's text.
+  const std::string& value_text(const std::string& key) const;
 
   // The effective config as YAML, every key with its value; loading it back gives the same run.
   std::string to_yaml() const;

@@ -1,5 +1,6 @@
 #include "sim/cli/cli.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,7 @@
 
 #include "platform/embedded_config.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/files.hpp"
 #include "sim/base/version.hpp"
 
 namespace aimcsim {
@@ -17,15 +19,23 @@ namespace {
 bool strict_config = false;  // --strict
 }  // namespace
 
+std::vector<Config::Source> run_config_documents(const std::vector<std::string>& files,
+                                                 bool over_default) {
+  std::vector<Config::Source> docs;
+  if (files.empty() || over_default)
+    docs.push_back({"embedded default config", embedded_default_config()});
+  for (const std::string& f : files) {
+    const std::optional<std::string> text = read_file(f);
+    if (!text) throw InputError(fmt::format("{}: cannot open config file", f));
+    docs.push_back({f, *text});
+  }
+  return docs;
+}
+
 Config load_run_config(const Schema& schema, const std::vector<std::string>& files,
                        const std::vector<std::string>& overrides, bool over_default) {
-  const Config::Source embedded{"embedded default config", embedded_default_config()};
-  const Config cfg = files.empty()
-                         ? Config::load(schema, {embedded}, overrides, strict_config)
-                         : Config::load_files(schema, files, overrides,
-                                              over_default ? std::vector<Config::Source>{embedded}
-                                                           : std::vector<Config::Source>{},
-                                              strict_config);
+  const Config cfg =
+      Config::load(schema, run_config_documents(files, over_default), overrides, strict_config);
   for (const std::string& w : cfg.warnings()) spdlog::warn("{}", w);
   return cfg;
 }
