@@ -28,8 +28,8 @@ class GemmEngine {
   // toward the same utilisation.
   virtual bool on_cores() const = 0;
   // Contract: rows per sub-block the engine prefers when a kernel is staged through L1 in
-  // pieces (whole engine tiles); 1 when any number of rows will do.
-  virtual std::int64_t row_block() const { return 1; }
+  // pieces: a multiple of it wastes no engine tile or core; 1 when any number of rows will do.
+  virtual std::int64_t row_block(const PmcaParams& p) const = 0;
   // Contract: a short description of the engine's geometry for headers ("RedMulE 4x8 ..."), or
   // empty.
   virtual std::string describe(const PmcaParams& p) const = 0;

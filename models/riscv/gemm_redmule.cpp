@@ -87,7 +87,8 @@ class RedmuleEngine final : public GemmEngine {
   }
   std::int64_t peak_ops(const PmcaParams&) const override { return rm_.macs_per_cycle(); }
   bool on_cores() const override { return false; }
-  std::int64_t row_block() const override { return rm_.width; }
+  // Whole tiles of L rows.
+  std::int64_t row_block(const PmcaParams&) const override { return rm_.width; }
   std::string describe(const PmcaParams&) const override {
     return fmt::format("RedMulE {}x{} P={} ({} MAC/cycle, {}-bit port)", rm_.height, rm_.width,
                        rm_.pipe, rm_.macs_per_cycle(), rm_.port_bits);
