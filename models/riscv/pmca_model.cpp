@@ -330,8 +330,8 @@ KernelCost repeated(KernelCost k, std::int64_t n) {
 // Adapters too large to stay in L1 (LLaMA-size layers): A is streamed through L1 in blocks of
 // `in_b` rows and B in blocks of `out_b` columns, every chunk. X A accumulates over the A blocks
 // (n_in down-projections of in_b inputs) and each B block produces its slice of (X A) B and the
-// add (n_out up-projections of out_b outputs). `piece` is the chunk of the block's shape with its
-// X and X W staged from L2. Simplification: the blocks cost
+// add, fused on an engine that accumulates (n_out up-projections of out_b outputs). `piece` is the
+// chunk of the block's shape with its X and X W staged from L2. Simplification: the blocks cost
 // what that chunk costs, and the adapters' DMA is not overlapped with compute.
 LoraChunkCost streamed_blocks(const PmcaParams& p, std::int64_t in, std::int64_t out,
                               std::int64_t rank, std::int64_t in_b, std::int64_t out_b,
@@ -349,6 +349,7 @@ LoraChunkCost streamed_blocks(const PmcaParams& p, std::int64_t in, std::int64_t
   c.down = repeated(piece.down, n_in);
   c.up = repeated(piece.up, n_out);
   c.add = repeated(piece.add, n_out);
+  c.add_fused = piece.add_fused;
   c.compute_cycles = c.down.cycles + c.up.cycles + c.add.cycles;
   c.cycles = static_cast<std::int64_t>(
                  std::llround(static_cast<double>(n_in) * down_share * piece_cycles +
@@ -391,20 +392,32 @@ LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   }
 }
 
-// The kernels of a chunk of t tokens: X A and (X A) B on the engine and the add on the cores.
+// The kernels of a chunk of t tokens: X A and (X A) B on the engine and the add on the cores, or,
+// on an engine that accumulates, X A and (X A) B + X W as one engine job and a zero add.
 struct LoraKernels {
   KernelCost down, up, add;
+  bool add_fused = false;
 };
 
 LoraKernels lora_kernels(const PmcaParams& p, std::int64_t t, std::int64_t in, std::int64_t out,
                          std::int64_t rank) {
+  const GemmEngine& g = p.gemm();
   LoraKernels k;
   k.down = gemm_cost(p, t, rank, in);
   k.down.name = "lora_down";
-  k.up = gemm_cost(p, t, out, rank);
-  k.up.name = "lora_up";
-  k.add = add_cost(p, t, out);
-  k.add.name = "lora_add";
+  if (g.accumulates()) {
+    k.up = g.gemm_accumulate(p, t, out, rank);
+    k.up.name = "lora_up_add";
+    k.add.name = "lora_add";
+    k.add.unit = k.up.unit;
+    k.add.peak_ops = k.up.peak_ops;
+    k.add_fused = true;
+  } else {
+    k.up = gemm_cost(p, t, out, rank);
+    k.up.name = "lora_up";
+    k.add = add_cost(p, t, out);
+    k.add.name = "lora_add";
+  }
   return k;
 }
 
@@ -441,6 +454,7 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
     const LoraKernels& k = parts.at(std::min(st.sub_rows, tokens - done));
     if (done == 0) {
       c.down = k.down, c.up = k.up, c.add = k.add;
+      c.add_fused = k.add_fused;
     } else {
       c.down.accumulate(k.down), c.up.accumulate(k.up), c.add.accumulate(k.add);
     }

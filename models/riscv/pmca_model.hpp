@@ -150,14 +150,18 @@ StagedCost staged_cost(const PmcaParams& p, const Staging& s,
                        const std::function<KernelCost(std::int64_t)>& kernel);
 
 // The PMCA's work for one chunk of `tokens` tokens of a layer in -> out with LoRA rank r:
-// XA = X A and XAB = (XA) B on `p.engine`, Y = XW + XAB on the cores. When the chunk does not fit
-// L1, it is processed in sub-chunks that the DMA stages from L2, double-buffered, the adapters
+// XA = X A and XAB = (XA) B on `p.engine`, Y = XW + XAB on the cores; on an engine that
+// accumulates (GemmEngine::accumulates), Y = (XA) B + XW is one engine job. When the chunk does not
+// fit L1, it is processed in sub-chunks that the DMA stages from L2, double-buffered, the adapters
 // resident (staged_cost). When the adapters themselves do not fit, or streaming them is faster
 // than the small sub-chunks resident adapters leave room for, they are streamed through L1 in
 // blocks every chunk (A by rows, B by columns, in the fastest block shape that fits); `feasible`
 // is false only when not even one row of A, one column of B and two one-token buffers fit.
 struct LoraChunkCost {
-  KernelCost down, up, add;
+  KernelCost down;            // lora_down: X A
+  KernelCost up;              // lora_up: (X A) B, or lora_up_add: (X A) B + X W when add_fused
+  KernelCost add;             // lora_add: X W + X A B on the cores; all zero when add_fused
+  bool add_fused = false;     // the engine accumulated X W into the up-projection
   std::int64_t l1_bytes = 0;  // footprint of the whole chunk
   bool spilled = false;
   bool feasible = true;

@@ -190,8 +190,8 @@ TEST_F(CliTest, KernelPrintsTheLoraChunkBreakdown) {
   const ProcessResult e =
       run_aimcsim("kernel lora --tokens 8 --in 512 --out 128 --rank 8 -p pmca.engine=redmule");
   ASSERT_EQ(e.status, 0) << e.output();
-  EXPECT_NE(e.output().find("time: 2970.000 ns per chunk"), std::string::npos)
-      << e.output();  // 2171 + 617 + 182
+  EXPECT_NE(e.output().find("time: 2796.000 ns per chunk"), std::string::npos)
+      << e.output();  // 2171 + 625: the add fused into (X A) B on the engine
 }
 
 TEST_F(CliTest, KernelRejectsBadNamesAndShapes) {
@@ -221,6 +221,8 @@ TEST_F(CliTest, SummaryHasThePmcaSection) {
   EXPECT_EQ(s["pmca"]["engine"], "redmule");
   EXPECT_GT(s["pmca"]["chunks"].get<int>(), 0);
   EXPECT_TRUE(s["pmca"]["kernel_cycles"].contains("lora_down"));
+  EXPECT_TRUE(s["pmca"]["kernel_cycles"].contains("lora_up_add"));
+  EXPECT_FALSE(s["pmca"]["kernel_cycles"].contains("lora_add"));  // fused: no add on the cores
   EXPECT_GT(s["pmca"]["utilisation"].get<double>(), 0.0);
 }
 

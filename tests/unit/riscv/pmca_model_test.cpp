@@ -246,20 +246,48 @@ TEST(PmcaModelTest, NarrowEnginePortStalls) {
   EXPECT_DOUBLE_EQ(c.overhead_cycles, 50 + 192 + 16 + 64);  // fill 768 / 4; drain 16 + 256 / 4
 }
 
-TEST(PmcaModelTest, LoraOnTheEngineRunsBothGemmsThere) {
+TEST(PmcaModelTest, EngineAccumulatesTheAddIntoTheUpProjection) {
+  PmcaParams p = PmcaParams::defaults();
+  const RedmuleParams rm = RedmuleParams::defaults();
+  // (X A) B + X W for 8 tokens of 128 outputs at rank 8: 1 x 8 tiles, one K block: 512 compute.
+  // Port per tile: A and B 2 B * (8*16 + 16*16) = 768 B, Y 2 B * 8*16 = 256 B, C 256 B: 1280 B =
+  // 40 cycles < 64, no stall. Fill: A, B and the first Y tile, (768 + 256) / 32 = 32 cycles
+  // (24 without Y); drain 16 + 256 / 32 = 24; configuration 50.
+  const KernelCost c = gemm_redmule_cost(p, rm, 8, 128, 8, true);
+  EXPECT_DOUBLE_EQ(c.compute_cycles, 512);
+  EXPECT_NEAR(c.stall_cycles, 512 / 0.988 - 512, 1e-9);
+  EXPECT_DOUBLE_EQ(c.overhead_cycles, 50 + 32 + 24);
+  EXPECT_EQ(c.cycles, 625);  // ceil(518.22 + 106); without Y, 617
+  EXPECT_EQ(c.lane_ops, 8 * 128 * 8);
+  EXPECT_EQ(c.l1_bytes, 8 * 1280);
+  p.set_engine("redmule");
+  EXPECT_TRUE(p.gemm().accumulates());
+  EXPECT_EQ(p.gemm().gemm_accumulate(p, 8, 128, 8).cycles, 625);
+  p.set_engine("cores");
+  EXPECT_FALSE(p.gemm().accumulates());
+}
+
+TEST(PmcaModelTest, LoraOnTheEngineRunsBothGemmsAndTheAddThere) {
   PmcaParams p = PmcaParams::defaults();
   p.set_engine("redmule");
   const LoraChunkCost c = lora_chunk_cost(p, 8, 512, 128, 8);
   // down: 1 tile, 32 K blocks: 2048 compute -> ceil(2048 / 0.988 + 98) = ceil(2170.87) = 2171;
-  // up: 8 tiles, 1 K block: 512 -> ceil(518.22 + 98) = 617; add on the cores: 182.
+  // up and add as one engine job, (X A) B + X W: 625 (EngineAccumulatesTheAddIntoTheUpProjection);
+  // no add on the cores.
   EXPECT_EQ(c.down.cycles, 2171);
-  EXPECT_EQ(c.up.cycles, 617);
-  EXPECT_EQ(c.add.cycles, 182);
-  EXPECT_EQ(c.cycles, 2171 + 617 + 182);
+  EXPECT_EQ(c.up.cycles, 625);
+  EXPECT_EQ(c.up.name, "lora_up_add");
+  EXPECT_TRUE(c.add_fused);
+  EXPECT_EQ(c.add.cycles, 0);
+  EXPECT_EQ(c.add.lane_ops, 0);
+  EXPECT_DOUBLE_EQ(c.add.energy.total(), 0);
+  EXPECT_EQ(c.cycles, 2171 + 625);
   EXPECT_EQ(c.down.unit, "redmule");
+  EXPECT_EQ(c.up.unit, "redmule");
   // Engine utilisation: (8*8*512 + 8*128*8) MACs over 32 MAC/cycle.
-  EXPECT_DOUBLE_EQ(c.utilisation, 40960.0 / (32.0 * 2970));
-  EXPECT_DOUBLE_EQ(c.energy.get("pmca.redmule"), 91.9 * (2171 + 617));
+  EXPECT_DOUBLE_EQ(c.utilisation, 40960.0 / (32.0 * 2796));
+  EXPECT_DOUBLE_EQ(c.energy.get("pmca.redmule"), 91.9 * (2171 + 625));
+  EXPECT_DOUBLE_EQ(c.energy.get("pmca.compute"), 0);  // the cores did nothing
 }
 
 TEST(PmcaModelTest, AdaptersThatDoNotFitAreStreamedThroughL1) {
