@@ -27,6 +27,8 @@ class CoresEngine final : public GemmEngine {
   }
   std::int64_t peak_ops(const PmcaParams& p) const override { return p.cores * p.lanes; }
   bool on_cores() const override { return true; }
+  // Rows split over the cores: a multiple of the core count leaves none idle.
+  std::int64_t row_block(const PmcaParams& p) const override { return p.cores; }
   std::string describe(const PmcaParams&) const override { return ""; }
 };
 

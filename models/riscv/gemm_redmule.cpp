@@ -51,7 +51,7 @@ void RedmuleParams::bind(ParamBinder<RedmuleParams>& b) {
 }
 
 KernelCost gemm_redmule_cost(const PmcaParams& p, const RedmuleParams& rm, std::int64_t m,
-                             std::int64_t n, std::int64_t k) {
+                             std::int64_t n, std::int64_t k, bool accumulate) {
   KernelCost c;
   c.name = "gemm";
   c.unit = "redmule";
@@ -63,19 +63,23 @@ KernelCost gemm_redmule_cost(const PmcaParams& p, const RedmuleParams& rm, std::
   const std::int64_t tile_compute = kblocks * (rm.pipe + 1) * T;
   c.compute_cycles = static_cast<double>(tiles * tile_compute);
   c.stall_cycles = c.compute_cycles / rm.util - c.compute_cycles;
-  // Per tile the port brings an L x T block of A and a T x T block of B per K block and stores
-  // the L x T tile of C; double-buffered, it stalls the array only when it needs longer.
+  // Per tile the port brings an L x T block of A and a T x T block of B per K block (and, when
+  // accumulating, the L x T tile of Y once) and stores the L x T tile of C; double-buffered, it
+  // stalls the array only when it needs longer.
   const std::int64_t block_bytes = e * (L * T + T * T), tile_out = e * L * T;
-  const double tile_port = std::ceil(static_cast<double>(kblocks * block_bytes + tile_out) / port);
+  const std::int64_t tile_y = accumulate ? e * L * T : 0;
+  const double tile_port =
+      std::ceil(static_cast<double>(kblocks * block_bytes + tile_y + tile_out) / port);
   c.stall_cycles +=
       static_cast<double>(tiles) * std::max(0.0, tile_port - static_cast<double>(tile_compute));
-  // Configure and start; fill the first operand blocks; drain the CE chain and store the last tile.
-  const double fill = std::ceil(static_cast<double>(block_bytes) / port);
+  // Configure and start; fill the first operand blocks (and Y tile); drain the CE chain and store
+  // the last tile.
+  const double fill = std::ceil(static_cast<double>(block_bytes + tile_y) / port);
   const double drain = static_cast<double>(T) + std::ceil(static_cast<double>(tile_out) / port);
   c.overhead_cycles = static_cast<double>(rm.config_cycles) + fill + drain;
   c.lane_ops = m * n * k;
   c.peak_ops = rm.macs_per_cycle();
-  c.l1_bytes = tiles * (kblocks * block_bytes + tile_out);
+  c.l1_bytes = tiles * (kblocks * block_bytes + tile_y + tile_out);
   c.l1_footprint = c.l1_required = e * (m * k + k * n + m * n);
   c = finish_kernel(c);
   c.energy.add("pmca.redmule", rm.e_cycle_pj * static_cast<double>(c.cycles));
@@ -92,9 +96,15 @@ class RedmuleEngine final : public GemmEngine {
                   std::int64_t k) const override {
     return gemm_redmule_cost(p, rm_, m, n, k);
   }
+  bool accumulates() const override { return true; }
+  KernelCost gemm_accumulate(const PmcaParams& p, std::int64_t m, std::int64_t n,
+                             std::int64_t k) const override {
+    return gemm_redmule_cost(p, rm_, m, n, k, true);
+  }
   std::int64_t peak_ops(const PmcaParams&) const override { return rm_.macs_per_cycle(); }
   bool on_cores() const override { return false; }
-  std::int64_t row_block() const override { return rm_.width; }
+  // Whole tiles of L rows.
+  std::int64_t row_block(const PmcaParams&) const override { return rm_.width; }
   std::string describe(const PmcaParams&) const override {
     return fmt::format("RedMulE {}x{} P={} ({} MAC/cycle, {}-bit port)", rm_.height, rm_.width,
                        rm_.pipe, rm_.macs_per_cycle(), rm_.port_bits);

@@ -23,10 +23,11 @@ struct RedmuleParams : Params<RedmuleParams> {
 
 // GEMM on the RedMulE-like engine: C in tiles of L rows x H(P+1) columns, K in blocks of H(P+1);
 // each (tile, K block) takes (P+1) * H(P+1) cycles; operands stream over the memory port,
-// double-buffered; one chain fill and drain and a configuration per job. Simplification: the
-// published steady-state utilisation stands for the losses the geometry does not explain, and the
-// engine computes C = A B without accumulating into C, so the LoRA add stays on the cores.
+// double-buffered; one chain fill and drain and a configuration per job. With `accumulate` the
+// engine computes C = A B + Y (its GEMM-Ops, Tortorella et al. DATE 2022): per tile the port
+// also reads the L x T tile of Y, which seeds the accumulators, and C overwrites Y. Simplification:
+// the published steady-state utilisation stands for the losses the geometry does not explain.
 KernelCost gemm_redmule_cost(const PmcaParams& p, const RedmuleParams& rm, std::int64_t m,
-                             std::int64_t n, std::int64_t k);
+                             std::int64_t n, std::int64_t k, bool accumulate = false);
 
 }  // namespace aimcsim

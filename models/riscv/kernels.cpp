@@ -56,7 +56,7 @@ KernelCost gemm_staged_cost(const PmcaParams& p, std::int64_t m, std::int64_t n,
   s.row_l1 = e * (k + n);
   s.in_row = e * k;
   s.out_row = e * n;
-  s.align = p.gemm().row_block();
+  s.align = p.gemm().row_block(p);
   return staged(p, s, "gemm", [&](std::int64_t rows) { return gemm_cost(p, rows, n, k); });
 }
 
@@ -97,7 +97,7 @@ KernelCost attention_gemm(const PmcaParams& p, const char* name, bool scores, st
   s.out_row = e * (scores ? kv_tokens : head_dim);
   s.strided_in = scores;
   s.strided_out = !scores;
-  s.align = p.gemm().row_block();
+  s.align = p.gemm().row_block(p);
   const KernelCost head = staged(p, s, name, [&](std::int64_t t) {
     return scores ? gemm_cost(p, t, kv_tokens, head_dim) : gemm_cost(p, t, head_dim, kv_tokens);
   });

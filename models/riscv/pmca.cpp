@@ -14,6 +14,7 @@ void PmcaStats::add_chunk(const PmcaParams& p, const LoraChunkCost& c) {
   busy += c.duration;
   cycles += c.cycles;
   for (const KernelCost* k : {&c.down, &c.up, &c.add}) {
+    if (k == &c.add && c.add_fused) continue;  // no add kernel ran: it fused into lora_up_add
     compute_cycles += k->compute_cycles;
     stall_cycles += k->stall_cycles;
     overhead_cycles += k->overhead_cycles;

@@ -17,7 +17,7 @@ struct PmcaStats {
   Picos busy = 0;
   std::int64_t cycles = 0;
   double compute_cycles = 0, stall_cycles = 0, dma_wait_cycles = 0, overhead_cycles = 0;
-  std::map<std::string, std::int64_t> kernel_cycles;  // lora_down, lora_up, lora_add
+  std::map<std::string, std::int64_t> kernel_cycles;  // lora_down, lora_up(_add), lora_add
   double useful_ops = 0;                              // MACs on the engine, lane ops on the cores
   double peak_op_cycles = 0;                          // peak ops per cycle x cycles
   std::int64_t l1_peak_bytes = 0, dma_bytes = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "models/riscv/gemm_engine.hpp"
 #include "sim/base/math.hpp"
@@ -221,93 +222,139 @@ std::int64_t lora_l1_bytes(std::int64_t t, std::int64_t in, std::int64_t out, st
   return elem * (t * in + t * r + t * out + in * r + r * out);
 }
 
-StagedCost staged_cost(const PmcaParams& p, const Staging& s,
-                       const std::function<KernelCost(std::int64_t)>& kernel) {
-  StagedCost r;
-  r.footprint = s.resident + s.rows * s.row_l1;
-  if (r.footprint <= p.l1_bytes) {
-    r.total = kernel(s.rows);
-    r.total.l1_footprint = r.total.l1_required = r.footprint;
-    r.sub_rows = s.rows;
-    return r;
-  }
-  r.total.spilled = true;
-  r.sub_rows = p.l1_bytes > s.resident ? (p.l1_bytes - s.resident) / (2 * s.row_l1) : 0;
-  if (r.sub_rows < 1 || r.footprint > p.l2_bytes) {
-    r.feasible = false;
-    r.total.l1_footprint = r.total.l1_required = r.footprint;
-    return r;
-  }
-  if (s.align > 1 && r.sub_rows >= s.align) r.sub_rows -= r.sub_rows % s.align;
-  r.sub_rows = std::min(r.sub_rows, s.rows);
-  const std::int64_t n = ceil_div(s.rows, r.sub_rows);
-  auto rows_of = [&](std::int64_t i) { return std::min(r.sub_rows, s.rows - i * r.sub_rows); };
+namespace {
+
+// The DMA and compute timeline of a spilled kernel in sub-blocks of `sub` rows (staged_cost):
+// its cycles, the kernels' cycles and the bytes the DMA moved.
+struct StagedTimeline {
+  std::int64_t cycles = 0, kernel_cycles = 0, bytes = 0, blocks = 0;
+};
+
+StagedTimeline staged_timeline(const PmcaParams& p, const Staging& s, std::int64_t sub,
+                               const std::function<const KernelCost&(std::int64_t)>& cost) {
+  StagedTimeline r;
+  r.blocks = ceil_div(s.rows, sub);
+  auto rows_of = [&](std::int64_t i) { return std::min(sub, s.rows - i * sub); };
   auto in_cycles = [&](std::int64_t rows) {
     return s.strided_in ? dma_cycles(p, rows, s.in_row) : dma_cycles(p, 1, rows * s.in_row);
   };
   auto out_cycles = [&](std::int64_t rows) {
     return s.strided_out ? dma_cycles(p, rows, s.out_row) : dma_cycles(p, 1, rows * s.out_row);
   };
-  std::int64_t dma_free = 0, comp_free = 0, kernel_cycles = 0, bytes = 0;
+  std::int64_t dma_free = 0, comp_free = 0;
   if (s.load_resident) {
     dma_free = dma_cycles(p, 1, s.resident);
-    bytes += s.resident;
+    r.bytes += s.resident;
   }
   dma_free += in_cycles(rows_of(0));
-  bytes += rows_of(0) * s.in_row;
+  r.bytes += rows_of(0) * s.in_row;
   std::int64_t in_done = dma_free;
-  for (std::int64_t i = 0; i < n; ++i) {
-    const KernelCost k = kernel(rows_of(i));
+  for (std::int64_t i = 0; i < r.blocks; ++i) {
+    const std::int64_t k = cost(rows_of(i)).cycles;
+    const std::int64_t start = std::max(in_done, comp_free);
+    comp_free = start + k;
+    r.kernel_cycles += k;
+    if (i + 1 < r.blocks) {
+      // Block i+1's buffer held block i-1, which is done by the time block i starts.
+      in_done = dma_free = std::max(dma_free, start) + in_cycles(rows_of(i + 1));
+      r.bytes += rows_of(i + 1) * s.in_row;
+    }
+    dma_free = std::max(dma_free, comp_free) + out_cycles(rows_of(i));
+    r.bytes += rows_of(i) * s.out_row;
+  }
+  r.cycles = dma_free;
+  return r;
+}
+
+}  // namespace
+
+StagedCost staged_cost(const PmcaParams& p, const Staging& s,
+                       const std::function<KernelCost(std::int64_t)>& kernel) {
+  StagedCost r;
+  r.footprint = s.resident + s.rows * s.row_l1;
+  if (!s.from_l2 && r.footprint <= p.l1_bytes) {
+    r.total = kernel(s.rows);
+    r.total.l1_footprint = r.total.l1_required = r.footprint;
+    r.sub_rows = s.rows;
+    return r;
+  }
+  r.total.spilled = true;
+  const std::int64_t largest =
+      p.l1_bytes > s.resident ? std::min(s.rows, (p.l1_bytes - s.resident) / (2 * s.row_l1)) : 0;
+  if ((largest < 1 && r.footprint > p.l1_bytes) || r.footprint > p.l2_bytes) {
+    r.feasible = false;
+    r.total.l1_footprint = r.total.l1_required = r.footprint;
+    return r;
+  }
+  std::map<std::int64_t, KernelCost> costs;  // kernel(n), each n costed once
+  const auto cost = [&](std::int64_t n) -> const KernelCost& {
+    auto it = costs.find(n);
+    if (it == costs.end()) it = costs.emplace(n, kernel(n)).first;
+    return it->second;
+  };
+  // Candidates: every multiple of the alignment that fits, and every size below it. The set only
+  // grows with L1, so a larger L1 is never slower. Ties go to the larger sub-block.
+  const std::int64_t align = std::max<std::int64_t>(1, s.align);
+  std::int64_t best = 0;
+  StagedTimeline best_t;
+  const auto consider = [&](std::int64_t sub) {
+    const StagedTimeline t = staged_timeline(p, s, sub, cost);
+    if (best == 0 || t.cycles <= best_t.cycles) {
+      best = sub;
+      best_t = t;
+    }
+  };
+  for (std::int64_t sub = 1; sub < align && sub <= largest; ++sub) consider(sub);
+  for (std::int64_t sub = align; sub <= largest; sub += align) consider(sub);
+  if (s.from_l2 && r.footprint <= p.l1_bytes) consider(s.rows);  // one block, one buffer
+  r.sub_rows = best;
+  for (std::int64_t i = 0; i < best_t.blocks; ++i) {
+    const KernelCost& k = cost(std::min(best, s.rows - i * best));
     if (i == 0)
       r.total = k;
     else
       r.total.accumulate(k);
-    const std::int64_t start = std::max(in_done, comp_free);
-    comp_free = start + k.cycles;
-    kernel_cycles += k.cycles;
-    if (i + 1 < n) {
-      // Block i+1's buffer held block i-1, which is done by the time block i starts.
-      in_done = dma_free = std::max(dma_free, start) + in_cycles(rows_of(i + 1));
-      bytes += rows_of(i + 1) * s.in_row;
-    }
-    dma_free = std::max(dma_free, comp_free) + out_cycles(rows_of(i));
-    bytes += rows_of(i) * s.out_row;
   }
   r.total.spilled = true;
-  r.total.sub_blocks = n;
-  r.total.dma_bytes += bytes;
-  r.total.dma_wait_cycles += static_cast<double>(dma_free - kernel_cycles);
-  r.total.cycles = dma_free;
-  r.total.l1_footprint = s.resident + 2 * r.sub_rows * s.row_l1;
+  r.total.sub_blocks = best_t.blocks;
+  r.total.dma_bytes += best_t.bytes;
+  r.total.dma_wait_cycles += static_cast<double>(best_t.cycles - best_t.kernel_cycles);
+  r.total.cycles = best_t.cycles;
+  r.total.l1_footprint = s.resident + std::min<std::int64_t>(best_t.blocks, 2) * best * s.row_l1;
   r.total.l1_required = r.footprint;
-  r.total.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(bytes));
+  r.total.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(best_t.bytes));
   return r;
 }
 
 namespace {
 
 LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
-                            std::int64_t out, std::int64_t rank);
+                            std::int64_t out, std::int64_t rank, bool from_l2);
+
+// `k` run `n` times: as accumulating it onto itself n - 1 times.
+KernelCost repeated(KernelCost k, std::int64_t n) {
+  const double d = static_cast<double>(n);
+  k.compute_cycles *= d;
+  k.stall_cycles *= d;
+  k.dma_wait_cycles *= d;
+  k.overhead_cycles *= d;
+  k.cycles *= n;
+  k.lane_ops *= n;
+  k.l1_bytes *= n;
+  k.dma_bytes *= n;
+  k.energy = k.energy.scaled(d);
+  return k;
+}
 
 // Adapters too large to stay in L1 (LLaMA-size layers): A is streamed through L1 in blocks of
 // `in_b` rows and B in blocks of `out_b` columns, every chunk. X A accumulates over the A blocks
 // (n_in down-projections of in_b inputs) and each B block produces its slice of (X A) B and the
-// add (n_out up-projections of out_b outputs). Simplification: the blocks cost what a chunk of
-// the block's shape costs (its own staging of X and X W included), and the adapters' DMA is not
-// overlapped with compute.
-LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
-                            std::int64_t out, std::int64_t rank, LoraChunkCost c) {
-  std::int64_t in_b = in, out_b = out;
-  LoraChunkCost piece;
-  for (;;) {
-    piece = resident_lora(p, tokens, in_b, out_b, rank);
-    if (piece.feasible) break;
-    if (in_b == 1 && out_b == 1) return c;  // not even one row of A and one column of B fit
-    if (in_b >= out_b)
-      in_b = (in_b + 1) / 2;
-    else
-      out_b = (out_b + 1) / 2;
-  }
+// add, fused on an engine that accumulates (n_out up-projections of out_b outputs). `piece` is the
+// chunk of the block's shape with its X and X W staged from L2. Simplification: the blocks cost
+// what that chunk costs, and the adapters' DMA is not overlapped with compute.
+LoraChunkCost streamed_blocks(const PmcaParams& p, std::int64_t in, std::int64_t out,
+                              std::int64_t rank, std::int64_t in_b, std::int64_t out_b,
+                              const LoraChunkCost& piece, LoraChunkCost c) {
   const std::int64_t n_in = (in + in_b - 1) / in_b, n_out = (out + out_b - 1) / out_b;
   const double down_share = piece.compute_cycles > 0 ? static_cast<double>(piece.down.cycles) /
                                                            static_cast<double>(piece.compute_cycles)
@@ -318,14 +365,10 @@ LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   c.feasible = true;
   c.spilled = true;
   c.sub_tokens = piece.sub_tokens;
-  c.down = piece.down;
-  c.up = piece.up;
-  c.add = piece.add;
-  for (std::int64_t i = 1; i < n_in; ++i) c.down.accumulate(piece.down);
-  for (std::int64_t j = 1; j < n_out; ++j) {
-    c.up.accumulate(piece.up);
-    c.add.accumulate(piece.add);
-  }
+  c.down = repeated(piece.down, n_in);
+  c.up = repeated(piece.up, n_out);
+  c.add = repeated(piece.add, n_out);
+  c.add_fused = piece.add_fused;
   c.compute_cycles = c.down.cycles + c.up.cycles + c.add.cycles;
   c.cycles = static_cast<std::int64_t>(
                  std::llround(static_cast<double>(n_in) * down_share * piece_cycles +
@@ -345,9 +388,62 @@ LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   return c;
 }
 
-// The chunk with its adapters resident in L1 (feasible only when they fit).
+// The chunk with A and B streamed (streamed_blocks), in the fastest of the block shapes that fit:
+// from the whole adapter, the larger of in_b and out_b halves down to one row of A and one column
+// of B. The shapes do not depend on L1, so more L1 is never slower. `c` comes back unchanged
+// (infeasible) when none fits.
+LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
+                            std::int64_t out, std::int64_t rank, const LoraChunkCost& c) {
+  LoraChunkCost best = c;
+  bool found = false;
+  for (std::int64_t in_b = in, out_b = out;;) {
+    const LoraChunkCost piece = resident_lora(p, tokens, in_b, out_b, rank, true);
+    if (piece.feasible) {
+      const LoraChunkCost s = streamed_blocks(p, in, out, rank, in_b, out_b, piece, c);
+      if (!found || s.cycles < best.cycles) best = s;
+      found = true;
+    }
+    if (in_b == 1 && out_b == 1) return best;
+    if (in_b >= out_b)
+      in_b = (in_b + 1) / 2;
+    else
+      out_b = (out_b + 1) / 2;
+  }
+}
+
+// The kernels of a chunk of t tokens: X A and (X A) B on the engine and the add on the cores, or,
+// on an engine that accumulates, X A and (X A) B + X W as one engine job and a zero add.
+struct LoraKernels {
+  KernelCost down, up, add;
+  bool add_fused = false;
+};
+
+LoraKernels lora_kernels(const PmcaParams& p, std::int64_t t, std::int64_t in, std::int64_t out,
+                         std::int64_t rank) {
+  const GemmEngine& g = p.gemm();
+  LoraKernels k;
+  k.down = gemm_cost(p, t, rank, in);
+  k.down.name = "lora_down";
+  if (g.accumulates()) {
+    k.up = g.gemm_accumulate(p, t, out, rank);
+    k.up.name = "lora_up_add";
+    k.add.name = "lora_add";
+    k.add.unit = k.up.unit;
+    k.add.peak_ops = k.up.peak_ops;
+    k.add_fused = true;
+  } else {
+    k.up = gemm_cost(p, t, out, rank);
+    k.up.name = "lora_up";
+    k.add = add_cost(p, t, out);
+    k.add.name = "lora_add";
+  }
+  return k;
+}
+
+// The chunk with its adapters resident in L1 (feasible only when they fit). With `from_l2`, X and
+// X W are in L2 and staged even when the chunk would fit (a block of a streamed chunk).
 LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
-                            std::int64_t out, std::int64_t rank) {
+                            std::int64_t out, std::int64_t rank, bool from_l2) {
   LoraChunkCost c;
   const std::int64_t e = p.elem_bytes;
   c.l1_bytes = lora_l1_bytes(tokens, in, out, rank, e);
@@ -358,29 +454,30 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   s.row_l1 = e * (in + rank + out);
   s.in_row = e * (in + out);
   s.out_row = e * out;
-  s.align = p.gemm().row_block();  // whole engine tiles per sub-chunk
-  bool first = true;
+  s.align = p.gemm().row_block(p);  // whole engine tiles, or rows on every core
+  s.from_l2 = from_l2;
+  std::map<std::int64_t, LoraKernels> parts;
   const StagedCost st = staged_cost(p, s, [&](std::int64_t t) {
-    KernelCost down = gemm_cost(p, t, rank, in), up = gemm_cost(p, t, out, rank),
-               add = add_cost(p, t, out);
-    down.name = "lora_down";
-    up.name = "lora_up";
-    add.name = "lora_add";
-    if (first) {
-      c.down = down, c.up = up, c.add = add;
-      first = false;
-    } else {
-      c.down.accumulate(down), c.up.accumulate(up), c.add.accumulate(add);
-    }
-    KernelCost sum = down;
-    sum.accumulate(up);
-    sum.accumulate(add);
+    const LoraKernels& k = parts.emplace(t, lora_kernels(p, t, in, out, rank)).first->second;
+    KernelCost sum = k.down;
+    sum.accumulate(k.up);
+    sum.accumulate(k.add);
     return sum;
   });
   c.spilled = st.total.spilled;
   c.feasible = st.feasible;
   c.sub_tokens = st.sub_rows;
   if (!c.feasible) return c;
+  // The three kernels summed over the sub-chunks staged_cost chose.
+  for (std::int64_t done = 0; done < tokens; done += st.sub_rows) {
+    const LoraKernels& k = parts.at(std::min(st.sub_rows, tokens - done));
+    if (done == 0) {
+      c.down = k.down, c.up = k.up, c.add = k.add;
+      c.add_fused = k.add_fused;
+    } else {
+      c.down.accumulate(k.down), c.up.accumulate(k.up), c.add.accumulate(k.add);
+    }
+  }
   c.dma_bytes = st.total.dma_bytes;
   c.compute_cycles = c.down.cycles + c.up.cycles + c.add.cycles;
   c.cycles = st.total.cycles;
@@ -396,7 +493,7 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
 
 LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
                               std::int64_t out, std::int64_t rank) {
-  LoraChunkCost c = resident_lora(p, tokens, in, out, rank);
+  LoraChunkCost c = resident_lora(p, tokens, in, out, rank, false);
   if (!c.feasible) return streamed_lora(p, tokens, in, out, rank, c);
   if (c.spilled) {
     // Resident adapters that leave little room for activations make for many small sub-chunks;

@@ -122,10 +122,13 @@ std::int64_t lora_l1_bytes(std::int64_t tokens, std::int64_t in, std::int64_t ou
 std::int64_t dma_cycles(const PmcaParams& p, std::int64_t rows, std::int64_t row_bytes);
 
 // A kernel over independent rows (tokens), checked against L1 and staged through it. When
-// `resident + rows * row_l1` fits L1 the kernel runs once on data already in L1. Otherwise it runs
-// on double-buffered sub-blocks of rows: the DMA loads block i+1 while block i computes and stores
-// each block after it computed (one DMA channel, in issue order); the resident data stay in L1
-// (loaded first by the DMA when `load_resident`). Rows strided in L2 move as 2-D transfers.
+// `resident + rows * row_l1` fits L1 the kernel runs once on data already in L1 (unless
+// `from_l2`). Otherwise it runs on double-buffered sub-blocks of rows: the DMA loads block i+1
+// while block i computes and stores each block after it computed (one DMA channel, in issue
+// order); the resident data stay in L1 (loaded first by the DMA when `load_resident`). Rows strided
+// in L2 move as 2-D transfers. The sub-block size is the fastest of the sizes whose two buffers fit
+// (with `from_l2`, also all rows in one buffer when they fit): every multiple of `align` and every
+// size below it. The set of sizes only grows with L1, so more L1 is never slower.
 struct Staging {
   std::int64_t rows = 0;
   std::int64_t resident = 0;   // bytes held in L1 across all sub-blocks (weights, K or V of a head)
@@ -135,12 +138,14 @@ struct Staging {
   std::int64_t out_row = 0;    // bytes one row takes out to L2 when spilled
   bool strided_in = false;     // input rows are strided in L2 (2-D transfer, a burst per row)
   bool strided_out = false;
-  std::int64_t align = 1;  // sub-blocks are a multiple of this many rows when they can be
+  std::int64_t align = 1;  // rows per engine block (GemmEngine::row_block): sizes tried
+  bool from_l2 = false;    // the rows are in L2 and staged even when they would fit L1
 };
-// `kernel(n)` costs n rows and is called once per sub-block, in order. The result sums the
-// sub-blocks and fills in `dma_wait`, `dma_bytes`, `sub_blocks`, `spilled` and `l1_footprint`
-// (the buffers actually held). `feasible` is false when not even two one-row buffers fit beside
-// the resident data, or the staged data exceed L2.
+// `kernel(n)` costs n rows; it must not depend on call order, as it is called once for every size
+// the choice of sub-block tries. The result sums the sub-blocks of the chosen size and fills in
+// `dma_wait`, `dma_bytes`, `sub_blocks`, `spilled` and `l1_footprint` (the buffers actually held).
+// `feasible` is false when not even two one-row buffers (nor, with `from_l2`, all rows in one)
+// fit beside the resident data, or the staged data exceed L2.
 struct StagedCost {
   KernelCost total;
   std::int64_t footprint = 0;  // resident + rows * row_l1: what running in one piece needs
@@ -151,16 +156,18 @@ StagedCost staged_cost(const PmcaParams& p, const Staging& s,
                        const std::function<KernelCost(std::int64_t)>& kernel);
 
 // The PMCA's work for one chunk of `tokens` tokens of a layer in -> out with LoRA rank r:
-// XA = X A and XAB = (XA) B on `p.engine`, Y = XW + XAB on the cores. When the chunk does not fit
-// L1, it is processed in sub-chunks that the DMA stages from L2, double-buffered, the adapters
+// XA = X A and XAB = (XA) B on `p.engine`, Y = XW + XAB on the cores; on an engine that
+// accumulates (GemmEngine::accumulates), Y = (XA) B + XW is one engine job. When the chunk does not
+// fit L1, it is processed in sub-chunks that the DMA stages from L2, double-buffered, the adapters
 // resident (staged_cost). When the adapters themselves do not fit, or streaming them is faster
 // than the small sub-chunks resident adapters leave room for, they are streamed through L1 in
-// blocks every chunk (A by rows, B by columns); `feasible` is false only when not even one row of
-// A, one column of B and two one-token buffers fit.
+// blocks every chunk (A by rows, B by columns, in the fastest block shape that fits); `feasible`
+// is false only when not even one row of A, one column of B and two one-token buffers fit.
 struct LoraChunkCost {
-  KernelCost down, up, add;
-  // The engine accumulates X W into (X A) B itself: `up` is the fused up-projection and add, and
-  // needs X W like the add does.
+  KernelCost down;  // lora_down: X A
+  KernelCost up;    // lora_up: (X A) B, or lora_up_add: (X A) B + X W when add_fused
+  KernelCost add;   // lora_add: X W + X A B on the cores; all zero when add_fused
+  // The engine accumulated X W into the up-projection, which then needs X W as the add does.
   bool add_fused = false;
   std::int64_t l1_bytes = 0;  // footprint of the whole chunk
   bool spilled = false;

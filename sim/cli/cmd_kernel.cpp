@@ -67,7 +67,8 @@ int run_lora(const KernelShape& s, const PmcaParams& p, std::ostream& os) {
   os << fmt::format("kernel lora: {} tokens, {} -> {}, rank {}; {}\n", t, s.options.at("in"),
                     s.options.at("out"), s.options.at("rank"), cluster(p));
   if (!c.feasible) throw InputError(lora_misfit_message(p, s));
-  os << header() << row(c.down) << row(c.up) << row(c.add);
+  os << header() << row(c.down) << row(c.up);
+  if (!c.add_fused) os << row(c.add);
   os << fmt::format("{:<18} {:>10} {:>11} {:>10} {:>10} {:>10} {:>7.1f}%\n", "chunk", c.cycles, "",
                     "", c.dma_wait_cycles, "", 100.0 * c.utilisation);
   os << fmt::format("time: {:.3f} ns per chunk ({:.3f} ns per token)\n", ps_to_ns(c.duration),

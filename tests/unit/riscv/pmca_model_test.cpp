@@ -84,21 +84,24 @@ TEST(PmcaModelTest, ChunkThatSpillsIsDoubleBufferedThroughDma) {
   EXPECT_EQ(c.l1_bytes, 20992);
   EXPECT_TRUE(c.spilled);
   // Adapters 2 * (1024 + 1024) = 4096 B stay; each token needs 2 buffers * 2 B * 264 = 1056 B:
-  // (16384 - 4096) / 1056 = 11 tokens per sub-chunk -> sub-chunks of 11, 11, 10.
-  EXPECT_EQ(c.sub_tokens, 11);
-  // Compute per sub-chunk of s tokens (ceil(s / 8) = 2 rows per core):
-  //   down M=s,N=8,K=128: 2 * 128 * 4 = 1024; up M=s,N=128,K=8: 2 * 8 * 64 = 1024;
-  //   add ceil(ceil(128 s / 8) / 2): 88 for s = 11, 80 for s = 10.
-  //   -> 2136 for s = 11, 2128 for s = 10.
-  // DMA in (X and XW, 512 B a token): 20 + 8 s; out (Y, 256 B a token): 20 + 4 s.
-  //   in0 [0, 108); c0 [108, 2244); in1 [108, 216) once c0 has started;
-  //   out0 [2244, 2308); c1 [2244, 4380); in2 [2308, 2408); out1 [4380, 4444);
-  //   c2 [4380, 6508); out2 [6508, 6568).
-  EXPECT_EQ(c.compute_cycles, 2136 + 2136 + 2128);
-  EXPECT_EQ(c.cycles, 6568);
+  // at most (16384 - 4096) / 1056 = 11 tokens per sub-chunk. The sizes tried are 1..7 and 8 (a
+  // multiple of the 8 cores); 8 is the fastest: sub-chunks 8, 8, 8, 8.
+  EXPECT_EQ(c.sub_tokens, 8);
+  // Compute per sub-chunk of 8 tokens (one row per core):
+  //   down M=8,N=8,K=128: 128 * 4 = 512; up M=8,N=128,K=8: 8 * 64 = 512;
+  //   add ceil(ceil(128 * 8 / 8) / 2) = 64: 1088 cycles.
+  // DMA in (X and XW, 512 B a token): 20 + 8 * 8 = 84; out (Y, 256 B a token): 20 + 4 * 8 = 52.
+  //   in0 [0, 84); c0 [84, 1172); in1 [84, 168); out0 [1172, 1224);
+  //   c1 [1172, 2260); in2 [1224, 1308); out1 [2260, 2312);
+  //   c2 [2260, 3348); in3 [2312, 2396); out2 [3348, 3400);
+  //   c3 [3348, 4436); out3 [4436, 4488).
+  // The largest that fits, 11 (11, 11, 10: two rows on some cores), would take 6568 cycles:
+  //   2136 + 2136 + 2128 compute, in0 of 108 and out2 of 60 exposed.
+  EXPECT_EQ(c.compute_cycles, 4 * 1088);
+  EXPECT_EQ(c.cycles, 4488);
   EXPECT_EQ(c.dma_bytes, 32 * 256 * 2 + 32 * 128 * 2);  // X and XW in, Y out
-  EXPECT_EQ(c.dma_wait_cycles, 6568 - 6400);            // in0 (108) and out2 (60) are exposed
-  EXPECT_EQ(c.l1_peak_bytes, 4096 + 2 * 11 * 528);      // adapters + two 11-token buffers
+  EXPECT_EQ(c.dma_wait_cycles, 84 + 52);                // in0 and out3 are exposed
+  EXPECT_EQ(c.l1_peak_bytes, 4096 + 2 * 8 * 528);       // adapters + two 8-token buffers
 }
 
 TEST(PmcaModelTest, L2LatencyDelaysEveryTransfer) {
@@ -107,12 +110,60 @@ TEST(PmcaModelTest, L2LatencyDelaysEveryTransfer) {
   p.kernel_launch_cycles = p.barrier_cycles = p.loop_setup_cycles = 0;
   p.fpu_util = 1.0;
   p.l2_latency_cycles = 100;
-  // As above with 100 more cycles per transfer: in 120 + 8 s, out 120 + 4 s.
-  //   in0 [0, 208); c0 [208, 2344); in1 [208, 416); out0 [2344, 2508); c1 [2344, 4480);
-  //   in2 [2508, 2708); out1 [4480, 4644); c2 [4480, 6608); out2 [6608, 6768).
+  // As above with 100 more cycles per transfer: in 120 + 64 = 184, out 120 + 32 = 152.
+  //   in0 [0, 184); c0 [184, 1272); in1 [184, 368); out0 [1272, 1424);
+  //   c1 [1272, 2360); in2 [1424, 1608); out1 [2360, 2512);
+  //   c2 [2360, 3448); in3 [2512, 2696); out2 [3448, 3600);
+  //   c3 [3448, 4536); out3 [4536, 4688).
   const LoraChunkCost c = lora_chunk_cost(p, 32, 128, 128, 8);
-  EXPECT_EQ(c.cycles, 6768);
-  EXPECT_EQ(c.dma_wait_cycles, 208 + 160);
+  EXPECT_EQ(c.sub_tokens, 8);
+  EXPECT_EQ(c.cycles, 4688);
+  EXPECT_EQ(c.dma_wait_cycles, 184 + 152);
+}
+
+TEST(PmcaModelTest, StagingTakesTheFastestAlignedSubBlock) {
+  PmcaParams p = PmcaParams::defaults();
+  p.l2_latency_cycles = 0;
+  p.l1_bytes = 1000;
+  // 16 rows of 100 L1 bytes, 64 B in and 64 B out each (a transfer of n rows: 20 + n cycles); the
+  // kernel costs 400 cycles plus 100 per started group of 4 rows.
+  Staging s;
+  s.rows = 16;
+  s.row_l1 = 100;
+  s.in_row = s.out_row = 64;
+  s.align = 4;
+  const auto kernel = [](std::int64_t n) {
+    KernelCost k;
+    k.compute_cycles = static_cast<double>(100 * ((n + 3) / 4));
+    k.overhead_cycles = 400;
+    return finish_kernel(k);
+  };
+  // Two buffers of at most 1000 / 200 = 5 rows. Tried: 1, 2, 3 (6 or more blocks of 500 cycles:
+  // over 3000) and 4: four blocks of 500, in and out 24 each:
+  //   in0 [0, 24); c0 [24, 524); in1 [24, 48); out0 [524, 548); c1 [524, 1024); in2 [548, 572);
+  //   out1 [1024, 1048); c2 [1024, 1524); in3 [1048, 1072); out2 [1524, 1548); c3 [1524, 2024);
+  //   out3 [2024, 2048).
+  // The largest, 5 (5, 5, 5, 1: 600, 600, 600, 500 cycles), would end at 2346.
+  StagedCost st = staged_cost(p, s, kernel);
+  EXPECT_EQ(st.sub_rows, 4);
+  EXPECT_EQ(st.total.sub_blocks, 4);
+  EXPECT_EQ(st.total.cycles, 2048);
+  EXPECT_DOUBLE_EQ(st.total.dma_wait_cycles, 24 + 24);
+  EXPECT_EQ(st.total.l1_footprint, 2 * 4 * 100);
+  // With 1600 B and the rows in L2 (staged although all 16 would fit): 8 rows fit twice, two
+  // blocks of 600, in and out 28 each:
+  //   in0 [0, 28); c0 [28, 628); in1 [28, 56); out0 [628, 656); c1 [628, 1228); out1 [1228, 1256).
+  // All 16 in one buffer is faster: in 36, 800 compute, out 36: 872.
+  p.l1_bytes = 1600;
+  s.from_l2 = true;
+  st = staged_cost(p, s, kernel);
+  EXPECT_EQ(st.sub_rows, 16);
+  EXPECT_EQ(st.total.sub_blocks, 1);
+  EXPECT_EQ(st.total.cycles, 872);
+  EXPECT_EQ(st.total.l1_footprint, 1600);
+  // Without from_l2 the rows are already in L1: one run of 800 cycles, no DMA.
+  s.from_l2 = false;
+  EXPECT_EQ(staged_cost(p, s, kernel).total.cycles, 800);
 }
 
 TEST(PmcaModelTest, FormatSetsLanesAndElementSize) {
@@ -195,20 +246,48 @@ TEST(PmcaModelTest, NarrowEnginePortStalls) {
   EXPECT_DOUBLE_EQ(c.overhead_cycles, 50 + 192 + 16 + 64);  // fill 768 / 4; drain 16 + 256 / 4
 }
 
-TEST(PmcaModelTest, LoraOnTheEngineRunsBothGemmsThere) {
+TEST(PmcaModelTest, EngineAccumulatesTheAddIntoTheUpProjection) {
+  PmcaParams p = PmcaParams::defaults();
+  const RedmuleParams rm = RedmuleParams::defaults();
+  // (X A) B + X W for 8 tokens of 128 outputs at rank 8: 1 x 8 tiles, one K block: 512 compute.
+  // Port per tile: A and B 2 B * (8*16 + 16*16) = 768 B, Y 2 B * 8*16 = 256 B, C 256 B: 1280 B =
+  // 40 cycles < 64, no stall. Fill: A, B and the first Y tile, (768 + 256) / 32 = 32 cycles
+  // (24 without Y); drain 16 + 256 / 32 = 24; configuration 50.
+  const KernelCost c = gemm_redmule_cost(p, rm, 8, 128, 8, true);
+  EXPECT_DOUBLE_EQ(c.compute_cycles, 512);
+  EXPECT_NEAR(c.stall_cycles, 512 / 0.988 - 512, 1e-9);
+  EXPECT_DOUBLE_EQ(c.overhead_cycles, 50 + 32 + 24);
+  EXPECT_EQ(c.cycles, 625);  // ceil(518.22 + 106); without Y, 617
+  EXPECT_EQ(c.lane_ops, 8 * 128 * 8);
+  EXPECT_EQ(c.l1_bytes, 8 * 1280);
+  p.set_engine("redmule");
+  EXPECT_TRUE(p.gemm().accumulates());
+  EXPECT_EQ(p.gemm().gemm_accumulate(p, 8, 128, 8).cycles, 625);
+  p.set_engine("cores");
+  EXPECT_FALSE(p.gemm().accumulates());
+}
+
+TEST(PmcaModelTest, LoraOnTheEngineRunsBothGemmsAndTheAddThere) {
   PmcaParams p = PmcaParams::defaults();
   p.set_engine("redmule");
   const LoraChunkCost c = lora_chunk_cost(p, 8, 512, 128, 8);
   // down: 1 tile, 32 K blocks: 2048 compute -> ceil(2048 / 0.988 + 98) = ceil(2170.87) = 2171;
-  // up: 8 tiles, 1 K block: 512 -> ceil(518.22 + 98) = 617; add on the cores: 182.
+  // up and add as one engine job, (X A) B + X W: 625 (EngineAccumulatesTheAddIntoTheUpProjection);
+  // no add on the cores.
   EXPECT_EQ(c.down.cycles, 2171);
-  EXPECT_EQ(c.up.cycles, 617);
-  EXPECT_EQ(c.add.cycles, 182);
-  EXPECT_EQ(c.cycles, 2171 + 617 + 182);
+  EXPECT_EQ(c.up.cycles, 625);
+  EXPECT_EQ(c.up.name, "lora_up_add");
+  EXPECT_TRUE(c.add_fused);
+  EXPECT_EQ(c.add.cycles, 0);
+  EXPECT_EQ(c.add.lane_ops, 0);
+  EXPECT_DOUBLE_EQ(c.add.energy.total(), 0);
+  EXPECT_EQ(c.cycles, 2171 + 625);
   EXPECT_EQ(c.down.unit, "redmule");
+  EXPECT_EQ(c.up.unit, "redmule");
   // Engine utilisation: (8*8*512 + 8*128*8) MACs over 32 MAC/cycle.
-  EXPECT_DOUBLE_EQ(c.utilisation, 40960.0 / (32.0 * 2970));
-  EXPECT_DOUBLE_EQ(c.energy.get("pmca.redmule"), 91.9 * (2171 + 617));
+  EXPECT_DOUBLE_EQ(c.utilisation, 40960.0 / (32.0 * 2796));
+  EXPECT_DOUBLE_EQ(c.energy.get("pmca.redmule"), 91.9 * (2171 + 625));
+  EXPECT_DOUBLE_EQ(c.energy.get("pmca.compute"), 0);  // the cores did nothing
 }
 
 TEST(PmcaModelTest, AdaptersThatDoNotFitAreStreamedThroughL1) {
@@ -295,7 +374,7 @@ TEST(GemmEngineTest, EnginesAreChosenByNameFromTheRegistry) {
   p.set_engine("redmule");
   EXPECT_FALSE(p.gemm().on_cores());
   EXPECT_EQ(p.gemm().peak_ops(p), 4 * 8);  // H x L
-  EXPECT_EQ(p.gemm().row_block(), 8);      // whole rows of engine tiles when staged
+  EXPECT_EQ(p.gemm().row_block(p), 8);     // whole rows of engine tiles when staged
   // The engine reads its own keys from the config.
   Schema schema;
   PmcaParams::declare(schema);
@@ -303,6 +382,38 @@ TEST(GemmEngineTest, EnginesAreChosenByNameFromTheRegistry) {
   const PmcaParams q = PmcaParams::from(cfg);
   EXPECT_EQ(q.gemm().peak_ops(q), 4 * 4);
   EXPECT_EQ(q.gemm().describe(q), "RedMulE 4x4 P=3 (16 MAC/cycle, 256-bit port)");
+}
+
+}  // namespace
+}  // namespace aimcsim
+
+namespace aimcsim {
+namespace {
+
+TEST(PmcaL1Test, MoreL1IsNeverSlower) {
+  struct Shape {
+    std::int64_t tokens, in, out, rank;
+  };
+  const Shape shapes[] = {{128, 512, 128, 8},  {77, 512, 128, 8},   {64, 768, 768, 16},
+                          {13, 512, 512, 8},   {256, 128, 512, 4},  {100, 1024, 1024, 32},
+                          {128, 2048, 512, 8}, {512, 768, 3072, 8}, {1, 4096, 4096, 16}};
+  for (const char* engine : {"cores", "redmule"}) {
+    for (const Shape& s : shapes) {
+      PmcaParams p = PmcaParams::defaults();
+      p.set_engine(engine);
+      std::int64_t prev = -1;
+      for (std::int64_t kib = 16; kib <= 256; kib += 8) {
+        p.l1_bytes = kib * 1024;
+        const LoraChunkCost c = lora_chunk_cost(p, s.tokens, s.in, s.out, s.rank);
+        if (!c.feasible) continue;
+        if (prev >= 0) {
+          EXPECT_LE(c.cycles, prev) << engine << " " << s.tokens << " x " << s.in << "->" << s.out
+                                    << " r" << s.rank << " at " << kib << " KiB";
+        }
+        prev = c.cycles;
+      }
+    }
+  }
 }
 
 }  // namespace
