@@ -25,15 +25,18 @@
 #include "sim/base/error.hpp"
 #include "sim/report/trace.hpp"
 #include "tests/support/config_helpers.hpp"
+#include "tests/support/csv.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 namespace aimcsim {
 namespace {
 
 using nlohmann::json;
+using test::csv_records;
 using test::error_of;
 using test::file_text;
 using test::load_config;
+using test::parse_csv;
 using test::ScratchDir;
 
 constexpr double kMvmEnergyPj = 16 * 10506.6496;
@@ -52,57 +55,6 @@ const RunResult& small_run(bool trace = false) {
   static const RunResult plain = simulate(small_config(false));
   static const RunResult traced = simulate(small_config(true));
   return trace ? traced : plain;
-}
-
-// RFC 4180 rows: fields split at commas, "..." quoting commas, quotes ("") and newlines.
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(field);
-      field.clear();
-    } else if (c == '\n') {
-      row.push_back(field);
-      rows.push_back(row);
-      row.clear();
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  EXPECT_FALSE(quoted) << "unterminated quote";
-  EXPECT_TRUE(field.empty() && row.empty()) << "last row without a newline";
-  return rows;
-}
-
-// Each data row as header name -> field; every row must have as many fields as the header.
-std::vector<std::map<std::string, std::string>> csv_records(const std::string& text) {
-  const auto rows = parse_csv(text);
-  std::vector<std::map<std::string, std::string>> out;
-  if (rows.empty()) return out;
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    EXPECT_EQ(rows[r].size(), rows[0].size()) << "row " << r;
-    std::map<std::string, std::string> rec;
-    for (std::size_t c = 0; c < rows[0].size() && c < rows[r].size(); ++c)
-      rec[rows[0][c]] = rows[r][c];
-    out.push_back(rec);
-  }
-  return out;
 }
 
 double number(const std::string& s) { return std::stod(s); }
