@@ -6,10 +6,10 @@
 namespace aimcsim {
 namespace {
 
-// A phase-change-memory crossbar with DAC (or PWM) inputs, ADCs shared by columns in rounds and
-// a digital post-processing unit (HERMES-like, Le Gallo et al. 2023). Simplification: an MVM's
-// integration time does not depend on the data; energy is linear in active rows, cells and
-// columns; every cell takes `program_iterations` program-and-verify iterations.
+// A phase-change-memory crossbar with DAC (or PWM) inputs, ADCs shared by columns in rounds, a
+// digital post-processing unit (HERMES-like, Le Gallo et al. 2023) and one or two stream ports.
+// Simplification: an MVM's integration time does not depend on the data; energy is linear in active
+// rows, cells and columns; every cell takes `program_iterations` program-and-verify iterations.
 class PcmCrossbar final : public TileModel {
  public:
   MvmStages mvm_stages(const TileParams& p, std::int64_t rows_used,
@@ -23,6 +23,7 @@ class PcmCrossbar final : public TileModel {
         std::ceil(static_cast<double>(cols_used) / p.post_outputs_per_cycle), p.post_freq_hz));
     s.stream_out = ns_to_ps(cycles_to_ns(
         static_cast<double>(ceil_div(cols_used * p.output_bits, p.io_width_bits)), p.io_freq_hz));
+    s.shared_port = p.shared_port();
     return s;
   }
 

@@ -8,7 +8,8 @@ namespace aimcsim {
 // blocks of a layer larger than a tile, working in lock-step on the same tokens. Small layers
 // can share one tile in disjoint row and column ranges (add_block); their MVMs then serialise on
 // it. A job is a batch of `count` back-to-back MVMs of block `Job::block`, one per token; the stage
-// pipeline carries over between batches, so chunking a sequence does not add bubbles.
+// pipeline carries over between batches, so chunking a sequence does not add bubbles (unless a
+// shared stream port is the slowest stage: see TilePipeline).
 // Simplification: the tiles of a layer share one timeline, set by the largest block (the others
 // finish no later).
 class Tile : public Resource {

@@ -20,7 +20,8 @@ class TileModel {
   virtual ~TileModel() = default;
   // Contract: stage durations (stream-in, integration, conversion, post-processing, stream-out)
   // of one MVM that uses rows_used x cols_used of the crossbar (1 <= rows_used <= p.rows,
-  // 1 <= cols_used <= p.cols); `reduce` is left 0 (layer_stages adds it).
+  // 1 <= cols_used <= p.cols), and whether the stream stages share a port; `reduce` is left 0
+  // (layer_stages adds it).
   virtual MvmStages mvm_stages(const TileParams& p, std::int64_t rows_used,
                                std::int64_t cols_used) const = 0;
   // Contract: dynamic energy of one such MVM, by component ("aimc.dac", "aimc.adc", ...), pJ.

@@ -15,7 +15,8 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& t
   static const std::map<std::string, std::vector<std::pair<std::string, std::string>>> presets = {
       // AHWA-LoRA (Li et al., arXiv 2411.17367, Methods): 512x512 tiles, 8-bit DAC inputs,
       // integration 128 ns (swept 128-512 ns); energy calibrated to HERMES, 13.4 nJ per
-      // 256x256 MVM (Le Gallo et al., Nat. Electron. 2023, Table 1: 0.86 uJ / 64 cores).
+      // 256x256 MVM (Le Gallo et al., Nat. Electron. 2023, Table 1: 0.86 uJ / 64 cores). No MVM
+      // time is published: integration + conversion (130 ns) set the pipelined period.
       {"ahwa-lora-512",
        {{"tile.rows", "512"},
         {"tile.cols", "512"},
@@ -32,7 +33,10 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& t
         {"tile.e_adc", "34pJ"}}},
       // IBM HERMES core (Khaddam-Aljameh et al., JSSC 2022; Le Gallo et al. 2023): 256x256,
       // 8-bit PWM at 1 ns/LSB (128 ns integration), 256 CCO ADCs, one MVM in 130 ns
-      // (1.008 TOPS), 10.5 TOPS/W = 12.48 nJ per MVM; FP16 LDPU, 1 output per cycle at 400 MHz.
+      // (1.008 TOPS), 10.5 TOPS/W = 12.48 nJ per MVM. Post-processing at the LDPU's 400 MHz,
+      // overlapped with the next MVM: 5 outputs per cycle (assumed; the LDPU does 1) finish 256
+      // outputs in ceil(256 / 5) = 52 cycles = 130 ns, so MVMs repeat every 130 ns
+      // (models/README.md#hermes-core).
       {"hermes-core",
        {{"tile.rows", "256"},
         {"tile.cols", "256"},
@@ -41,7 +45,7 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& t
         {"tile.t_int", "auto"},
         {"tile.adc_count", "256"},
         {"tile.t_adc", "2ns"},
-        {"tile.post_outputs_per_cycle", "1"},
+        {"tile.post_outputs_per_cycle", "5"},
         {"tile.post_freq", "400MHz"},
         {"tile.io_width_bits", "256"},
         {"tile.io_freq", "1GHz"},
@@ -49,7 +53,10 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& t
         {"tile.e_cell", "0.0476pJ"},
         {"tile.e_adc", "31.7pJ"}}},
       // ALPINE tile (Klein et al., IEEE TC 2022): 256x256, 100 ns per MVM (98 ns integration +
-      // 2 ns conversion), 4 GB/s tile I/O (32 bit at 1 GHz), 12.8 TOPS/W = 10.24 nJ per MVM.
+      // 2 ns conversion), 4 GB/s tile I/O (32 bit at 1 GHz each way), 12.8 TOPS/W = 10.24 nJ
+      // per MVM. 8-bit outputs (assumed): 256 B in and 256 B out take 64 ns each, inside the
+      // 100 ns; FP16 outputs (128 ns) or one shared port (128 ns) would set the period instead
+      // (models/README.md#alpine).
       {"alpine",
        {{"tile.rows", "256"},
         {"tile.cols", "256"},
@@ -61,11 +68,14 @@ const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& t
         {"tile.post_freq", "1GHz"},
         {"tile.io_width_bits", "32"},
         {"tile.io_freq", "1GHz"},
+        {"tile.io_ports", "separate"},
+        {"tile.output_bits", "8"},
         {"tile.e_dac_per_row", "4pJ"},
         {"tile.e_cell", "0.0391pJ"},
         {"tile.e_adc", "26pJ"}}},
       // Projected tile of the 2-D mesh fabric (Jain et al., TVLSI 2022; Burr et al., IEDM 2023):
-      // 512x512, 40 ns integration, 100 TOPS/W = 5.24 nJ per MVM.
+      // 512x512, 40 ns integration, 100 TOPS/W = 5.24 nJ per MVM. No MVM time is published:
+      // integration + conversion (42 ns) set the pipelined period.
       {"mesh-projected",
        {{"tile.rows", "512"},
         {"tile.cols", "512"},
@@ -129,6 +139,10 @@ void TileParams::bind(ParamBinder<TileParams>& b) {
   b.quantity("tile.io_freq", &P::io_freq_hz, Dimension::Frequency, "1GHz")
       .range(1, 1e12)
       .desc("stream port clock");
+  b.choice("tile.io_ports", &P::io_ports, {"separate", "shared"}, "separate")
+      .desc(
+          "stream-in and stream-out on a port each, or taking turns on one port (the IMA streamer "
+          "of Garofalo et al. 2022)");
   b.choice("tile.streaming", &P::streaming, {"pipelined", "sequential"}, "pipelined")
       .desc("overlap neighbouring MVMs' streaming with compute (Garofalo et al. 2022), or not");
   b.choice("tile.reduction", &P::reduction, {"tile", "pmca"}, "tile")
@@ -209,37 +223,86 @@ double TileParams::integration_ns() const {
   return std::ldexp(pwm_lsb_ns, static_cast<int>(input_bits) - 1);
 }
 
-namespace {}  // namespace
-
 TileSplit split_layer(const TileParams& p, std::int64_t in, std::int64_t out) {
   return TileSplit{in, out, p.rows, p.cols};
 }
 
 Picos MvmStages::period(bool pipelined) const {
-  return pipelined ? std::max({stream_in, compute(), stream_out, reduce}) : total();
+  if (!pipelined) return total();
+  const Picos port = shared_port ? stream_in + stream_out : std::max(stream_in, stream_out);
+  return std::max({port, analog(), post, reduce});
+}
+
+Picos TilePipeline::stream_slot(Picos ready, Picos length, bool shared) {
+  if (!shared || length == 0) return ready;
+  for (auto it = port_idle_.begin(); it != port_idle_.end(); ++it) {
+    const Picos start = std::max(ready, it->start);
+    if (start + length > it->end) continue;
+    // The stream fills part of this idle stretch; what is left of it stays idle.
+    const Span after{start + length, it->end};
+    it->end = start;
+    if (after.end > after.start) port_idle_.insert(it + 1, after);
+    return start;
+  }
+  const Picos start = std::max(ready, port_free_);
+  if (start > port_free_) port_idle_.push_back({port_free_, start});
+  port_free_ = start + length;
+  return start;
 }
 
 TilePipeline::Span TilePipeline::run(Picos ready, std::int64_t n, const MvmStages& s) {
   Span span{-1, ready};
-  for (std::int64_t k = 0; k < n; ++k) {
-    if (pipelined_) {
-      // One input and one output buffer: the next MVM may stream in while this one computes,
-      // and compute may start while the previous result streams out (Garofalo et al. 2022).
-      const Picos in_start = std::max({ready, in_free_, compute_start_});
-      if (span.start < 0) span.start = in_start;
-      in_free_ = in_start + s.stream_in;
-      compute_start_ = std::max({in_free_, compute_free_, out_start_});
-      compute_free_ = compute_start_ + s.compute();
-      out_start_ = std::max(compute_free_, out_free_);
-      out_free_ = out_start_ + s.stream_out;
-      reduce_free_ = std::max(out_free_, reduce_free_) + s.reduce;
-    } else {
+  if (!pipelined_) {
+    for (std::int64_t k = 0; k < n; ++k) {
       const Picos begin = std::max(ready, reduce_free_);
       if (span.start < 0) span.start = begin;
-      reduce_free_ = out_free_ = compute_free_ = in_free_ = begin + s.total();
+      reduce_free_ = begin + s.total();
     }
-    span.end = reduce_free_;
+    span.end = n > 0 ? reduce_free_ : ready;
+    if (span.start < 0) span.start = ready;
+    return span;
   }
+  // MVMs of this call past each stage: out <= post <= analog <= in <= n. A stage takes MVM k
+  // once k left the stage before and MVM k - 1 left the stage after, so analog - post <= 1,
+  // post - out <= 1 and in - analog <= 1: the last value each stage holds is all it needs.
+  std::int64_t in = 0, analog = 0, post = 0, out = 0;
+  while (out < n) {
+    if (analog < in && post == analog) {
+      analog_start_ = std::max({in_free_, analog_free_, post_start_});
+      analog_free_ = analog_start_ + s.analog();
+      ++analog;
+      continue;
+    }
+    if (post < analog && out == post) {
+      post_start_ = std::max({analog_free_, post_free_, out_start_});
+      post_free_ = post_start_ + s.post;
+      ++post;
+      continue;
+    }
+    // What is left is the port's: the next stream-in once the input buffer is free, the next
+    // stream-out once its result is post-processed. When one of them cannot be timed yet, it
+    // comes after the other.
+    const bool can_in = in < n && analog == in;
+    const bool can_out = out < post;
+    if (!can_in && !can_out) throw std::logic_error("TilePipeline: no stage can take an MVM");
+    const Picos in_ready = std::max({ready, in_free_, analog_start_});
+    const Picos out_ready = std::max(post_free_, out_free_);
+    if (can_in && (!can_out || !s.shared_port || in_ready < out_ready)) {
+      const Picos start = stream_slot(in_ready, s.stream_in, s.shared_port);
+      if (span.start < 0) span.start = start;
+      in_free_ = start + s.stream_in;
+      ++in;
+      // No later stream-in starts before this one ended: older idle stretches are of no use.
+      while (!port_idle_.empty() && port_idle_.front().end <= in_free_)
+        port_idle_.erase(port_idle_.begin());
+    } else {
+      out_start_ = stream_slot(out_ready, s.stream_out, s.shared_port);
+      out_free_ = out_start_ + s.stream_out;
+      reduce_free_ = std::max(out_free_, reduce_free_) + s.reduce;
+      ++out;
+    }
+  }
+  if (n > 0) span.end = reduce_free_;
   if (span.start < 0) span.start = ready;
   return span;
 }

@@ -16,9 +16,9 @@ namespace aimcsim {
 class TileModel;
 
 // Parameters of one AIMC crossbar tile: geometry, converters, streaming, energy and programming
-// figures, read by the tile model chosen with `tile.model`. Simplification: one MVM is three
-// stages (stream-in, compute = integration + ADC conversion + digital post-processing,
-// stream-out) with fixed durations; noise and accuracy are not modelled.
+// figures, read by the tile model chosen with `tile.model`. Simplification: one MVM is four
+// stages (stream-in, integration + ADC conversion, digital post-processing, stream-out) with
+// fixed durations; noise and accuracy are not modelled.
 struct TileParams : Params<TileParams> {
   std::string preset;             // named set of published figures (tile_presets())
   std::string model;              // the cost model: a TileModelRegistry name
@@ -34,6 +34,7 @@ struct TileParams : Params<TileParams> {
   double post_freq_hz;
   std::int64_t io_width_bits;  // stream-in/stream-out port width
   double io_freq_hz;
+  std::string io_ports;   // "separate": a port each way; "shared": one port takes turns
   std::string streaming;  // "pipelined" or "sequential"
   std::string reduction;  // where partial sums of a multi-tile layer are added: "tile" or "pmca"
   double e_dac_per_row_pj, e_cell_pj, e_adc_pj, e_post_pj;
@@ -47,6 +48,7 @@ struct TileParams : Params<TileParams> {
   std::shared_ptr<const TileModel> tile_model;
 
   bool pipelined() const { return streaming == "pipelined"; }
+  bool shared_port() const { return io_ports == "shared"; }
   const TileModel& cost_model() const;
   // The integration time: t_int when given, else 2^(input_bits - 1) PWM LSBs (sign + magnitude:
   // 8-bit PWM at 1 ns/LSB integrates for 128 ns, as in HERMES).
@@ -70,9 +72,10 @@ struct TileSplit {
 };
 TileSplit split_layer(const TileParams& p, std::int64_t in, std::int64_t out);
 
-// Stage durations of one MVM that uses `rows_used` x `cols_used` of the crossbar, in ps.
-// `reduce` is the partial-sum addition of a layer that spans several row blocks when the
-// tiles' digital units do it; it is a fourth stage after stream-out.
+// Stage durations of one MVM that uses `rows_used` x `cols_used` of the crossbar, in ps, and
+// whether its two stream stages share one port. `reduce` is the partial-sum addition of a layer
+// that spans several row blocks when the tiles' digital units do it; it is a last stage after
+// stream-out.
 struct MvmStages {
   Picos stream_in = 0;
   Picos integrate = 0;
@@ -80,9 +83,13 @@ struct MvmStages {
   Picos post = 0;
   Picos stream_out = 0;
   Picos reduce = 0;
-  Picos compute() const { return integrate + convert + post; }
-  Picos total() const { return stream_in + compute() + stream_out + reduce; }
-  Picos period(bool pipelined) const;  // time between MVM completions in steady state
+  bool shared_port = false;  // stream-in and stream-out take turns on one port (tile.io_ports)
+  // The analog stage: integration, then conversion into the output register.
+  Picos analog() const { return integrate + convert; }
+  Picos total() const { return stream_in + analog() + post + stream_out + reduce; }
+  // Time between MVM completions in steady state: pipelined, the slowest stage (a shared port
+  // carries one stream-in and one stream-out per MVM); sequential, the whole MVM.
+  Picos period(bool pipelined) const;
 };
 
 // Bytes one MVM streams out for `cols_used` outputs.
@@ -95,10 +102,19 @@ struct ProgramCost {
   double energy_pj = 0;
 };
 
-// The occupancy of a tile's stages (a flow shop). `run` issues `n` MVMs no earlier than
-// `ready` and returns when the last one has streamed out (and been reduced); in pipelined mode
-// a stage takes the next MVM as soon as it is free, in sequential mode an MVM starts after the
-// previous one ended.
+// The occupancy of a tile's stages (a flow shop): stream-in, the analog stage, post-processing,
+// stream-out, reduction. `run` issues `n` MVMs no earlier than `ready` and returns when the last
+// one has streamed out (and been reduced). Sequential, an MVM starts after the previous one
+// ended. Pipelined, each stage takes the next MVM as soon as it is free and the next stage has
+// taken the previous one: one input buffer (the next MVM streams in while this one integrates),
+// an output register behind the ADCs (the next MVM integrates while this one is post-processed)
+// and the post-processor's own output (post-processing goes on while the previous result streams
+// out), as in Garofalo et al. 2022's pipelined streamer with post-processing as a stage of its
+// own. A shared port serves the stream-in or stream-out that was ready first (stream-out on a
+// tie). Simplification: across two calls the earlier call's stream-outs stay where they were;
+// the later call's stream-ins use the shared port's idle time before them only where they fit.
+// So batches issued back to back run as one batch would, except when a shared port is the
+// slowest stage: there each new batch can cost up to two periods more.
 class TilePipeline {
  public:
   explicit TilePipeline(bool pipelined) : pipelined_(pipelined) {}
@@ -108,12 +124,20 @@ class TilePipeline {
   Span run(Picos ready, std::int64_t n, const MvmStages& s);
 
  private:
+  // The start of a stream of `length` ready at `ready`: at once on its own port; on a shared
+  // port, in the earliest idle stretch that holds it, else after the port's last use.
+  Picos stream_slot(Picos ready, Picos length, bool shared);
   bool pipelined_;
-  Picos in_free_ = 0, compute_free_ = 0, out_free_ = 0, reduce_free_ = 0;
-  Picos compute_start_ = 0, out_start_ = 0;
+  // Start and end of the last MVM each stage took.
+  Picos in_free_ = 0, analog_start_ = 0, analog_free_ = 0, post_start_ = 0, post_free_ = 0;
+  Picos out_start_ = 0, out_free_ = 0, reduce_free_ = 0;
+  Picos port_free_ = 0;          // end of the shared port's last use
+  std::vector<Span> port_idle_;  // idle stretches of the shared port before port_free_
 };
 
-// Closed form of `run` on an idle tile: n MVMs take total + (n - 1) * period.
+// Closed form of `run` on an idle tile: n MVMs take total + (n - 1) * period. It is exact with
+// separate ports; with a shared port `run` repeats at this period in steady state, and its first
+// MVMs can take a little more or less.
 Picos mvm_batch_ps(const MvmStages& s, std::int64_t n, bool pipelined);
 
 }  // namespace aimcsim

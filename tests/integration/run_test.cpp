@@ -18,22 +18,22 @@ TEST(RunTest, SingleLinearLayerMatchesTheHandDerivedRow) {
   ASSERT_EQ(r.ops.size(), 1u);
   const OpResult& o = r.ops[0];
   EXPECT_EQ(o.chunk, 8);
-  EXPECT_EQ(o.analog_only, 165144000);  // 540 + 319 * 516 ns (tile_model_test)
-  EXPECT_EQ(o.hybrid, 168465000);       // + 74 ns transfer + 3247 ns PMCA (strategy_test)
+  EXPECT_EQ(o.analog_only, 164506000);  // 540 + 319 * 514 ns (tile_model_test)
+  EXPECT_EQ(o.hybrid, 167827000);       // + 74 ns transfer + 3247 ns PMCA (strategy_test)
   EXPECT_EQ(o.hybrid_analytic, o.hybrid);
-  EXPECT_DOUBLE_EQ(o.overhead(), 168465.0 / 165144.0);
+  EXPECT_DOUBLE_EQ(o.overhead(), 167827.0 / 164506.0);
   EXPECT_EQ(o.bottleneck, "aimc");
-  EXPECT_EQ(o.tile_busy, 165144000);
+  EXPECT_EQ(o.tile_busy, 164506000);
   EXPECT_EQ(o.link_busy, 40 * 74000);
   EXPECT_EQ(o.pmca_busy, 40 * 3247000);
   // Energy, pJ. One MVM on 512 rows x 128 columns:
   //   5.23*512 + 0.0511*512*128 + 34*128 + 1*128 = 2677.76 + 3348.8896 + 4352 + 128 = 10506.6496
   const double mvms = 320 * 10506.6496;
-  // Analog-only adds 1 tile * 1 mW leakage over 165144 ns = 165144 pJ.
-  EXPECT_NEAR(o.analog_only_energy.total(), mvms + 165144, 1e-6);
+  // Analog-only adds 1 tile * 1 mW leakage over 164506 ns = 164506 pJ.
+  EXPECT_NEAR(o.analog_only_energy.total(), mvms + 164506, 1e-6);
   // Hybrid: link 0.1 pJ/bit * 8 * 81920 B = 65536; PMCA per chunk 2 pJ * 41984 lane ops +
-  // 0.5 pJ * 98560 L1 bytes = 133248, times 40 chunks; leakage (1 + 2 mW) * 168465 ns.
-  EXPECT_NEAR(o.hybrid_energy.total(), mvms + 65536 + 40 * 133248 + 3 * 168465, 1e-6);
+  // 0.5 pJ * 98560 L1 bytes = 133248, times 40 chunks; leakage (1 + 2 mW) * 167827 ns.
+  EXPECT_NEAR(o.hybrid_energy.total(), mvms + 65536 + 40 * 133248 + 3 * 167827, 1e-6);
   EXPECT_EQ(o.chunk_cost.l1_bytes, 20608);
   EXPECT_FALSE(o.chunk_cost.spilled);
 }
@@ -69,8 +69,9 @@ TEST(RunTest, MobileBertRunsWholeAndTotalsAddUp) {
 }
 
 // Two chained linears, 512 -> 128 then 128 -> 512, 16 tokens in chunks of 8, t_int 512 ns.
-//   op0: MVM 540 ns first, 516 ns period; X W chunk 2048 B: 74 ns; PMCA chunk 3247 ns.
-//   op1: stream-in 4, compute 512 + 2 + 8 = 522, stream-out 32: 558 ns first, 522 ns period;
+//   op0: MVM 540 ns first, 514 ns period; X W chunk 2048 B: 74 ns; PMCA chunk 3247 ns.
+//   op1: stream-in 4, integration + conversion 512 + 2 = 514, post 8, stream-out 32: 558 ns
+//        first, 514 ns period (the analog stage);
 //        X W chunk 8 * 512 * 2 B = 8192 B: 10 + 256 = 266 ns; PMCA chunk
 //        down 8x8x128: ceil(512 / 0.9 + 110) = 679, up 8x512x8: ceil(2048 / 0.9 + 110) = 2386,
 //        add 8x512: ceil(256 / 0.9 + 110) = 395 -> 3460 ns.
@@ -98,14 +99,14 @@ Workload two_layers() {
 TEST(RunTest, TwoLayersTokenPipelinedRunLayerAfterLayer) {
   const RunResult r =
       simulate(reference_config({"tile.t_int=512ns", "pipeline.chunk_tokens=8"}), two_layers());
-  // op0: chunk 0 tile 540 + 7 * 516 = 4152, link 4226, PMCA 7473; chunk 1 tile 8280, link 8354,
-  //      PMCA 8354 + 3247 = 11601.
-  EXPECT_EQ(r.ops[0].hybrid_end, 11601000);
-  // op1 from 11601: chunk 0 tile 11601 + 558 + 7 * 522 = 15813, link 16079, PMCA 19539;
-  //      chunk 1 tile 11601 + 558 + 15 * 522 = 19989, link 20255, PMCA 20255 + 3460 = 23715.
-  EXPECT_EQ(r.hybrid, 23715000);
-  // Analog-only: 540 + 15 * 516 = 8280, then 8280 + 558 + 15 * 522 = 16668.
-  EXPECT_EQ(r.analog_only, 16668000);
+  // op0: chunk 0 tile 540 + 7 * 514 = 4138, link 4212, PMCA 7459; chunk 1 tile 8250, link 8324,
+  //      PMCA 8324 + 3247 = 11571.
+  EXPECT_EQ(r.ops[0].hybrid_end, 11571000);
+  // op1 from 11571: chunk 0 tile 11571 + 558 + 7 * 514 = 15727, link 15993, PMCA 19453;
+  //      chunk 1 tile 11571 + 558 + 15 * 514 = 19839, link 20105, PMCA 20105 + 3460 = 23565.
+  EXPECT_EQ(r.hybrid, 23565000);
+  // Analog-only: 540 + 15 * 514 = 8250, then 8250 + 558 + 15 * 514 = 16518.
+  EXPECT_EQ(r.analog_only, 16518000);
   for (const auto& o : r.ops) EXPECT_EQ(o.hybrid_analytic, o.hybrid) << o.op.name;
 }
 
@@ -113,12 +114,12 @@ TEST(RunTest, TwoLayersSequentialPaysEveryPmcaChunk) {
   const RunResult r = simulate(reference_config({"tile.t_int=512ns", "pipeline.chunk_tokens=8",
                                                  "pipeline.strategy=sequential"}),
                                two_layers());
-  // op0: tile 8280; one transfer of 16 * 256 B = 4096 B: 10 + 128 = 138 -> 8418; two PMCA chunks
-  //      of 3247 -> 14912.
-  EXPECT_EQ(r.ops[0].hybrid_end, 14912000);
-  // op1: tile 14912 + 558 + 15 * 522 = 23300; 16 * 1024 B: 10 + 512 = 522 -> 23822; two PMCA
-  //      chunks of 3460 -> 30742.
-  EXPECT_EQ(r.hybrid, 30742000);
+  // op0: tile 8250; one transfer of 16 * 256 B = 4096 B: 10 + 128 = 138 -> 8388; two PMCA chunks
+  //      of 3247 -> 14882.
+  EXPECT_EQ(r.ops[0].hybrid_end, 14882000);
+  // op1: tile 14882 + 558 + 15 * 514 = 23150; 16 * 1024 B: 10 + 512 = 522 -> 23672; two PMCA
+  //      chunks of 3460 -> 30592.
+  EXPECT_EQ(r.hybrid, 30592000);
   for (const auto& o : r.ops) EXPECT_EQ(o.hybrid_analytic, o.hybrid) << o.op.name;
 }
 
@@ -127,13 +128,13 @@ TEST(RunTest, TwoLayersOverlappedStartXAWithTheTile) {
                                                  "pipeline.strategy=overlapped"}),
                                two_layers());
   // op0: X A 2386, (X A) B + add 861. down0 [0, 2386], down1 [2386, 4772]; up0 waits for X W at
-  //      4226 and for down1 (in order): [4772, 5633]; up1 waits for X W at 8354: [8354, 9215].
-  EXPECT_EQ(r.ops[0].hybrid_end, 9215000);
-  // op1 (X A 679, (X A) B + add 3460 - 679 = 2781) from 9215: down0 [9215, 9894], down1
-  //      [9894, 10573]; tile chunk 0 ends 9215 + 558 + 7 * 522 = 13427, X W arrives 13693: up0
-  //      [13693, 16474]; tile chunk 1 ends 9215 + 558 + 15 * 522 = 17603, arrives 17869: up1
-  //      [17869, 20650].
-  EXPECT_EQ(r.hybrid, 20650000);
+  //      4212 and for down1 (in order): [4772, 5633]; up1 waits for X W at 8324: [8324, 9185].
+  EXPECT_EQ(r.ops[0].hybrid_end, 9185000);
+  // op1 (X A 679, (X A) B + add 3460 - 679 = 2781) from 9185: down0 [9185, 9864], down1
+  //      [9864, 10543]; tile chunk 0 ends 9185 + 558 + 7 * 514 = 13341, X W arrives 13607: up0
+  //      [13607, 16388]; tile chunk 1 ends 9185 + 558 + 15 * 514 = 17453, arrives 17719: up1
+  //      [17719, 20500].
+  EXPECT_EQ(r.hybrid, 20500000);
   for (const auto& o : r.ops) EXPECT_EQ(o.hybrid_analytic, o.hybrid) << o.op.name;
 }
 
@@ -141,13 +142,13 @@ TEST(RunTest, TwoLayersLayerPipelinedOverlapAsAWavefront) {
   const RunResult r = simulate(reference_config({"tile.t_int=512ns", "pipeline.chunk_tokens=8",
                                                  "pipeline.strategy=layer-pipelined"}),
                                two_layers());
-  // op1's chunk 0 starts when op0's chunk 0 is done (7473): tile 7473 + 4212 = 11685, link 11951,
-  // PMCA 15411. Its chunk 1 is released at 11601 and streams on behind chunk 0 (the tile's
-  // pipeline is still full): MVMs end every 522 ns after 11685, the last at 11685 + 8 * 522 =
-  // 15861; link 16127; PMCA max(16127, 15411) + 3460 = 19587.
-  EXPECT_EQ(r.hybrid, 19587000);
-  // Analog-only: op1 chunk 0 from 4152 ends 8364; chunk 1 (released 8280) ends 8364 + 8 * 522.
-  EXPECT_EQ(r.analog_only, 12540000);
+  // op1's chunk 0 starts when op0's chunk 0 is done (7459): tile 7459 + 558 + 7 * 514 = 11615,
+  // link 11881, PMCA 15341. Its chunk 1 is released at 11571 and streams on behind chunk 0 (the
+  // tile's pipeline is still full): MVMs end every 514 ns after 11615, the last at 11615 + 8 *
+  // 514 = 15727; link 15993; PMCA max(15993, 15341) + 3460 = 19453.
+  EXPECT_EQ(r.hybrid, 19453000);
+  // Analog-only: op1 chunk 0 from 4138 ends 8294; chunk 1 (released 8250) ends 8294 + 8 * 514.
+  EXPECT_EQ(r.analog_only, 12406000);
   // Nothing contends, so the twin matches.
   for (const auto& o : r.ops) EXPECT_EQ(o.hybrid_analytic, o.hybrid) << o.op.name;
 }
@@ -160,7 +161,8 @@ TEST(RunTest, SameConfigSameBytes) {
 
 // linear:1024x1024 on 512x512 tiles: 2 row blocks x 2 column blocks = 4 tiles, t_int 128 ns,
 // chunks of 8. Each tile's stages (512 rows x 512 columns): stream-in 512*8/256 = 16 ns,
-// compute 128 + 2 (one ADC round) + 512/64 = 8 ns post = 138 ns, stream-out 512*16/256 = 32 ns.
+// integration + conversion 128 + 2 (one ADC round) = 130 ns, post 512/64 = 8 ns, stream-out
+// 512*16/256 = 32 ns.
 TEST(RunTest, LayerOfFourTilesAddsPartialSumsInTheTiles) {
   const RunResult r =
       simulate(reference_config({"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8"}));
@@ -170,21 +172,22 @@ TEST(RunTest, LayerOfFourTilesAddsPartialSumsInTheTiles) {
   EXPECT_EQ(o.tiles, 4);
   EXPECT_EQ(o.row_blocks, 2);
   EXPECT_EQ(o.col_blocks, 2);
-  // Reduction in the tiles: (2 - 1) * 512 partial sums / 64 per cycle = 8 ns, a fourth stage.
-  // One token: 16 + 138 + 32 + 8 = 194 ns; then one per 138 ns: 194 + 319 * 138 = 44216 ns.
-  EXPECT_EQ(o.analog_only, 44216000);
-  EXPECT_EQ(o.tile_busy, 44216000);
-  // The PMCA (1024x1024, rank 8) is slower than the tiles (8 * 138 = 1104 ns a chunk), so the
-  // layer ends 40 PMCA chunks after the first chunk arrives: tiles 194 + 7 * 138 = 1160 ns,
+  // Reduction in the tiles: (2 - 1) * 512 partial sums / 64 per cycle = 8 ns, a last stage.
+  // One token: 16 + 130 + 8 + 32 + 8 = 194 ns; then one per 130 ns (the analog stage):
+  // 194 + 319 * 130 = 41664 ns.
+  EXPECT_EQ(o.analog_only, 41664000);
+  EXPECT_EQ(o.tile_busy, 41664000);
+  // The PMCA (1024x1024, rank 8) is slower than the tiles (8 * 130 = 1040 ns a chunk), so the
+  // layer ends 40 PMCA chunks after the first chunk arrives: tiles 194 + 7 * 130 = 1104 ns,
   // transfer 10 ns + 8 * 2048 B / 32 GB/s = 522 ns.
   const PmcaParams pmca = PmcaParams::defaults();
   const Picos chunk = lora_chunk_cost(pmca, 8, 1024, 1024, 8).duration;
-  ASSERT_GT(chunk, 1104000);
-  EXPECT_EQ(o.hybrid, 1160000 + 522000 + 40 * chunk);
+  ASSERT_GT(chunk, 1040000);
+  EXPECT_EQ(o.hybrid, 1104000 + 522000 + 40 * chunk);
   EXPECT_EQ(o.hybrid_analytic, o.hybrid);
   // Energy of one token, pJ: per tile 5.23*512 + 0.0511*512*512 + 34*512 + 1*512 = 33993.3184,
   // times 4 tiles, plus 1 pJ for each of the 1024 additions: 136997.2736; leakage 4 tiles * 1 mW.
-  EXPECT_NEAR(o.analog_only_energy.total(), 320 * 136997.2736 + 4 * 44216, 1e-6);
+  EXPECT_NEAR(o.analog_only_energy.total(), 320 * 136997.2736 + 4 * 41664, 1e-6);
   EXPECT_NEAR(o.analog_only_energy.get("aimc.reduce"), 320 * 1024.0, 1e-9);
 }
 
@@ -192,14 +195,14 @@ TEST(RunTest, LayerOfFourTilesCanAddPartialSumsOnThePmca) {
   const RunResult r = simulate(reference_config(
       {"workload.model=linear:1024x1024", "pipeline.chunk_tokens=8", "tile.reduction=pmca"}));
   const OpResult& o = r.ops[0];
-  // The hybrid tiles no longer reduce: 186 ns for the first token, then 138 ns each.
-  EXPECT_EQ(o.tile_busy, 186000 + 319 * 138000);
+  // The hybrid tiles no longer reduce: 186 ns for the first token, then 130 ns each.
+  EXPECT_EQ(o.tile_busy, 186000 + 319 * 130000);
   // The tiles send both row blocks' partial sums: 8 tokens * 2 * 2048 B over 32 GB/s + 10 ns =
   // 1034 ns; the PMCA adds them (one element-wise add of 8 x 1024) before the LoRA chunk.
   const PmcaParams pmca = PmcaParams::defaults();
   const Picos chunk = lora_chunk_cost(pmca, 8, 1024, 1024, 8).duration +
                       ns_to_ps(static_cast<double>(add_cost(pmca, 8, 1024).cycles));  // 1 GHz
-  EXPECT_EQ(o.hybrid, 186000 + 7 * 138000 + 1034000 + 40 * chunk);
+  EXPECT_EQ(o.hybrid, 186000 + 7 * 130000 + 1034000 + 40 * chunk);
   EXPECT_EQ(o.hybrid_analytic, o.hybrid);
   EXPECT_EQ(o.bottleneck, "pmca");
 }

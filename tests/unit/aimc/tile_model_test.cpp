@@ -18,9 +18,11 @@ TEST(TileModelTest, MvmStagesFollowFromTheParameters) {
   EXPECT_EQ(s.convert, 2000);      // ceil(128 / 512 ADCs) = 1 round * 2 ns
   EXPECT_EQ(s.post, 2000);         // 128 outputs / 64 per cycle = 2 cycles
   EXPECT_EQ(s.stream_out, 8000);   // 128 outputs * 16 bit / 256 bit = 8 cycles
-  EXPECT_EQ(s.compute(), 516000);  // 512 + 2 + 2
-  EXPECT_EQ(s.total(), 540000);    // 16 + 516 + 8
-  EXPECT_EQ(s.period(true), 516000);
+  EXPECT_EQ(s.analog(), 514000);   // 512 + 2
+  EXPECT_EQ(s.total(), 540000);    // 16 + 514 + 2 + 8
+  EXPECT_FALSE(s.shared_port);
+  // Pipelined, the slowest stage: integration + conversion, max(16, 514, 2, 8) = 514 ns.
+  EXPECT_EQ(s.period(true), 514000);
   EXPECT_EQ(s.period(false), 540000);
 }
 
@@ -38,11 +40,11 @@ TEST(TileModelTest, PipelinedBatchOverlapsStreamingWithCompute) {
   TilePipeline pipe(true);
   const auto span = pipe.run(0, 8, s);
   EXPECT_EQ(span.start, 0);
-  EXPECT_EQ(span.end, 540000 + 7 * 516000);  // first MVM 540 ns, then one per 516 ns
+  EXPECT_EQ(span.end, 540000 + 7 * 514000);  // first MVM 540 ns, then one per 514 ns
   EXPECT_EQ(span.end, mvm_batch_ps(s, 8, true));
   // A second batch issued at once continues the pipeline: no refill bubble.
   const auto next = pipe.run(0, 8, s);
-  EXPECT_EQ(next.end, 540000 + 15 * 516000);
+  EXPECT_EQ(next.end, 540000 + 15 * 514000);
 }
 
 TEST(TileModelTest, SequentialMvmsDoNotOverlap) {
@@ -65,6 +67,81 @@ TEST(TileModelTest, StreamBoundTilePipelinesAtTheStreamRate) {
   EXPECT_EQ(s.stream_in, 512000);
   TilePipeline pipe(true);
   EXPECT_EQ(pipe.run(0, 3, s).end, s.total() + 2 * 512000);
+}
+
+// Slow post-processing: 128 outputs at 1 per cycle at 1 GHz = 128 ns, longer than the 102 ns
+// of integration + conversion. It is a stage of its own behind the output register, so the next
+// MVM integrates while this one is post-processed.
+TEST(TileModelTest, PostProcessingOverlapsTheNextIntegration) {
+  TileParams p = TileParams::defaults();
+  p.t_int_ns = 100;
+  p.post_outputs_per_cycle = 1;
+  const MvmStages s = mvm_stages(p, 512, 128);
+  EXPECT_EQ(s.analog(), 102000);
+  EXPECT_EQ(s.post, 128000);
+  EXPECT_EQ(s.total(), 254000);       // 16 + 102 + 128 + 8
+  EXPECT_EQ(s.period(true), 128000);  // post-processing, not 102 + 128
+  // By hand (ns): MVM 0 in [0, 16], analog [16, 118], post [118, 246], out [246, 254].
+  // MVM 1 analog [118, 220] (the output register is free once post 0 started), post waits for
+  // post 0: [246, 374], out [374, 382]; then every 128 ns: MVM 3 streams out [630, 638].
+  TilePipeline pipe(true);
+  EXPECT_EQ(pipe.run(0, 4, s).end, 638000);
+  EXPECT_EQ(mvm_batch_ps(s, 4, true), 254000 + 3 * 128000);
+  // Sequential streaming keeps every stage back to back: 4 * 254 ns.
+  TilePipeline seq(false);
+  EXPECT_EQ(seq.run(0, 4, s).end, 4 * 254000);
+}
+
+// A port of 32 bit at 1 GHz: 512 x 8 bit stream in in 128 ns, 128 x 16 bit stream out in 64 ns,
+// around 102 ns of integration + conversion and 2 ns of post-processing.
+TEST(TileModelTest, SharedPortCarriesBothStreams) {
+  TileParams p = TileParams::defaults();
+  p.t_int_ns = 100;
+  p.io_width_bits = 32;
+  const MvmStages separate = mvm_stages(p, 512, 128);
+  EXPECT_EQ(separate.stream_in, 128000);
+  EXPECT_EQ(separate.stream_out, 64000);
+  EXPECT_EQ(separate.period(true), 128000);  // stream-in bound
+  p.io_ports = "shared";
+  const MvmStages s = mvm_stages(p, 512, 128);
+  EXPECT_TRUE(s.shared_port);
+  EXPECT_EQ(s.period(true), 192000);  // one stream-in and one stream-out per MVM: 128 + 64
+  // By hand (ns), the port serving whichever stream was ready first:
+  //   in 0 [0, 128]; analog 0 [128, 230]; post 0 [230, 232];
+  //   in 1 ready at 128 (before out 0 at 232): [128, 256]; analog 1 [256, 358];
+  //   out 0 ready at 232, in 2 at 256: out 0 [256, 320]; post 1 [358, 360];
+  //   in 2 [320, 448]; analog 2 [448, 550]; out 1 [448, 512]; post 2 [550, 552]; out 2 [552, 616].
+  TilePipeline shared(true);
+  EXPECT_EQ(shared.run(0, 3, s).end, 616000);
+  // Separate ports: 296 + 2 * 128 = 552 ns.
+  TilePipeline two(true);
+  EXPECT_EQ(two.run(0, 3, separate).end, 296000 + 2 * 128000);
+  // In steady state one more MVM costs the port's 192 ns.
+  TilePipeline a(true), b(true);
+  EXPECT_EQ(b.run(0, 51, s).end - a.run(0, 50, s).end, 192000);
+  // Sequential streaming never overlaps the two streams: the port changes nothing.
+  TilePipeline seq(false);
+  EXPECT_EQ(seq.run(0, 3, s).end, 3 * s.total());
+}
+
+// Four batches of 8 issued at once end where one batch of 32 does: total + 31 * period. With
+// separate ports; and with a shared port that is not the slowest stage (8 + 16 ns of streams
+// against 130 ns of integration + conversion and 130 ns of post-processing).
+TEST(TileModelTest, ChunkedBatchesRunAsOneBatch) {
+  MvmStages s;
+  s.stream_in = 8000;
+  s.integrate = 128000;
+  s.convert = 2000;
+  s.post = 130000;
+  s.stream_out = 16000;
+  for (bool shared : {false, true}) {
+    s.shared_port = shared;
+    TilePipeline whole(true), chunked(true);
+    EXPECT_EQ(whole.run(0, 32, s).end, 284000 + 31 * 130000) << shared;
+    Picos end = 0;
+    for (int c = 0; c < 4; ++c) end = chunked.run(0, 8, s).end;
+    EXPECT_EQ(end, 284000 + 31 * 130000) << shared;
+  }
 }
 
 TEST(TileModelTest, MvmEnergySplitsByComponent) {

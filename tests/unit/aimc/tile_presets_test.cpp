@@ -28,7 +28,12 @@ double ops(const TileParams& p) { return 2.0 * static_cast<double>(p.rows * p.co
 TEST(TilePresetTest, AhwaLora512) {
   const TileParams p = preset("ahwa-lora-512");
   EXPECT_EQ(p.rows, 512);
-  EXPECT_EQ(mvm_stages(p, 512, 512).integrate, 128000);  // t_int 128 ns (AHWA-LoRA)
+  const MvmStages s = mvm_stages(p, 512, 512);
+  EXPECT_EQ(s.integrate, 128000);  // t_int 128 ns (AHWA-LoRA); no MVM time is published
+  // Stream-in 512 x 8 / 256 = 16 ns, 128 + 2 ns, post 512 / 64 = 8 ns, stream-out
+  // 512 x 16 / 256 = 32 ns: one MVM in 186 ns; pipelined, one per 130 ns (the analog stage).
+  EXPECT_EQ(s.total(), 186000);
+  EXPECT_EQ(s.period(true), 130000);
   // Calibrated to HERMES: a 256x256 MVM costs 0.86 uJ / 64 cores = 13437.5 pJ.
   const EnergyBreakdown e = mvm_energy(p, 256, 256);
   EXPECT_NEAR(e.total() - e.get("aimc.post"), 13437.5, 13437.5 * 0.02);
@@ -39,26 +44,54 @@ TEST(TilePresetTest, HermesCore) {
   EXPECT_EQ(p.rows, 256);
   EXPECT_EQ(p.input_encoding, "pwm");
   const MvmStages s = mvm_stages(p, 256, 256);
-  // 8-bit PWM at 1 ns/LSB: 2^7 * 1 ns = 128 ns integration; 256 ADCs convert all 256 rows'
-  // columns in one 2 ns round: one MVM in 130 ns (published: 130 ns).
+  // 8-bit PWM at 1 ns/LSB: 2^7 * 1 ns = 128 ns integration; 256 ADCs convert all 256 columns in
+  // one 2 ns round: the analog MVM in 130 ns (published: 130 ns).
   EXPECT_EQ(s.integrate, 128000);
-  EXPECT_NEAR(ps_to_ns(s.integrate + s.convert), 130.0, 130.0 * 0.02);
-  // 2 * 256 * 256 = 131072 ops in 130 ns = 1.008 TOPS (published 1.008).
-  EXPECT_NEAR(ops(p) / ps_to_ns(s.integrate + s.convert) / 1e3, 1.008, 1.008 * 0.02);
+  EXPECT_EQ(s.analog(), 130000);
+  // Post-processing at 400 MHz, 5 outputs per cycle: ceil(256 / 5) = 52 cycles * 2.5 ns = 130 ns,
+  // a stage of its own, so it overlaps the next MVM's integration. Stream-in 256 x 8 / 256 = 8 ns,
+  // stream-out 256 x 16 / 256 = 16 ns.
+  EXPECT_EQ(s.post, 130000);
+  EXPECT_EQ(s.stream_in, 8000);
+  EXPECT_EQ(s.stream_out, 16000);
+  // Pipelined, MVMs repeat every max(8, 130, 130, 16) = 130 ns: 2 * 256 * 256 = 131072 ops per
+  // 130 ns = 1.0083 TOPS (published 1.008). One MVM through every stage: 8 + 130 + 130 + 16 = 284
+  // ns.
+  EXPECT_EQ(s.period(true), 130000);
+  EXPECT_NEAR(ops(p) / ps_to_ns(s.period(true)) / 1e3, 1.008, 1.008 * 0.002);
+  EXPECT_EQ(s.total(), 284000);
+  // A long batch runs at that rate: 1000 MVMs end at 284 + 999 * 130 ns.
+  TilePipeline pipe(p.pipelined());
+  EXPECT_EQ(pipe.run(0, 1000, s).end, 284000 + 999 * 130000);
   // 4.88 * 256 + 0.0476 * 65536 + 31.7 * 256 = 12484.0 pJ: 131072 / 12484.0 pJ = 10.50 TOPS/W.
   EXPECT_NEAR(ops(p) / analog_pj(p), 10.5, 10.5 * 0.02);
-  // LDPU: 256 outputs, one per cycle at 400 MHz = 640 ns of post-processing.
-  EXPECT_EQ(s.post, 640000);
+  // With the LDPU's published 1 output per cycle, post-processing takes 256 * 2.5 = 640 ns and
+  // sets the period.
+  const MvmStages ldpu =
+      mvm_stages(preset("hermes-core", {"tile.post_outputs_per_cycle=1"}), 256, 256);
+  EXPECT_EQ(ldpu.post, 640000);
+  EXPECT_EQ(ldpu.period(true), 640000);
 }
 
 TEST(TilePresetTest, Alpine) {
   const TileParams p = preset("alpine");
   const MvmStages s = mvm_stages(p, 256, 256);
-  EXPECT_NEAR(ps_to_ns(s.integrate + s.convert), 100.0,
-              100.0 * 0.02);  // 98 + 2 ns (published 100 ns)
-  // 4 GB/s tile I/O: 32 bit at 1 GHz; 256 inputs * 8 bit = 2048 bit in 64 ns.
+  EXPECT_EQ(s.analog(), 100000);  // 98 + 2 ns (published 100 ns per MVM)
+  // 4 GB/s tile I/O: 32 bit at 1 GHz each way; 256 inputs * 8 bit = 2048 bit in 64 ns, and
+  // 256 outputs * 8 bit in 64 ns.
   EXPECT_NEAR(static_cast<double>(p.io_width_bits) / 8 * p.io_freq_hz / 1e9, 4.0, 4.0 * 0.02);
+  EXPECT_EQ(p.output_bits, 8);
   EXPECT_EQ(s.stream_in, 64000);
+  EXPECT_EQ(s.stream_out, 64000);
+  EXPECT_EQ(s.post, 4000);  // 256 / 64 per cycle at 1 GHz
+  // Pipelined, MVMs repeat every max(64, 100, 4, 64) = 100 ns (published 100 ns); one MVM through
+  // every stage takes 64 + 100 + 4 + 64 = 232 ns.
+  EXPECT_EQ(s.period(true), 100000);
+  EXPECT_EQ(s.total(), 232000);
+  // FP16 outputs (128 ns to stream out) or one shared port (64 + 64 = 128 ns) would set the
+  // period instead.
+  EXPECT_EQ(mvm_stages(preset("alpine", {"tile.output_bits=16"}), 256, 256).period(true), 128000);
+  EXPECT_EQ(mvm_stages(preset("alpine", {"tile.io_ports=shared"}), 256, 256).period(true), 128000);
   // 4 * 256 + 0.0391 * 65536 + 26 * 256 = 10242.4 pJ: 131072 / 10242.4 = 12.80 TOPS/W.
   EXPECT_NEAR(ops(p) / analog_pj(p), 12.8, 12.8 * 0.02);
 }
@@ -66,7 +99,11 @@ TEST(TilePresetTest, Alpine) {
 TEST(TilePresetTest, MeshProjected) {
   const TileParams p = preset("mesh-projected");
   EXPECT_EQ(p.rows, 512);
-  EXPECT_EQ(mvm_stages(p, 512, 512).integrate, 40000);  // 40 ns (Burr et al. 2023)
+  const MvmStages s = mvm_stages(p, 512, 512);
+  EXPECT_EQ(s.integrate, 40000);  // 40 ns (Burr et al. 2023); no MVM time is published
+  // 16 + (40 + 2) + 8 + 32 = 98 ns for one MVM; pipelined, one per 42 ns (the analog stage).
+  EXPECT_EQ(s.total(), 98000);
+  EXPECT_EQ(s.period(true), 42000);
   // 0.819 * 512 + 0.008 * 262144 + 5.324 * 512 = 5242.37 pJ: 524288 / 5242.37 = 100.0 TOPS/W.
   EXPECT_NEAR(ops(p) / analog_pj(p), 100.0, 100.0 * 0.02);
 }

@@ -1,14 +1,15 @@
 // The report writers (sim/report/report.hpp, trace.hpp) on one small run: linear:512x128 over 16
 // tokens in chunks of 8, token-pipelined, on the default platform. By hand:
-//   Tile: one MVM streams in 512 x 8 bit / 256 bit = 16 ns, computes 128 + 2 + 2 ns and streams
-//   out 128 x 16 bit / 256 bit = 8 ns: 156 ns, then one per 132 ns. 8 MVMs end at
-//   156 + 7 x 132 = 1080 ns, 16 at 156 + 15 x 132 = 2136 ns: the analog-only latency.
+//   Tile: one MVM streams in 512 x 8 bit / 256 bit = 16 ns, integrates and converts in
+//   128 + 2 ns, post-processes in 2 ns and streams out 128 x 16 bit / 256 bit = 8 ns: 156 ns,
+//   then one per 130 ns (the slowest stage). 8 MVMs end at 156 + 7 x 130 = 1066 ns, 16 at
+//   156 + 15 x 130 = 2106 ns: the analog-only latency.
 //   Link: 8 tokens x 256 B = 2048 B in 10 + 64 = 74 ns. PMCA: 3247 ns a chunk of 8.
-//   Hybrid: chunk 0 reaches the PMCA at 1080 + 74 = 1154 ns and ends at 4401 ns; chunk 1 arrives
-//   at 2136 + 74 = 2210 ns, waits for the PMCA and ends at 4401 + 3247 = 7648 ns.
+//   Hybrid: chunk 0 reaches the PMCA at 1066 + 74 = 1140 ns and ends at 4387 ns; chunk 1 arrives
+//   at 2106 + 74 = 2180 ns, waits for the PMCA and ends at 4387 + 3247 = 7634 ns.
 //   Energy, pJ: 16 MVMs x 10506.6496 = 168106.3936 (run_test); the link 0.1 pJ/bit x 8 x 4096 B
-//   = 3276.8; the PMCA 2 x 133248 = 266496; leakage 1 mW x 2136 ns (analog-only, no PMCA) and
-//   (1 + 2) mW x 7648 ns = 22944 (hybrid).
+//   = 3276.8; the PMCA 2 x 133248 = 266496; leakage 1 mW x 2106 ns (analog-only, no PMCA) and
+//   (1 + 2) mW x 7634 ns = 22902 (hybrid).
 #include "sim/report/report.hpp"
 
 #include <gtest/gtest.h>
@@ -24,20 +25,23 @@
 #include "sim/base/error.hpp"
 #include "sim/report/trace.hpp"
 #include "tests/support/config_helpers.hpp"
+#include "tests/support/csv.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 namespace aimcsim {
 namespace {
 
 using nlohmann::json;
+using test::csv_records;
 using test::error_of;
 using test::file_text;
 using test::load_config;
+using test::parse_csv;
 using test::ScratchDir;
 
 constexpr double kMvmEnergyPj = 16 * 10506.6496;
-constexpr double kAnalogEnergyPj = kMvmEnergyPj + 1 * 2136;
-constexpr double kHybridEnergyPj = kMvmEnergyPj + 3276.8 + 2 * 133248 + 3 * 7648;
+constexpr double kAnalogEnergyPj = kMvmEnergyPj + 1 * 2106;
+constexpr double kHybridEnergyPj = kMvmEnergyPj + 3276.8 + 2 * 133248 + 3 * 7634;
 
 const char* const kSmallRun =
     "workload:\n  model: linear:512x128\n  seq_len: 16\npipeline:\n  chunk_tokens: 8\n"
@@ -52,57 +56,6 @@ const RunResult& small_run(bool trace = false) {
   static const RunResult plain = simulate(small_config(false));
   static const RunResult traced = simulate(small_config(true));
   return trace ? traced : plain;
-}
-
-// RFC 4180 rows: fields split at commas, "..." quoting commas, quotes ("") and newlines.
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(field);
-      field.clear();
-    } else if (c == '\n') {
-      row.push_back(field);
-      rows.push_back(row);
-      row.clear();
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  EXPECT_FALSE(quoted) << "unterminated quote";
-  EXPECT_TRUE(field.empty() && row.empty()) << "last row without a newline";
-  return rows;
-}
-
-// Each data row as header name -> field; every row must have as many fields as the header.
-std::vector<std::map<std::string, std::string>> csv_records(const std::string& text) {
-  const auto rows = parse_csv(text);
-  std::vector<std::map<std::string, std::string>> out;
-  if (rows.empty()) return out;
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    EXPECT_EQ(rows[r].size(), rows[0].size()) << "row " << r;
-    std::map<std::string, std::string> rec;
-    for (std::size_t c = 0; c < rows[0].size() && c < rows[r].size(); ++c)
-      rec[rows[0][c]] = rows[r][c];
-    out.push_back(rec);
-  }
-  return out;
 }
 
 double number(const std::string& s) { return std::stod(s); }
@@ -155,8 +108,8 @@ TEST(ReportTest, RunMatchesTheHandDerivedTimes) {
   // What the writers below print, checked once against the arithmetic above.
   const RunResult& r = small_run();
   ASSERT_EQ(r.ops.size(), 1u);
-  EXPECT_EQ(r.ops[0].analog_only, ns_to_ps(2136));
-  EXPECT_EQ(r.ops[0].hybrid, ns_to_ps(7648));
+  EXPECT_EQ(r.ops[0].analog_only, ns_to_ps(2106));
+  EXPECT_EQ(r.ops[0].hybrid, ns_to_ps(7634));
   EXPECT_EQ(r.ops[0].pmca_busy, 2 * ns_to_ps(3247));
   EXPECT_NEAR(r.hybrid_energy.total(), kHybridEnergyPj, 1e-6);
   EXPECT_NEAR(r.analog_only_energy.total(), kAnalogEnergyPj, 1e-6);
@@ -208,10 +161,10 @@ TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
   EXPECT_EQ(rec.at("tokens"), "16");
   EXPECT_EQ(rec.at("chunk_tokens"), "8");
   EXPECT_EQ(rec.at("rank"), "8");
-  EXPECT_EQ(rec.at("analog_only_ns"), "2136.000");
-  EXPECT_EQ(rec.at("hybrid_ns"), "7648.000");
-  EXPECT_NEAR(number(rec.at("overhead")), 7648.0 / 2136.0, 5e-7);
-  EXPECT_EQ(rec.at("bottleneck"), "pmca");  // 6494 ns of PMCA against 2136 ns of tile
+  EXPECT_EQ(rec.at("analog_only_ns"), "2106.000");
+  EXPECT_EQ(rec.at("hybrid_ns"), "7634.000");
+  EXPECT_NEAR(number(rec.at("overhead")), 7634.0 / 2106.0, 5e-7);
+  EXPECT_EQ(rec.at("bottleneck"), "pmca");  // 6494 ns of PMCA against 2106 ns of tile
   EXPECT_EQ(rec.at("bottleneck"), o.bottleneck);
   EXPECT_NEAR(number(rec.at("analog_only_energy_nj")), kAnalogEnergyPj / 1e3, 5e-7);
   EXPECT_NEAR(number(rec.at("hybrid_energy_nj")), kHybridEnergyPj / 1e3, 5e-7);
@@ -231,7 +184,7 @@ TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
   EXPECT_NEAR(number(rec.at("hybrid_aimc_energy_nj")), kMvmEnergyPj / 1e3, 5e-7);
   EXPECT_NEAR(number(rec.at("hybrid_transfer_energy_nj")), 3276.8 / 1e3, 5e-7);
   EXPECT_NEAR(number(rec.at("hybrid_pmca_energy_nj")), 2 * 133248 / 1e3, 5e-7);
-  EXPECT_NEAR(number(rec.at("hybrid_static_energy_nj")), 3 * 7648 / 1e3, 5e-7);
+  EXPECT_NEAR(number(rec.at("hybrid_static_energy_nj")), 3 * 7634 / 1e3, 5e-7);
   EXPECT_EQ(rec.at("twin_differs"), o.twin_differs() ? "true" : "false");
 }
 
@@ -295,8 +248,8 @@ TEST(ReportTest, OpsCsvHasOneRowPerOperatorWithItsSlot) {
     EXPECT_NEAR(number(rec.at("analog_only_energy_nj")), o.analog_only_energy.total() / 1e3, 5e-7);
     EXPECT_NEAR(number(rec.at("hybrid_energy_nj")), o.hybrid_energy.total() / 1e3, 5e-7);
   }
-  // a's row is the single-linear run's: 2136 ns analog-only (it starts at 0 in both).
-  EXPECT_EQ(recs[0].at("analog_only_ns"), "2136.000");
+  // a's row is the single-linear run's: 2106 ns analog-only (it starts at 0 in both).
+  EXPECT_EQ(recs[0].at("analog_only_ns"), "2106.000");
 }
 
 TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
@@ -310,13 +263,13 @@ TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
   EXPECT_FALSE(s.contains("decode"));  // only decoders report their decode phase
   EXPECT_EQ(s.at("strategy"), "token-pipelined");
   EXPECT_EQ(s.at("chunk_tokens"), 8);
-  EXPECT_DOUBLE_EQ(s.at("analog_only_ns").get<double>(), 2136.0);
-  EXPECT_DOUBLE_EQ(s.at("hybrid_ns").get<double>(), 7648.0);
-  EXPECT_DOUBLE_EQ(s.at("overhead").get<double>(), 7648.0 / 2136.0);
+  EXPECT_DOUBLE_EQ(s.at("analog_only_ns").get<double>(), 2106.0);
+  EXPECT_DOUBLE_EQ(s.at("hybrid_ns").get<double>(), 7634.0);
+  EXPECT_DOUBLE_EQ(s.at("overhead").get<double>(), 7634.0 / 2106.0);
   // One linear: the linears' sums are the end-to-end latencies.
-  EXPECT_DOUBLE_EQ(s.at("lora").at("analog_only_ns").get<double>(), 2136.0);
-  EXPECT_DOUBLE_EQ(s.at("lora").at("hybrid_ns").get<double>(), 7648.0);
-  EXPECT_DOUBLE_EQ(s.at("lora").at("overhead").get<double>(), 7648.0 / 2136.0);
+  EXPECT_DOUBLE_EQ(s.at("lora").at("analog_only_ns").get<double>(), 2106.0);
+  EXPECT_DOUBLE_EQ(s.at("lora").at("hybrid_ns").get<double>(), 7634.0);
+  EXPECT_DOUBLE_EQ(s.at("lora").at("overhead").get<double>(), 7634.0 / 2106.0);
   EXPECT_NEAR(s.at("energy").at("hybrid").at("total_nj").get<double>(), kHybridEnergyPj / 1e3,
               1e-9);
   EXPECT_DOUBLE_EQ(s.at("energy").at("hybrid").at("total_nj").get<double>(),
@@ -324,7 +277,7 @@ TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
   EXPECT_NEAR(s.at("energy").at("analog_only").at("total_nj").get<double>(), kAnalogEnergyPj / 1e3,
               1e-9);
   EXPECT_NEAR(s.at("energy").at("hybrid").at("components").at("static_nj").get<double>(),
-              3 * 7648 / 1e3, 1e-9);
+              3 * 7634 / 1e3, 1e-9);
   EXPECT_EQ(s.at("pmca").at("chunks"), 2);
   EXPECT_EQ(s.at("pmca").at("cycles").at("total"), 2 * 3247);
   EXPECT_EQ(s.at("pmca").at("cycles").at("total"), r.pmca.cycles);
@@ -351,7 +304,7 @@ TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
   EXPECT_DOUBLE_EQ(s.at("programming").at("lora_load_link_ns").get<double>(), 330.0);
   ASSERT_EQ(s.at("blocks").size(), 1u);
   EXPECT_EQ(s.at("blocks")[0].at("block"), "linear");
-  EXPECT_DOUBLE_EQ(s.at("blocks")[0].at("hybrid_ns").get<double>(), 7648.0);
+  EXPECT_DOUBLE_EQ(s.at("blocks")[0].at("hybrid_ns").get<double>(), 7634.0);
   EXPECT_EQ(s.at("interconnect").at("busiest_links").size(), 1u);  // the layer's p2p link
   EXPECT_EQ(s.at("interconnect").at("busiest_links")[0].at("bytes"), 16 * 256);
 }
@@ -430,11 +383,11 @@ TEST(ReportTest, TraceJsonHasOneCompleteEventPerJobInItsDesignsProcess) {
     hybrid += job.hybrid;
   }
   EXPECT_EQ(hybrid, 6u);
-  // The hybrid design's last job is chunk 1's LoRA, [4401, 7648] ns.
+  // The hybrid design's last job is chunk 1's LoRA, [4387, 7634] ns.
   Picos last_end = 0;
   for (const TraceEvent& e : r.trace)
     if (e.hybrid) last_end = std::max(last_end, e.end);
-  EXPECT_EQ(last_end, ns_to_ps(7648));
+  EXPECT_EQ(last_end, ns_to_ps(7634));
 }
 
 TEST(ReportTest, WriteOutputsWritesEveryReportAndNoTemporaryFile) {

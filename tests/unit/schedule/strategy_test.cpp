@@ -13,7 +13,8 @@ namespace aimcsim {
 namespace {
 
 // linear:512x128, 320 tokens, rank 8, chunks of 8 on the default platform.
-//   Tile (t_int = T): stream-in 16 ns, compute T + 2 + 2 ns, stream-out 8 ns.
+//   Tile (t_int = T): stream-in 16 ns, integration + conversion T + 2 ns, post 2 ns,
+//   stream-out 8 ns; pipelined, one MVM per T + 2 ns (the slowest stage).
 //   Link: 8 tokens * 128 outputs * 2 B = 2048 B -> 10 ns + 2048 B / 32 GB/s = 74 ns.
 //   PMCA chunk of 8: 2386 + 679 + 182 = 3247 cycles = 3247 ns (pmca_model_test).
 struct Fixture {
@@ -61,25 +62,25 @@ TEST(StrategyTest, TokenPipelinedTileBoundHidesThePmca) {
   Fixture f(512);
   Picos analytic = 0;
   const Picos end = f.run("token-pipelined", 8, &analytic);
-  // Tile: first MVM 540 ns, then one per 516 ns; all 320 done at 540 + 319 * 516 = 165144 ns.
-  // The PMCA (3247 ns a chunk) keeps up with the tile (8 * 516 = 4128 ns a chunk), so only the
-  // last chunk's transfer and PMCA work show: 165144 + 74 + 3247 = 168465 ns.
-  EXPECT_EQ(end, 168465000);
+  // Tile: first MVM 540 ns, then one per 514 ns; all 320 done at 540 + 319 * 514 = 164506 ns.
+  // The PMCA (3247 ns a chunk) keeps up with the tile (8 * 514 = 4112 ns a chunk), so only the
+  // last chunk's transfer and PMCA work show: 164506 + 74 + 3247 = 167827 ns.
+  EXPECT_EQ(end, 167827000);
   EXPECT_EQ(analytic, end);
   EXPECT_EQ(f.platform->tile(0).mvms(), 320);
   EXPECT_EQ(f.platform->link(0).bytes_moved(), 320 * 256);
   EXPECT_EQ(f.platform->pmca(0).busy_ps(), 40 * 3247000);
-  EXPECT_EQ(f.platform->tile(0).busy_ps(), 165144000);
+  EXPECT_EQ(f.platform->tile(0).busy_ps(), 164506000);
 }
 
 TEST(StrategyTest, TokenPipelinedPmcaBoundSerialisesOnThePmca) {
   Fixture f(128);
   Picos analytic = 0;
   const Picos end = f.run("token-pipelined", 8, &analytic);
-  // Tile: 156 ns first, 132 ns period; chunk 1 done at 156 + 7 * 132 = 1080, arrives at 1154,
-  // PMCA done at 1154 + 3247 = 4401. Later chunks arrive every 1056 ns, faster than the PMCA's
-  // 3247 ns, so the PMCA runs back to back: 4401 + 39 * 3247 = 131034 ns.
-  EXPECT_EQ(end, 131034000);
+  // Tile: 156 ns first, 130 ns period; chunk 1 done at 156 + 7 * 130 = 1066, arrives at 1140,
+  // PMCA done at 1140 + 3247 = 4387. Later chunks arrive every 1040 ns, faster than the PMCA's
+  // 3247 ns, so the PMCA runs back to back: 4387 + 39 * 3247 = 131020 ns.
+  EXPECT_EQ(end, 131020000);
   EXPECT_EQ(analytic, end);
 }
 
@@ -87,9 +88,9 @@ TEST(StrategyTest, SequentialWaitsForTheWholeLayer) {
   Fixture f(512);
   Picos analytic = 0;
   const Picos end = f.run("sequential", 8, &analytic);
-  // Tile done at 165144; one transfer of 320 * 256 B = 81920 B: 10 + 2560 = 2570 ns;
-  // then 40 PMCA chunks: 165144 + 2570 + 40 * 3247 = 297594 ns.
-  EXPECT_EQ(end, 297594000);
+  // Tile done at 164506; one transfer of 320 * 256 B = 81920 B: 10 + 2560 = 2570 ns;
+  // then 40 PMCA chunks: 164506 + 2570 + 40 * 3247 = 296956 ns.
+  EXPECT_EQ(end, 296956000);
   EXPECT_EQ(analytic, end);
 }
 
@@ -99,9 +100,9 @@ TEST(StrategyTest, OverlappedComputesXAWhileTheTileWorks) {
   const Picos end = f.run("overlapped", 8, &analytic);
   // X A of a chunk takes round(2386 / 3247 * 3247) = 2386 ns, (X A) B + add 3247 - 2386 = 861 ns.
   // The PMCA runs down(c + 1) before up(c); each up(c) waits for its X W (tile chunk end + 74).
-  // The PMCA (3247 ns a chunk) outpaces the tile (4128 ns), so at the end: down(39) ran early,
-  // and up(39) starts when X W arrives at 165144 + 74 = 165218: 165218 + 861 = 166079 ns.
-  EXPECT_EQ(end, 166079000);
+  // The PMCA (3247 ns a chunk) outpaces the tile (4112 ns), so at the end: down(39) ran early,
+  // and up(39) starts when X W arrives at 164506 + 74 = 164580: 164580 + 861 = 165441 ns.
+  EXPECT_EQ(end, 165441000);
   EXPECT_EQ(analytic, end);
   EXPECT_EQ(f.platform->pmca(0).busy_ps(), 40 * 3247000);
 }
@@ -114,9 +115,9 @@ TEST(StrategyTest, InputFirstPmcaBoundStartsAtOnce) {
   Fixture f(128);
   Picos analytic = 0;
   const Picos end = f.run("token-pipelined", 8, &analytic, kInput);
-  // X is there at 0: adapter(0) 0 -> 3065; add(0) needs X W(0) at 1154, runs 3065 -> 3247; every
-  // later chunk's X W arrives long before the PMCA gets to it, so the PMCA never idles:
-  // 40 * 3247 = 129880 ns (X W first waited 1154 ns for the first chunk: 131034).
+  // X is there at 0: adapter(0) 0 -> 3065; add(0) needs X W(0) at 1066 + 74 = 1140, runs 3065 ->
+  // 3247; every later chunk's X W arrives long before the PMCA gets to it, so the PMCA never idles:
+  // 40 * 3247 = 129880 ns (X W first waits 1140 ns for the first chunk).
   EXPECT_EQ(end, 129880000);
   EXPECT_EQ(analytic, end);
   EXPECT_EQ(f.platform->pmca(0).busy_ps(), 40 * 3247000);
@@ -126,9 +127,9 @@ TEST(StrategyTest, InputFirstTileBoundLeavesOnlyTheLastAdd) {
   Fixture f(512);
   Picos analytic = 0;
   const Picos end = f.run("token-pipelined", 8, &analytic, kInput);
-  // The adapter of each chunk runs before its X W arrives; after the last MVM (165144) only the
-  // transfer and the add remain: 165144 + 74 + 182 = 165400 ns.
-  EXPECT_EQ(end, 165400000);
+  // The adapter of each chunk runs before its X W arrives; after the last MVM (164506) only the
+  // transfer and the add remain: 164506 + 74 + 182 = 164762 ns.
+  EXPECT_EQ(end, 164762000);
   EXPECT_EQ(analytic, end);
 }
 
@@ -137,8 +138,8 @@ TEST(StrategyTest, InputFirstSequentialRunsTheAdaptersDuringTheTile) {
   Picos analytic = 0;
   const Picos end = f.run("sequential", 8, &analytic, kInput);
   // The 40 adapters (40 * 3065 = 122600 ns) run while the tile works; X W of the whole layer
-  // arrives at 165144 + 2570 = 167714, then 40 adds of 182 ns: 167714 + 7280 = 174994 ns.
-  EXPECT_EQ(end, 174994000);
+  // arrives at 164506 + 2570 = 167076, then 40 adds of 182 ns: 167076 + 7280 = 174356 ns.
+  EXPECT_EQ(end, 174356000);
   EXPECT_EQ(analytic, end);
 }
 
@@ -157,16 +158,16 @@ TEST(StrategyTest, FullXwBufferStallsTheTile) {
   Picos analytic = 0;
   // A buffer of one chunk: the tile's chunk c waits for the PMCA's add of chunk c - 1. The PMCA
   // still never idles (each add(c) ends 3247 (c + 1) ns; chunk c + 1's MVMs then take
-  // 156 + 7 * 132 = 1080 ns and its X W 74 ns, ready long before add(c + 1) at
+  // 156 + 7 * 130 = 1066 ns and its X W 74 ns, ready long before add(c + 1) at
   // 3247 (c + 1) + 3065): the end is still 129880 ns, but the tile waits.
   const Picos end = f.run("token-pipelined", 8, &analytic, {AdapterStart::Input, 1});
   EXPECT_EQ(end, 129880000);
   EXPECT_EQ(analytic, end);
-  // The last chunk's MVMs start when add(38) ends, 39 * 3247 = 126633 ns, and end 1080 ns later.
+  // The last chunk's MVMs start when add(38) ends, 39 * 3247 = 126633 ns, and end 1066 ns later.
   Picos last_mvm_end = 0;
   for (const Job& j : f.graph.jobs())
     if (j.role == JobRole::Mvm) last_mvm_end = std::max(last_mvm_end, j.end);
-  EXPECT_EQ(last_mvm_end, 126633000 + 1080000);
+  EXPECT_EQ(last_mvm_end, 126633000 + 1066000);
 }
 
 TEST(StrategyTest, UnevenLastChunkIsShorter) {
