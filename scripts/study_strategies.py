@@ -43,7 +43,7 @@ def main(argv):
                 "  workload: {model: mobilebert, seq_len: 320}\n"
                 "  lora: {rank: 8}\n"
                 "  tile: {rows: 512, cols: 512}\n"
-                "  pmca: {freq: 1GHz}\n"
+                "  pmca: {preset: ahwa-lora}\n"
                 "  pipeline: {chunk_tokens: auto}\n"
                 "grid:\n"
                 f"  tile.t_int: [{', '.join(T_INT)}]\n"
