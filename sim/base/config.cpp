@@ -431,8 +431,8 @@ const std::string& Config::value_text(const std::string& key) const {
   return it->second.text;
 }
 
-std::string Config::to_yaml() const {
-  // Group the dotted keys into nested sections, keeping the schema's order of first appearance.
+std::string nested_yaml(const std::vector<std::pair<std::string, std::string>>& key_values) {
+  // Group the dotted keys into nested sections, in order of first appearance.
   struct Section {
     std::string name, value;
     std::vector<Section> children;
@@ -444,11 +444,11 @@ std::string Config::to_yaml() const {
     }
   };
   Section root;
-  for (const auto& spec : schema_->params()) {
+  for (const auto& [key, value] : key_values) {
     Section* node = &root;
-    std::stringstream ss(spec.key);
+    std::stringstream ss(key);
     for (std::string part; std::getline(ss, part, '.');) node = &node->child(part);
-    node->value = values_.at(spec.key).text;
+    node->value = value;
   }
   YAML::Emitter out;
   std::function<void(const Section&)> emit = [&](const Section& s) {
@@ -463,7 +463,14 @@ std::string Config::to_yaml() const {
     out << YAML::EndMap;
   };
   emit(root);
-  return std::string(out.c_str()) + "\n";
+  return out.c_str();
+}
+
+std::string Config::to_yaml() const {
+  std::vector<std::pair<std::string, std::string>> key_values;
+  for (const auto& spec : schema_->params())
+    key_values.emplace_back(spec.key, values_.at(spec.key).text);
+  return nested_yaml(key_values) + "\n";
 }
 
 }  // namespace aimcsim

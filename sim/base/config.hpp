@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/base/units.hpp"
@@ -73,6 +74,10 @@ class Schema {
  private:
   std::vector<ParamSpec> params_;
 };
+
+// Dotted keys and their value texts as nested YAML sections ("tile.t_int" -> tile: {t_int: ..}),
+// in the order the keys first appear; no trailing newline.
+std::string nested_yaml(const std::vector<std::pair<std::string, std::string>>& key_values);
 
 // A validated, typed configuration, in layers: schema defaults, then the values of each chosen
 // preset, then YAML documents in order, then `key=value` overrides. Every value is checked against

@@ -1,7 +1,6 @@
 #include "sim/calibrate/calibrate.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -500,40 +499,13 @@ Calibration calibrate(const Schema& schema, const CalibrationInput& in) {
 
 std::string Calibration::layer_yaml() const {
   // Nested sections in the order the keys were given.
-  struct Node {
-    std::string name, value;
-    std::vector<Node> children;
-    Node& child(const std::string& n) {
-      for (Node& c : children)
-        if (c.name == n) return c;
-      children.push_back(Node{n, "", {}});
-      return children.back();
-    }
-  };
-  Node root;
-  for (const FittedParam& f : params) {
-    Node* node = &root;
-    std::stringstream parts(f.param.key);
-    for (std::string part; std::getline(parts, part, '.');) node = &node->child(part);
-    node->value = f.fitted_text;
-  }
-  YAML::Emitter out;
-  const std::function<void(const Node&)> emit = [&](const Node& n) {
-    out << YAML::BeginMap;
-    for (const Node& c : n.children) {
-      out << YAML::Key << c.name << YAML::Value;
-      if (c.children.empty())
-        out << c.value;
-      else
-        emit(c);
-    }
-    out << YAML::EndMap;
-  };
-  emit(root);
+  std::vector<std::pair<std::string, std::string>> key_values;
+  for (const FittedParam& f : params) key_values.emplace_back(f.param.key, f.fitted_text);
+  const std::string yaml = nested_yaml(key_values);
   return fmt::format(
       "# aimcsim calibrate: {} key(s) fitted to {} point(s); RMS relative error {:.3f} % before, "
       "{:.3f} % after\n{}\n",
-      params.size(), points.size(), 100 * rms_before, 100 * rms_after, out.c_str());
+      params.size(), points.size(), 100 * rms_before, 100 * rms_after, yaml);
 }
 
 std::string Calibration::residuals_csv() const {
