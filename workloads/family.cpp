@@ -18,4 +18,16 @@ std::string read_activation(const ConfigFields& fields, const char* key,
   fields.fail(key, "is '" + act + "'; accepted: relu, gelu*, silu");
 }
 
+ModelShape read_bert_fields(const ConfigFields& f) {
+  ModelShape m;
+  m.hidden = f.integer("hidden_size");
+  m.layers = f.integer("num_hidden_layers");
+  m.heads = f.integer("num_attention_heads");
+  m.intermediate = f.integer("intermediate_size");
+  m.vocab = f.integer("vocab_size");
+  m.kv_heads = m.heads;
+  m.activation = read_activation(f, "hidden_act", "gelu");
+  return m;
+}
+
 }  // namespace aimcsim

@@ -41,6 +41,11 @@ std::string decoder_families();
 
 // The canonical activation of HF field `key` (default `fallback`): relu, gelu (gelu, gelu_new,
 // gelu_pytorch_tanh, ...) or silu (silu, swish); anything else fails naming the field.
+// The fields BERT's config.json and the families derived from it (MobileBERT) share:
+// hidden_size, num_hidden_layers, num_attention_heads (also the KV heads), intermediate_size,
+// vocab_size and hidden_act (default gelu).
+ModelShape read_bert_fields(const ConfigFields& fields);
+
 std::string read_activation(const ConfigFields& fields, const char* key,
                             const std::string& fallback);
 

@@ -13,14 +13,7 @@ class MobileBertFamily final : public WorkloadFamily {
   bool decoder() const override { return false; }
 
   ModelShape read(const ConfigFields& f) const override {
-    ModelShape m;
-    m.hidden = f.integer("hidden_size");
-    m.layers = f.integer("num_hidden_layers");
-    m.heads = f.integer("num_attention_heads");
-    m.intermediate = f.integer("intermediate_size");
-    m.vocab = f.integer("vocab_size");
-    m.kv_heads = m.heads;
-    m.activation = read_activation(f, "hidden_act", "gelu");
+    ModelShape m = read_bert_fields(f);
     m.bottleneck =
         f.flag_or("use_bottleneck", true) ? f.integer("intra_bottleneck_size") : m.hidden;
     m.embedding = f.integer("embedding_size");

@@ -148,7 +148,7 @@ void TileParams::bind(ParamBinder<TileParams>& b) {
   b.choice("tile.reduction", &P::reduction, {"tile", "pmca"}, "tile")
       .desc(
           "where a multi-tile layer's partial sums are added: the tiles' digital units at the "
-          "post-processing throughput, or the PMCA as element-wise add kernels (assumed)");
+          "post-processing throughput, or the PMCA as one reduction kernel (assumed)");
   b.quantity("tile.e_dac_per_row", &P::e_dac_per_row_pj, Dimension::Energy, "5.23pJ")
       .range(0, 1e12)
       .desc(
@@ -177,7 +177,7 @@ void TileParams::bind(ParamBinder<TileParams>& b) {
           "them");
   b.choice("tile.model", &P::model, TileModelRegistry::instance().names(), "pcm-crossbar")
       .desc("the tile's cost model: MVM stages, energy and programming from these keys");
-  b.declare([](Schema& s) { TileModelRegistry::instance().declare_all(s); });
+  b.declare([](Schema& s) { TileModelRegistry::instance().declare_all(s, "tile.model"); });
   b.integer("tile.program_iterations", &P::program_iterations, 30)
       .range(1, 1000)
       .desc(

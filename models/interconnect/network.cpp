@@ -18,7 +18,8 @@ void NetworkParams::bind(ParamBinder<NetworkParams>& b) {
     topologies += (topologies.empty() ? "" : "; ") + e.name + ": " + e.description;
   b.choice("interconnect.topology", &P::topology, TopologyRegistry::instance().names(), "p2p")
       .desc(topologies);
-  b.declare([](Schema& s) { TopologyRegistry::instance().declare_all(s); });
+  b.declare(
+      [](Schema& s) { TopologyRegistry::instance().declare_all(s, "interconnect.topology"); });
   b.integer("interconnect.link_width_bits", &P::link_width_bits, 256)
       .active_unless("interconnect.topology", {"p2p"})
       .range(1, 65536)

@@ -13,37 +13,30 @@ namespace aimcsim {
 void RedmuleParams::bind(ParamBinder<RedmuleParams>& b) {
   using P = RedmuleParams;
   b.integer("pmca.redmule.height", &P::height, 4)
-      .active_when("pmca.engine", {"redmule"})
       .range(1, 256)
       .desc(
           "RedMulE array height H, CEs chained per row (assumed: 4, from the RedMulE README; "
           "models/README.md#redmule-engine)");
   b.integer("pmca.redmule.width", &P::width, 8)
-      .active_when("pmca.engine", {"redmule"})
       .range(1, 256)
       .desc(
           "RedMulE array width L, rows of CEs (assumed: 8, 32 FMAs with H = 4; "
           "models/README.md#redmule-engine)");
   b.integer("pmca.redmule.pipe_regs", &P::pipe, 3)
-      .active_when("pmca.engine", {"redmule"})
       .range(0, 64)
       .desc("RedMulE pipeline registers P per CE (assumed: 3; models/README.md#redmule-engine)");
   b.integer("pmca.redmule.port_width", &P::port_bits, 256)
-      .active_when("pmca.engine", {"redmule"})
       .range(8, 65536)
       .desc("RedMulE memory port in bits (Tortorella et al. DATE 2022: 256)");
   b.real("pmca.redmule.util", &P::util, 0.988)
-      .active_when("pmca.engine", {"redmule"})
       .range(0.01, 1)
       .desc(
           "steady-state engine utilisation on large GEMMs (Tortorella et al. DATE 2022: 31.6 of 32 "
           "MAC/cycle)");
   b.integer("pmca.redmule.config_cycles", &P::config_cycles, 50)
-      .active_when("pmca.engine", {"redmule"})
       .range(0, 1000000)
       .desc("cycles for a core to configure and start one engine job (assumed)");
   b.quantity("pmca.redmule.e_cycle", &P::e_cycle_pj, Dimension::Energy, "91.9pJ")
-      .active_when("pmca.engine", {"redmule"})
       .range(0, 1e9)
       .desc(
           "cluster energy per busy engine cycle: 43.5 mW at 688 GFLOPS/W FP16 is 29.9 GFLOPS, "

@@ -91,7 +91,7 @@ void PmcaParams::bind(ParamBinder<PmcaParams>& b) {
       .desc("cycles for the DMA core to program one 1-D or 2-D transfer (assumed)");
   b.choice("pmca.engine", &P::engine, GemmEngineRegistry::instance().names(), "cores")
       .desc("what runs GEMMs: the compute cores, or a RedMulE-like matrix engine");
-  b.declare([](Schema& s) { GemmEngineRegistry::instance().declare_all(s); });
+  b.declare([](Schema& s) { GemmEngineRegistry::instance().declare_all(s, "pmca.engine"); });
   b.quantity("pmca.e_fma_fp32", &P::e_fma_fp32_pj, Dimension::Energy, "3.6pJ")
       .range(0, 1e9)
       .desc("energy per FP32 FPU operation (assumed)");

@@ -65,6 +65,7 @@ class Schema {
   ParamSpec& add(const std::string& key);
   const ParamSpec* find(const std::string& key) const;
   const std::vector<ParamSpec>& params() const { return params_; }
+  ParamSpec& param(std::size_t i) { return params_.at(i); }
   // Keys directly below a section prefix ("tile" -> "rows, cols, ..."), for messages.
   std::string keys_under(const std::string& prefix) const;
   bool is_section(const std::string& prefix) const;

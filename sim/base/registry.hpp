@@ -82,10 +82,17 @@ class Registry {
   }
   const std::vector<Entry>& entries() const { return entries_; }
 
-  // Declares every implementation's own keys, in name order.
-  void declare_all(Schema& schema) const {
-    for (const Entry& e : entries_)
-      if (e.declare) e.declare(schema);
+  // Declares every implementation's own keys, in name order; each key has an effect only when
+  // `choice_key` (the key that chooses the implementation) names its implementation.
+  void declare_all(Schema& schema, const std::string& choice_key) const {
+    for (const Entry& e : entries_) {
+      if (!e.declare) continue;
+      const std::size_t first = schema.params().size();
+      e.declare(schema);
+      for (std::size_t i = first; i < schema.params().size(); ++i)
+        if (schema.params()[i].active_key.empty())
+          schema.param(i).active_when(choice_key, {e.name});
+    }
   }
 
  private:
