@@ -76,6 +76,31 @@ std::int64_t ConfigFields::entries(const char* key) const {
   return static_cast<std::int64_t>(v->size());
 }
 
+std::vector<std::string> ConfigFields::texts(const char* key) const {
+  const nlohmann::json* v = doc_->find(key);
+  if (!v) fail(key, "is missing");
+  if (!v->is_array()) fail(key, "must be a list of strings");
+  std::vector<std::string> out;
+  for (const auto& item : *v) {
+    if (!item.is_string()) fail(key, "must be a list of strings");
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::vector<std::int64_t> ConfigFields::integers_or_empty(const char* key) const {
+  const nlohmann::json* v = doc_->find(key);
+  std::vector<std::int64_t> out;
+  if (!v) return out;
+  if (!v->is_array()) fail(key, "must be a list of non-negative integers");
+  for (const auto& item : *v) {
+    if (!item.is_number_integer() || item.get<std::int64_t>() < 0)
+      fail(key, "must be a list of non-negative integers");
+    out.push_back(item.get<std::int64_t>());
+  }
+  return out;
+}
+
 void ConfigFields::fail(const char* key, const std::string& what) const {
   throw InputError(context_.empty() ? fmt::format("{}: field '{}' {}", origin_, key, what)
                                     : fmt::format("{}: field '{}' {} (needed for {})", origin_, key,

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace aimcsim {
 
@@ -36,6 +37,10 @@ class ConfigFields {
   bool flag_or(const char* key, bool fallback) const;
   // The number of entries of an object or a list (e.g. id2label); missing or null fails.
   std::int64_t entries(const char* key) const;
+  // A list of strings (e.g. architectures); missing, null or anything else fails.
+  std::vector<std::string> texts(const char* key) const;
+  // A list of non-negative integers (e.g. mlp_only_layers); missing or null: empty.
+  std::vector<std::int64_t> integers_or_empty(const char* key) const;
 
   // Throws InputError "<origin>: field '<key>' <what> (needed for <context>)".
   [[noreturn]] void fail(const char* key, const std::string& what) const;

@@ -19,6 +19,7 @@ class Gpt2Family final : public WorkloadFamily {
     m.kv_heads = m.heads;
     m.intermediate = f.integer_or("n_inner", 4 * m.hidden);
     m.vocab = f.integer("vocab_size");
+    m.max_positions = f.integer_or("n_positions", 0);
     m.activation = read_activation(f, "activation_function", "gelu_new");
     m.norm = "layernorm";
     if (m.hidden % m.heads != 0)

@@ -86,6 +86,7 @@ std::size_t GraphBuilder::attention(const std::string& prefix, const ModelShape&
   s.kv_tokens = kv_tokens;
   s.causal = causal;
   s.width = kv_tokens;
+  if (m.window > 0 && layer_ >= m.window_from_layer) s.window = m.window;
   Operator scores = s;
   scores.name = prefix + "scores";
   scores.variant = "scores";
@@ -103,51 +104,179 @@ std::size_t GraphBuilder::attention(const std::string& prefix, const ModelShape&
 std::size_t GraphBuilder::ffn(const FfnNames& names, const std::string& activation,
                               std::int64_t tokens, std::int64_t width, std::int64_t inner,
                               std::size_t x) {
+  return ffn(names, activation, tokens, width, inner, std::vector<std::size_t>{x});
+}
+
+std::size_t GraphBuilder::ffn(const FfnNames& names, const std::string& activation,
+                              std::int64_t tokens, std::int64_t width, std::int64_t inner,
+                              std::vector<std::size_t> inputs) {
   std::size_t z;
-  if (names.gate.empty()) {
-    z = linear(names.up, tokens, width, inner, {x});
+  if (names.fused) {
+    // One linear computes gate and up; the activation takes the gate half, the product both.
+    const std::size_t gate_up = linear(names.up, tokens, width, 2 * inner, inputs);
+    z = unary(OpKind::Activation, names.act, activation, tokens, inner, {gate_up});
+    z = elementwise(names.gate_mul, "mul", tokens, inner, {z, gate_up});
+  } else if (names.gate.empty()) {
+    z = linear(names.up, tokens, width, inner, inputs);
     z = unary(OpKind::Activation, names.act, activation, tokens, inner, {z});
   } else {
-    const std::size_t gate = linear(names.gate, tokens, width, inner, {x});
-    const std::size_t up = linear(names.up, tokens, width, inner, {x});
+    const std::size_t gate = linear(names.gate, tokens, width, inner, inputs);
+    const std::size_t up = linear(names.up, tokens, width, inner, inputs);
     z = unary(OpKind::Activation, names.act, activation, tokens, inner, {gate});
     z = elementwise(names.gate_mul, "mul", tokens, inner, {z, up});
   }
   return linear(names.down, tokens, inner, width, {z});
 }
 
-void GraphBuilder::encoder(const ModelShape& m, std::int64_t tokens, const EmbedFn& embed,
-                           const LayerFn& layer) {
+namespace {
+
+FfnNames prefixed(const FfnNames& n, const std::string& prefix) {
+  const auto p = [&](const std::string& name) { return name.empty() ? name : prefix + name; };
+  return {p(n.up), p(n.act), p(n.down), p(n.gate), p(n.gate_mul), n.fused};
+}
+
+}  // namespace
+
+std::size_t GraphBuilder::moe(const MoeNames& names, const ModelShape& m, std::int64_t tokens,
+                              std::size_t x) {
+  const std::int64_t h = m.hidden, E = m.experts, k = m.experts_per_token;
+  const std::size_t router = linear(names.router, tokens, h, E, {x});
+  w_.ops[router].router = true;
+  Operator soft;
+  soft.name = names.router_softmax;
+  soft.kind = OpKind::Softmax;
+  soft.tokens = tokens;
+  soft.heads = 1;
+  soft.kv_heads = 1;
+  soft.kv_tokens = E;
+  soft.width = E;
+  const std::size_t probs = add(soft, {router});
+  // Tokens per expert over this pass's tokens.
+  std::vector<std::int64_t> load(static_cast<std::size_t>(E), 0);
+  for (std::int64_t t = 0; t < tokens; ++t)
+    for (std::int64_t e : routing_.experts_of(layer_, first_token_ + t, E, k))
+      ++load[static_cast<std::size_t>(e)];
+  const std::string base = block_.rfind("decode/", 0) == 0 ? block_.substr(7) : block_;
+  std::vector<std::size_t> outs = {probs};
+  for (std::int64_t e = 0; e < E; ++e) {
+    const std::int64_t n = load[static_cast<std::size_t>(e)];
+    // Each expert's load, one entry per layer and expert, prompt and decode apart.
+    Workload::ExpertLoad* entry = nullptr;
+    for (auto& l : w_.expert_load)
+      if (l.block == base && l.expert == e) entry = &l;
+    if (!entry) {
+      w_.expert_load.push_back({base, e, 0, 0});
+      entry = &w_.expert_load.back();
+    }
+    (in_prompt() ? entry->prompt_tokens : entry->decode_tokens) += n;
+    const FfnNames f = prefixed(names.expert, fmt::format("{}{}.", names.experts, e));
+    const std::size_t first = w_.ops.size();
+    if (n > 0) {
+      outs.push_back(ffn(f, m.activation, n, h, m.expert_intermediate, {x, probs}));
+      for (std::size_t i = first; i < w_.ops.size(); ++i) w_.ops[i].expert = e;
+    } else if (in_prompt()) {
+      // No prompt token reaches this expert: its weights still sit on tiles.
+      Workload scratch;
+      GraphBuilder idle(scratch);
+      idle.block(block_);
+      idle.ffn(f, m.activation, 1, h, m.expert_intermediate, std::size_t{0});
+      for (Operator& op : scratch.ops)
+        if (op.kind == OpKind::Linear) {
+          op.tokens = 0;
+          op.inputs.clear();
+          op.expert = e;
+          w_.idle_linears.push_back(op);
+        }
+    }
+  }
+  // Each token's k expert outputs, scaled by their router weights and summed.
+  return elementwise(names.combine, "add", tokens, k * h, outs);
+}
+
+std::size_t GraphBuilder::head(const ModelShape& m, std::int64_t tokens, std::size_t x) {
+  std::int64_t h = m.hidden;
+  switch (m.head) {
+    case HeadKind::CausalLm:
+    case HeadKind::Seq2SeqLm:
+      // OPT projects the last position down to its embedding width first (option project_out).
+      if (const std::int64_t out = m.option("project_out")) {
+        x = linear("project_out", 1, h, out, {x});
+        h = out;
+      }
+      return linear("lm_head", 1, h, m.vocab, {x});
+    case HeadKind::MaskedLm: {
+      // BERT's prediction head: a transform (dense, activation, layer norm), then the decoder
+      // over the vocabulary, at every position.
+      std::size_t y = linear("lm_head.dense", tokens, h, h, {x});
+      y = unary(OpKind::Activation, "lm_head.act", m.activation, tokens, h, {y});
+      y = norm("lm_head.norm", "layernorm", tokens, h, y);
+      return linear("lm_head.decoder", tokens, h, m.vocab, {y});
+    }
+    case HeadKind::QuestionAnswering:
+      return linear("qa_outputs", tokens, h, 2, {x});
+    case HeadKind::TokenClassification:
+      return linear("classifier", tokens, h, m.labels, {x});
+    case HeadKind::SequenceClassification: {
+      // Decoders score the last position; encoders pool the first ([CLS]) token, through a
+      // dense layer and its activation where the model has one (option "pooler": 1 tanh, costed
+      // as the gelu kernel's tanh approximation; 2 relu).
+      if (m.decoder) return linear("score", 1, h, m.labels, {x});
+      std::size_t y = x;
+      if (const std::int64_t pooler = m.option("pooler")) {
+        y = linear("pooler.dense", 1, h, h, {y});
+        y = unary(OpKind::Activation, "pooler.act", pooler == 2 ? "relu" : "gelu", 1, h, {y});
+      }
+      return linear("classifier", 1, h, m.labels, {y});
+    }
+  }
+  return x;
+}
+
+std::size_t GraphBuilder::encoder(const ModelShape& m, std::int64_t tokens, const EmbedFn& embed,
+                                  const LayerFn& layer, const std::string& final_norm) {
   block("embedding");
+  set_first_token(0);
   std::size_t x = embed(tokens, {});
   for (std::int64_t l = 0; l < m.layers; ++l) {
     block(fmt::format("layer.{}", l));
+    set_layer(l);
     x = layer(tokens, tokens, x);
   }
+  set_layer(-1);
   block("head");
-  linear("qa_outputs", tokens, m.hidden, 2, {x});
+  std::size_t y = x;
+  if (!final_norm.empty()) y = norm(final_norm, m.norm, tokens, m.hidden, y);
+  head(m, tokens, y);
+  return x;
 }
 
 void GraphBuilder::decoder(const ModelShape& m, std::int64_t prompt, std::int64_t steps,
-                           const EmbedFn& embed, const LayerFn& layer) {
+                           const EmbedFn& embed, const LayerFn& layer,
+                           const std::string& final_norm) {
   auto pass = [&](const std::string& prefix, std::int64_t tokens, std::int64_t kv_tokens,
                   std::vector<std::size_t> inputs) {
     block(prefix + "embedding");
     std::size_t x = embed(tokens, std::move(inputs));
     for (std::int64_t l = 0; l < m.layers; ++l) {
       block(fmt::format("{}layer.{}", prefix, l));
+      set_layer(l);
       x = layer(tokens, kv_tokens, x);
     }
+    set_layer(-1);
     block(prefix + "head");
-    x = norm("norm", m.norm, 1, m.hidden, x);
-    return linear("lm_head", 1, m.hidden, m.vocab, {x});
+    // The head reads the last position only: the final norm of that token.
+    if (!final_norm.empty()) x = norm(final_norm, m.norm, 1, m.hidden, x);
+    return head(m, tokens, x);
   };
+  set_first_token(0);
   std::size_t last = pass("", prompt, prompt, {});
   for (std::int64_t s = 0; s < steps; ++s) {
     set_step(s);
+    set_first_token(prompt + s);
     last = pass("decode/", 1, prompt + s + 1, {last});
   }
   set_step(-1);
+  set_first_token(0);
 }
 
 }  // namespace aimcsim

@@ -5,16 +5,28 @@
 #include <vector>
 
 #include "workloads/model_config.hpp"
+#include "workloads/routing.hpp"
 #include "workloads/workload.hpp"
 
 namespace aimcsim {
 
 // The operator names of one feed-forward network. Ungated: up projection, activation, down
 // projection. Gated (LLaMA's SwiGLU): gate and up projections, the activation of the gate, its
-// product with the up projection, down projection.
+// product with the up projection, down projection. Fused (Phi-3's gate_up_proj): `up` names one
+// linear that computes gate and up together (width -> 2 x inner), `gate` stays empty.
 struct FfnNames {
   std::string up, act, down;
-  std::string gate = {}, gate_mul = {};  // both empty: ungated
+  std::string gate = {}, gate_mul = {};  // both empty: ungated (unless fused)
+  bool fused = false;
+};
+
+// The operator names of a Mixture-of-Experts FFN: the router linear (hidden -> experts), the
+// softmax / top-k over its logits, expert e's FFN named `experts` + "<e>." + its FfnNames, and
+// the weighted sum of the experts' outputs.
+struct MoeNames {
+  std::string router, router_softmax, experts;
+  FfnNames expert;
+  std::string combine;
 };
 
 // The embedding of `tokens` tokens fed by `inputs` (empty: the model input, else the token the
@@ -69,26 +81,56 @@ class GraphBuilder {
   std::size_t attention(const std::string& prefix, const ModelShape& m, std::int64_t tokens,
                         std::int64_t kv_tokens, bool causal, std::size_t q, std::size_t k,
                         std::size_t v);
-  // A feed-forward network `width` -> `inner` -> `width` on `x`; returns the down projection.
+  // A feed-forward network `width` -> `inner` -> `width` on `inputs` (the first is the data,
+  // the others only ordering); returns the down projection.
   std::size_t ffn(const FfnNames& names, const std::string& activation, std::int64_t tokens,
                   std::int64_t width, std::int64_t inner, std::size_t x);
+  std::size_t ffn(const FfnNames& names, const std::string& activation, std::int64_t tokens,
+                  std::int64_t width, std::int64_t inner, std::vector<std::size_t> inputs);
+  // A Mixture-of-Experts FFN of `m` (m.experts experts of width m.expert_intermediate, each
+  // token activating m.experts_per_token) on the `tokens` tokens of `x`: the router and its
+  // softmax over every token, each expert's FFN over the tokens the routing sends it (an expert
+  // with none runs nothing; in the prompt its weights are listed in Workload::idle_linears),
+  // and the combine of every token's experts. Records each expert's load in
+  // Workload::expert_load. Returns the combine.
+  std::size_t moe(const MoeNames& names, const ModelShape& m, std::int64_t tokens, std::size_t x);
+  // The task head of `m` (m.head) on the last layer's output `x` of a pass over `tokens`
+  // tokens, in the current block; returns its last operator. Names follow HF: lm_head,
+  // qa_outputs, classifier (with BERT's pooler or RoBERTa's dense first where the model has
+  // them).
+  std::size_t head(const ModelShape& m, std::int64_t tokens, std::size_t x);
+
+  // The routing of Mixture-of-Experts layers (default: uniform, seed 1).
+  void set_routing(Routing routing) { routing_ = std::move(routing); }
+  // The current layer (set by encoder() and decoder(); -1 outside a layer) and the position of
+  // the current pass's first token (0 in the prompt, prompt + s in decode step s).
+  std::int64_t layer() const { return layer_; }
+  void set_layer(std::int64_t layer) { layer_ = layer; }
+  std::int64_t first_token() const { return first_token_; }
+  void set_first_token(std::int64_t token) { first_token_ = token; }
+  // Whether the current pass is the prompt (or the only pass of an encoder).
+  bool in_prompt() const { return step_ < 0; }
 
   // An encoder over `tokens` tokens: block "embedding" (embed), blocks "layer.0" ... (layer,
-  // attending to all tokens), block "head" with a SQuAD-style QA head ("qa_outputs", hidden ->
-  // 2 start/end logits per token).
-  void encoder(const ModelShape& m, std::int64_t tokens, const EmbedFn& embed,
-               const LayerFn& layer);
+  // attending to all tokens), and block "head" with the task head (head()) after `final_norm`
+  // (the norm's name; empty: none). Returns the last layer's output (before the head).
+  std::size_t encoder(const ModelShape& m, std::int64_t tokens, const EmbedFn& embed,
+                      const LayerFn& layer, const std::string& final_norm = {});
   // A decoder: the prompt pass over `prompt` tokens, then one pass per generated token
   // (`steps`, blocks prefixed "decode/") over the growing KV cache. Each pass is an embedding
-  // block, the layers, and a head block: the final norm (m.norm) and the LM head on the last
-  // position only; a step's embedding takes the previous pass's LM head as input.
+  // block, the layers, and a head block: the final norm (`final_norm`, of kind m.norm; empty:
+  // none) and the task head (head(); the LM head on the last position); a step's embedding
+  // takes the previous pass's head as input.
   void decoder(const ModelShape& m, std::int64_t prompt, std::int64_t steps, const EmbedFn& embed,
-               const LayerFn& layer);
+               const LayerFn& layer, const std::string& final_norm = "norm");
 
  private:
   Workload& w_;
   std::string block_;
   std::int64_t step_ = -1;
+  std::int64_t layer_ = -1;
+  std::int64_t first_token_ = 0;
+  Routing routing_;
 };
 
 }  // namespace aimcsim

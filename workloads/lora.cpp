@@ -11,7 +11,8 @@ namespace aimcsim {
 namespace {
 
 bool is_qkv(const std::string& name) {
-  for (const char* suffix : {"query", "key", "value", "q_proj", "k_proj", "v_proj", "c_attn"}) {
+  for (const char* suffix : {"query", "key", "value", "q_proj", "k_proj", "v_proj", "c_attn",
+                             "qkv_proj", "query_key_value", "q_lin", "k_lin", "v_lin"}) {
     const std::string s(suffix);
     if (name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0)
       return true;
@@ -21,8 +22,22 @@ bool is_qkv(const std::string& name) {
 
 // Inside a transformer layer (not the embedding transformation or a head).
 bool in_layer(const Operator& op) {
-  return op.block.rfind("layer.", 0) == 0 || op.block.rfind("decode/layer.", 0) == 0;
+  const auto pos = op.block.find("layer.");
+  return pos != std::string::npos && op.block.find('/', pos) == std::string::npos;
 }
+
+// The task head (LM head, QA or classifier) of any pass.
+bool in_head(const Operator& op) {
+  const std::string& b = op.block;
+  return b == "head" || (b.size() > 5 && b.compare(b.size() - 5, 5, "/head") == 0);
+}
+
+// What `all` adapts: every linear but the task head and a vision transformer's patch embedding
+// (a convolution in HF, which PEFT's all-linear does not take either).
+bool in_all(const Operator& op) { return !in_head(op) && op.name != "patch_embeddings"; }
+
+// `target` names `op`: its module name, or a group of a Mixture-of-Experts.
+bool names(const Operator& op, const std::string& target);
 
 // `target` is the whole name or its last dot-separated components.
 bool ends_with_name(const std::string& name, const std::string& target) {
@@ -30,6 +45,12 @@ bool ends_with_name(const std::string& name, const std::string& target) {
   return name.size() > target.size() &&
          name.compare(name.size() - target.size(), target.size(), target) == 0 &&
          name[name.size() - target.size() - 1] == '.';
+}
+
+bool names(const Operator& op, const std::string& target) {
+  if (target == "experts" && op.expert >= 0) return true;
+  if (target == "router" && op.router) return true;
+  return ends_with_name(op.name, target);
 }
 
 // The distinct linear names of `w` in order, "a, b", for messages.
@@ -78,30 +99,34 @@ void place_lora(Workload& w, const WorkloadParams& p) {
   }
   const auto overrides = parse_overrides(p.rank_overrides);
   auto check_matches = [&](const std::string& key, const std::string& target) {
-    for (const auto& op : w.ops)
-      if (op.kind == OpKind::Linear && ends_with_name(op.name, target)) return;
-    throw InputError(fmt::format("{}: '{}' matches no linear of {}; its linears: {}", key, target,
-                                 w.model, linear_names(w)));
+    for (const std::vector<Operator>* ops : {&w.ops, &w.idle_linears})
+      for (const auto& op : *ops)
+        if (op.kind == OpKind::Linear && names(op, target)) return;
+    throw InputError(fmt::format("{}: '{}' matches no linear of {}; its linears: {}{}", key, target,
+                                 w.model, linear_names(w),
+                                 w.experts > 0 ? " (groups: experts, router)" : ""));
   };
   for (const auto& t : listed) check_matches("lora.targets", t);
   for (const auto& [t, r] : overrides) check_matches("lora.rank_overrides", t);
 
-  for (auto& op : w.ops) {
-    if (op.kind != OpKind::Linear) continue;
+  const auto place = [&](Operator& op) {
+    if (op.kind != OpKind::Linear) return;
     bool adapted = false;
     if (p.targets == "all")
-      adapted = true;
+      adapted = in_all(op);
     else if (p.targets == "qkv")
       adapted = is_qkv(op.name);
     else if (p.targets == "ffn")
       adapted = in_layer(op) && !is_qkv(op.name);
     else
-      for (const auto& t : listed) adapted = adapted || ends_with_name(op.name, t);
+      for (const auto& t : listed) adapted = adapted || names(op, t);
     op.rank = adapted ? p.rank : 0;
     if (adapted)
       for (const auto& [t, r] : overrides)
-        if (ends_with_name(op.name, t)) op.rank = r;
-  }
+        if (names(op, t)) op.rank = r;
+  };
+  for (auto& op : w.ops) place(op);
+  for (auto& op : w.idle_linears) place(op);
 }
 
 }  // namespace aimcsim

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <optional>
+#include <set>
 
 #include "sim/base/error.hpp"
 #include "sim/base/files.hpp"
@@ -45,34 +47,40 @@ std::int64_t Operator::macs() const {
   }
 }
 
+std::vector<const Operator*> Workload::weights() const {
+  std::vector<const Operator*> out;
+  std::set<std::pair<std::string, std::string>> seen;
+  const auto take = [&](const Operator& op) {
+    if (op.kind != OpKind::Linear) return;
+    const std::string base = op.block.rfind("decode/", 0) == 0 ? op.block.substr(7) : op.block;
+    if (seen.insert({base, op.name}).second) out.push_back(&op);
+  };
+  for (const auto& op : ops) take(op);
+  for (const auto& op : idle_linears) take(op);
+  return out;
+}
+
 std::int64_t Workload::analog_weights() const {
   std::int64_t n = 0;
-  for (const auto& op : ops)
-    if (op.kind == OpKind::Linear && !op.decode) n += op.in * op.out;
+  for (const Operator* op : weights()) n += op->in * op->out;
   return n;
 }
 
 std::int64_t Workload::lora_params() const {
   std::int64_t n = 0;
-  for (const auto& op : ops)
-    if (op.kind == OpKind::Linear && !op.decode) n += op.rank * (op.in + op.out);
+  for (const Operator* op : weights()) n += op->rank * (op->in + op->out);
   return n;
 }
 
-std::size_t Workload::linear_count() const {
-  std::size_t n = 0;
-  for (const auto& op : ops) n += op.kind == OpKind::Linear && !op.decode;
-  return n;
-}
+std::size_t Workload::linear_count() const { return weights().size(); }
 
 void WorkloadParams::bind(ParamBinder<WorkloadParams>& b) {
   using P = WorkloadParams;
   b.text("workload.model", &P::model, "")
       .require()
       .desc(
-          "a zoo model (bert-base, bert-large, gpt2, llama-3.1-8b, mobilebert), a HuggingFace "
-          "config.json "
-          "path, or linear:<in>x<out> for one linear layer");
+          "a zoo model (aimcsim models lists them), a HuggingFace config.json path or a model "
+          "folder holding one, or linear:<in>x<out> for one linear layer");
   b.integer("workload.seq_len", &P::seq_len, 0)
       .require()
       .range(1, 1 << 20)
@@ -85,33 +93,133 @@ void WorkloadParams::bind(ParamBinder<WorkloadParams>& b) {
       .desc("LoRA rank r of every adapter (AHWA-LoRA: 8)");
   b.text("lora.targets", &P::targets, "all")
       .desc(
-          "linears with an adapter: all, qkv (query/key/value only), ffn (every linear of the "
-          "transformer "
-          "layers but Q, K, V), or a comma list "
-          "of operator names (matched at the end of the name, e.g. query,value)");
+          "linears with an adapter: all (every linear but the task head, as PEFT's all-linear), "
+          "qkv (query/key/value only), ffn (every linear of the transformer layers but Q, K, V), "
+          "or a comma list of module names matched at the end of the operator name (e.g. "
+          "query,value or q_proj,v_proj; lm_head adapts the head), experts and router for a "
+          "Mixture-of-Experts' expert and router linears");
   b.text("lora.rank_overrides", &P::rank_overrides, "none")
       .desc("per-target ranks, a comma list of name=rank (e.g. query=16,value=4), or none");
+  b.choice("moe.routing", &P::routing, {"uniform", "zipf", "trace"}, "uniform")
+      .desc(
+          "how a Mixture-of-Experts layer spreads tokens over its experts: uniform, zipf "
+          "(expert of popularity rank r drawn with weight 1/r^moe.zipf_exponent, the order "
+          "shuffled per layer), or trace (moe.routing_trace)");
+  b.real("moe.zipf_exponent", &P::zipf_exponent, 1.0)
+      .range(0, 100)
+      .desc("the Zipf exponent s of moe.routing=zipf (0: uniform)");
+  b.text("moe.routing_trace", &P::routing_trace, "none")
+      .desc(
+          "a CSV routing trace for moe.routing=trace: header layer,token,expert, one row per "
+          "token and activated expert, tokens counted over the prompt then the decode steps");
+  b.integer("moe.seed", &P::routing_seed, 1)
+      .range(0, (1LL << 53))
+      .desc("seed of the uniform and zipf routings (same seed, same routing)");
 }
 
 namespace {
 
-constexpr const char* kModels =
-    "a zoo model (bert-base, bert-large, gpt2, llama-3.1-8b, mobilebert), a path to a config.json, "
-    "or "
-    "linear:<in>x<out>";
+std::string zoo_list() {
+  std::string zoo;
+  for (const auto& n : zoo_names()) zoo += (zoo.empty() ? "" : ", ") + n;
+  return zoo;
+}
 
+// A zoo name, a config.json, or a model folder that holds one.
 ModelShape load_shape(const std::string& model) {
   if (const char* json = zoo_config(model)) return read_model_config(json, model);
-  const std::optional<std::string> text = read_file(model);
-  if (!text) {
-    std::string zoo;
-    for (const auto& n : zoo_names()) zoo += (zoo.empty() ? "" : ", ") + n;
-    throw InputError(fmt::format(
-        "workload.model: '{}' is neither a zoo model ({}), nor a readable config.json, nor "
-        "linear:<in>x<out>",
-        model, zoo));
+  std::error_code ec;
+  if (std::filesystem::is_directory(model, ec)) {
+    const std::string path = (std::filesystem::path(model) / "config.json").string();
+    const std::optional<std::string> text = read_file(path);
+    if (!text)
+      throw InputError(fmt::format(
+          "workload.model: '{}' is a folder without a readable config.json; accepted: a zoo "
+          "model ({}), a config.json, a model folder holding one, or linear:<in>x<out>",
+          model, zoo_list()));
+    return read_model_config(*text, path);
   }
+  const std::optional<std::string> text = read_file(model);
+  if (!text)
+    throw InputError(fmt::format(
+        "workload.model: '{}' is neither a zoo model ({}), nor a readable config.json or model "
+        "folder, nor linear:<in>x<out>",
+        model, zoo_list()));
   return read_model_config(*text, model);
+}
+
+Routing routing_of(const WorkloadParams& p) {
+  if (p.routing == "zipf")
+    return Routing::zipf(p.zipf_exponent, static_cast<std::uint64_t>(p.routing_seed));
+  if (p.routing == "trace") {
+    if (p.routing_trace == "none")
+      throw InputError("moe.routing_trace: moe.routing is trace; name the routing trace CSV");
+    const std::optional<std::string> text = read_file(p.routing_trace);
+    if (!text)
+      throw InputError(fmt::format("moe.routing_trace: cannot read '{}'", p.routing_trace));
+    return Routing::trace(*text, p.routing_trace);
+  }
+  return Routing::uniform(static_cast<std::uint64_t>(p.routing_seed));
+}
+
+void build_linear(Workload& w, GraphBuilder& g, const WorkloadParams& p) {
+  // linear:<in>x<out>, each 1 to 9 digits.
+  const std::string dims = p.model.substr(7);
+  const auto x = dims.find('x');
+  const std::int64_t in = x == std::string::npos ? -1 : parse_digits(dims.substr(0, x), 9);
+  const std::int64_t out = x == std::string::npos ? -1 : parse_digits(dims.substr(x + 1), 9);
+  if (in < 0 || out < 0)
+    throw InputError(fmt::format(
+        "workload.model: '{}' is not linear:<in>x<out> with positive integers", p.model));
+  if (in < 1 || out < 1)
+    throw InputError(fmt::format(
+        "workload.model: '{}' needs positive feature counts; accepted: linear:<in>x<out>",
+        p.model));
+  if (p.decode_tokens > 0)
+    throw InputError(
+        "workload.decode_tokens: a single linear layer has no decode phase; set it to 0");
+  w.family = "linear";
+  g.block("linear");
+  g.linear(fmt::format("linear_{}x{}", in, out), p.seq_len, in, out, {});
+}
+
+void build_model(Workload& w, GraphBuilder& g, const WorkloadParams& p) {
+  const ModelShape shape = load_shape(p.model);
+  const auto family = FamilyRegistry::instance().create(shape.family);
+  w.family = shape.family;
+  const bool generates = shape.head == HeadKind::CausalLm || shape.head == HeadKind::Seq2SeqLm;
+  if (p.decode_tokens > 0 && !shape.decoder)
+    throw InputError(
+        fmt::format("workload.decode_tokens: {} is an encoder ({}); a decode phase needs a decoder "
+                    "({}); set it to 0",
+                    p.model, shape.family, decoder_families()));
+  if (p.decode_tokens > 0 && !generates)
+    throw InputError(fmt::format(
+        "workload.decode_tokens: {} has a {} head ({}); a decode phase needs a generating head "
+        "(...ForCausalLM); set it to 0",
+        p.model, head_kind_name(shape.head), shape.architecture));
+  w.seq_len = family->tokens(shape, p.seq_len);
+  if (w.seq_len != p.seq_len)
+    w.notes.push_back(
+        fmt::format("workload.seq_len {} does not apply: {} takes {} tokens from its input",
+                    p.seq_len, p.model, w.seq_len));
+  for (const std::string& u : shape.unmodelled)
+    w.notes.push_back(fmt::format("{}: field {}", shape.name, u));
+  const std::int64_t positions = w.seq_len + p.decode_tokens;
+  if (shape.max_positions > 0 && positions > shape.max_positions)
+    w.notes.push_back(
+        fmt::format("{} positions (workload.seq_len + workload.decode_tokens) exceed the model's "
+                    "max_position_embeddings {}",
+                    positions, shape.max_positions));
+  if (shape.experts > 0) {
+    w.experts = shape.experts;
+    w.experts_per_token = shape.experts_per_token;
+    g.set_routing(routing_of(p));
+    w.routing = routing_of(p).describe();
+  }
+  family->build(g, shape, w.seq_len, p.decode_tokens);
+  w.decode_tokens = p.decode_tokens;
+  if (shape.decoder) w.kv_cache_values = family->kv_cache_values(shape, w.seq_len, p.decode_tokens);
 }
 
 }  // namespace
@@ -121,39 +229,10 @@ Workload build_workload(const WorkloadParams& p) {
   w.model = p.model;
   w.seq_len = p.seq_len;
   GraphBuilder g(w);
-  // linear:<in>x<out>, each 1 to 9 digits.
-  const bool is_linear = p.model.rfind("linear:", 0) == 0;
-  const std::string dims = is_linear ? p.model.substr(7) : "";
-  const auto x = dims.find('x');
-  const std::int64_t in = x == std::string::npos ? -1 : parse_digits(dims.substr(0, x), 9);
-  const std::int64_t out = x == std::string::npos ? -1 : parse_digits(dims.substr(x + 1), 9);
-  if (is_linear && in >= 0 && out >= 0) {
-    if (in < 1 || out < 1)
-      throw InputError(fmt::format(
-          "workload.model: '{}' needs positive feature counts; accepted: {}", p.model, kModels));
-    if (p.decode_tokens > 0)
-      throw InputError(
-          "workload.decode_tokens: a single linear layer has no decode phase; set it to 0");
-    w.family = "linear";
-    g.block("linear");
-    g.linear(fmt::format("linear_{}x{}", in, out), p.seq_len, in, out, {});
-  } else if (is_linear) {
-    throw InputError(fmt::format(
-        "workload.model: '{}' is not linear:<in>x<out> with positive integers", p.model));
-  } else {
-    const ModelShape shape = load_shape(p.model);
-    w.family = shape.family;
-    if (p.decode_tokens > 0 && !shape.decoder)
-      throw InputError(fmt::format(
-          "workload.decode_tokens: {} is an encoder ({}); a decode phase needs a decoder "
-          "({}); set it to 0",
-          p.model, shape.family, decoder_families()));
-    FamilyRegistry::instance().create(shape.family)->build(g, shape, p.seq_len, p.decode_tokens);
-    w.decode_tokens = p.decode_tokens;
-    if (shape.decoder)
-      w.kv_cache_values =
-          shape.layers * 2 * shape.kv_heads * shape.head_dim * (p.seq_len + p.decode_tokens);
-  }
+  if (p.model.rfind("linear:", 0) == 0)
+    build_linear(w, g, p);
+  else
+    build_model(w, g, p);
   place_lora(w, p);
   return w;
 }

@@ -32,7 +32,11 @@ struct Operator {
   std::int64_t in = 0, out = 0, rank = 0;
   // Attention matmuls and softmax: query heads, KV heads, head size, keys attended per query.
   std::int64_t heads = 0, kv_heads = 0, head_dim = 0, kv_tokens = 0;
-  bool causal = false;              // a query attends only to keys up to its own position
+  bool causal = false;      // a query attends only to keys up to its own position
+  std::int64_t window = 0;  // sliding window: a query sees at most this many keys (0: all)
+  // Linears of a Mixture-of-Experts layer: the expert they belong to (-1: none), or the router.
+  std::int64_t expert = -1;
+  bool router = false;
   std::int64_t width = 0;           // element-wise ops and lookups: features per token
   std::vector<std::size_t> inputs;  // producers (indices into Workload::ops); empty: model input
   bool decode = false;              // part of the decode phase (one token per step)
@@ -53,7 +57,25 @@ struct Workload {
   // K and V values of every layer at the final length; their size in bytes follows the data
   // format of the PMCAs that hold them (the run's MappingReport::kv_cache_bytes).
   std::int64_t kv_cache_values = 0;
+  // Static linears whose weights sit on tiles but that run no token in the prompt (Mixture-of-
+  // Experts experts no prompt token was routed to): mapped to tiles, never scheduled there.
+  std::vector<Operator> idle_linears;
+  // Mixture-of-Experts: tokens routed to each expert, per MoE layer, in the prompt and in the
+  // decode steps (empty for dense models), and how they were routed.
+  struct ExpertLoad {
+    std::string block;  // "layer.3"
+    std::int64_t expert = 0;
+    std::int64_t prompt_tokens = 0, decode_tokens = 0;
+  };
+  std::vector<ExpertLoad> expert_load;
+  std::string routing;  // "uniform", "zipf:1.2", "trace:<file>"; empty for dense models
+  std::int64_t experts = 0, experts_per_token = 0;
+  // What the user should know about how the model was read (unmodelled fields, ignored keys).
+  std::vector<std::string> notes;
 
+  // Each static linear once (the prompt's operator, or the first decode step's, or an idle
+  // one): the weights the tiles hold.
+  std::vector<const Operator*> weights() const;
   std::int64_t analog_weights() const;  // weights of all static linears (each counted once)
   std::int64_t lora_params() const;
   std::size_t linear_count() const;
@@ -66,6 +88,10 @@ struct WorkloadParams : Params<WorkloadParams> {
   std::int64_t rank;
   std::string targets;
   std::string rank_overrides;
+  std::string routing = "uniform";  // moe.routing: uniform, zipf, trace
+  double zipf_exponent = 1.0;
+  std::string routing_trace = "none";
+  std::int64_t routing_seed = 1;
 
   static void bind(ParamBinder<WorkloadParams>& b);
 };

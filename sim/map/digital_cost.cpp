@@ -12,10 +12,15 @@ namespace aimcsim {
 std::int64_t attended_keys(const Operator& op, std::int64_t first, std::int64_t end) {
   if (!op.causal) return (end - first) * op.kv_tokens;
   // Row i (0-based within this operator's tokens) sees offset + i + 1 keys, where the offset is
-  // what the cache held before these tokens.
+  // what the cache held before these tokens; a sliding window caps that at op.window.
   const std::int64_t offset = op.kv_tokens - op.tokens;
-  const std::int64_t rows = end - first;
-  return rows * offset + (end * (end + 1) - first * (first + 1)) / 2;
+  const std::int64_t a = offset + first + 1, b = offset + end;  // keys of the first, last row
+  const auto sum = [](std::int64_t lo, std::int64_t hi) {       // lo + ... + hi
+    return hi < lo ? 0 : (lo + hi) * (hi - lo + 1) / 2;
+  };
+  if (op.window <= 0 || b <= op.window) return sum(a, b);
+  if (a >= op.window) return (b - a + 1) * op.window;
+  return sum(a, op.window) + (b - op.window) * op.window;
 }
 
 namespace {

@@ -49,7 +49,8 @@ DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const
                                std::int64_t first, std::int64_t end);
 
 // Keys each query row in [first, end) attends to, summed: all `kv_tokens` without a causal
-// mask; with one, row i of the prompt sees the cache plus rows up to itself.
+// mask; with one, row i of the prompt sees the cache plus rows up to itself, at most op.window
+// keys under a sliding window.
 std::int64_t attended_keys(const Operator& op, std::int64_t first, std::int64_t end);
 
 // Attention's Q K^T (`scores`) or softmax(.) V for q_tokens query rows over kv_tokens keys, per

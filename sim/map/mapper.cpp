@@ -163,8 +163,20 @@ void place_linears(const Workload& w, const PlatformParams& p, std::optional<std
                    const Strategy& strategy, std::int64_t tiles_per_pmca, Mapping& m) {
   std::map<std::pair<std::string, std::string>, std::size_t> slot_of;
   std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, LoraChunkCost>> chunk_of;
+  // Linears that run no token here (experts no token reached) still hold their tiles; they get
+  // their slots after the last linear of their block's prompt pass, beside their layer.
+  std::map<std::string, std::vector<const Operator*>> idle;
+  for (const Operator& op : w.idle_linears) idle[op.block].push_back(&op);
+  const auto place_idle = [&](const std::string& block) {
+    const auto it = idle.find(block);
+    if (it == idle.end()) return;
+    for (const Operator* op : it->second)
+      slot_for(*op, split_layer(p.tile, op->in, op->out), tiles_per_pmca, slot_of, m);
+    idle.erase(it);
+  };
   for (std::size_t i = 0; i < w.ops.size(); ++i) {
     const Operator& op = w.ops[i];
+    if (i > 0 && w.ops[i - 1].block != op.block) place_idle(w.ops[i - 1].block);
     if (op.kind != OpKind::Linear) continue;
     const TileSplit split = split_layer(p.tile, op.in, op.out);
     OpMapping& om = m.ops[i];
@@ -180,6 +192,10 @@ void place_linears(const Workload& w, const PlatformParams& p, std::optional<std
     om.chunk = c->second.first;
     om.chunk_cost = c->second.second;
   }
+  if (!w.ops.empty()) place_idle(w.ops.back().block);
+  for (const auto& [block, ops] : idle)
+    for (const Operator* op : ops)
+      slot_for(*op, split_layer(p.tile, op->in, op->out), tiles_per_pmca, slot_of, m);
 }
 
 // Packs the slots that fit one tile densely: each goes, in order, to the first shared tile whose

@@ -80,6 +80,49 @@ std::string ops_csv(const RunResult& r) {
   return out;
 }
 
+std::string experts_csv(const Workload& w) {
+  std::string out = "block,expert,prompt_tokens,decode_tokens\n";
+  for (const auto& l : w.expert_load)
+    out += fmt::format("{},{},{},{}\n", l.block, l.expert, l.prompt_tokens, l.decode_tokens);
+  return out;
+}
+
+namespace {
+
+// Each expert's tokens over every MoE layer, and how unevenly they spread.
+void report_moe(const Workload& w, StatGroup& g) {
+  g.add("experts", w.experts, "", "experts per MoE layer (all mapped to tiles)");
+  g.add("experts_per_token", w.experts_per_token, "", "experts each token activates");
+  g.add("routing", w.routing, "", "moe.routing");
+  std::int64_t weights = 0;
+  for (const Operator* op : w.weights())
+    if (op->expert >= 0) weights += op->in * op->out;
+  g.add("expert_weights", weights, "", "analog weights of every expert of every layer");
+  std::vector<std::int64_t> prompt(static_cast<std::size_t>(w.experts), 0), decode = prompt;
+  std::int64_t max_layer = 0, total = 0, entries = 0;
+  for (const auto& l : w.expert_load) {
+    prompt[static_cast<std::size_t>(l.expert)] += l.prompt_tokens;
+    decode[static_cast<std::size_t>(l.expert)] += l.decode_tokens;
+    max_layer = std::max(max_layer, l.prompt_tokens + l.decode_tokens);
+    total += l.prompt_tokens + l.decode_tokens;
+    ++entries;
+  }
+  g.add("load_max_over_mean",
+        total > 0 ? static_cast<double>(max_layer) * static_cast<double>(entries) /
+                        static_cast<double>(total)
+                  : 0.0,
+        "", "the busiest expert of any layer against the mean expert (1: even)");
+  StatGroup& list = g.list("expert_load", "tokens each expert ran, summed over the MoE layers");
+  for (std::size_t e = 0; e < prompt.size(); ++e) {
+    StatGroup& item = list.item();
+    item.add("expert", static_cast<std::int64_t>(e), "", "expert index");
+    item.add("prompt_tokens", prompt[e], "", "prompt tokens routed to it");
+    item.add("decode_tokens", decode[e], "", "decode tokens routed to it");
+  }
+}
+
+}  // namespace
+
 void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
   const std::optional<std::int64_t> chunk = cfg.integer_or_auto("pipeline.chunk_tokens");
   j.add("aimcsim_version", std::string(kVersion), "", "the simulator's version");
@@ -156,6 +199,8 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
   w.add("linear_ops", r.workload.linear_count(), "", "static linears");
   w.add("analog_weights", r.workload.analog_weights(), "", "weights on the tiles");
   w.add("lora_params", r.workload.lora_params(), "", "LoRA parameters");
+  if (r.workload.experts > 0)
+    report_moe(r.workload, j.group("moe", "the Mixture-of-Experts layers"));
   r.pmca.report(j.group("pmca", "the hybrid design's PMCAs, summed"));
   StatGroup& blocks = j.list("blocks", "per transformer block");
   for (const BlockResult& block : r.blocks) block.report(blocks.item());
@@ -286,6 +331,7 @@ void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir
   if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
   write_file_atomic(dir + "/layers.csv", layers_csv(r));
   write_file_atomic(dir + "/ops.csv", ops_csv(r));
+  if (r.workload.experts > 0) write_file_atomic(dir + "/experts.csv", experts_csv(r.workload));
   if (!r.trace.empty()) write_file_atomic(dir + "/trace.json", trace_json(r));
   write_file_atomic(dir + "/summary.json", summary_json(r, cfg));
   write_file_atomic(dir + "/stats.csv", stats_csv(r, cfg));

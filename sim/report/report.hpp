@@ -13,6 +13,9 @@ namespace aimcsim {
 std::string layers_csv(const RunResult& r);
 // ops.csv: one row per operator of the graph (linears, attention, norms, ...).
 std::string ops_csv(const RunResult& r);
+// experts.csv of a Mixture-of-Experts run: per MoE layer and expert, the tokens routed to it
+// in the prompt and in the decode steps.
+std::string experts_csv(const Workload& w);
 // Every statistic of a run, registered by the parts that own them, as one tree.
 void report_run(const RunResult& r, const Config& cfg, StatGroup& root);
 // summary.json: the tree's values (totals, energy by component, per-block totals, platform and

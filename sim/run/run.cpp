@@ -135,8 +135,8 @@ PlatformFigures platform_figures(const Workload& w, const PlatformParams& params
     ts.utilisation_mean = util_sum / static_cast<double>(pf.physical_tiles());
 
   const double dma_Bps = params.pmca.dma_bytes_per_cycle * params.pmca.freq_hz;
-  for (const Operator& op : w.ops) {
-    if (op.kind != OpKind::Linear || op.decode) continue;
+  for (const Operator* weights : w.weights()) {
+    const Operator& op = *weights;
     const std::int64_t bytes = op.rank * (op.in + op.out) * params.pmca.elem_bytes;
     pr.lora_bytes += bytes;
     pr.lora_by_dma = std::max(pr.lora_by_dma, ns_to_ps(static_cast<double>(bytes) * 1e9 / dma_Bps));
@@ -215,8 +215,11 @@ MappedReport report_mapping(const Workload& w, const Mapping& mapping, const Pla
     // The KV cache stays beside the attention that reads it, in its PMCAs' L2, in the PMCA's
     // data format (pmca.format).
     if (op.kind == OpKind::Matmul && op.variant == "scores" && op.causal && !op.decode) {
-      const std::int64_t kv =
-          2 * op.kv_heads * op.head_dim * (w.seq_len + w.decode_tokens) * params.pmca.elem_bytes;
+      // A sliding window keeps only its last `window` positions.
+      const std::int64_t positions = op.window > 0
+                                         ? std::min(op.window, op.kv_tokens + w.decode_tokens)
+                                         : op.kv_tokens + w.decode_tokens;
+      const std::int64_t kv = 2 * op.kv_heads * op.head_dim * positions * params.pmca.elem_bytes;
       rep.kv_cache_bytes += kv;
       const std::int64_t cap = params.pmca.l2_bytes * mapping.slots[mapping.ops[i].slot].clusters;
       rep.kv_cache_layer_bytes = std::max(rep.kv_cache_layer_bytes, kv);
@@ -439,7 +442,8 @@ RunResult simulate(const Config& cfg, Workload workload) {
   // Collect.
   RunResult r;
   r.strategy = pipeline.strategy;
-  r.notes = std::move(mapped.notes);
+  r.notes = w.notes;
+  for (std::string& note : mapped.notes) r.notes.push_back(std::move(note));
   for (std::string& note : strategy_notes(w, *strategy, pipeline.strategy))
     r.notes.push_back(std::move(note));
   const Spans spans = spans_of(w, sim);

@@ -128,6 +128,7 @@ TEST(GraphBuilderTest, EncoderEndsWithAQaHead) {
   GraphBuilder g(w);
   ModelShape m = tiny_decoder();
   m.layers = 1;
+  m.head = HeadKind::QuestionAnswering;
   g.encoder(
       m, 7,
       [&](std::int64_t T, std::vector<std::size_t> in) {

@@ -56,7 +56,11 @@ TEST(LoraTest, TargetsChooseTheAdaptedLinears) {
   // order: embedding_transformation, query, value, intermediate.dense, qa_outputs
   Workload all = small();
   place_lora(all, lora("all"));
-  EXPECT_EQ(ranks(all), (std::vector<std::int64_t>{8, 8, 8, 8, 8}));
+  // all: every linear but the task head (PEFT's all-linear)
+  EXPECT_EQ(ranks(all), (std::vector<std::int64_t>{8, 8, 8, 8, 0}));
+  Workload head = small();
+  place_lora(head, lora("query,qa_outputs"));  // the head only when named
+  EXPECT_EQ(ranks(head), (std::vector<std::int64_t>{0, 8, 0, 0, 8}));
   Workload qkv = small();
   place_lora(qkv, lora("qkv"));
   EXPECT_EQ(ranks(qkv), (std::vector<std::int64_t>{0, 8, 8, 0, 0}));

@@ -38,8 +38,14 @@ TEST(WorkloadTest, MobileBertHasThePublishedShapes) {
   EXPECT_EQ(layer0, 835584);
   // 24 * 835584 + 384*512 + 512*2 = 20054016 + 196608 + 1024 = 20251648 (about 20.25 M)
   EXPECT_EQ(w.analog_weights(), 20251648);
-  // LoRA rank 8 on every linear: 8 * sum(in + out) = 1,633,296 (AHWA-LoRA)
-  EXPECT_EQ(w.lora_params(), 1633296);
+  // lora.targets all: every linear but the QA head, 8 * sum(in + out) = 1,633,296 - 8 * (512 +
+  // 2) = 1,629,184
+  EXPECT_EQ(w.lora_params(), 1629184);
+  // AHWA-LoRA's targets (dense, query, key, value, qa_outputs, embedding_transformation) take
+  // every linear, the head too: 1,633,296 (models/README.md, Workloads).
+  EXPECT_EQ(build("mobilebert", 320, 8, "dense,query,key,value,qa_outputs,embedding_transformation")
+                .lora_params(),
+            1633296);
   for (const auto& op : w.ops) EXPECT_EQ(op.tokens, 320);
   EXPECT_EQ(w.kv_cache_values, 0);  // an encoder keeps no KV cache
 }
@@ -152,11 +158,11 @@ TEST(WorkloadTest, BadModelsNameTheProblem) {
 }
 
 TEST(WorkloadTest, BadHuggingFaceConfigsNameTheField) {
-  EXPECT_NE(
-      error_of([] {
-        read_model_config(R"({"model_type": "t5"})", "c.json");
-      }).find("c.json: model_type 't5' is not supported; accepted: bert, gpt2, llama, mobilebert"),
-      std::string::npos);
+  EXPECT_NE(error_of([] { read_model_config(R"({"model_type": "t5"})", "c.json"); })
+                .find("c.json: model_type 't5' is not supported; "
+                      "accepted: bart, bert, distilbert, gemma, gpt2, gpt_neox, llama, mistral, "
+                      "mixtral, mobilebert, opt, phi3, qwen2, qwen2_moe, roberta, vit"),
+            std::string::npos);
   EXPECT_NE(error_of([] {
               read_model_config(R"({"model_type": "llama", "hidden_size": 64})", "c.json");
             }).find("c.json: field 'num_hidden_layers' is missing (needed for model_type llama)"),
