@@ -91,11 +91,12 @@ std::vector<std::pair<std::string, std::int64_t>> parse_overrides(const std::str
 
 void place_lora(Workload& w, const WorkloadParams& p) {
   std::vector<std::string> listed;
-  if (p.targets != "all" && p.targets != "qkv" && p.targets != "ffn") {
+  if (p.targets != "all" && p.targets != "all+head" && p.targets != "qkv" && p.targets != "ffn") {
     listed = split_list(p.targets);
     if (listed.empty())
       throw InputError(
-          "lora.targets: empty; accepted: all, qkv, ffn, or a comma list of operator names");
+          "lora.targets: empty; accepted: all, all+head, qkv, ffn, or a comma list of operator "
+          "names");
   }
   const auto overrides = parse_overrides(p.rank_overrides);
   auto check_matches = [&](const std::string& key, const std::string& target) {
@@ -114,6 +115,8 @@ void place_lora(Workload& w, const WorkloadParams& p) {
     bool adapted = false;
     if (p.targets == "all")
       adapted = in_all(op);
+    else if (p.targets == "all+head")
+      adapted = true;
     else if (p.targets == "qkv")
       adapted = is_qkv(op.name);
     else if (p.targets == "ffn")

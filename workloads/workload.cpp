@@ -94,7 +94,8 @@ void WorkloadParams::bind(ParamBinder<WorkloadParams>& b) {
   b.text("lora.targets", &P::targets, "all")
       .desc(
           "linears with an adapter: all (every linear but the task head, as PEFT's all-linear), "
-          "qkv (query/key/value only), ffn (every linear of the transformer layers but Q, K, V), "
+          "all+head (every linear, the head too: AHWA-LoRA's placement), qkv (query/key/value "
+          "only), ffn (every linear of the transformer layers but Q, K, V), "
           "or a comma list of module names matched at the end of the operator name (e.g. "
           "query,value or q_proj,v_proj; lm_head adapts the head), experts and router for a "
           "Mixture-of-Experts' expert and router linears");

@@ -58,6 +58,9 @@ TEST(LoraTest, TargetsChooseTheAdaptedLinears) {
   place_lora(all, lora("all"));
   // all: every linear but the task head (PEFT's all-linear)
   EXPECT_EQ(ranks(all), (std::vector<std::int64_t>{8, 8, 8, 8, 0}));
+  Workload every = small();
+  place_lora(every, lora("all+head"));
+  EXPECT_EQ(ranks(every), (std::vector<std::int64_t>{8, 8, 8, 8, 8}));
   Workload head = small();
   place_lora(head, lora("query,qa_outputs"));  // the head only when named
   EXPECT_EQ(ranks(head), (std::vector<std::int64_t>{0, 8, 0, 0, 8}));
@@ -89,7 +92,8 @@ TEST(LoraTest, UnmatchedNamesListTheWorkloadsLinears) {
             }).find("'query=0' is not name=rank with rank >= 1"),
             std::string::npos);
   EXPECT_EQ(error_of([&] { place_lora(w, lora(" , ")); }),
-            "lora.targets: empty; accepted: all, qkv, ffn, or a comma list of operator names");
+            "lora.targets: empty; accepted: all, all+head, qkv, ffn, or a comma list of operator "
+            "names");
 }
 
 TEST(ParseTest, DigitsAreWholeBoundedDecimalRuns) {
