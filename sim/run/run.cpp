@@ -237,7 +237,8 @@ MappedReport report_mapping(const Workload& w, const Mapping& mapping, const Pla
 // leakage power of each platform, and the hybrid platform's figures.
 struct Simulated {
   std::vector<Tally> analog, hybrid;
-  double analog_static_mw = 0, hybrid_static_mw = 0;
+  GatingFigures analog_gating, hybrid_gating;  // leakage over each design's run
+  PlatformArea analog_area, hybrid_area;
   PlatformFigures figures;
   std::vector<TraceEvent> trace;
   std::vector<Done<Picos>> hybrid_done;  // when the hybrid design finished each chunk of each op
@@ -278,10 +279,13 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
   run_jobs(g);
   Simulated sim;
   tally(sim, g, w, want_trace);
-  sim.analog_static_mw = analog.platform->static_power_mw();
-  sim.hybrid_static_mw = hybrid.platform->static_power_mw();
-  Picos span = 0;
+  Picos span = 0, analog_span = 0;
   for (const Tally& t : sim.hybrid) span = std::max(span, t.end);
+  for (const Tally& t : sim.analog) analog_span = std::max(analog_span, t.end);
+  sim.analog_gating = analog.platform->gating(analog_span);
+  sim.hybrid_gating = hybrid.platform->gating(span);
+  sim.analog_area = analog.platform->area();
+  sim.hybrid_area = hybrid.platform->area();
   sim.figures = platform_figures(w, params, *hybrid.platform, span);
   sim.figures.analog_only_pmcas = analog.platform->pmcas();
   for (const Done<Job*>& d : hybrid.done) {
@@ -315,8 +319,7 @@ Spans spans_of(const Workload& w, const Simulated& sim) {
 }
 
 // Leakage of a whole platform over its run, shared among the operators by latency.
-double static_share(double static_mw, Picos run, Picos op_latency, Picos sum) {
-  const double total_pj = static_mw * ps_to_ns(run);
+double static_share(double total_pj, Picos op_latency, Picos sum) {
   return sum > 0 ? total_pj * static_cast<double>(op_latency) / static_cast<double>(sum) : 0;
 }
 
@@ -350,11 +353,11 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
     o.pmca_busy = h.busy[2];
     o.bottleneck = kKinds[std::max_element(h.busy, h.busy + 3) - h.busy];
     o.analog_only_energy = a.energy;
-    o.analog_only_energy.add("static", static_share(sim.analog_static_mw, spans.analog_only,
-                                                    o.analog_only, spans.sum_analog_only));
+    o.analog_only_energy.add(
+        "static", static_share(sim.analog_gating.leakage_pj, o.analog_only, spans.sum_analog_only));
     o.hybrid_energy = h.energy;
-    o.hybrid_energy.add(
-        "static", static_share(sim.hybrid_static_mw, spans.hybrid, o.hybrid, spans.sum_hybrid));
+    o.hybrid_energy.add("static",
+                        static_share(sim.hybrid_gating.leakage_pj, o.hybrid, spans.sum_hybrid));
     ops.push_back(std::move(o));
   }
   return ops;
@@ -474,6 +477,11 @@ RunResult simulate(const Config& cfg, Workload workload) {
   if (r.pmca_engine.empty())
     r.pmca_engine = "GEMMs on the " + std::to_string(params.pmca.cores) + " cores";
   r.pmca_freq_hz = params.pmca.freq_hz;
+  r.gating = params.power.gating;
+  r.analog_only_gating = sim.analog_gating;
+  r.hybrid_gating = sim.hybrid_gating;
+  r.analog_only_area = sim.analog_area;
+  r.hybrid_area = sim.hybrid_area;
   r.workload = std::move(workload);
   return r;
 }

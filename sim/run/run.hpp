@@ -5,6 +5,7 @@
 
 #include "models/riscv/pmca.hpp"
 #include "models/riscv/pmca_model.hpp"
+#include "platform/platform.hpp"
 #include "sim/base/config.hpp"
 #include "sim/base/energy.hpp"
 #include "sim/base/params.hpp"
@@ -152,6 +153,9 @@ struct RunResult {
   PmcaStats pmca;                  // the hybrid design's PMCAs, summed
   std::string pmca_engine;  // what runs the PMCAs' GEMMs, with its geometry ("RedMulE 4x8 ...")
   double pmca_freq_hz = 0;
+  bool gating = false;                              // power.gating
+  GatingFigures analog_only_gating, hybrid_gating;  // leakage ("static") and wake-ups
+  PlatformArea analog_only_area, hybrid_area;       // mm2
 };
 
 // Builds the workload and both platforms from `cfg`, simulates the analog-only baseline and the

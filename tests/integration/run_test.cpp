@@ -5,6 +5,7 @@
 #include "models/riscv/pmca_model.hpp"
 #include "sim/base/error.hpp"
 #include "sim/report/report.hpp"
+#include "tests/support/calibration.hpp"
 #include "tests/support/config_helpers.hpp"
 
 namespace aimcsim {
@@ -31,9 +32,10 @@ TEST(RunTest, SingleLinearLayerMatchesTheHandDerivedRow) {
   const double mvms = 320 * 10506.6496;
   // Analog-only adds 1 tile * 1 mW leakage over 164506 ns = 164506 pJ.
   EXPECT_NEAR(o.analog_only_energy.total(), mvms + 164506, 1e-6);
-  // Hybrid: link 0.1 pJ/bit * 8 * 81920 B = 65536; PMCA per chunk 2 pJ * 41984 lane ops +
-  // 0.5 pJ * 98560 L1 bytes = 133248, times 40 chunks; leakage (1 + 2 mW) * 167827 ns.
-  EXPECT_NEAR(o.hybrid_energy.total(), mvms + 65536 + 40 * 133248 + 3 * 167827, 1e-6);
+  // Hybrid: link 0.1 pJ/bit * 8 * 81920 B = 65536; PMCA per chunk 11.896 pJ (kCoresFmaPj) *
+  // 41984 lane ops + 0.5 pJ * 98560 L1 bytes, times 40 chunks; leakage (1 + 2 mW) * 167827 ns.
+  const double chunk = test::kCoresFmaPj * 41984 + 0.5 * 98560;
+  EXPECT_NEAR(o.hybrid_energy.total(), mvms + 65536 + 40 * chunk + 3 * 167827, 1e-6);
   EXPECT_EQ(o.chunk_cost.l1_bytes, 20608);
   EXPECT_FALSE(o.chunk_cost.spilled);
 }

@@ -8,8 +8,8 @@
 //   Hybrid: chunk 0 reaches the PMCA at 1066 + 74 = 1140 ns and ends at 4387 ns; chunk 1 arrives
 //   at 2106 + 74 = 2180 ns, waits for the PMCA and ends at 4387 + 3247 = 7634 ns.
 //   Energy, pJ: 16 MVMs x 10506.6496 = 168106.3936 (run_test); the link 0.1 pJ/bit x 8 x 4096 B
-//   = 3276.8; the PMCA 2 x 133248 = 266496; leakage 1 mW x 2106 ns (analog-only, no PMCA) and
-//   (1 + 2) mW x 7634 ns = 22902 (hybrid).
+//   = 3276.8; the PMCA 2 x (kCoresFmaPj x 41984 lane ops + 0.5 x 98560 L1 bytes) (run_test);
+//   leakage 1 mW x 2106 ns (analog-only, no PMCA) and (1 + 2) mW x 7634 ns = 22902 (hybrid).
 #include "sim/report/report.hpp"
 
 #include <gtest/gtest.h>
@@ -24,6 +24,7 @@
 
 #include "sim/base/error.hpp"
 #include "sim/report/trace.hpp"
+#include "tests/support/calibration.hpp"
 #include "tests/support/config_helpers.hpp"
 #include "tests/support/csv.hpp"
 #include "tests/support/scratch_dir.hpp"
@@ -41,7 +42,8 @@ using test::ScratchDir;
 
 constexpr double kMvmEnergyPj = 16 * 10506.6496;
 constexpr double kAnalogEnergyPj = kMvmEnergyPj + 1 * 2106;
-constexpr double kHybridEnergyPj = kMvmEnergyPj + 3276.8 + 2 * 133248 + 3 * 7634;
+constexpr double kPmcaChunkPj = test::kCoresFmaPj * 41984 + 0.5 * 98560;
+constexpr double kHybridEnergyPj = kMvmEnergyPj + 3276.8 + 2 * kPmcaChunkPj + 3 * 7634;
 
 const char* const kSmallRun =
     "workload:\n  model: linear:512x128\n  seq_len: 16\npipeline:\n  chunk_tokens: 8\n"
@@ -183,7 +185,7 @@ TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
   EXPECT_EQ(rec.at("analog_only_input_transfer_ns"), "0.000");
   EXPECT_NEAR(number(rec.at("hybrid_aimc_energy_nj")), kMvmEnergyPj / 1e3, 5e-7);
   EXPECT_NEAR(number(rec.at("hybrid_transfer_energy_nj")), 3276.8 / 1e3, 5e-7);
-  EXPECT_NEAR(number(rec.at("hybrid_pmca_energy_nj")), 2 * 133248 / 1e3, 5e-7);
+  EXPECT_NEAR(number(rec.at("hybrid_pmca_energy_nj")), 2 * kPmcaChunkPj / 1e3, 5e-7);
   EXPECT_NEAR(number(rec.at("hybrid_static_energy_nj")), 3 * 7634 / 1e3, 5e-7);
   EXPECT_EQ(rec.at("twin_differs"), o.twin_differs() ? "true" : "false");
 }
