@@ -408,5 +408,76 @@ TEST(RunTest, PointToPointXReachesThePmcaOverItsOwnLink) {
   EXPECT_NEAR(o.hybrid_energy.get("link"), 0.8 * (327680 + 81920), 1e-6);
 }
 
+// The report test's small run (linear:512x128, 16 tokens in chunks of 8, xw-first, unbounded
+// X W buffer): tile [0, 2106] ns, X W of chunk 0 on the link at 1066 -> 1140, the PMCA's chunks
+// of 3247 ns. Gated after 500 ns idle, the PMCA is idle from 0 until chunk 0 arrives at 1140:
+// gated 640 ns, it wakes in 100 ns, so chunk 0 runs 1240 -> 4487 and chunk 1 4487 -> 7734 (the
+// hybrid run is 100 ns longer). The tile idles after 2106: gated 7734 - 2106 - 500 = 5128 ns.
+// Leakage: tile 1 mW x (7734 - 5128) + PMCA 2 mW x (7734 - 640) = 2606 + 14188 pJ, plus one PMCA
+// wake-up of 2 nJ. The analog-only tile never idles, so its leakage stays 1 mW x 2106 ns.
+TEST(RunTest, PowerGatingChargesWakeUpsAndSavesIdleLeakage) {
+  const std::string yaml =
+      "workload:\n  model: linear:512x128\n  seq_len: 16\npipeline:\n  chunk_tokens: 8\n"
+      "  adapter_start: xw-first\n  xw_buffer_chunks: 0\n";
+  const RunResult off = test::run_config(yaml);
+  EXPECT_EQ(off.hybrid, 7634000);
+  EXPECT_FALSE(off.gating);
+  EXPECT_DOUBLE_EQ(off.hybrid_gating.leakage_pj, 3 * 7634.0);
+  EXPECT_EQ(off.hybrid_gating.wakes, 0);
+  const RunResult on = test::run_config(
+      yaml, {"power.gating=true", "power.idle_threshold=500ns", "power.link_wake=0ns"});
+  EXPECT_TRUE(on.gating);
+  EXPECT_EQ(on.hybrid, 7734000);
+  EXPECT_EQ(on.analog_only, off.analog_only);
+  EXPECT_NEAR(on.hybrid_gating.ungated_pj, 3 * 7734.0, 1e-6);
+  EXPECT_NEAR(on.hybrid_gating.leakage_pj, 2606 + 14188, 1e-6);
+  EXPECT_NEAR(on.hybrid_energy.get("static"), 2606 + 14188, 1e-6);
+  EXPECT_NEAR(on.hybrid_energy.get("wake"), 2000, 1e-9);  // the PMCA's one wake-up
+  EXPECT_NEAR(on.hybrid_gating.gated_fraction, (5128 + 2 * 640) / (3 * 7734.0), 1e-12);
+  EXPECT_NEAR(on.analog_only_gating.leakage_pj, 2106, 1e-6);
+  // The dynamic energy does not change with gating.
+  EXPECT_NEAR(
+      on.hybrid_energy.total() - on.hybrid_energy.get("static") - on.hybrid_energy.get("wake"),
+      off.hybrid_energy.total() - off.hybrid_energy.get("static"), 1e-6);
+}
+
+TEST(RunTest, BadGatingValuesNameTheKey) {
+  const std::string error = test::config_error(
+      "workload:\n  model: linear:512x128\n  seq_len: 16\n", {"power.idle_threshold=-1us"});
+  EXPECT_NE(error.find("power.idle_threshold"), std::string::npos) << error;
+  const std::string unit = test::config_error("workload:\n  model: linear:512x128\n  seq_len: 16\n",
+                                              {"power.tile_wake=100"});
+  EXPECT_NE(unit.find("power.tile_wake"), std::string::npos) << unit;
+  EXPECT_NE(unit.find("has no unit"), std::string::npos) << unit;
+}
+
+// Area (models/README.md#area) of the reference layer's platform, by hand. One 512 x 512 tile at
+// 14 nm: 262144 x 3.869 um2 + 512 ADCs x 866.7 um2 + (512 + 512) x 309.6 um2 = 1.014235136 +
+// 0.4437504 + 0.3170304 = 1.775016 mm2. One PMCA at 22 nm: 9 cores x 0.0215 + 128 KiB x
+// 1512 um2 + 0.043 (DMA) + 0.07 (RedMulE, the default job's engine) = 0.1935 + 0.193536 +
+// 0.043 + 0.07 = 0.500036 mm2. Links: the X W link and the X link, 0.01 mm2 each.
+TEST(RunTest, AreaSumsTheUnitsTheDesignBuilds) {
+  const RunResult r = test::run_config("workload:\n  model: linear:512x128\n  seq_len: 16\n",
+                                       {"pmca.engine=redmule"});
+  EXPECT_NEAR(r.hybrid_area.tile.array, 262144 * 3.869e-6, 1e-12);
+  EXPECT_NEAR(r.hybrid_area.tile.total(), 1.775016, 1e-6);
+  EXPECT_NEAR(r.hybrid_area.pmca.engine, 0.07, 1e-12);
+  EXPECT_NEAR(r.hybrid_area.pmca.total(), 0.500036, 1e-6);
+  EXPECT_NEAR(r.hybrid_area.link, 0.01, 1e-12);
+  EXPECT_NEAR(r.hybrid_area.total(), 1.775016 + 0.500036 + 2 * 0.01, 1e-6);
+  // The analog-only design has no PMCA (no digital operator) and no link.
+  EXPECT_NEAR(r.analog_only_area.total(), 1.775016, 1e-6);
+  // A node of 7 nm scales the tile by (7 / 14)^2 = 1/4; the cores alone have no engine area.
+  const RunResult s = test::run_config("workload:\n  model: linear:512x128\n  seq_len: 16\n",
+                                       {"tile.node=7nm", "pmca.engine=cores", "pmca.node=11nm"});
+  EXPECT_NEAR(s.hybrid_area.tile.total(), 1.775016 / 4, 1e-6);
+  EXPECT_NEAR(s.hybrid_area.pmca.total(), (0.500036 - 0.07) / 4, 1e-6);
+  EXPECT_NEAR(s.hybrid_area.link, 0.01 / 4, 1e-12);
+  // A 256 x 256 tile with 256 ADCs: 65536 x 3.869 + 256 x 866.7 + 512 x 309.6 um2.
+  const RunResult h = test::run_config("workload:\n  model: linear:256x128\n  seq_len: 16\n",
+                                       {"tile.rows=256", "tile.cols=256", "tile.adc_count=256"});
+  EXPECT_NEAR(h.hybrid_area.tile.total(), (65536 * 3.869 + 256 * 866.7 + 512 * 309.6) * 1e-6, 1e-9);
+}
+
 }  // namespace
 }  // namespace aimcsim
