@@ -99,6 +99,7 @@ void report_energy_area(const RunResult& r, StatGroup& root) {
   report_area(r.hybrid_area, ar.group("hybrid", "the hybrid design"));
   ar.add("overhead", over(r.hybrid_area.total(), r.analog_only_area.total()), "",
          "hybrid / analog-only area");
+  r.sizing.report(ar.group("sizing", "the platform sized to platform.area_budget"));
 
   const double ops = model_ops(r.workload);
   const double tokens = static_cast<double>(r.workload.seq_len + r.workload.decode_tokens);
@@ -114,9 +115,16 @@ std::string energy_area_header(const RunResult& r) {
   const PlatformArea& ha = r.hybrid_area;
   std::string out = fmt::format(
       "area: {:.3f} mm2 hybrid ({} tiles x {:.4f} + {} PMCAs x {:.4f} + links {:.3f}), {:.3f} mm2 "
-      "analog-only\n",
+      "analog-only",
       ha.total(), r.tiles, ha.tile.total(), r.pmcas, ha.pmca.total(), ha.links,
       r.analog_only_area.total());
+  if (r.sizing.budget_mm2 > 0) {
+    const SizingReport::Candidate& c = r.sizing.candidates.at(r.sizing.chosen);
+    std::string split = c.tiles_per_pmca > 0 ? std::to_string(c.tiles_per_pmca) : "auto";
+    out += fmt::format("; budget {:g} mm2: the fastest of {} splits that fit, tiles_per_pmca {}",
+                       r.sizing.budget_mm2, r.sizing.candidates.size(), split);
+  }
+  out += "\n";
   auto line = [](const char* name, const EnergySplit& s) {
     return fmt::format("{} {:.3f} uJ dynamic + {:.3f} uJ static ({} dominates, {:.1f} % static)",
                        name, s.dynamic / 1e6, s.static_total() / 1e6, s.dominant(),

@@ -55,6 +55,13 @@ void PlatformSizeParams::bind(ParamBinder<PlatformSizeParams>& b) {
           "a layer gets one PMCA per this many of its tiles, sharing its adapter's tokens and its "
           "attention "
           "heads (1: one PMCA per tile, as AHWA-LoRA pairs them); auto: one PMCA per layer");
+  b.quantity_or_auto("platform.area_budget", &PlatformSizeParams::area_budget_mm2, Dimension::Area,
+                     "auto")
+      .range(1e-9, 1e12)
+      .desc(
+          "size the hybrid platform to this area: of the PMCA counts platform.tiles_per_pmca can "
+          "give (auto and 1, 2, 4, ... below a layer's most tiles), the fastest whose area fits; "
+          "auto: no budget, the platform is sized to the model (models/README.md#area)");
   b.choice("platform.packing", &PlatformSizeParams::packing, {"none", "dense"}, "none")
       .desc(
           "none: every layer on tiles of its own; dense: layers that fit one tile share tiles in "
@@ -448,10 +455,14 @@ RunResult simulate(const Config& cfg) {
   return simulate(cfg, build_workload(WorkloadParams::from(cfg)));
 }
 
-RunResult simulate(const Config& cfg, Workload workload) {
+namespace {
+
+// One run with `tiles_per_pmca` (0: auto) for the platform.tiles_per_pmca key.
+RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_per_pmca) {
   const PlatformParams params = PlatformParams::from(cfg);
   const PipelineParams pipeline = PipelineParams::from(cfg);
-  const PlatformSizeParams size = PlatformSizeParams::from(cfg);
+  PlatformSizeParams size = PlatformSizeParams::from(cfg);
+  size.tiles_per_pmca = tiles_per_pmca;
   const auto strategy = StrategyRegistry::instance().create(pipeline.strategy);
   strategy->set_options(
       {pipeline.adapter_start == "xw-first" ? AdapterStart::XwFirst : AdapterStart::Input,
@@ -514,6 +525,57 @@ RunResult simulate(const Config& cfg, Workload workload) {
   r.hybrid_area = sim.hybrid_area;
   r.workload = std::move(workload);
   return r;
+}
+
+// The platform sized to platform.area_budget: every PMCA count platform.tiles_per_pmca can give
+// is simulated (auto, then 1, 2, 4, ... below the largest layer's tiles; only the given one when
+// it is not auto), and the fastest hybrid design whose area fits is the result.
+RunResult simulate_to_area(const Config& cfg, const Workload& workload,
+                           const PlatformSizeParams& size) {
+  std::vector<std::int64_t> splits{size.tiles_per_pmca};
+  std::vector<RunResult> runs;
+  runs.push_back(simulate_one(cfg, workload, size.tiles_per_pmca));
+  if (size.tiles_per_pmca == 0) {
+    std::int64_t most = 0;
+    for (const OpResult& o : runs.front().ops) most = std::max(most, o.tiles);
+    for (std::int64_t k = 1; k < most; k *= 2) {
+      splits.push_back(k);
+      runs.push_back(simulate_one(cfg, workload, k));
+    }
+  }
+  SizingReport sizing;
+  sizing.budget_mm2 = size.area_budget_mm2;
+  std::size_t best = runs.size(), smallest = 0;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& r = runs[i];
+    const double area = r.hybrid_area.total();
+    const bool fits = area <= size.area_budget_mm2;
+    sizing.candidates.push_back({splits[i], r.tiles, r.pmcas, area, r.hybrid, fits});
+    if (area < runs[smallest].hybrid_area.total()) smallest = i;
+    if (fits && (best == runs.size() || r.hybrid < runs[best].hybrid)) best = i;
+  }
+  if (best == runs.size()) {
+    const RunResult& s = runs[smallest];
+    throw InputError(fmt::format(
+        "{}: platform.area_budget: {:g} mm2 is less than the smallest platform for {}: {:.3f} mm2 "
+        "({} tiles of {:.4f} mm2 and {} PMCAs of {:.4f} mm2, links {:.3f} mm2); raise the budget, "
+        "or make tiles or PMCAs smaller",
+        cfg.origin("platform.area_budget"), size.area_budget_mm2, workload.model,
+        s.hybrid_area.total(), s.tiles, s.hybrid_area.tile.total(), s.pmcas,
+        s.hybrid_area.pmca.total(), s.hybrid_area.links));
+  }
+  sizing.chosen = best;
+  RunResult out = std::move(runs[best]);
+  out.sizing = sizing;
+  return out;
+}
+
+}  // namespace
+
+RunResult simulate(const Config& cfg, Workload workload) {
+  const PlatformSizeParams size = PlatformSizeParams::from(cfg);
+  if (size.area_budget_mm2 > 0) return simulate_to_area(cfg, workload, size);
+  return simulate_one(cfg, std::move(workload), size.tiles_per_pmca);
 }
 
 }  // namespace aimcsim

@@ -504,5 +504,45 @@ TEST(RunTest, LinearFasterWithLoraIsExplainedInTheNotes) {
     EXPECT_EQ(n.find("faster in the hybrid design"), std::string::npos) << n;
 }
 
+// Iso-area sizing: linear:512x128 on 128 x 128 tiles (128 ADCs) needs 4 tiles of 16384 x 3.869
+// + 128 x 866.7 + 256 x 309.6 um2 = 0.2535849 mm2. A cores-only PMCA is 0.430036 mm2, the X W and
+// X links 0.01 mm2 each. The splits: auto (1 PMCA) 1.4643756 mm2, 2 tiles a PMCA (2 PMCAs)
+// 1.8944116 mm2, 1 (4 PMCAs) 2.7544836 mm2. Within 2 mm2 the first two fit; the faster wins.
+TEST(RunTest, AreaBudgetPicksTheFastestSplitThatFits) {
+  const std::string yaml = "workload:\n  model: linear:512x128\n  seq_len: 64\n";
+  const std::vector<std::string> tiles = {"tile.rows=128", "tile.cols=128", "tile.adc_count=128"};
+  std::vector<std::string> with_budget = tiles;
+  with_budget.push_back("platform.area_budget=2mm2");
+  const RunResult r = test::run_config(yaml, with_budget);
+  ASSERT_EQ(r.sizing.candidates.size(), 3u);
+  const double tile = (16384 * 3.869 + 128 * 866.7 + 256 * 309.6) * 1e-6;
+  const double areas[3] = {4 * tile + 0.430036 + 0.02, 4 * tile + 4 * 0.430036 + 0.02,
+                           4 * tile + 2 * 0.430036 + 0.02};
+  const std::int64_t splits[3] = {0, 1, 2};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(r.sizing.candidates[i].tiles_per_pmca, splits[i]);
+    EXPECT_NEAR(r.sizing.candidates[i].area_mm2, areas[i], 1e-6);
+    EXPECT_EQ(r.sizing.candidates[i].fits, areas[i] <= 2.0);
+  }
+  // Each candidate is the run with its split; the chosen one is the fastest that fits.
+  for (std::size_t i = 0; i < 3; ++i) {
+    std::vector<std::string> o = tiles;
+    if (splits[i] > 0) o.push_back("platform.tiles_per_pmca=" + std::to_string(splits[i]));
+    EXPECT_EQ(r.sizing.candidates[i].hybrid, test::run_config(yaml, o).hybrid) << i;
+  }
+  const std::size_t best = r.sizing.candidates[0].hybrid <= r.sizing.candidates[2].hybrid ? 0 : 2;
+  EXPECT_EQ(r.sizing.chosen, best);
+  EXPECT_EQ(r.hybrid, r.sizing.candidates[best].hybrid);
+  EXPECT_NEAR(r.hybrid_area.total(), areas[best], 1e-6);
+  // A budget below the smallest platform is an input error naming the key and the smallest area.
+  std::vector<std::string> small = tiles;
+  small.push_back("platform.area_budget=1mm2");
+  const std::string error = test::error_of([&] { test::run_config(yaml, small); });
+  EXPECT_NE(error.find("platform.area_budget: 1 mm2 is less than the smallest platform"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("1.464 mm2"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace aimcsim
