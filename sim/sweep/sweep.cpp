@@ -77,6 +77,7 @@ void check_value(const Schema& schema, const std::string& where, const std::stri
   s = *spec;
   s.required = false;
   s.default_value = value;
+  s.presets.clear();  // the value alone: the keys a preset sets are not in this schema
   try {
     (void)Config::load(one, {}, {});
   } catch (const InputError& e) {
