@@ -6,19 +6,62 @@
 
 #include "models/interconnect/topology.hpp"
 #include "sim/base/error.hpp"
+#include "sim/base/schema_registry.hpp"
 
 namespace aimcsim {
+
+void PowerParams::bind(ParamBinder<PowerParams>& b) {
+  using P = PowerParams;
+  b.flag("power.gating", &P::gating, false)
+      .desc(
+          "gate idle tiles, PMCAs and p2p links after power.idle_threshold: no leakage while "
+          "gated, a wake-up latency and energy when a job needs the unit again; false: every unit "
+          "leaks for the whole run");
+  b.quantity("power.idle_threshold", &P::idle_threshold_ns, Dimension::Time, "1us")
+      .active_when("power.gating", {"true"})
+      .range(0, 1e15)
+      .desc("idle time after which a unit is gated (assumed)");
+  b.quantity("power.tile_wake", &P::tile_wake_ns, Dimension::Time, "100ns")
+      .active_when("power.gating", {"true"})
+      .range(0, 1e12)
+      .desc("wake-up latency of a gated tile, on the critical path of the job waking it (assumed)");
+  b.quantity("power.tile_e_wake", &P::tile_e_wake_pj, Dimension::Energy, "1nJ")
+      .active_when("power.gating", {"true"})
+      .range(0, 1e15)
+      .desc(
+          "energy per tile wake-up (assumed: 1 us of the tile's 1 mW leakage, so gating pays off "
+          "after the idle threshold)");
+  b.quantity("power.pmca_wake", &P::pmca_wake_ns, Dimension::Time, "100ns")
+      .active_when("power.gating", {"true"})
+      .range(0, 1e12)
+      .desc("wake-up latency of a gated PMCA (assumed)");
+  b.quantity("power.pmca_e_wake", &P::pmca_e_wake_pj, Dimension::Energy, "2nJ")
+      .active_when("power.gating", {"true"})
+      .range(0, 1e15)
+      .desc("energy per PMCA wake-up (assumed: 1 us of the cluster's 2 mW leakage)");
+  b.quantity("power.link_wake", &P::link_wake_ns, Dimension::Time, "10ns")
+      .active_when("power.gating", {"true"})
+      .range(0, 1e12)
+      .desc("wake-up latency of a gated p2p link (assumed)");
+  b.quantity("power.link_e_wake", &P::link_e_wake_pj, Dimension::Energy, "0pJ")
+      .active_when("power.gating", {"true"})
+      .range(0, 1e15)
+      .desc("energy per p2p link wake-up (assumed: 0, as the default link leakage)");
+}
+
+AIMCSIM_REGISTER_PARAMS(55, "power", PowerParams);
 
 void PlatformParams::declare(Schema& schema) {
   TileParams::declare(schema);
   LinkParams::declare(schema);
   NetworkParams::declare(schema);
   PmcaParams::declare(schema);
+  PowerParams::declare(schema);
 }
 
 PlatformParams PlatformParams::from(const Config& cfg) {
   PlatformParams p{TileParams::from(cfg), LinkParams::from(cfg), PmcaParams::from(cfg),
-                   NetworkParams::from(cfg)};
+                   NetworkParams::from(cfg), PowerParams::from(cfg)};
   if (p.tile.t_int_ns <= 0 && p.tile.input_encoding != "pwm")
     throw InputError(
         fmt::format("{}: tile.t_int: 'auto' derives the integration time from PWM; set "
@@ -29,7 +72,7 @@ PlatformParams PlatformParams::from(const Config& cfg) {
 
 PlatformParams PlatformParams::defaults() {
   return PlatformParams{TileParams::defaults(), LinkParams::defaults(), PmcaParams::defaults(),
-                        NetworkParams::defaults()};
+                        NetworkParams::defaults(), PowerParams::defaults()};
 }
 
 LinkParams group_link(const LinkParams& link, std::int64_t clusters) {
@@ -119,6 +162,29 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
                                                  *network_, src, dsts);
     }
   }
+  // Leakage and gating per unit: a layer's group of tiles or clusters leaks and wakes as one.
+  const PowerParams& pw = params.power;
+  auto gate = [&](double wake_ns, double e_wake_pj, double units) {
+    return Resource::PowerGate{pw.gating, ns_to_ps(pw.idle_threshold_ns), ns_to_ps(wake_ns),
+                               e_wake_pj * units};
+  };
+  for (const auto& t : tiles_) {
+    const double n = static_cast<double>(t->tiles());
+    t->set_power(n * params.tile.p_static_mw, gate(pw.tile_wake_ns, pw.tile_e_wake_pj, n));
+    gated_.push_back(t.get());
+  }
+  for (const auto& c : pmcas_) {
+    if (!c) continue;
+    const double n = static_cast<double>(c->clusters());
+    c->set_power(n * params.pmca.p_static_mw, gate(pw.pmca_wake_ns, pw.pmca_e_wake_pj, n));
+    gated_.push_back(c.get());
+  }
+  for (const auto* group : {&links_, &x_links_})
+    for (const auto& l : *group) {
+      if (!l) continue;
+      l->set_power(params.link.p_static_mw, gate(pw.link_wake_ns, pw.link_e_wake_pj, 1));
+      gated_.push_back(l.get());
+    }
 }
 
 Resource& Platform::tile_to_pmca(std::size_t slot) {
@@ -145,9 +211,52 @@ std::size_t Platform::links() const {
   return link_count_;
 }
 
+namespace {
+// Units of link hardware: the bus, a router per node of any other shared network, or the p2p
+// links (X links included).
+std::size_t link_units(const Network* net, const Placement& pl, std::size_t p2p_links) {
+  if (!net) return p2p_links;
+  return net->params().topology == "bus" ? 1 : pl.nodes.size();
+}
+}  // namespace
+
 double Platform::static_power_mw() const {
+  std::size_t p2p = 0;
+  for (const auto* group : {&links_, &x_links_})
+    for (const auto& l : *group) p2p += l ? 1 : 0;
   return static_cast<double>(physical_tiles()) * params_.tile.p_static_mw +
-         static_cast<double>(pmca_count_) * params_.pmca.p_static_mw;
+         static_cast<double>(pmca_count_) * params_.pmca.p_static_mw +
+         static_cast<double>(link_units(network_.get(), placement_, p2p)) *
+             params_.link.p_static_mw;
+}
+
+GatingFigures Platform::gating(Picos span) const {
+  GatingFigures g;
+  const double static_mw = static_power_mw();
+  g.ungated_pj = static_mw * ps_to_ns(span);
+  double saved = 0;
+  for (const Resource* r : gated_) {
+    saved += r->leak_mw() * ps_to_ns(r->gated_ps(span));
+    g.wakes += r->wakes();
+  }
+  g.leakage_pj = g.ungated_pj - saved;
+  g.gated_fraction = g.ungated_pj > 0 ? saved / g.ungated_pj : 0;
+  return g;
+}
+
+PlatformArea Platform::area() const {
+  PlatformArea a;
+  a.tile = tile_area(params_.tile);
+  a.pmca = pmca_area(params_.pmca);
+  const double node = params_.pmca.node_nm / 22.0;
+  a.link = params_.link.area_mm2 * node * node;
+  std::size_t p2p = 0;
+  for (const auto* group : {&links_, &x_links_})
+    for (const auto& l : *group) p2p += l ? 1 : 0;
+  a.tiles = a.tile.total() * static_cast<double>(physical_tiles());
+  a.pmcas = a.pmca.total() * static_cast<double>(pmca_count_);
+  a.links = a.link * static_cast<double>(link_units(network_.get(), placement_, p2p));
+  return a;
 }
 
 }  // namespace aimcsim

@@ -11,13 +11,26 @@
 
 namespace aimcsim {
 
+// Power gating of idle tiles, PMCAs and p2p links (Resource::PowerGate): off keeps every unit
+// leaking for the whole run. Simplification: the links of a shared bus or mesh are not gated.
+struct PowerParams : Params<PowerParams> {
+  bool gating;
+  double idle_threshold_ns;             // idle this long, a unit is gated
+  double tile_wake_ns, tile_e_wake_pj;  // per tile
+  double pmca_wake_ns, pmca_e_wake_pj;  // per cluster
+  double link_wake_ns, link_e_wake_pj;  // per p2p link
+
+  static void bind(ParamBinder<PowerParams>& b);
+};
+
 // Parameters of the whole accelerator: one tile model, one link model, the interconnect
-// topology and one PMCA model.
+// topology, one PMCA model and power gating.
 struct PlatformParams {
   TileParams tile;
   LinkParams link;
   PmcaParams pmca;
   NetworkParams net;
+  PowerParams power;
 
   static void declare(Schema& schema);
   // Reads and cross-checks the platform keys; throws InputError naming the key.
@@ -49,6 +62,24 @@ struct Placement {
 // consecutive layers are neighbours.
 Placement snake_placement(const PlatformParams& p, const std::vector<LayerSlot>& slots,
                           bool with_pmcas);
+
+// Area of a platform, mm2 (models/README.md#area): one tile, one PMCA and one link (a mesh
+// router, the bus) as built, and the sums over what the platform instantiates.
+struct PlatformArea {
+  TileArea tile;
+  PmcaArea pmca;
+  double link = 0;
+  double tiles = 0, pmcas = 0, links = 0;  // summed
+  double total() const { return tiles + pmcas + links; }
+};
+
+// Leakage and power gating over a run.
+struct GatingFigures {
+  double leakage_pj = 0;      // leakage of every unit, less what gating saved
+  double ungated_pj = 0;      // the same without gating: static_power_mw() over the run
+  std::int64_t wakes = 0;     // wake-ups of tiles, PMCAs and links
+  double gated_fraction = 0;  // gated unit-time over all unit-time (by leakage power)
+};
 
 // One instance of the hardware as SystemC modules: the tiles of each slot and a PMCA beside them
 // (AHWA-LoRA pairs every layer's tiles with a PMCA; the analog-only baseline keeps only the
@@ -97,6 +128,9 @@ class Platform {
   const Placement& placement() const { return placement_; }
   // Leakage power of everything instantiated, mW.
   double static_power_mw() const;
+  // Leakage over a run of `span` with the gated stretches taken out, and the wake-ups.
+  GatingFigures gating(Picos span) const;
+  PlatformArea area() const;
 
  private:
   PlatformParams params_;
@@ -114,6 +148,7 @@ class Platform {
   std::vector<std::unique_ptr<Pmca>> pmcas_;  // nullptr where a slot has none
   std::size_t pmca_count_ = 0;                // clusters, summed over the slots
   std::size_t link_count_ = 0;
+  std::vector<Resource*> gated_;  // tiles, PMCAs and p2p links, with their leakage
 };
 
 }  // namespace aimcsim

@@ -43,6 +43,9 @@ struct TileParams : Params<TileParams> {
   std::int64_t program_columns;     // columns programmed in parallel
   double t_reset_ns, t_set_ns, t_verify_ns, t_precharge_ns;
   double e_program_pulse_pj, e_program_verify_pj;
+  double node_nm;                      // process node the tile is built in
+  double area_cell_mm2, area_adc_mm2;  // at 14 nm: per unit cell, per ADC
+  double area_periph_mm2;              // at 14 nm: per row (drivers) and per column (post)
 
   // The model named by `model` (set by from() and defaults()).
   std::shared_ptr<const TileModel> tile_model;
@@ -56,6 +59,15 @@ struct TileParams : Params<TileParams> {
   static void bind(ParamBinder<TileParams>& b);
   static TileParams from(const Config& cfg);
 };
+
+// A tile's area, mm2 (models/README.md#area). Simplification: array, ADCs and periphery scale with
+// cells, ADCs and rows + columns from the HERMES core's 0.634 mm2 at 256 x 256 in 14 nm, and the
+// whole with (node / 14 nm)^2.
+struct TileArea {
+  double array = 0, adc = 0, periphery = 0;
+  double total() const { return array + adc + periphery; }
+};
+TileArea tile_area(const TileParams& p);
 
 // The tile presets: name -> (key, value) pairs, each from one published design.
 const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& tile_presets();

@@ -16,7 +16,17 @@ void LinkParams::bind(ParamBinder<LinkParams>& b) {
       .desc("tile-to-PMCA link latency per transfer (assumed)");
   b.quantity("interconnect.energy_per_bit", &P::e_per_bit_pj, Dimension::Energy, "0.1pJ")
       .range(0, 1e6)
-      .desc("link energy per bit moved (assumed)");
+      .desc("link energy per bit moved, on every link a transfer reserves (assumed)");
+  b.quantity("interconnect.p_static", &P::p_static_mw, Dimension::Power, "0mW")
+      .range(0, 1e9)
+      .desc(
+          "leakage per p2p link, per mesh router or of the bus (assumed: 0, not counted; no "
+          "source fixes it)");
+  b.quantity("interconnect.area", &P::area_mm2, Dimension::Area, "0.01mm2")
+      .range(0, 1e6)
+      .desc(
+          "area per p2p link, per mesh router or of the bus, at the PMCA's node (assumed: "
+          "0.01 mm2, a 256-bit port with its buffers)");
 }
 
 Picos serialisation_ps(const LinkParams& p, std::int64_t bytes) {

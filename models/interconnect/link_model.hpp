@@ -12,6 +12,8 @@ struct LinkParams : Params<LinkParams> {
   double bandwidth_Bps;
   double latency_ns;
   double e_per_bit_pj;
+  double p_static_mw;  // leakage per link (per router on a mesh, the bus on a bus)
+  double area_mm2;     // per link (per router on a mesh, the bus on a bus)
 
   static void bind(ParamBinder<LinkParams>& b);
 };

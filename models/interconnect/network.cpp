@@ -105,7 +105,8 @@ Network::Transfer Network::reserve(const std::vector<Hop>& route, std::int64_t b
     s.bytes += bytes;
     ++s.transfers;
     s.busy += ser;
-    const double e = params_.topo().hop_costs_energy(h.depth) ? bits * e_per_bit_pj_ : 0;
+    // Every link reserved carries the bits once: a port's wire as much as a router-to-router one.
+    const double e = bits * e_per_bit_pj_;
     s.energy_pj += e;
     t.energy_pj += e;
   }

@@ -26,8 +26,6 @@ class Topology {
   // links are found or created with net.link(). Only called when shared().
   virtual std::vector<Network::Hop> route(Network& net, std::size_t src,
                                           const std::vector<std::size_t>& dsts) const = 0;
-  // Contract: whether a hop at `depth` of a route costs link energy per bit.
-  virtual bool hop_costs_energy(std::int64_t depth) const = 0;
   // Contract: hop latencies between a layer's last tile and its PMCA placed next to it, for the
   // analytic twin's tile-to-PMCA transfer.
   virtual std::int64_t twin_hops() const = 0;

@@ -12,7 +12,6 @@ class Bus final : public Topology {
                                   const std::vector<std::size_t>&) const override {
     return {{net.link(Network::kBus, {0, 0}, "bus"), 1}};
   }
-  bool hop_costs_energy(std::int64_t) const override { return true; }
   std::int64_t twin_hops() const override { return 1; }
 };
 

@@ -7,8 +7,8 @@ namespace {
 
 // A 2-D mesh with dimension-ordered (XY) routing: the source's injection port, router-to-router
 // links along X then Y, and the destination's ejection port; a multicast reserves the union of
-// its unicast routes (a tree). The injection port costs no link energy (it does not enter a
-// router); every other hop does.
+// its unicast routes (a tree). Every link a transfer reserves, the injection and ejection ports
+// included, costs interconnect.energy_per_bit for each bit it carries.
 class Mesh final : public Topology {
  public:
   bool shared() const override { return true; }
@@ -41,7 +41,6 @@ class Mesh final : public Topology {
     return hops;
   }
 
-  bool hop_costs_energy(std::int64_t depth) const override { return depth != 0; }
   // The PMCA is the next node: the source router and its own.
   std::int64_t twin_hops() const override { return 2; }
 };

@@ -14,7 +14,6 @@ class PointToPoint final : public Topology {
                                   const std::vector<std::size_t>&) const override {
     throw std::logic_error("p2p has no shared links to route over");
   }
-  bool hop_costs_energy(std::int64_t) const override { return true; }
   std::int64_t twin_hops() const override { return 0; }
 };
 

@@ -40,6 +40,9 @@ class GemmEngine {
   // Contract: rows per sub-block the engine prefers when a kernel is staged through L1 in
   // pieces: a multiple of it wastes no engine tile or core; 1 when any number of rows will do.
   virtual std::int64_t row_block(const PmcaParams& p) const = 0;
+  // Contract: the engine's own area in mm2 at 22 nm (pmca_area scales it to pmca.node); 0 for
+  // the cores, whose area the cluster counts.
+  virtual double area_mm2(const PmcaParams&) const { return 0; }
   // Contract: a short description of the engine's geometry for headers ("RedMulE 4x8 ..."), or
   // empty.
   virtual std::string describe(const PmcaParams& p) const = 0;

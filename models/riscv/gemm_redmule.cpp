@@ -36,11 +36,27 @@ void RedmuleParams::bind(ParamBinder<RedmuleParams>& b) {
   b.integer("pmca.redmule.config_cycles", &P::config_cycles, 50)
       .range(0, 1000000)
       .desc("cycles for a core to configure and start one engine job (assumed)");
-  b.quantity("pmca.redmule.e_cycle", &P::e_cycle_pj, Dimension::Energy, "91.9pJ")
-      .range(0, 1e9)
+  b.quantity_or_auto("pmca.redmule.e_cycle", &P::e_cycle_pj, Dimension::Energy, "auto")
+      .range(1e-9, 1e9)
       .desc(
-          "cluster energy per busy engine cycle: 43.5 mW at 688 GFLOPS/W FP16 is 29.9 GFLOPS, "
-          "473.5 M cycles/s at 31.6 MAC/cycle (Tortorella et al. DATE 2022)");
+          "dynamic cluster energy per busy engine cycle; auto: 43.5 mW cluster power (leakage "
+          "included) less pmca.p_static, at 688 GFLOPS/W FP16 = 473.5 M cycles/s at 31.6 "
+          "MAC/cycle (Tortorella et al. DATE 2022): 87.64 pJ with the default leakage");
+  b.quantity("pmca.redmule.area", &P::area_mm2, Dimension::Area, "0.07mm2")
+      .range(0, 1e6)
+      .desc(
+          "engine area at 22 nm for 32 FMA units, scaled with height x width (Tortorella et al. "
+          "DATE 2022: 0.07 mm2, 14 % of an 8-core cluster)");
+}
+
+double redmule_e_cycle_pj(double leak_mw) {
+  const double dynamic_mw = std::max(0.0, RedmulePublished::cluster_power_mw - leak_mw);
+  return dynamic_mw * 1e9 / RedmulePublished::cycles_per_s();
+}
+
+double cores_e_fma_fp16_pj(double leak_mw, double e_l1_byte_pj) {
+  const double engine_mac = redmule_e_cycle_pj(leak_mw) / RedmulePublished::macs_per_cycle;
+  return std::max(0.0, RedmulePublished::vs_cores * engine_mac - 2.0 * e_l1_byte_pj);
 }
 
 KernelCost gemm_redmule_cost(const PmcaParams& p, const RedmuleParams& rm, std::int64_t m,
@@ -75,7 +91,9 @@ KernelCost gemm_redmule_cost(const PmcaParams& p, const RedmuleParams& rm, std::
   c.l1_bytes = tiles * (kblocks * block_bytes + tile_y + tile_out);
   c.l1_footprint = c.l1_required = e * (m * k + k * n + m * n);
   c = finish_kernel(c);
-  c.energy.add("pmca.redmule", rm.e_cycle_pj * static_cast<double>(c.cycles));
+  // auto (0): the published cluster power less this cluster's own leakage, counted apart.
+  const double e_cycle = rm.e_cycle_pj > 0 ? rm.e_cycle_pj : redmule_e_cycle_pj(p.p_static_mw);
+  c.energy.add("pmca.redmule", e_cycle * static_cast<double>(c.cycles));
   return c;
 }
 
@@ -95,6 +113,9 @@ class RedmuleEngine final : public GemmEngine {
     return gemm_redmule_cost(p, rm_, m, n, k, true);
   }
   std::int64_t peak_ops(const PmcaParams&) const override { return rm_.macs_per_cycle(); }
+  double area_mm2(const PmcaParams&) const override {
+    return rm_.area_mm2 * static_cast<double>(rm_.macs_per_cycle()) / 32.0;
+  }
   bool on_cores() const override { return false; }
   // Whole tiles of L rows.
   std::int64_t row_block(const PmcaParams&) const override { return rm_.width; }

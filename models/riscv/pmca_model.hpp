@@ -41,12 +41,18 @@ struct PmcaParams : Params<PmcaParams> {
   std::int64_t dma_setup_cycles;   // programming one (1-D or 2-D) transfer
   std::string preset;              // named cluster (pmca_presets())
   std::string engine;              // who runs the GEMMs: a GemmEngineRegistry name
-  double e_fma_fp32_pj, e_fma_fp16_pj, e_fma_fp8_pj;  // per FPU lane operation
+  // Per FPU lane operation; auto (0) is resolved by derive() from p_static_mw and e_l1_byte_pj
+  // (models/README.md#energy-calibration).
+  double e_fma_fp32_pj, e_fma_fp16_pj, e_fma_fp8_pj;
   double e_l1_byte_pj, e_dma_byte_pj;
   double p_static_mw;
+  double node_nm;          // process node of the cluster
+  double area_core_mm2;    // at 22 nm: one core with its FPU (cores + 1)
+  double area_l1_kib_mm2;  // at 22 nm: per KiB of L1
+  double area_dma_mm2;     // at 22 nm: DMA, instruction cache, interconnect
 
-  // Derived from `format` and `fpu_width_bits` by from() and defaults(); call derive() after
-  // changing either.
+  // Derived from `format` and `fpu_width_bits` (and the auto FMA energies) by from() and
+  // defaults(); call derive() after changing any of them.
   std::int64_t lanes = 2;       // SIMD lanes per FPU
   std::int64_t elem_bytes = 2;  // bytes per activation / adapter element
 
@@ -63,6 +69,16 @@ struct PmcaParams : Params<PmcaParams> {
   static void bind(ParamBinder<PmcaParams>& b);
   static PmcaParams from(const Config& cfg);
 };
+
+// A PMCA's area, mm2 (models/README.md#area): the compute cores and the DMA core, the L1, the
+// DMA with the instruction cache and the cluster interconnect, and the engine
+// (GemmEngine::area_mm2), from an 8-core cluster of about 0.5 mm2 in 22 nm with RedMulE's
+// 0.07 mm2 in it (Tortorella et al. DATE 2022), scaled by (node / 22 nm)^2.
+struct PmcaArea {
+  double cores = 0, l1 = 0, dma = 0, engine = 0;
+  double total() const { return cores + l1 + dma + engine; }
+};
+PmcaArea pmca_area(const PmcaParams& p);
 
 // The PMCA presets: name -> (key, value) pairs. `ahwa-lora` is the study's cluster (a RedMulE
 // engine beside the 8 cores; models/README.md#pmca-cluster), `snitch-cores` the cores alone.

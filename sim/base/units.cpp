@@ -32,6 +32,8 @@ constexpr std::array<UnitScale, 4> kSize{
 constexpr std::array<UnitScale, 6> kEnergy{
     {{"fJ", 1e-3}, {"pJ", 1.0}, {"nJ", 1e3}, {"uJ", 1e6}, {"mJ", 1e9}, {"J", 1e12}}};
 constexpr std::array<UnitScale, 3> kPower{{{"uW", 1e-3}, {"mW", 1.0}, {"W", 1e3}}};
+constexpr std::array<UnitScale, 2> kArea{{{"um2", 1e-6}, {"mm2", 1.0}}};
+constexpr std::array<UnitScale, 3> kLength{{{"nm", 1.0}, {"um", 1e3}, {"mm", 1e6}}};
 
 template <std::size_t N>
 std::pair<const UnitScale*, std::size_t> as_span(const std::array<UnitScale, N>& a) {
@@ -52,6 +54,10 @@ std::pair<const UnitScale*, std::size_t> table(Dimension d) {
       return as_span(kEnergy);
     case Dimension::Power:
       return as_span(kPower);
+    case Dimension::Area:
+      return as_span(kArea);
+    case Dimension::Length:
+      return as_span(kLength);
   }
   throw std::logic_error("unknown dimension");
 }
@@ -70,6 +76,10 @@ std::string example(Dimension d) {
       return "2.5pJ";
     case Dimension::Power:
       return "43.5mW";
+    case Dimension::Area:
+      return "0.07mm2";
+    case Dimension::Length:
+      return "22nm";
   }
   return "";
 }
@@ -90,6 +100,10 @@ std::string_view dimension_name(Dimension d) {
       return "energy";
     case Dimension::Power:
       return "power";
+    case Dimension::Area:
+      return "area";
+    case Dimension::Length:
+      return "length";
   }
   return "?";
 }
@@ -108,6 +122,10 @@ std::string_view canonical_unit(Dimension d) {
       return "pJ";
     case Dimension::Power:
       return "mW";
+    case Dimension::Area:
+      return "mm2";
+    case Dimension::Length:
+      return "nm";
   }
   return "?";
 }

@@ -8,7 +8,7 @@ namespace aimcsim {
 // Physical dimensions a config value can carry. Each has one canonical unit used everywhere
 // inside the simulator: time in ns, frequency in Hz, bandwidth in bytes/s, size in bytes,
 // energy in pJ, power in mW.
-enum class Dimension { Time, Frequency, Bandwidth, Size, Energy, Power };
+enum class Dimension { Time, Frequency, Bandwidth, Size, Energy, Power, Area, Length };
 
 std::string_view dimension_name(Dimension d);
 // The accepted unit suffixes, for error messages ("ps ns us ms s").

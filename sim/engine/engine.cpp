@@ -104,7 +104,15 @@ void Resource::issue_ready() {
     }
     queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
     if (job->ready < 0) job->ready = now;
-    const Timing t = issue(*job, now);
+    Picos at = now;
+    if (gate_.enabled && in_flight_.empty() && now - last_end_ > gate_.threshold) {
+      // Idle since last_end_, gated from last_end_ + threshold: wake up first.
+      gated_ += now - last_end_ - gate_.threshold;
+      ++wakes_;
+      at = now + gate_.wake;
+      job->energy.add("wake", gate_.e_wake_pj);
+    }
+    const Timing t = issue(*job, at);
     if (t.start < now || t.end < t.start)
       throw std::logic_error(name() + std::string(": job timing goes backwards"));
     job->start = t.start;
@@ -119,6 +127,16 @@ void Resource::issue_ready() {
   if (!in_flight_.empty())
     retire_event_.notify(
         sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
+}
+
+void Resource::set_power(double leak_mw, const PowerGate& gate) {
+  leak_mw_ = leak_mw;
+  gate_ = gate;
+}
+
+Picos Resource::gated_ps(Picos span) const {
+  if (!gate_.enabled) return 0;
+  return gated_ + std::max<Picos>(0, span - last_end_ - gate_.threshold);
 }
 
 void Resource::retire_method() {

@@ -99,6 +99,24 @@ class Resource : public sc_core::sc_module {
   std::size_t jobs_done() const { return done_count_; }
   const EnergyBreakdown& energy() const { return energy_; }
 
+  // Power gating of the unit(s) behind this resource. With `enabled`, a resource left idle (no
+  // job in flight) for longer than `threshold` is gated: it stops leaking until a job needs it,
+  // which then starts `wake` later (the wake-up on the critical path where it falls) and adds
+  // `e_wake_pj` to its energy as "wake". Simplification: the unit wakes on demand, never ahead of
+  // a job it could foresee.
+  struct PowerGate {
+    bool enabled = false;
+    Picos threshold = 0;
+    Picos wake = 0;
+    double e_wake_pj = 0;
+  };
+  // `leak_mw`: the leakage of everything behind the resource (every tile of a layer's group).
+  void set_power(double leak_mw, const PowerGate& gate);
+  double leak_mw() const { return leak_mw_; }
+  // Time gated in a run of `span`: each idle stretch past the threshold, the last up to `span`.
+  Picos gated_ps(Picos span) const;
+  std::int64_t wakes() const { return wakes_; }
+
  private:
   void issue_method();
   void issue_ready();
@@ -117,6 +135,10 @@ class Resource : public sc_core::sc_module {
   std::size_t seq_ = 0, done_count_ = 0;
   Picos busy_ = 0, last_end_ = 0;
   EnergyBreakdown energy_;
+  double leak_mw_ = 0;
+  PowerGate gate_;
+  Picos gated_ = 0;
+  std::int64_t wakes_ = 0;
 };
 
 Picos now_ps();

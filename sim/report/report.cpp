@@ -16,6 +16,7 @@
 #include "sim/base/error.hpp"
 #include "sim/base/files.hpp"
 #include "sim/base/version.hpp"
+#include "sim/report/energy_area.hpp"
 #include "sim/report/trace.hpp"
 
 namespace aimcsim {
@@ -217,6 +218,7 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
   r.mapping.report(j.group("mapping", "how the workload was laid out on the platform"));
   r.programming.report(
       j.group("programming", "programming the analog weights against loading adapters"));
+  report_energy_area(r, j);
 }
 
 namespace {
@@ -298,6 +300,7 @@ void print_table(std::ostream& os, const RunResult& r) {
       r.workload.decode_tokens ? fmt::format(", {} decode tokens", r.workload.decode_tokens) : "",
       r.strategy, r.workload.ops.size(), r.workload.linear_count(), r.tiles, r.pmcas);
   os << fmt::format("PMCA: {} at {:g} MHz\n", r.pmca_engine, r.pmca_freq_hz / 1e6);
+  os << energy_area_header(r);
   os << fmt::format("{:<18} {:>5} {:>16} {:>14} {:>9} {:>16} {:>14}\n", "block", "ops",
                     "analog-only us", "hybrid us", "overhead", "analog-only uJ", "hybrid uJ");
   auto row = [&](const std::string& name, std::size_t ops, Picos a, Picos h, double ea, double eh) {

@@ -63,4 +63,22 @@ void MappingReport::report(StatGroup& g) const {
   g.add("l1_spilled_layers", spilled_layers, "", "layers whose chunk does not fit L1");
 }
 
+void SizingReport::report(StatGroup& g) const {
+  g.add("budget_mm2", budget_mm2, "mm2", "platform.area_budget (0: none)");
+  if (candidates.empty()) return;
+  const Candidate& c = candidates.at(chosen);
+  g.add("tiles_per_pmca", c.tiles_per_pmca, "", "the split chosen (0: auto, one PMCA per layer)");
+  g.add("area_mm2", c.area_mm2, "mm2", "the chosen hybrid platform's area");
+  StatGroup& list = g.list("candidates", "every split tried");
+  for (const Candidate& k : candidates) {
+    StatGroup& item = list.item();
+    item.add("tiles_per_pmca", k.tiles_per_pmca, "", "0: auto");
+    item.add("tiles", k.tiles, "", "physical tiles");
+    item.add("pmcas", k.pmcas, "", "PMCAs");
+    item.add("area_mm2", k.area_mm2, "mm2", "hybrid platform");
+    item.add("hybrid_ns", ps_to_ns(k.hybrid), "ns", "end-to-end latency, hybrid");
+    item.add("fits", k.fits, "", "area within the budget");
+  }
+}
+
 }  // namespace aimcsim

@@ -55,6 +55,13 @@ void PlatformSizeParams::bind(ParamBinder<PlatformSizeParams>& b) {
           "a layer gets one PMCA per this many of its tiles, sharing its adapter's tokens and its "
           "attention "
           "heads (1: one PMCA per tile, as AHWA-LoRA pairs them); auto: one PMCA per layer");
+  b.quantity_or_auto("platform.area_budget", &PlatformSizeParams::area_budget_mm2, Dimension::Area,
+                     "auto")
+      .range(1e-9, 1e12)
+      .desc(
+          "size the hybrid platform to this area: of the PMCA counts platform.tiles_per_pmca can "
+          "give (auto and 1, 2, 4, ... below a layer's most tiles), the fastest whose area fits; "
+          "auto: no budget, the platform is sized to the model (models/README.md#area)");
   b.choice("platform.packing", &PlatformSizeParams::packing, {"none", "dense"}, "none")
       .desc(
           "none: every layer on tiles of its own; dense: layers that fit one tile share tiles in "
@@ -240,7 +247,8 @@ MappedReport report_mapping(const Workload& w, const Mapping& mapping, const Pla
 // leakage power of each platform, and the hybrid platform's figures.
 struct Simulated {
   std::vector<Tally> analog, hybrid;
-  double analog_static_mw = 0, hybrid_static_mw = 0;
+  GatingFigures analog_gating, hybrid_gating;  // leakage over each design's run
+  PlatformArea analog_area, hybrid_area;
   PlatformFigures figures;
   std::vector<TraceEvent> trace;
   std::vector<Done<Picos>> hybrid_done;  // when the hybrid design finished each chunk of each op
@@ -281,10 +289,13 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
   run_jobs(g);
   Simulated sim;
   tally(sim, g, w, want_trace);
-  sim.analog_static_mw = analog.platform->static_power_mw();
-  sim.hybrid_static_mw = hybrid.platform->static_power_mw();
-  Picos span = 0;
+  Picos span = 0, analog_span = 0;
   for (const Tally& t : sim.hybrid) span = std::max(span, t.end);
+  for (const Tally& t : sim.analog) analog_span = std::max(analog_span, t.end);
+  sim.analog_gating = analog.platform->gating(analog_span);
+  sim.hybrid_gating = hybrid.platform->gating(span);
+  sim.analog_area = analog.platform->area();
+  sim.hybrid_area = hybrid.platform->area();
   sim.figures = platform_figures(w, params, *hybrid.platform, span);
   sim.figures.analog_only_pmcas = analog.platform->pmcas();
   for (const Done<Job*>& d : hybrid.done) {
@@ -318,8 +329,7 @@ Spans spans_of(const Workload& w, const Simulated& sim) {
 }
 
 // Leakage of a whole platform over its run, shared among the operators by latency.
-double static_share(double static_mw, Picos run, Picos op_latency, Picos sum) {
-  const double total_pj = static_mw * ps_to_ns(run);
+double static_share(double total_pj, Picos op_latency, Picos sum) {
   return sum > 0 ? total_pj * static_cast<double>(op_latency) / static_cast<double>(sum) : 0;
 }
 
@@ -353,11 +363,11 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
     o.pmca_busy = h.busy[2];
     o.bottleneck = kKinds[std::max_element(h.busy, h.busy + 3) - h.busy];
     o.analog_only_energy = a.energy;
-    o.analog_only_energy.add("static", static_share(sim.analog_static_mw, spans.analog_only,
-                                                    o.analog_only, spans.sum_analog_only));
+    o.analog_only_energy.add(
+        "static", static_share(sim.analog_gating.leakage_pj, o.analog_only, spans.sum_analog_only));
     o.hybrid_energy = h.energy;
-    o.hybrid_energy.add(
-        "static", static_share(sim.hybrid_static_mw, spans.hybrid, o.hybrid, spans.sum_hybrid));
+    o.hybrid_energy.add("static",
+                        static_share(sim.hybrid_gating.leakage_pj, o.hybrid, spans.sum_hybrid));
     ops.push_back(std::move(o));
   }
   return ops;
@@ -414,16 +424,48 @@ std::vector<std::string> strategy_notes(const Workload& w, const Strategy& strat
   return notes;
 }
 
+// Linears faster in the hybrid design than in the analog-only one: said and explained, since the
+// hybrid design does more work on the same hardware.
+std::vector<std::string> faster_with_lora_notes(const std::vector<OpResult>& ops, Picos analog_only,
+                                                Picos hybrid, const std::string& strategy) {
+  std::size_t n = 0;
+  const OpResult* first = nullptr;
+  for (const OpResult& o : ops) {
+    if (o.op.kind != OpKind::Linear || o.hybrid >= o.analog_only) continue;
+    ++n;
+    if (!first) first = &o;
+  }
+  if (!first) return {};
+  // When each design's first chunk of the operator could start.
+  const double ready_a = ps_to_ns(first->analog_only_end - first->analog_only) / 1e3;
+  const double ready_h = ps_to_ns(first->hybrid_end - first->hybrid) / 1e3;
+  return {fmt::format(
+      "{}: {} linear(s) are faster in the hybrid design than analog-only{} (first {}.{}: {:.3f} "
+      "us against {:.3f} us; its input's first chunk was ready at {:.3f} us hybrid, {:.3f} us "
+      "analog-only). A PMCA takes jobs in the order they become ready: where a layer's tiles "
+      "deliver every chunk at once (analog-only), every chunk of one digital operator (e.g. the "
+      "attention scores) is queued before the first chunk of the next one is ready, so the "
+      "following layers start later; in the hybrid design the adapters pace the chunks and the "
+      "PMCA works chunk by chunk. A list-scheduling anomaly of the issue order, not of the "
+      "hardware",
+      strategy, n, hybrid < analog_only ? ", and end to end" : "", first->op.block, first->op.name,
+      ps_to_ns(first->hybrid) / 1e3, ps_to_ns(first->analog_only) / 1e3, ready_h, ready_a)};
+}
+
 }  // namespace
 
 RunResult simulate(const Config& cfg) {
   return simulate(cfg, build_workload(WorkloadParams::from(cfg)));
 }
 
-RunResult simulate(const Config& cfg, Workload workload) {
+namespace {
+
+// One run with `tiles_per_pmca` (0: auto) for the platform.tiles_per_pmca key.
+RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_per_pmca) {
   const PlatformParams params = PlatformParams::from(cfg);
   const PipelineParams pipeline = PipelineParams::from(cfg);
-  const PlatformSizeParams size = PlatformSizeParams::from(cfg);
+  PlatformSizeParams size = PlatformSizeParams::from(cfg);
+  size.tiles_per_pmca = tiles_per_pmca;
   const auto strategy = StrategyRegistry::instance().create(pipeline.strategy);
   strategy->set_options(
       {pipeline.adapter_start == "xw-first" ? AdapterStart::XwFirst : AdapterStart::Input,
@@ -452,6 +494,8 @@ RunResult simulate(const Config& cfg, Workload workload) {
   r.prefill_analog_only = spans.prefill_analog_only;
   r.prefill_hybrid = spans.prefill_hybrid;
   r.ops = op_results(w, mapping, sim, twin, spans);
+  for (std::string& note : faster_with_lora_notes(r.ops, r.analog_only, r.hybrid, r.strategy))
+    r.notes.push_back(std::move(note));
   for (const OpResult& o : r.ops) {
     if (o.op.kind == OpKind::Linear) {
       r.linear_analog_only += o.analog_only;
@@ -478,8 +522,64 @@ RunResult simulate(const Config& cfg, Workload workload) {
   if (r.pmca_engine.empty())
     r.pmca_engine = "GEMMs on the " + std::to_string(params.pmca.cores) + " cores";
   r.pmca_freq_hz = params.pmca.freq_hz;
+  r.gating = params.power.gating;
+  r.analog_only_gating = sim.analog_gating;
+  r.hybrid_gating = sim.hybrid_gating;
+  r.analog_only_area = sim.analog_area;
+  r.hybrid_area = sim.hybrid_area;
   r.workload = std::move(workload);
   return r;
+}
+
+// The platform sized to platform.area_budget: every PMCA count platform.tiles_per_pmca can give
+// is simulated (auto, then 1, 2, 4, ... below the largest layer's tiles; only the given one when
+// it is not auto), and the fastest hybrid design whose area fits is the result.
+RunResult simulate_to_area(const Config& cfg, const Workload& workload,
+                           const PlatformSizeParams& size) {
+  std::vector<std::int64_t> splits{size.tiles_per_pmca};
+  std::vector<RunResult> runs;
+  runs.push_back(simulate_one(cfg, workload, size.tiles_per_pmca));
+  if (size.tiles_per_pmca == 0) {
+    std::int64_t most = 0;
+    for (const OpResult& o : runs.front().ops) most = std::max(most, o.tiles);
+    for (std::int64_t k = 1; k < most; k *= 2) {
+      splits.push_back(k);
+      runs.push_back(simulate_one(cfg, workload, k));
+    }
+  }
+  SizingReport sizing;
+  sizing.budget_mm2 = size.area_budget_mm2;
+  std::size_t best = runs.size(), smallest = 0;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& r = runs[i];
+    const double area = r.hybrid_area.total();
+    const bool fits = area <= size.area_budget_mm2;
+    sizing.candidates.push_back({splits[i], r.tiles, r.pmcas, area, r.hybrid, fits});
+    if (area < runs[smallest].hybrid_area.total()) smallest = i;
+    if (fits && (best == runs.size() || r.hybrid < runs[best].hybrid)) best = i;
+  }
+  if (best == runs.size()) {
+    const RunResult& s = runs[smallest];
+    throw InputError(fmt::format(
+        "{}: platform.area_budget: {:g} mm2 is less than the smallest platform for {}: {:.3f} mm2 "
+        "({} tiles of {:.4f} mm2 and {} PMCAs of {:.4f} mm2, links {:.3f} mm2); raise the budget, "
+        "or make tiles or PMCAs smaller",
+        cfg.origin("platform.area_budget"), size.area_budget_mm2, workload.model,
+        s.hybrid_area.total(), s.tiles, s.hybrid_area.tile.total(), s.pmcas,
+        s.hybrid_area.pmca.total(), s.hybrid_area.links));
+  }
+  sizing.chosen = best;
+  RunResult out = std::move(runs[best]);
+  out.sizing = sizing;
+  return out;
+}
+
+}  // namespace
+
+RunResult simulate(const Config& cfg, Workload workload) {
+  const PlatformSizeParams size = PlatformSizeParams::from(cfg);
+  if (size.area_budget_mm2 > 0) return simulate_to_area(cfg, workload, size);
+  return simulate_one(cfg, std::move(workload), size.tiles_per_pmca);
 }
 
 }  // namespace aimcsim

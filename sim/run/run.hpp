@@ -5,6 +5,7 @@
 
 #include "models/riscv/pmca.hpp"
 #include "models/riscv/pmca_model.hpp"
+#include "platform/platform.hpp"
 #include "sim/base/config.hpp"
 #include "sim/base/energy.hpp"
 #include "sim/base/params.hpp"
@@ -29,6 +30,7 @@ struct PlatformSizeParams : Params<PlatformSizeParams> {
   std::int64_t tiles;           // 0 = auto
   std::int64_t tiles_per_pmca;  // 0 = auto: one PMCA per layer
   std::string packing;          // none, dense
+  double area_budget_mm2;       // 0 = auto: no budget
 
   static void bind(ParamBinder<PlatformSizeParams>& b);
 };
@@ -132,6 +134,22 @@ struct MappingReport {
   void report(StatGroup& g) const;
 };
 
+// How platform.area_budget sized the hybrid platform: each PMCA split tried, and the fastest that
+// fits.
+struct SizingReport {
+  struct Candidate {
+    std::int64_t tiles_per_pmca = 0;  // 0: auto
+    std::size_t tiles = 0, pmcas = 0;
+    double area_mm2 = 0;
+    Picos hybrid = 0;
+    bool fits = false;
+  };
+  double budget_mm2 = 0;  // 0: no budget
+  std::vector<Candidate> candidates;
+  std::size_t chosen = 0;
+  void report(StatGroup& g) const;
+};
+
 struct RunResult {
   Workload workload;
   std::string strategy;
@@ -152,6 +170,10 @@ struct RunResult {
   PmcaStats pmca;                  // the hybrid design's PMCAs, summed
   std::string pmca_engine;  // what runs the PMCAs' GEMMs, with its geometry ("RedMulE 4x8 ...")
   double pmca_freq_hz = 0;
+  bool gating = false;                              // power.gating
+  GatingFigures analog_only_gating, hybrid_gating;  // leakage ("static") and wake-ups
+  PlatformArea analog_only_area, hybrid_area;       // mm2
+  SizingReport sizing;                              // platform.area_budget
 };
 
 // Builds the workload and both platforms from `cfg`, simulates the analog-only baseline and the

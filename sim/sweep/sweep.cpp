@@ -77,6 +77,7 @@ void check_value(const Schema& schema, const std::string& where, const std::stri
   s = *spec;
   s.required = false;
   s.default_value = value;
+  s.presets.clear();  // the value alone: the keys a preset sets are not in this schema
   try {
     (void)Config::load(one, {}, {});
   } catch (const InputError& e) {
@@ -473,6 +474,14 @@ const std::vector<std::string>& figure_columns() {
                                                 "analog_only_energy_nj",
                                                 "hybrid_energy_nj",
                                                 "energy_overhead",
+                                                "analog_only_static_nj",
+                                                "hybrid_static_nj",
+                                                "hybrid_energy_dominant",
+                                                "analog_only_area_mm2",
+                                                "hybrid_area_mm2",
+                                                "hybrid_tops_per_mm2",
+                                                "hybrid_tokens_per_s_per_mm2",
+                                                "hybrid_energy_per_token_nj",
                                                 "analog_only_tokens_per_s",
                                                 "hybrid_tokens_per_s",
                                                 "tiles",
@@ -510,6 +519,14 @@ std::vector<std::string> summary_figures(const fs::path& dir) {
           at({"energy", "analog_only", "total_nj"}),
           at({"energy", "hybrid", "total_nj"}),
           at({"energy", "overhead"}),
+          at({"energy", "split", "analog_only", "static_nj"}),
+          at({"energy", "split", "hybrid", "static_nj"}),
+          at({"energy", "split", "hybrid", "dominant"}),
+          at({"area", "analog_only", "total_mm2"}),
+          at({"area", "hybrid", "total_mm2"}),
+          at({"efficiency", "hybrid", "tops_per_mm2"}),
+          at({"efficiency", "hybrid", "tokens_per_s_per_mm2"}),
+          at({"efficiency", "hybrid", "energy_per_token_nj"}),
           at({"throughput", "analog_only_tokens_per_s"}),
           at({"throughput", "hybrid_tokens_per_s"}),
           at({"platform", "tiles"}),

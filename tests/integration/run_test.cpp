@@ -5,6 +5,7 @@
 #include "models/riscv/pmca_model.hpp"
 #include "sim/base/error.hpp"
 #include "sim/report/report.hpp"
+#include "tests/support/calibration.hpp"
 #include "tests/support/config_helpers.hpp"
 
 namespace aimcsim {
@@ -31,9 +32,10 @@ TEST(RunTest, SingleLinearLayerMatchesTheHandDerivedRow) {
   const double mvms = 320 * 10506.6496;
   // Analog-only adds 1 tile * 1 mW leakage over 164506 ns = 164506 pJ.
   EXPECT_NEAR(o.analog_only_energy.total(), mvms + 164506, 1e-6);
-  // Hybrid: link 0.1 pJ/bit * 8 * 81920 B = 65536; PMCA per chunk 2 pJ * 41984 lane ops +
-  // 0.5 pJ * 98560 L1 bytes = 133248, times 40 chunks; leakage (1 + 2 mW) * 167827 ns.
-  EXPECT_NEAR(o.hybrid_energy.total(), mvms + 65536 + 40 * 133248 + 3 * 167827, 1e-6);
+  // Hybrid: link 0.1 pJ/bit * 8 * 81920 B = 65536; PMCA per chunk 11.896 pJ (kCoresFmaPj) *
+  // 41984 lane ops + 0.5 pJ * 98560 L1 bytes, times 40 chunks; leakage (1 + 2 mW) * 167827 ns.
+  const double chunk = test::kCoresFmaPj * 41984 + 0.5 * 98560;
+  EXPECT_NEAR(o.hybrid_energy.total(), mvms + 65536 + 40 * chunk + 3 * 167827, 1e-6);
   EXPECT_EQ(o.chunk_cost.l1_bytes, 20608);
   EXPECT_FALSE(o.chunk_cost.spilled);
 }
@@ -406,6 +408,142 @@ TEST(RunTest, PointToPointXReachesThePmcaOverItsOwnLink) {
   EXPECT_EQ(o.bottleneck, "pmca");
   // The link energy counts X as well as X W: 0.1 pJ/bit * 8 * (320 * 1024 + 320 * 256) B.
   EXPECT_NEAR(o.hybrid_energy.get("link"), 0.8 * (327680 + 81920), 1e-6);
+}
+
+// The report test's small run (linear:512x128, 16 tokens in chunks of 8, xw-first, unbounded
+// X W buffer): tile [0, 2106] ns, X W of chunk 0 on the link at 1066 -> 1140, the PMCA's chunks
+// of 3247 ns. Gated after 500 ns idle, the PMCA is idle from 0 until chunk 0 arrives at 1140:
+// gated 640 ns, it wakes in 100 ns, so chunk 0 runs 1240 -> 4487 and chunk 1 4487 -> 7734 (the
+// hybrid run is 100 ns longer). The tile idles after 2106: gated 7734 - 2106 - 500 = 5128 ns.
+// Leakage: tile 1 mW x (7734 - 5128) + PMCA 2 mW x (7734 - 640) = 2606 + 14188 pJ, plus one PMCA
+// wake-up of 2 nJ. The analog-only tile never idles, so its leakage stays 1 mW x 2106 ns.
+TEST(RunTest, PowerGatingChargesWakeUpsAndSavesIdleLeakage) {
+  const std::string yaml =
+      "workload:\n  model: linear:512x128\n  seq_len: 16\npipeline:\n  chunk_tokens: 8\n"
+      "  adapter_start: xw-first\n  xw_buffer_chunks: 0\n";
+  const RunResult off = test::run_config(yaml);
+  EXPECT_EQ(off.hybrid, 7634000);
+  EXPECT_FALSE(off.gating);
+  EXPECT_DOUBLE_EQ(off.hybrid_gating.leakage_pj, 3 * 7634.0);
+  EXPECT_EQ(off.hybrid_gating.wakes, 0);
+  const RunResult on = test::run_config(
+      yaml, {"power.gating=true", "power.idle_threshold=500ns", "power.link_wake=0ns"});
+  EXPECT_TRUE(on.gating);
+  EXPECT_EQ(on.hybrid, 7734000);
+  EXPECT_EQ(on.analog_only, off.analog_only);
+  EXPECT_NEAR(on.hybrid_gating.ungated_pj, 3 * 7734.0, 1e-6);
+  EXPECT_NEAR(on.hybrid_gating.leakage_pj, 2606 + 14188, 1e-6);
+  EXPECT_NEAR(on.hybrid_energy.get("static"), 2606 + 14188, 1e-6);
+  EXPECT_NEAR(on.hybrid_energy.get("wake"), 2000, 1e-9);  // the PMCA's one wake-up
+  EXPECT_NEAR(on.hybrid_gating.gated_fraction, (5128 + 2 * 640) / (3 * 7734.0), 1e-12);
+  EXPECT_NEAR(on.analog_only_gating.leakage_pj, 2106, 1e-6);
+  // The dynamic energy does not change with gating.
+  EXPECT_NEAR(
+      on.hybrid_energy.total() - on.hybrid_energy.get("static") - on.hybrid_energy.get("wake"),
+      off.hybrid_energy.total() - off.hybrid_energy.get("static"), 1e-6);
+}
+
+TEST(RunTest, BadGatingValuesNameTheKey) {
+  const std::string error = test::config_error(
+      "workload:\n  model: linear:512x128\n  seq_len: 16\n", {"power.idle_threshold=-1us"});
+  EXPECT_NE(error.find("power.idle_threshold"), std::string::npos) << error;
+  const std::string unit = test::config_error("workload:\n  model: linear:512x128\n  seq_len: 16\n",
+                                              {"power.tile_wake=100"});
+  EXPECT_NE(unit.find("power.tile_wake"), std::string::npos) << unit;
+  EXPECT_NE(unit.find("has no unit"), std::string::npos) << unit;
+}
+
+// Area (models/README.md#area) of the reference layer's platform, by hand. One 512 x 512 tile at
+// 14 nm: 262144 x 3.869 um2 + 512 ADCs x 866.7 um2 + (512 + 512) x 309.6 um2 = 1.014235136 +
+// 0.4437504 + 0.3170304 = 1.775016 mm2. One PMCA at 22 nm: 9 cores x 0.0215 + 128 KiB x
+// 1512 um2 + 0.043 (DMA) + 0.07 (RedMulE, the default job's engine) = 0.1935 + 0.193536 +
+// 0.043 + 0.07 = 0.500036 mm2. Links: the X W link and the X link, 0.01 mm2 each.
+TEST(RunTest, AreaSumsTheUnitsTheDesignBuilds) {
+  const RunResult r = test::run_config("workload:\n  model: linear:512x128\n  seq_len: 16\n",
+                                       {"pmca.engine=redmule"});
+  EXPECT_NEAR(r.hybrid_area.tile.array, 262144 * 3.869e-6, 1e-12);
+  EXPECT_NEAR(r.hybrid_area.tile.total(), 1.775016, 1e-6);
+  EXPECT_NEAR(r.hybrid_area.pmca.engine, 0.07, 1e-12);
+  EXPECT_NEAR(r.hybrid_area.pmca.total(), 0.500036, 1e-6);
+  EXPECT_NEAR(r.hybrid_area.link, 0.01, 1e-12);
+  EXPECT_NEAR(r.hybrid_area.total(), 1.775016 + 0.500036 + 2 * 0.01, 1e-6);
+  // The analog-only design has no PMCA (no digital operator) and no link.
+  EXPECT_NEAR(r.analog_only_area.total(), 1.775016, 1e-6);
+  // A node of 7 nm scales the tile by (7 / 14)^2 = 1/4; the cores alone have no engine area.
+  const RunResult s = test::run_config("workload:\n  model: linear:512x128\n  seq_len: 16\n",
+                                       {"tile.node=7nm", "pmca.engine=cores", "pmca.node=11nm"});
+  EXPECT_NEAR(s.hybrid_area.tile.total(), 1.775016 / 4, 1e-6);
+  EXPECT_NEAR(s.hybrid_area.pmca.total(), (0.500036 - 0.07) / 4, 1e-6);
+  EXPECT_NEAR(s.hybrid_area.link, 0.01 / 4, 1e-12);
+  // A 256 x 256 tile with 256 ADCs: 65536 x 3.869 + 256 x 866.7 + 512 x 309.6 um2.
+  const RunResult h = test::run_config("workload:\n  model: linear:256x128\n  seq_len: 16\n",
+                                       {"tile.rows=256", "tile.cols=256", "tile.adc_count=256"});
+  EXPECT_NEAR(h.hybrid_area.tile.total(), (65536 * 3.869 + 256 * 866.7 + 512 * 309.6) * 1e-6, 1e-9);
+}
+
+// GPT-2 layer-pipelined: from layer.3 on, attn.c_proj is faster in the hybrid design than
+// analog-only. Not the hardware: in the analog-only design layer.0's tiles deliver every chunk
+// of c_attn at once, so its PMCA queues every chunk's attention scores before the first chunk's
+// softmax and context, and the next layers' first chunks arrive later; the hybrid's adapters pace
+// the chunks. The run says so in a note; token-pipelined has no such layer.
+TEST(RunTest, LinearFasterWithLoraIsExplainedInTheNotes) {
+  const std::string yaml = "workload:\n  model: gpt2\n  seq_len: 320\n";
+  const RunResult r = test::run_config(yaml, {"pipeline.strategy=layer-pipelined"});
+  const OpResult* c_proj = nullptr;
+  for (const OpResult& o : r.ops)
+    if (o.op.block == "layer.3" && o.op.name == "attn.c_proj") c_proj = &o;
+  ASSERT_NE(c_proj, nullptr);
+  EXPECT_LT(c_proj->hybrid, c_proj->analog_only);
+  // Its first chunk could start earlier in the hybrid design: the input came sooner.
+  EXPECT_LT(c_proj->hybrid_end - c_proj->hybrid, c_proj->analog_only_end - c_proj->analog_only);
+  std::string note;
+  for (const std::string& n : r.notes)
+    if (n.find("faster in the hybrid design") != std::string::npos) note = n;
+  EXPECT_NE(note.find("first layer.3.attn.c_proj"), std::string::npos) << note;
+  EXPECT_NE(note.find("list-scheduling anomaly"), std::string::npos) << note;
+  const RunResult t = test::run_config(yaml);
+  for (const std::string& n : t.notes)
+    EXPECT_EQ(n.find("faster in the hybrid design"), std::string::npos) << n;
+}
+
+// Iso-area sizing: linear:512x128 on 128 x 128 tiles (128 ADCs) needs 4 tiles of 16384 x 3.869
+// + 128 x 866.7 + 256 x 309.6 um2 = 0.2535849 mm2. A cores-only PMCA is 0.430036 mm2, the X W and
+// X links 0.01 mm2 each. The splits: auto (1 PMCA) 1.4643756 mm2, 2 tiles a PMCA (2 PMCAs)
+// 1.8944116 mm2, 1 (4 PMCAs) 2.7544836 mm2. Within 2 mm2 the first two fit; the faster wins.
+TEST(RunTest, AreaBudgetPicksTheFastestSplitThatFits) {
+  const std::string yaml = "workload:\n  model: linear:512x128\n  seq_len: 64\n";
+  const std::vector<std::string> tiles = {"tile.rows=128", "tile.cols=128", "tile.adc_count=128"};
+  std::vector<std::string> with_budget = tiles;
+  with_budget.push_back("platform.area_budget=2mm2");
+  const RunResult r = test::run_config(yaml, with_budget);
+  ASSERT_EQ(r.sizing.candidates.size(), 3u);
+  const double tile = (16384 * 3.869 + 128 * 866.7 + 256 * 309.6) * 1e-6;
+  const double areas[3] = {4 * tile + 0.430036 + 0.02, 4 * tile + 4 * 0.430036 + 0.02,
+                           4 * tile + 2 * 0.430036 + 0.02};
+  const std::int64_t splits[3] = {0, 1, 2};
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(r.sizing.candidates[i].tiles_per_pmca, splits[i]);
+    EXPECT_NEAR(r.sizing.candidates[i].area_mm2, areas[i], 1e-6);
+    EXPECT_EQ(r.sizing.candidates[i].fits, areas[i] <= 2.0);
+  }
+  // Each candidate is the run with its split; the chosen one is the fastest that fits.
+  for (std::size_t i = 0; i < 3; ++i) {
+    std::vector<std::string> o = tiles;
+    if (splits[i] > 0) o.push_back("platform.tiles_per_pmca=" + std::to_string(splits[i]));
+    EXPECT_EQ(r.sizing.candidates[i].hybrid, test::run_config(yaml, o).hybrid) << i;
+  }
+  const std::size_t best = r.sizing.candidates[0].hybrid <= r.sizing.candidates[2].hybrid ? 0 : 2;
+  EXPECT_EQ(r.sizing.chosen, best);
+  EXPECT_EQ(r.hybrid, r.sizing.candidates[best].hybrid);
+  EXPECT_NEAR(r.hybrid_area.total(), areas[best], 1e-6);
+  // A budget below the smallest platform is an input error naming the key and the smallest area.
+  std::vector<std::string> small = tiles;
+  small.push_back("platform.area_budget=1mm2");
+  const std::string error = test::error_of([&] { test::run_config(yaml, small); });
+  EXPECT_NE(error.find("platform.area_budget: 1 mm2 is less than the smallest platform"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("1.464 mm2"), std::string::npos) << error;
 }
 
 }  // namespace

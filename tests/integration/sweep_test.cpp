@@ -12,6 +12,7 @@
 #include "sim/base/error.hpp"
 #include "sim/run/run.hpp"
 #include "tests/support/config_helpers.hpp"
+#include "tests/support/csv.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/scratch_dir.hpp"
 
@@ -54,6 +55,21 @@ TEST(SweepExpansionTest, ZipPairsTheListsElementByElement) {
   ASSERT_EQ(s.points.size(), 3u);
   EXPECT_EQ(values(s, 0), (std::vector<std::string>{"4", "128ns"}));
   EXPECT_EQ(values(s, 2), (std::vector<std::string>{"16", "512ns"}));
+}
+
+TEST(SweepExpansionTest, PresetKeysAreSweptLikeAnyOther) {
+  // Checking a preset's value on its own does not apply the keys the preset sets.
+  const SweepSpec s = parse(std::string(kBase) +
+                            "grid: {pmca.preset: [ahwa-lora, snitch-cores], tile.preset: "
+                            "[hermes-core, alpine]}\n");
+  ASSERT_EQ(s.points.size(), 4u);
+  EXPECT_EQ(values(s, 0), (std::vector<std::string>{"ahwa-lora", "hermes-core"}));
+  EXPECT_NE(s.points[0].config_yaml.find("engine: redmule"), std::string::npos)
+      << s.points[0].config_yaml;
+  EXPECT_NE(s.points[3].config_yaml.find("engine: cores"), std::string::npos);
+  EXPECT_NE(rejection(std::string(kBase) + "grid: {pmca.preset: [ahwa-lora, fast]}\n")
+                .find("pmca.preset"),
+            std::string::npos);
 }
 
 TEST(SweepExpansionTest, PointsListFillsKeysAPointLeavesOutFromItsEffectiveConfig) {
@@ -285,6 +301,24 @@ TEST_F(SweepRunTest, CommandLineRejectsBadSweepFilesWithExitTwo) {
   r = test::run_aimcsim("sweep " + path("good.yaml") + " -j 2 -o " + path("g"));
   EXPECT_EQ(r.status, 0) << r.output();
   EXPECT_TRUE(fs::exists(dir_ / "g" / "points" / "p0001" / "status.json"));
+}
+
+// An iso-area sweep: the area budget as an axis (RunTest.AreaBudgetPicksTheFastestSplitThatFits
+// derives the areas: 1.4643756 mm2 with one PMCA, 1.8944116 with two, 2.7544836 with four).
+TEST_F(SweepRunTest, AreaBudgetIsASweepAxis) {
+  const SweepSpec s = parse(
+      "base: {workload: {model: 'linear:512x128', seq_len: 64}, tile: {rows: 128, cols: 128, "
+      "adc_count: 128}}\ngrid: {platform.area_budget: [1.5mm2, 3mm2]}\n");
+  const SweepOutcome r = run_sweep(s, options("iso"));
+  EXPECT_EQ(r.failed, 0u);
+  const auto rows = test::csv_records(test::file_text(dir_ / "iso" / "results.csv"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].at("pmcas"), "1");  // only one PMCA fits 1.5 mm2
+  EXPECT_NEAR(std::stod(rows[0].at("hybrid_area_mm2")), 1.4643756, 1e-6);
+  // With 3 mm2 every split fits, and more PMCAs are never slower here.
+  EXPECT_EQ(rows[1].at("pmcas"), "4");
+  EXPECT_NEAR(std::stod(rows[1].at("hybrid_area_mm2")), 2.7544836, 1e-6);
+  EXPECT_LT(std::stod(rows[1].at("hybrid_ns")), std::stod(rows[0].at("hybrid_ns")));
 }
 
 }  // namespace

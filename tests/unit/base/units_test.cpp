@@ -25,6 +25,10 @@ TEST(UnitsTest, OtherDimensionsUseTheirCanonicalUnit) {
   EXPECT_DOUBLE_EQ(parse_quantity("13.4nJ", Dimension::Energy), 13400.0);
   EXPECT_DOUBLE_EQ(parse_quantity("2uJ", Dimension::Energy), 2e6);
   EXPECT_DOUBLE_EQ(parse_quantity("43.5mW", Dimension::Power), 43.5);
+  EXPECT_DOUBLE_EQ(parse_quantity("0.07mm2", Dimension::Area), 0.07);
+  EXPECT_DOUBLE_EQ(parse_quantity("250um2", Dimension::Area), 250e-6);  // 1 mm2 = 1e6 um2
+  EXPECT_DOUBLE_EQ(parse_quantity("22nm", Dimension::Length), 22.0);
+  EXPECT_DOUBLE_EQ(parse_quantity("0.5um", Dimension::Length), 500.0);
 }
 
 void expect_error(const char* text, Dimension d, const std::string& fragment) {

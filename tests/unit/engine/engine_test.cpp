@@ -278,5 +278,72 @@ TEST(EngineTest, EndBeforeTheStartThrows) {
   EXPECT_EQ(a.end, -1);
 }
 
+// Power gating: a PMCA gated after 50 ps idle wakes in 20 ps at 7 pJ. Its leakage is 2 mW.
+//   p0 ready at 0 on an idle-since-0 unit: no gap, [0, 10].
+//   t0 on the tile [0, 200]; p1 after it, ready at 200: idle 10 -> 200 = 190 > 50, gated
+//   140 ps; issued at 200 + 20 = 220, [220, 230], its energy has the 7 pJ wake.
+//   t1 after p1 on the tile [230, 260]; p2 after it, ready at 260: idle 30 <= 50, no wake.
+//   Over a run of 1000 ps the last idle stretch is gated from 270 + 50 to 1000: 680 ps.
+TEST(EngineTest, GatedResourceWakesOnTheCriticalPathAndStopsLeaking) {
+  SimulationContext context;
+  JobGraph graph;
+  ScriptedResource tile("tile", {{"t0", 0, 200}, {"t1", 230, 30}});
+  ScriptedResource pmca("pmca", {{"p0", 0, 10}, {"p1", 220, 10}, {"p2", 260, 10}});
+  // A unit whose first job comes late is gated from the threshold: 50 -> 200.
+  ScriptedResource late("late", {{"q0", 220, 5}});
+  const Resource::PowerGate gate{true, 50, 20, 7.0};
+  pmca.set_power(2.0, gate);
+  late.set_power(1.0, gate);
+  Job& p0 = add_job(graph, pmca, 0, "p0");
+  Job& t0 = add_job(graph, tile, 1, "t0");
+  Job& p1 = add_job(graph, pmca, 2, "p1");
+  Job& t1 = add_job(graph, tile, 3, "t1");
+  Job& p2 = add_job(graph, pmca, 4, "p2");
+  Job& q0 = add_job(graph, late, 5, "q0");
+  graph.depend(t0, p1);
+  graph.depend(p1, t1);
+  graph.depend(t1, p2);
+  graph.depend(t0, q0);
+  run_jobs(graph);
+  pmca.expect_script_done();
+  tile.expect_script_done();
+  late.expect_script_done();
+  expect_times(p0, 0, 0, 10);
+  expect_times(p1, 200, 220, 230);
+  expect_times(t1, 230, 230, 260);
+  expect_times(p2, 260, 260, 270);
+  EXPECT_DOUBLE_EQ(p1.energy.get("wake"), 7.0);
+  EXPECT_DOUBLE_EQ(p2.energy.get("wake"), 0.0);
+  EXPECT_EQ(pmca.wakes(), 1);
+  EXPECT_EQ(pmca.gated_ps(1000), 140 + 680);
+  EXPECT_DOUBLE_EQ(pmca.leak_mw(), 2.0);
+  expect_times(q0, 200, 220, 225);
+  EXPECT_EQ(late.gated_ps(225), 150);  // 50 -> 200; no idle stretch after it
+  // The tile is not gated: its jobs start when ready, and nothing is saved.
+  EXPECT_EQ(tile.wakes(), 0);
+  EXPECT_EQ(tile.gated_ps(1000), 0);
+}
+
+TEST(EngineTest, IdleBelowTheThresholdIsNeverGated) {
+  SimulationContext context;
+  JobGraph graph;
+  // a0 [0, 10], then a1 ready at 60 after the other unit's 60 ps: 50 ps idle is not more than
+  // the 50 ps threshold, so a1 starts at once; the run ends at 70 with no gated time.
+  ScriptedResource other("other", {{"b0", 0, 60}});
+  ScriptedResource unit("unit", {{"a0", 0, 10}, {"a1", 60, 10}});
+  unit.set_power(1.0, Resource::PowerGate{true, 50, 20, 7.0});
+  add_job(graph, unit, 0, "a0");
+  Job& b0 = add_job(graph, other, 1, "b0");
+  Job& a1 = add_job(graph, unit, 2, "a1");
+  graph.depend(b0, a1);
+  run_jobs(graph);
+  unit.expect_script_done();
+  expect_times(a1, 60, 60, 70);
+  EXPECT_EQ(unit.wakes(), 0);
+  EXPECT_EQ(unit.gated_ps(70), 0);
+  EXPECT_EQ(unit.gated_ps(120), 0);   // 50 ps idle at the end: at the threshold, not past it
+  EXPECT_EQ(unit.gated_ps(130), 10);  // 70 + 50 -> 130
+}
+
 }  // namespace
 }  // namespace aimcsim

@@ -53,7 +53,21 @@ TEST(NetworkTest, MultiHopMeshTransferPaysEveryRouter) {
   EXPECT_EQ(t.hops, 3);
   EXPECT_EQ(t.start, 5000);
   EXPECT_EQ(t.end, 5000 + 3 * 1000 + 100000);  // ready + 3 routers + serialisation
-  EXPECT_DOUBLE_EQ(t.energy_pj, 3 * 2560);     // two mesh links and the ejection port
+  // 3200 B = 25600 bit at 0.1 pJ/bit = 2560 pJ on each link reserved: the injection port, two
+  // mesh links and the ejection port.
+  EXPECT_DOUBLE_EQ(t.energy_pj, 4 * 2560);
+}
+
+TEST(NetworkTest, EveryLinkCostsEnergyForTheBytesItCarries) {
+  Network mesh(params("mesh"), 0.1, eight());
+  mesh.send(0, {1}, 3200, 0);  // inject(0,0), (0,0)->(1,0), eject(1,0)
+  mesh.send(1, {0}, 1600, 0);  // inject(1,0), (1,0)->(0,0), eject(0,0)
+  ASSERT_EQ(mesh.links().size(), 6u);
+  for (const auto& l : mesh.links()) {
+    // Injection and ejection ports as much as router-to-router links: 8 x bytes x 0.1 pJ.
+    EXPECT_DOUBLE_EQ(l.energy_pj, 0.8 * static_cast<double>(l.bytes)) << l.name;
+    EXPECT_GT(l.energy_pj, 0) << l.name;
+  }
 }
 
 TEST(NetworkTest, TransfersSharingMeshLinksWait) {
@@ -77,13 +91,15 @@ TEST(NetworkTest, MulticastSendsOnceAlongATree) {
   // farthest destination is 4 routers away: 4 + 100 = 104 ns.
   const auto t = mesh.send(0, {3, 7}, 3200, 0);
   EXPECT_EQ(t.end, 104000);
-  EXPECT_DOUBLE_EQ(t.energy_pj, 6 * 2560);
+  // Seven links: the injection port, 3 east, eject(3,0), 1 north, eject(0,1).
+  EXPECT_DOUBLE_EQ(t.energy_pj, 7 * 2560);
   // The same without multicast: two sends that share the injection port; the second starts
   // when the first has left it (100 ns) and arrives 100 + 2 + 100 = 202 ns.
   Network separate(params("mesh", false), 0.1, eight());
   const auto s = separate.send(0, {3, 7}, 3200, 0);
   EXPECT_EQ(s.end, 202000);
-  EXPECT_DOUBLE_EQ(s.energy_pj, 6 * 2560);
+  // Two unicasts: 0 -> 3 over 5 links, 0 -> 7 over 3, the injection port in both.
+  EXPECT_DOUBLE_EQ(s.energy_pj, 8 * 2560);
 }
 
 TEST(TopologyTest, TopologiesAreChosenByNameFromTheRegistry) {
@@ -95,9 +111,7 @@ TEST(TopologyTest, TopologiesAreChosenByNameFromTheRegistry) {
   EXPECT_TRUE(p.topo().shared());
   EXPECT_EQ(p.topo().twin_hops(), 1);  // one arbitration
   p.set_topology("mesh");
-  EXPECT_EQ(p.topo().twin_hops(), 2);          // the source router and the PMCA's
-  EXPECT_FALSE(p.topo().hop_costs_energy(0));  // the injection port enters no router
-  EXPECT_TRUE(p.topo().hop_costs_energy(1));
+  EXPECT_EQ(p.topo().twin_hops(), 2);  // the source router and the PMCA's
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/calibration.hpp"
+
 namespace aimcsim {
 namespace {
 
@@ -32,7 +34,7 @@ TEST(DigitalCostTest, AttentionScoresAreOneGemmPerHead) {
   // ceil(5120 / 0.9 + 110) = 5799 cycles; 4 heads -> 23196 cycles = 23196 ns.
   const DigitalCost c = digital_op_cost(p, attention(8, 320, false), 0, 8);
   EXPECT_EQ(c.duration, 23196000);
-  EXPECT_DOUBLE_EQ(c.energy.get("pmca.compute"), 2.0 * 4 * 8 * 320 * 32);
+  EXPECT_NEAR(c.energy.get("pmca.compute"), test::kCoresFmaPj * 4 * 8 * 320 * 32, 1e-6);
 }
 
 TEST(DigitalCostTest, KeysThatDoNotFitL1AreProcessedInBlocks) {

@@ -8,8 +8,8 @@
 //   Hybrid: chunk 0 reaches the PMCA at 1066 + 74 = 1140 ns and ends at 4387 ns; chunk 1 arrives
 //   at 2106 + 74 = 2180 ns, waits for the PMCA and ends at 4387 + 3247 = 7634 ns.
 //   Energy, pJ: 16 MVMs x 10506.6496 = 168106.3936 (run_test); the link 0.1 pJ/bit x 8 x 4096 B
-//   = 3276.8; the PMCA 2 x 133248 = 266496; leakage 1 mW x 2106 ns (analog-only, no PMCA) and
-//   (1 + 2) mW x 7634 ns = 22902 (hybrid).
+//   = 3276.8; the PMCA 2 x (kCoresFmaPj x 41984 lane ops + 0.5 x 98560 L1 bytes) (run_test);
+//   leakage 1 mW x 2106 ns (analog-only, no PMCA) and (1 + 2) mW x 7634 ns = 22902 (hybrid).
 #include "sim/report/report.hpp"
 
 #include <gtest/gtest.h>
@@ -19,11 +19,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "sim/base/error.hpp"
 #include "sim/report/trace.hpp"
+#include "tests/support/calibration.hpp"
 #include "tests/support/config_helpers.hpp"
 #include "tests/support/csv.hpp"
 #include "tests/support/scratch_dir.hpp"
@@ -41,7 +43,8 @@ using test::ScratchDir;
 
 constexpr double kMvmEnergyPj = 16 * 10506.6496;
 constexpr double kAnalogEnergyPj = kMvmEnergyPj + 1 * 2106;
-constexpr double kHybridEnergyPj = kMvmEnergyPj + 3276.8 + 2 * 133248 + 3 * 7634;
+constexpr double kPmcaChunkPj = test::kCoresFmaPj * 41984 + 0.5 * 98560;
+constexpr double kHybridEnergyPj = kMvmEnergyPj + 3276.8 + 2 * kPmcaChunkPj + 3 * 7634;
 
 const char* const kSmallRun =
     "workload:\n  model: linear:512x128\n  seq_len: 16\npipeline:\n  chunk_tokens: 8\n"
@@ -183,7 +186,7 @@ TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
   EXPECT_EQ(rec.at("analog_only_input_transfer_ns"), "0.000");
   EXPECT_NEAR(number(rec.at("hybrid_aimc_energy_nj")), kMvmEnergyPj / 1e3, 5e-7);
   EXPECT_NEAR(number(rec.at("hybrid_transfer_energy_nj")), 3276.8 / 1e3, 5e-7);
-  EXPECT_NEAR(number(rec.at("hybrid_pmca_energy_nj")), 2 * 133248 / 1e3, 5e-7);
+  EXPECT_NEAR(number(rec.at("hybrid_pmca_energy_nj")), 2 * kPmcaChunkPj / 1e3, 5e-7);
   EXPECT_NEAR(number(rec.at("hybrid_static_energy_nj")), 3 * 7634 / 1e3, 5e-7);
   EXPECT_EQ(rec.at("twin_differs"), o.twin_differs() ? "true" : "false");
 }
@@ -307,6 +310,45 @@ TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
   EXPECT_DOUBLE_EQ(s.at("blocks")[0].at("hybrid_ns").get<double>(), 7634.0);
   EXPECT_EQ(s.at("interconnect").at("busiest_links").size(), 1u);  // the layer's p2p link
   EXPECT_EQ(s.at("interconnect").at("busiest_links")[0].at("bytes"), 16 * 256);
+}
+
+// The energy split, area and efficiency of the small run (models/README.md#energy-and-leakage,
+// #area). Static is the leakage: 1 mW x 2106 ns analog-only, 3 mW x 7634 ns hybrid; dynamic the
+// rest. Area: one 512 x 512 tile, 1.775016 mm2 (RunTest.AreaSumsTheUnitsTheDesignBuilds); the
+// hybrid adds a cores-only PMCA, 0.430036 mm2, and two links of 0.01 mm2.
+TEST(ReportTest, SummaryJsonSplitsEnergyAndReportsArea) {
+  const json s = json::parse(summary_json(small_run(), small_config()));
+  const json& split = s.at("energy").at("split");
+  const json& h = split.at("hybrid");
+  EXPECT_NEAR(h.at("static_nj").get<double>(), 3 * 7634 / 1e3, 1e-9);
+  EXPECT_NEAR(h.at("dynamic_nj").get<double>(), (kHybridEnergyPj - 3 * 7634) / 1e3, 1e-9);
+  EXPECT_NEAR(h.at("leakage_nj").get<double>(), 3 * 7634 / 1e3, 1e-9);
+  EXPECT_EQ(h.at("wake_nj").get<double>(), 0.0);
+  // Dynamic: 168106.39 + 3276.8 + 2 x 548719.15 pJ = 1.27 uJ against 22.9 nJ of leakage.
+  EXPECT_EQ(h.at("dominant"), "dynamic");
+  EXPECT_NEAR(h.at("static_share").get<double>(), 3 * 7634 / kHybridEnergyPj, 1e-12);
+  EXPECT_NEAR(split.at("analog_only").at("static_nj").get<double>(), 2106 / 1e3, 1e-9);
+  EXPECT_NEAR(split.at("static_overhead").get<double>(), 3 * 7634 / 2106.0, 1e-12);
+  EXPECT_EQ(split.at("gating"), false);
+  const json& area = s.at("area");
+  EXPECT_NEAR(area.at("tile").at("total_mm2").get<double>(), 1.775016, 1e-6);
+  EXPECT_NEAR(area.at("pmca").at("total_mm2").get<double>(), 0.430036, 1e-6);
+  EXPECT_NEAR(area.at("hybrid").at("total_mm2").get<double>(), 1.775016 + 0.430036 + 0.02, 1e-6);
+  EXPECT_NEAR(area.at("analog_only").at("total_mm2").get<double>(), 1.775016, 1e-6);
+  // 2 x 16 x 512 x 128 ops in 7634 ns: 0.27469 TOPS over 2.225052 mm2; 16 tokens.
+  const json& eff = s.at("efficiency").at("hybrid");
+  const double ops = 2.0 * 16 * 512 * 128;
+  EXPECT_NEAR(eff.at("tops").get<double>(), ops / 7634e-9 / 1e12, 1e-9);
+  EXPECT_NEAR(eff.at("tops_per_mm2").get<double>(), ops / 7634e-9 / 1e12 / 2.225052, 1e-6);
+  EXPECT_NEAR(eff.at("tokens_per_s_per_mm2").get<double>(), 16 / 7634e-9 / 2.225052, 1e-1);
+  EXPECT_NEAR(eff.at("energy_per_token_nj").get<double>(), kHybridEnergyPj / 16 / 1e3, 1e-9);
+  // The table's header says the same.
+  std::ostringstream table;
+  print_table(table, small_run());
+  EXPECT_NE(table.str().find("area: 2.225 mm2 hybrid (1 tiles x 1.7750 + 1 PMCAs x 0.4300"),
+            std::string::npos)
+      << table.str();
+  EXPECT_NE(table.str().find("(dynamic dominates"), std::string::npos) << table.str();
 }
 
 TEST(ReportTest, SummaryJsonSaysAutoForAnAutoChunk) {

@@ -5,6 +5,8 @@
 #include "models/riscv/gemm_cores.hpp"
 #include "models/riscv/gemm_engine.hpp"
 #include "models/riscv/gemm_redmule.hpp"
+#include "tests/support/calibration.hpp"
+#include "tests/support/config_helpers.hpp"
 
 namespace aimcsim {
 namespace {
@@ -62,7 +64,7 @@ TEST(PmcaModelTest, LoraChunkIsDownUpAndAdd) {
   EXPECT_EQ(c.dma_bytes, 0);
   // 41984 useful lane ops over 16 lanes * 3247 cycles
   EXPECT_DOUBLE_EQ(c.utilisation, 41984.0 / (16.0 * 3247.0));
-  EXPECT_DOUBLE_EQ(c.energy.get("pmca.compute"), 2.0 * 41984);
+  EXPECT_NEAR(c.energy.get("pmca.compute"), test::kCoresFmaPj * 41984, 1e-6);
 }
 
 TEST(PmcaModelTest, ClockScalesTheDuration) {
@@ -180,7 +182,9 @@ TEST(PmcaModelTest, FormatSetsLanesAndElementSize) {
   EXPECT_EQ(p.elem_bytes, 4);
   // GEMM 8 x 8 x 512 in FP32: 512 * 8 SIMD FMAs per row (was 512 * 4 in FP16).
   EXPECT_DOUBLE_EQ(gemm_cores_cost(p, 8, 8, 512).compute_cycles, 4096);
-  EXPECT_DOUBLE_EQ(gemm_cores_cost(p, 8, 8, 512).energy.get("pmca.compute"), 3.6 * 8 * 8 * 512);
+  // FP32 at 1.8x the FP16 lane operation (assumed ratio).
+  EXPECT_NEAR(gemm_cores_cost(p, 8, 8, 512).energy.get("pmca.compute"),
+              1.8 * test::kCoresFmaPj * 8 * 8 * 512, 1e-6);
 }
 
 TEST(PmcaModelTest, EngineGemmThatDividesEvenly) {
@@ -286,7 +290,7 @@ TEST(PmcaModelTest, LoraOnTheEngineRunsBothGemmsAndTheAddThere) {
   EXPECT_EQ(c.up.unit, "redmule");
   // Engine utilisation: (8*8*512 + 8*128*8) MACs over 32 MAC/cycle.
   EXPECT_DOUBLE_EQ(c.utilisation, 40960.0 / (32.0 * 2796));
-  EXPECT_DOUBLE_EQ(c.energy.get("pmca.redmule"), 91.9 * (2171 + 625));
+  EXPECT_NEAR(c.energy.get("pmca.redmule"), test::kRedmuleCyclePj * (2171 + 625), 1e-6);
   EXPECT_DOUBLE_EQ(c.energy.get("pmca.compute"), 0);  // the cores did nothing
 }
 
@@ -414,6 +418,56 @@ TEST(PmcaL1Test, MoreL1IsNeverSlower) {
       }
     }
   }
+}
+
+// One calibration for the cores and the engine (models/README.md#energy-calibration): RedMulE's
+// published cluster power less the cluster's leakage, and the cores at 4.65x its energy per MAC.
+TEST(PmcaEnergyTest, EngineCycleEnergyIsThePublishedPowerLessLeakage) {
+  EXPECT_NEAR(redmule_e_cycle_pj(2.0), test::kRedmuleCyclePj, 1e-9);
+  EXPECT_NEAR(redmule_e_cycle_pj(2.0), 87.637, 1e-3);  // 41.5 mW / 473.544 MHz
+  // Without leakage the whole 43.5 mW is dynamic: 43.5 / 473.544 MHz = 91.8604 pJ.
+  EXPECT_NEAR(redmule_e_cycle_pj(0.0), 43.5 / (43.5 * 688 / 63.2) * 1e3, 1e-9);
+  // A leakage above the published power leaves nothing dynamic, never a negative energy.
+  EXPECT_DOUBLE_EQ(redmule_e_cycle_pj(50.0), 0.0);
+  const PmcaParams p = PmcaParams::defaults();
+  EXPECT_NEAR(p.e_fma_fp16_pj, test::kCoresFmaPj, 1e-9);  // 11.896 pJ
+  EXPECT_NEAR(p.e_fma_fp32_pj, 1.8 * test::kCoresFmaPj, 1e-9);
+  EXPECT_NEAR(p.e_fma_fp8_pj, 0.6 * test::kCoresFmaPj, 1e-9);
+}
+
+TEST(PmcaEnergyTest, LargeGemmOnTheCoresCostsThePublishedRatioOfTheEngine) {
+  PmcaParams cores = PmcaParams::defaults();
+  PmcaParams engine = PmcaParams::defaults();
+  engine.set_engine("redmule");
+  // 512^3: the cores do 134217728 lane ops and 2 x (512^3 + 2 x 512^2) L1 bytes, i.e.
+  // kCoresFmaPj + 0.5 x 2 x (1 + 2 / 512) pJ per MAC; the engine 4245345 cycles
+  // (EngineReachesPublishedRateOnLargeGemms) at 87.637 pJ, 2.77209 pJ per MAC.
+  const double macs = 512.0 * 512 * 512;
+  const KernelCost c = gemm_cost(cores, 512, 512, 512), e = gemm_cost(engine, 512, 512, 512);
+  EXPECT_NEAR(c.energy.total(), test::kCoresFmaPj * macs + 0.5 * 2 * (macs + 2 * 512 * 512), 1e-3);
+  EXPECT_NEAR(e.energy.total(), test::kRedmuleCyclePj * 4245345, 1e-3);
+  // Per MAC: (11.896 + 1.0039) / 2.77209 = 4.6535, the published 4.65 within 0.1 %.
+  EXPECT_NEAR(c.energy.total() / e.energy.total(), 4.65, 4.65 * 1e-3);
+}
+
+TEST(PmcaEnergyTest, LeakageIsCountedOnceWhateverItsValue) {
+  // Raising the cluster's leakage moves energy from the engine's dynamic share to the static
+  // one: the engine's cycle costs (43.5 - 10) mW / 473.544 MHz = 70.743 pJ.
+  PmcaParams p = PmcaParams::defaults();
+  p.p_static_mw = 10;
+  p.set_engine("redmule");
+  const KernelCost k = gemm_cost(p, 512, 512, 512);
+  EXPECT_NEAR(k.energy.total(), 33.5 / (43.5 * 688 / 63.2) * 1e3 * 4245345, 1e-3);
+  EXPECT_NEAR(redmule_e_cycle_pj(10.0), 70.743, 1e-3);
+  // A config that gives the energy per cycle (and per lane operation) keeps it.
+  const PmcaParams given = PmcaParams::from(test::reference_config(
+      {"pmca.engine=redmule", "pmca.redmule.e_cycle=91.9pJ", "pmca.e_fma_fp16=2pJ"}));
+  EXPECT_NEAR(gemm_cost(given, 512, 512, 512).energy.total(), 91.9 * 4245345, 1e-3);
+  EXPECT_DOUBLE_EQ(given.e_fma_fp16_pj, 2.0);
+  EXPECT_NEAR(given.e_fma_fp32_pj, 3.6, 1e-12);  // auto: 1.8 x the given FP16
+  // An explicit zero is not accepted: auto is how the calibrated value is asked for.
+  const std::string error = test::error_of([] { test::reference_config({"pmca.e_fma_fp16=0pJ"}); });
+  EXPECT_NE(error.find("pmca.e_fma_fp16"), std::string::npos) << error;
 }
 
 }  // namespace
