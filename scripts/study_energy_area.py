@@ -35,7 +35,7 @@ def sweep_text(points, gating, budget_note):
     return (HEADER.format(gating=" x power.gating" if gating else "", budget=budget_note) +
             "base:\n"
             "  workload: {seq_len: 320}\n"
-            "  lora: {rank: 8}\n"
+            "  lora: {rank: 8, targets: all+head}\n"
             "  pipeline: {strategy: token-pipelined, chunk_tokens: auto}\n"
             "grid:\n"
             f"  pmca.preset: [{', '.join(ENGINES)}]\n" +

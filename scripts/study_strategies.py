@@ -41,6 +41,7 @@ def main(argv):
                 "# on the whole of MobileBERT (AHWA-LoRA deployment, rank 8 on every linear layer).\n"
                 "base:\n"
                 "  workload: {model: mobilebert, seq_len: 320}\n"
+                "  lora: {targets: all+head}  # AHWA-LoRA: every linear, the QA head too\n"
                 "  lora: {rank: 8}\n"
                 "  tile: {rows: 512, cols: 512}\n"
                 "  pmca: {preset: ahwa-lora}\n"
