@@ -119,8 +119,8 @@ std::string ParamSpec::accepted() const {
     case ParamKind::Text:
       return "a string";
     case ParamKind::Quantity:
-      return fmt::format("{}a {} with a unit ({}){}", allow_auto ? "'auto' or " : "",
-                         dimension_name(dim), units_accepted(dim),
+      return fmt::format("{}{} with a unit ({}){}", allow_auto ? "'auto' or " : "",
+                         with_article(dimension_name(dim)), units_accepted(dim),
                          range_text(*this, std::string(canonical_unit(dim))));
   }
   return "?";

@@ -86,6 +86,11 @@ std::string example(Dimension d) {
 
 }  // namespace
 
+std::string with_article(std::string_view noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun.front()) != noun.npos;
+  return (vowel ? "an " : "a ") + std::string(noun);
+}
+
 std::string_view dimension_name(Dimension d) {
   switch (d) {
     case Dimension::Time:
@@ -141,9 +146,8 @@ std::string units_accepted(Dimension d) {
 }
 
 double parse_quantity(std::string_view text, Dimension d) {
-  const std::string what = std::string("a ") + std::string(dimension_name(d)) +
-                           " with a unit, e.g. " + example(d) + " (units: " + units_accepted(d) +
-                           ")";
+  const std::string what = with_article(dimension_name(d)) + " with a unit, e.g. " + example(d) +
+                           " (units: " + units_accepted(d) + ")";
   std::size_t i = 0;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   std::size_t end = text.size();

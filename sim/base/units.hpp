@@ -11,6 +11,8 @@ namespace aimcsim {
 enum class Dimension { Time, Frequency, Bandwidth, Size, Energy, Power, Area, Length };
 
 std::string_view dimension_name(Dimension d);
+// "a time", "an energy", "an area": the noun with its indefinite article.
+std::string with_article(std::string_view noun);
 // The accepted unit suffixes, for error messages ("ps ns us ms s").
 std::string units_accepted(Dimension d);
 std::string_view canonical_unit(Dimension d);

@@ -155,6 +155,27 @@ std::vector<Figure> pmca_figures(const Models& m) {
     f.simulated = 100.0 * gemm_cost(p, 512, 512, 512).utilisation();
     rows.push_back(f);
   }
+  {
+    const PmcaParams cores = m.pmca({"pmca.engine=cores"});
+    const PmcaParams engine = m.pmca({"pmca.engine=redmule"});
+    Figure f = make_figure("redmule-vs-cores-energy",
+                           "RedMulE's energy efficiency over software on the 8 cores",
+                           "energy-calibration", kTortorella, "x", 4.65);
+    f.tolerance_pct = 1;
+    f.set_by = "pmca.e_fma_fp16 = auto (4.65x the engine's dynamic energy per MAC)";
+    f.how = "gemm_cost, FP16 512 x 512 x 512: dynamic energy on the cores / on RedMulE";
+    f.simulated = gemm_cost(cores, 512, 512, 512).energy.total() /
+                  gemm_cost(engine, 512, 512, 512).energy.total();
+    rows.push_back(f);
+    const PmcaArea a = pmca_area(engine);
+    Figure share = make_figure("redmule-area-share", "RedMulE's share of an 8-core cluster's area",
+                               "area", kTortorella, "%", 14);
+    share.tolerance_pct = 2;
+    share.set_by = "pmca.redmule.area = 0.07mm2, pmca.area_* (the other 0.43 mm2)";
+    share.how = "pmca_area, pmca.engine=redmule: engine / cluster";
+    share.simulated = 100.0 * a.engine / a.total();
+    rows.push_back(share);
+  }
   return rows;
 }
 
@@ -191,6 +212,14 @@ std::vector<Figure> hermes_figures(const Models& m) {
   energy.how = "mvm_energy, 256 x 256, post-processing included";
   energy.simulated = mvm_pj(p) / 1e3;
   rows.push_back(energy);
+
+  Figure density = make_figure("hermes-core-tops-per-mm2", "HERMES core density", "area", kKhaddam,
+                               "TOPS/mm2", 1.59);
+  density.tolerance_pct = 1;
+  density.set_by = "tile.area_cell, tile.area_adc, tile.area_periphery (0.634 mm2 at 14 nm)";
+  density.how = "131072 ops / pipelined period / tile_area, 256 x 256, 256 ADCs";
+  density.simulated = tops(p) / tile_area(p).total();
+  rows.push_back(density);
 
   Figure efficiency = make_figure("hermes-core-tops-per-w", "HERMES core efficiency", "hermes-core",
                                   kKhaddam, "TOPS/W", 10.5);

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "tests/support/calibration.hpp"
 #include "tests/support/csv.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/scratch_dir.hpp"
@@ -57,7 +58,7 @@ TEST_F(ValidateTest, EveryDerivedRowIsWithinItsTolerance) {
   int status = -1;
   const auto t = rows("", &status);
   EXPECT_EQ(status, 0) << output_;
-  EXPECT_EQ(t.size(), 19u);
+  EXPECT_EQ(t.size(), 22u);
   // RedMulE, FP16 512^3: 4245345 cycles (PmcaModelTest.EngineReachesPublishedRateOnLargeGemms)
   // for 134217728 MACs = 31.6154 MAC/cycle (published 31.6). Set by pmca.redmule.util.
   expect_row(t, "redmule-macs-per-cycle", 134217728.0 / 4245345);
@@ -66,11 +67,21 @@ TEST_F(ValidateTest, EveryDerivedRowIsWithinItsTolerance) {
   // + 64 x 10 + 80 + 20 = 740 overhead: ceil(9321415.6) = 9321416 cycles; 134217728 lane ops /
   // (16 lanes x 9321416) = 89.993 % (published ~90 %).
   expect_row(t, "snitch-fpu-utilisation", 100.0 * 134217728 / (16.0 * 9321416));
+  // The energy calibration: 512^3 on the cores costs 11.896 pJ x 134217728 lane ops + 0.5 pJ x
+  // 2 x (512^3 + 2 x 512^2) L1 bytes; on RedMulE 87.637 pJ x 4245345 cycles: 4.654x (set).
+  const double macs = 134217728.0;
+  expect_row(t, "redmule-vs-cores-energy",
+             (test::kCoresFmaPj * macs + 0.5 * 2 * (macs + 2 * 512 * 512)) /
+                 (test::kRedmuleCyclePj * 4245345));
+  // RedMulE's 0.07 mm2 of a cluster of 9 x 0.0215 + 128 x 0.001512 + 0.043 + 0.07 = 0.500036 mm2.
+  expect_row(t, "redmule-area-share", 100.0 * 0.07 / 0.500036);
   // HERMES core, 256 x 256: 2^7 x 1 ns + 2 ns = 130 ns (set). Pipelined, the slowest stage is
   // 130 ns (integration + conversion, and post-processing at ceil(256 / 5) x 2.5 ns): 131072 ops
   // / 130 ns = 1.00825 TOPS (published 1.008).
   expect_row(t, "hermes-core-mvm-ns", 130);
   expect_row(t, "hermes-core-tops", 131072.0 / 130 / 1e3);
+  // Density: 1.00825 TOPS over 65536 x 3.869 + 256 x 866.7 + 512 x 309.6 um2 = 0.6339533 mm2.
+  expect_row(t, "hermes-core-tops-per-mm2", 131072.0 / 130 / 1e3 / 0.6339533);
   EXPECT_EQ(t.at("hermes-core-tops").at("kind"), "derived");
   // Energy with post-processing: 5.149 x 256 + 0.05031 x 65536 + 33.48 x 256 + 0.9846 x 256 =
   // 13438.19776 pJ against 860 / 64 = 13437.5 pJ (+0.005 %); 131072 / 13438.19776 = 9.7537
@@ -128,8 +139,8 @@ TEST_F(ValidateTest, OutputFolderHoldsTheCsvAndTheMarkdownTable) {
             std::string::npos)
       << md;
   EXPECT_NE(md.find("known gap"), std::string::npos);
-  EXPECT_EQ(test::csv_records(test::file_text(dir_ / "v/table.csv")).size(), 19u);
-  EXPECT_NE(r.output().find("19 figures: 18 within tolerance, 0 outside, 1 known gaps"),
+  EXPECT_EQ(test::csv_records(test::file_text(dir_ / "v/table.csv")).size(), 22u);
+  EXPECT_NE(r.output().find("22 figures: 21 within tolerance, 0 outside, 1 known gaps"),
             std::string::npos)
       << r.output();
 }

@@ -41,6 +41,12 @@ void expect_error(const char* text, Dimension d, const std::string& fragment) {
 }
 
 TEST(UnitsTest, BareNumberIsRejected) { expect_error("128", Dimension::Time, "has no unit"); }
+
+TEST(UnitsTest, MessagesNameTheDimensionWithItsArticle) {
+  expect_error("5", Dimension::Energy, "expected an energy with a unit");
+  expect_error("5", Dimension::Area, "expected an area with a unit, e.g. 0.07mm2 (units: um2 mm2)");
+  expect_error("5", Dimension::Length, "expected a length with a unit");
+}
 TEST(UnitsTest, UnitOfAnotherDimensionIsRejected) {
   expect_error("128MHz", Dimension::Time, "units: ps ns us ms s");
   expect_error("4GB", Dimension::Bandwidth, "GB/s");
