@@ -22,6 +22,13 @@ std::string read_activation(const ConfigFields& fields, const char* key,
   fields.fail(key, "is '" + act + "'; accepted: relu, gelu*, silu");
 }
 
+std::int64_t head_width(const ConfigFields& f, const char* heads_field, std::int64_t heads,
+                        std::int64_t width, const std::string& width_name) {
+  if (width % heads != 0)
+    f.fail(heads_field, fmt::format("does not divide {} {}", width_name, width));
+  return width / heads;
+}
+
 std::int64_t read_window(const ConfigFields& f, bool enabled) {
   if (!f.flag_or("use_sliding_window", enabled) || !f.has("sliding_window")) return 0;
   return f.integer("sliding_window");
@@ -57,24 +64,32 @@ ModelShape read_bert_fields(const ConfigFields& f) {
   return m;
 }
 
-void build_bert_style(GraphBuilder& g, const ModelShape& m, std::int64_t tokens) {
+void build_bert_style(GraphBuilder& g, const ModelShape& m, std::int64_t tokens,
+                      const BertNames& n) {
   const std::int64_t h = m.hidden;
   const auto embed = [&](std::int64_t T, std::vector<std::size_t> in) {
     const std::size_t x = g.embedding("embeddings.word_embeddings", T, h, std::move(in));
-    return g.add_norm("embeddings.position_add", "embeddings.norm", m.norm, T, h, {x});
+    return g.add_norm("embeddings.position_add", n.embed_norm, m.norm, T, h, {x});
   };
   const auto layer = [&](std::int64_t T, std::int64_t kv, std::size_t x) {
-    const std::size_t q = g.linear("attention.self.query", T, h, h, {x});
-    const std::size_t k = g.linear("attention.self.key", T, h, h, {x});
-    const std::size_t v = g.linear("attention.self.value", T, h, h, {x});
-    const std::size_t ctx = g.attention("attention.self.", m, T, kv, false, q, k, v);
-    std::size_t y = g.linear("attention.output.dense", T, h, h, {ctx});
-    y = g.add_norm("attention.output.add", "attention.output.norm", m.norm, T, h, {y, x});
-    const std::size_t z = g.ffn({"intermediate.dense", "intermediate.act", "output.dense"},
-                                m.activation, T, h, m.intermediate, y);
-    return g.add_norm("output.add", "output.norm", m.norm, T, h, {z, y});
+    const std::size_t q = g.linear(n.query, T, h, h, {x});
+    const std::size_t k = g.linear(n.key, T, h, h, {x});
+    const std::size_t v = g.linear(n.value, T, h, h, {x});
+    const std::size_t ctx = g.attention(n.attention, m, T, kv, false, q, k, v);
+    std::size_t y = g.linear(n.attention_out, T, h, h, {ctx});
+    y = g.add_norm(n.attention_add, n.attention_norm, m.norm, T, h, {y, x});
+    const std::size_t z = g.ffn(n.ffn, m.activation, T, h, m.intermediate, y);
+    return g.add_norm(n.ffn_add, n.ffn_norm, m.norm, T, h, {z, y});
   };
   g.encoder(m, tokens, embed, layer);
+}
+
+ModelShape read_bert_encoder(const ConfigFields& f) {
+  ModelShape m = read_bert_fields(f);
+  m.norm = "layernorm";
+  m.options["pooler"] = 1;
+  m.head_dim = head_width(f, "num_attention_heads", m.heads, m.hidden, "the attention width");
+  return m;
 }
 
 ModelShape read_llama_fields(const ConfigFields& f) {

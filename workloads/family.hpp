@@ -64,11 +64,25 @@ std::string decoder_families();
 // vocab_size, max_position_embeddings and hidden_act (default gelu); a relative
 // position_embedding_type is noted as unmodelled.
 ModelShape read_bert_fields(const ConfigFields& fields);
+// read_bert_fields for BERT's own encoder (BERT, RoBERTa): layer norm, the pooler (dense and
+// tanh on [CLS]) before a classifier, heads of hidden_size / num_attention_heads.
+ModelShape read_bert_encoder(const ConfigFields& fields);
 
-// BERT's post-norm encoder layers (names as HF BertModel: attention.self.query, ...,
-// output.dense) over the embeddings `embedding` (word lookup, position add, norm), followed by
-// the task head; RoBERTa runs the same graph.
-void build_bert_style(GraphBuilder& g, const ModelShape& m, std::int64_t tokens);
+// The module names of a BERT-style encoder: HF BertModel's by default.
+struct BertNames {
+  std::string embed_norm = "embeddings.norm";
+  std::string query = "attention.self.query", key = "attention.self.key",
+              value = "attention.self.value", attention = "attention.self.";
+  std::string attention_out = "attention.output.dense", attention_add = "attention.output.add",
+              attention_norm = "attention.output.norm";
+  FfnNames ffn = {"intermediate.dense", "intermediate.act", "output.dense"};
+  std::string ffn_add = "output.add", ffn_norm = "output.norm";
+};
+
+// BERT's post-norm encoder layers over the embeddings (word lookup, position add, norm),
+// followed by the task head; RoBERTa runs the same graph, DistilBERT with its own names.
+void build_bert_style(GraphBuilder& g, const ModelShape& m, std::int64_t tokens,
+                      const BertNames& names = {});
 
 // The fields LLaMA's config.json and the families derived from it (Mistral, Qwen2, Gemma,
 // Mixtral, Qwen2-MoE) share: hidden_size, num_hidden_layers, num_attention_heads,
@@ -87,6 +101,23 @@ void build_llama_style(GraphBuilder& g, const ModelShape& m, std::int64_t tokens
                        std::int64_t decode_steps, const MlpFn& mlp, bool embed_scale = false);
 // LLaMA's gated MLP: mlp.gate_proj, mlp.up_proj, mlp.act, mlp.gate_mul, mlp.down_proj.
 std::size_t llama_mlp(GraphBuilder& g, const ModelShape& m, std::int64_t tokens, std::size_t x);
+
+// The width of one attention head, `width` / `heads`; when the heads do not divide the width,
+// fails naming `heads_field` and the width ("does not divide <width_name> <width>").
+std::int64_t head_width(const ConfigFields& fields, const char* heads_field, std::int64_t heads,
+                        std::int64_t width, const std::string& width_name);
+
+// A LLaMA-style decoder with LLaMA's gated MLP (build_llama_style, llama_mlp): LLaMA, Mistral
+// and Qwen2 differ only in what read() finds (sliding windows, head_dim).
+class LlamaStyleFamily : public WorkloadFamily {
+ public:
+  bool decoder() const override { return true; }
+  void build(GraphBuilder& g, const ModelShape& m, std::int64_t tokens,
+             std::int64_t decode_steps) const override {
+    build_llama_style(g, m, tokens, decode_steps,
+                      [&](std::int64_t T, std::size_t x) { return llama_mlp(g, m, T, x); });
+  }
+};
 
 // The canonical activation of HF field `key` (default `fallback`): relu, gelu (gelu, gelu_new,
 // gelu_pytorch_tanh, ...) or silu (silu, swish); anything else fails naming the field.

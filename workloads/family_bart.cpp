@@ -33,10 +33,8 @@ class BartFamily final : public WorkloadFamily {
     m.options["encoder_ffn"] = f.integer("encoder_ffn_dim");
     if (f.flag_or("normalize_before", false))
       f.fail("normalize_before", "is true; BART is modelled post-norm (model_type bart)");
-    for (const char* key : {"encoder_attention_heads", "decoder_attention_heads"})
-      if (m.hidden % (key[0] == 'e' ? m.options["encoder_heads"] : m.heads) != 0)
-        f.fail(key, fmt::format("does not divide d_model {}", m.hidden));
-    m.head_dim = m.hidden / m.heads;
+    head_width(f, "encoder_attention_heads", m.options["encoder_heads"], m.hidden, "d_model");
+    m.head_dim = head_width(f, "decoder_attention_heads", m.heads, m.hidden, "d_model");
     return m;
   }
 

@@ -1,5 +1,3 @@
-#include <fmt/format.h>
-
 #include "workloads/family.hpp"
 
 namespace aimcsim {
@@ -25,30 +23,25 @@ class DistilBertFamily final : public WorkloadFamily {
     m.activation = read_activation(f, "activation", "gelu");
     m.norm = "layernorm";
     m.options["pooler"] = 2;  // pre_classifier and ReLU
-    if (m.hidden % m.heads != 0) f.fail("n_heads", fmt::format("does not divide dim {}", m.hidden));
-    m.head_dim = m.hidden / m.heads;
+    m.head_dim = head_width(f, "n_heads", m.heads, m.hidden, "dim");
     return m;
   }
 
   void build(GraphBuilder& g, const ModelShape& m, std::int64_t tokens,
              std::int64_t) const override {
-    const std::int64_t h = m.hidden;
-    const auto embed = [&](std::int64_t T, std::vector<std::size_t> in) {
-      const std::size_t x = g.embedding("embeddings.word_embeddings", T, h, std::move(in));
-      return g.add_norm("embeddings.position_add", "embeddings.LayerNorm", m.norm, T, h, {x});
-    };
-    const auto layer = [&](std::int64_t T, std::int64_t kv, std::size_t x) {
-      const std::size_t q = g.linear("attention.q_lin", T, h, h, {x});
-      const std::size_t k = g.linear("attention.k_lin", T, h, h, {x});
-      const std::size_t v = g.linear("attention.v_lin", T, h, h, {x});
-      const std::size_t ctx = g.attention("attention.", m, T, kv, false, q, k, v);
-      std::size_t y = g.linear("attention.out_lin", T, h, h, {ctx});
-      y = g.add_norm("attention.add", "sa_layer_norm", m.norm, T, h, {y, x});
-      const std::size_t z =
-          g.ffn({"ffn.lin1", "ffn.act", "ffn.lin2"}, m.activation, T, h, m.intermediate, y);
-      return g.add_norm("ffn.add", "output_layer_norm", m.norm, T, h, {z, y});
-    };
-    g.encoder(m, tokens, embed, layer);
+    BertNames n;
+    n.embed_norm = "embeddings.LayerNorm";
+    n.query = "attention.q_lin";
+    n.key = "attention.k_lin";
+    n.value = "attention.v_lin";
+    n.attention = "attention.";
+    n.attention_out = "attention.out_lin";
+    n.attention_add = "attention.add";
+    n.attention_norm = "sa_layer_norm";
+    n.ffn = {"ffn.lin1", "ffn.act", "ffn.lin2"};
+    n.ffn_add = "ffn.add";
+    n.ffn_norm = "output_layer_norm";
+    build_bert_style(g, m, tokens, n);
   }
 };
 

@@ -1,5 +1,3 @@
-#include <fmt/format.h>
-
 #include "workloads/family.hpp"
 
 namespace aimcsim {
@@ -22,9 +20,7 @@ class Gpt2Family final : public WorkloadFamily {
     m.max_positions = f.integer_or("n_positions", 0);
     m.activation = read_activation(f, "activation_function", "gelu_new");
     m.norm = "layernorm";
-    if (m.hidden % m.heads != 0)
-      f.fail("n_head", fmt::format("does not divide n_embd {}", m.hidden));
-    m.head_dim = m.hidden / m.heads;
+    m.head_dim = head_width(f, "n_head", m.heads, m.hidden, "n_embd");
     return m;
   }
 

@@ -1,5 +1,3 @@
-#include <fmt/format.h>
-
 #include "workloads/family.hpp"
 
 namespace aimcsim {
@@ -24,9 +22,7 @@ class GptNeoxFamily final : public WorkloadFamily {
     m.activation = read_activation(f, "hidden_act", "gelu");
     m.norm = "layernorm";
     m.options["parallel_residual"] = f.flag_or("use_parallel_residual", true);
-    if (m.hidden % m.heads != 0)
-      f.fail("num_attention_heads", fmt::format("does not divide hidden_size {}", m.hidden));
-    m.head_dim = m.hidden / m.heads;
+    m.head_dim = head_width(f, "num_attention_heads", m.heads, m.hidden, "hidden_size");
     return m;
   }
 

@@ -5,17 +5,9 @@ namespace {
 
 // LLaMA (HF LlamaForCausalLM): a pre-RMS-norm decoder with grouped-query attention, a gated
 // (SwiGLU) FFN and an LM head on the last position; rotary embeddings are not costed.
-class LlamaFamily final : public WorkloadFamily {
+class LlamaFamily final : public LlamaStyleFamily {
  public:
-  bool decoder() const override { return true; }
-
   ModelShape read(const ConfigFields& f) const override { return read_llama_fields(f); }
-
-  void build(GraphBuilder& g, const ModelShape& m, std::int64_t tokens,
-             std::int64_t decode_steps) const override {
-    build_llama_style(g, m, tokens, decode_steps,
-                      [&](std::int64_t T, std::size_t x) { return llama_mlp(g, m, T, x); });
-  }
 };
 
 AIMCSIM_REGISTER(FamilyRegistry,

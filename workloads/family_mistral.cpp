@@ -6,20 +6,12 @@ namespace {
 // Mistral (HF MistralForCausalLM, Jiang et al. 2023): LLaMA's decoder with sliding-window
 // attention: each query sees at most sliding_window keys, and the KV cache keeps only the last
 // sliding_window positions (null: full attention).
-class MistralFamily final : public WorkloadFamily {
+class MistralFamily final : public LlamaStyleFamily {
  public:
-  bool decoder() const override { return true; }
-
   ModelShape read(const ConfigFields& f) const override {
     ModelShape m = read_llama_fields(f);
     m.window = read_window(f);
     return m;
-  }
-
-  void build(GraphBuilder& g, const ModelShape& m, std::int64_t tokens,
-             std::int64_t decode_steps) const override {
-    build_llama_style(g, m, tokens, decode_steps,
-                      [&](std::int64_t T, std::size_t x) { return llama_mlp(g, m, T, x); });
   }
 };
 

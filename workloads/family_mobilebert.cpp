@@ -24,10 +24,7 @@ class MobileBertFamily final : public WorkloadFamily {
     if (norm != "no_norm" && norm != "layer_norm")
       f.fail("normalization_type", "is '" + norm + "'; accepted: no_norm, layer_norm");
     m.norm = norm == "no_norm" ? "nonorm" : "layernorm";
-    if (m.bottleneck % m.heads != 0)
-      f.fail("num_attention_heads",
-             fmt::format("does not divide the attention width {}", m.bottleneck));
-    m.head_dim = m.bottleneck / m.heads;
+    m.head_dim = head_width(f, "num_attention_heads", m.heads, m.bottleneck, "the attention width");
     return m;
   }
 

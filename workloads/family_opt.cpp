@@ -1,5 +1,3 @@
-#include <fmt/format.h>
-
 #include "workloads/family.hpp"
 
 namespace aimcsim {
@@ -28,9 +26,7 @@ class OptFamily final : public WorkloadFamily {
     m.options["word_embed_proj_dim"] = proj;
     if (proj != m.hidden) m.options["project_out"] = proj;
     m.options["pre_norm"] = f.flag_or("do_layer_norm_before", true);
-    if (m.hidden % m.heads != 0)
-      f.fail("num_attention_heads", fmt::format("does not divide hidden_size {}", m.hidden));
-    m.head_dim = m.hidden / m.heads;
+    m.head_dim = head_width(f, "num_attention_heads", m.heads, m.hidden, "hidden_size");
     return m;
   }
 

@@ -6,21 +6,13 @@ namespace {
 // Qwen2 (HF Qwen2ForCausalLM): LLaMA's decoder with biases on the Q, K and V projections
 // (added in the tiles' post-processing, as every linear's bias) and, when use_sliding_window
 // (default false), sliding-window attention in the layers from max_window_layers on.
-class Qwen2Family final : public WorkloadFamily {
+class Qwen2Family final : public LlamaStyleFamily {
  public:
-  bool decoder() const override { return true; }
-
   ModelShape read(const ConfigFields& f) const override {
     ModelShape m = read_llama_fields(f);
     m.window = read_window(f, false);
     m.window_from_layer = f.integer_or("max_window_layers", 28);  // HF Qwen2Config default
     return m;
-  }
-
-  void build(GraphBuilder& g, const ModelShape& m, std::int64_t tokens,
-             std::int64_t decode_steps) const override {
-    build_llama_style(g, m, tokens, decode_steps,
-                      [&](std::int64_t T, std::size_t x) { return llama_mlp(g, m, T, x); });
   }
 };
 

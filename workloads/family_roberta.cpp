@@ -1,5 +1,3 @@
-#include <fmt/format.h>
-
 #include "workloads/family.hpp"
 
 namespace aimcsim {
@@ -13,16 +11,7 @@ class RobertaFamily final : public WorkloadFamily {
  public:
   bool decoder() const override { return false; }
 
-  ModelShape read(const ConfigFields& f) const override {
-    ModelShape m = read_bert_fields(f);
-    m.norm = "layernorm";
-    m.options["pooler"] = 1;
-    if (m.hidden % m.heads != 0)
-      f.fail("num_attention_heads",
-             fmt::format("does not divide the attention width {}", m.hidden));
-    m.head_dim = m.hidden / m.heads;
-    return m;
-  }
+  ModelShape read(const ConfigFields& f) const override { return read_bert_encoder(f); }
 
   void build(GraphBuilder& g, const ModelShape& m, std::int64_t tokens,
              std::int64_t) const override {

@@ -29,9 +29,7 @@ class VitFamily final : public WorkloadFamily {
       f.fail("patch_size", fmt::format("does not divide image_size {}", image));
     m.options["patches"] = (image / patch) * (image / patch);
     m.options["patch_in"] = f.integer_or("num_channels", 3) * patch * patch;
-    if (m.hidden % m.heads != 0)
-      f.fail("num_attention_heads", fmt::format("does not divide hidden_size {}", m.hidden));
-    m.head_dim = m.hidden / m.heads;
+    m.head_dim = head_width(f, "num_attention_heads", m.heads, m.hidden, "hidden_size");
     return m;
   }
 

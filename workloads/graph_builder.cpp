@@ -156,7 +156,7 @@ std::size_t GraphBuilder::moe(const MoeNames& names, const ModelShape& m, std::i
   for (std::int64_t t = 0; t < tokens; ++t)
     for (std::int64_t e : routing_.experts_of(layer_, first_token_ + t, E, k))
       ++load[static_cast<std::size_t>(e)];
-  const std::string base = block_.rfind("decode/", 0) == 0 ? block_.substr(7) : block_;
+  const std::string base = base_block(block_);
   std::vector<std::size_t> outs = {probs};
   for (std::int64_t e = 0; e < E; ++e) {
     const std::int64_t n = load[static_cast<std::size_t>(e)];

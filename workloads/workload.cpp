@@ -36,6 +36,11 @@ const char* op_kind_name(OpKind kind) {
   return "?";
 }
 
+std::string base_block(const std::string& block) {
+  const std::string prefix = "decode/";
+  return block.rfind(prefix, 0) == 0 ? block.substr(prefix.size()) : block;
+}
+
 std::int64_t Operator::macs() const {
   switch (kind) {
     case OpKind::Linear:
@@ -52,8 +57,7 @@ std::vector<const Operator*> Workload::weights() const {
   std::set<std::pair<std::string, std::string>> seen;
   const auto take = [&](const Operator& op) {
     if (op.kind != OpKind::Linear) return;
-    const std::string base = op.block.rfind("decode/", 0) == 0 ? op.block.substr(7) : op.block;
-    if (seen.insert({base, op.name}).second) out.push_back(&op);
+    if (seen.insert({base_block(op.block), op.name}).second) out.push_back(&op);
   };
   for (const auto& op : ops) take(op);
   for (const auto& op : idle_linears) take(op);

@@ -19,6 +19,9 @@ enum class OpKind {
 };
 const char* op_kind_name(OpKind kind);
 
+// The block a decode step's block repeats ("decode/layer.3" -> "layer.3"); others unchanged.
+std::string base_block(const std::string& block);
+
 // One operator of a transformer's graph with the shapes its cost depends on. Hardware-free:
 // where it runs and what it costs is decided by the mapper and the models.
 struct Operator {

@@ -118,11 +118,6 @@ std::int64_t pick_chunk(const Operator& op, const PlatformParams& p,
   return best_chunk;
 }
 
-std::string base_block(const std::string& block) {
-  const std::string prefix = "decode/";
-  return block.rfind(prefix, 0) == 0 ? block.substr(prefix.size()) : block;
-}
-
 // The slot of a linear's weights: decode steps reuse the prompt's slot of the same layer; a new
 // layer gets a slot of its own, with one PMCA per `tiles_per_pmca` of its tiles (0: one PMCA).
 std::size_t slot_for(const Operator& op, const TileSplit& split, std::int64_t tiles_per_pmca,
