@@ -65,6 +65,13 @@ def by(rows, **keys):
     return [r for r in rows if all(r.get(k, "false") == v for k, v in keys.items())]
 
 
+def point(rows, model, engine, gating, size):
+    """The row of one model, engine, gating and tile size, or None."""
+    rs = [r for r in by(rows, **{"pmca.preset": engine, "power.gating": gating,
+                                 "tile.rows": str(size)}) if model_of(r) == model]
+    return rs[0] if rs else None
+
+
 def plot_metric(rows, model, metric, ylabel, out, title, scale=1.0, logy=False, gatings=("false", "true")):
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     for engine in ENGINES:
@@ -97,11 +104,9 @@ def plot_energy_split(rows, model, out, title):
     for size in SIZES:
         for engine in ENGINES:
             for gating in ("false", "true"):
-                rs = [r for r in by(rows, **{"pmca.preset": engine, "power.gating": gating,
-                                             "tile.rows": str(size)}) if model_of(r) == model]
-                if not rs:
+                r = point(rows, model, engine, gating, size)
+                if r is None:
                     continue
-                r = rs[0]
                 tokens = float(r["hybrid_energy_nj"]) / float(r["hybrid_energy_per_token_nj"])
                 static = float(r["hybrid_static_nj"]) / tokens / 1e3
                 labels.append(f"{size} {'RedMulE' if engine == 'ahwa-lora' else 'cores'}"
@@ -137,11 +142,9 @@ def write_table(rows, rows_min, budget, path):
                     m = [r for r in by(rows_min, **{"pmca.preset": engine, "tile.rows": str(size)})
                          if model_of(r) == model]
                     for gating in ("false", "true"):
-                        rs = [r for r in by(rows, **{"pmca.preset": engine, "power.gating": gating,
-                                                     "tile.rows": str(size)}) if model_of(r) == model]
-                        if not rs:
+                        r = point(rows, model, engine, gating, size)
+                        if r is None:
                             continue
-                        r = rs[0]
                         share = float(r["hybrid_static_nj"]) / float(r["hybrid_energy_nj"])
                         f.write(f"| {size} | {engine} | {'on' if gating == 'true' else 'off'} | "
                                 f"{float(m[0]['hybrid_area_mm2']):.1f} | "
