@@ -78,13 +78,24 @@ std::int64_t Workload::lora_params() const {
 
 std::size_t Workload::linear_count() const { return weights().size(); }
 
+namespace {
+
+// The zoo's models, "a, b", for the key's description and messages.
+std::string zoo_list() {
+  std::string zoo;
+  for (const auto& n : zoo_names()) zoo += (zoo.empty() ? "" : ", ") + n;
+  return zoo;
+}
+
+}  // namespace
+
 void WorkloadParams::bind(ParamBinder<WorkloadParams>& b) {
   using P = WorkloadParams;
   b.text("workload.model", &P::model, "")
       .require()
-      .desc(
-          "a zoo model (aimcsim models lists them), a HuggingFace config.json path or a model "
-          "folder holding one, or linear:<in>x<out> for one linear layer");
+      .desc("a zoo model (" + zoo_list() +
+            "), a HuggingFace config.json path or a model folder holding one, or "
+            "linear:<in>x<out> for one linear layer");
   b.integer("workload.seq_len", &P::seq_len, 0)
       .require()
       .range(1, 1 << 20)
@@ -123,12 +134,6 @@ void WorkloadParams::bind(ParamBinder<WorkloadParams>& b) {
 }
 
 namespace {
-
-std::string zoo_list() {
-  std::string zoo;
-  for (const auto& n : zoo_names()) zoo += (zoo.empty() ? "" : ", ") + n;
-  return zoo;
-}
 
 // A zoo name, a config.json, or a model folder that holds one.
 ModelShape load_shape(const std::string& model) {
@@ -219,8 +224,9 @@ void build_model(Workload& w, GraphBuilder& g, const WorkloadParams& p) {
   if (shape.experts > 0) {
     w.experts = shape.experts;
     w.experts_per_token = shape.experts_per_token;
-    g.set_routing(routing_of(p));
-    w.routing = routing_of(p).describe();
+    const Routing routing = routing_of(p);  // a trace is read once
+    w.routing = routing.describe();
+    g.set_routing(routing);
   }
   family->build(g, shape, w.seq_len, p.decode_tokens);
   w.decode_tokens = p.decode_tokens;
