@@ -136,6 +136,25 @@ TEST(MoeTest, RunReportsEveryExpertsTilesAndTheLoad) {
   EXPECT_EQ(r.tile_stats.mvms, mvms);
 }
 
+TEST(MoeTest, DecodeLatencyFollowsTheActiveExperts) {
+  // The same model with one and with two experts per token: a decode step runs one or two
+  // experts' FFNs per layer, so the step with two takes longer; the tiles stay the same.
+  test::ScratchDir dir("moedecode");
+  std::string one = kMixtral;
+  one.replace(one.find("\"num_experts_per_tok\": 2"), 24, "\"num_experts_per_tok\": 1");
+  std::ofstream(dir / "one.json") << one;
+  std::ofstream(dir / "two.json") << kMixtral;
+  const auto run = [&](const std::string& file) {
+    return test::run_config(
+        "workload:\n  model: " + (dir / file) + "\n  seq_len: 8\n  decode_tokens: 4\n",
+        {"tile.rows=256", "tile.cols=256"});
+  };
+  const RunResult r1 = run("one.json"), r2 = run("two.json");
+  EXPECT_EQ(r1.tiles, r2.tiles);  // every expert on tiles either way
+  EXPECT_LT(r1.hybrid - r1.prefill_hybrid, r2.hybrid - r2.prefill_hybrid);
+  EXPECT_LT(r1.tile_stats.mvms, r2.tile_stats.mvms);
+}
+
 TEST(HeadTest, ArchitecturesChooseTheHead) {
   test::ScratchDir dir("head");
   const std::string bert = R"({"model_type": "bert", "hidden_size": 64, "num_hidden_layers": 1,
