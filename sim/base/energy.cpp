@@ -1,5 +1,7 @@
 #include "sim/base/energy.hpp"
 
+#include <algorithm>
+
 namespace aimcsim {
 
 void EnergyBreakdown::add(const std::string& component, double pj) {
@@ -41,7 +43,12 @@ double EnergyBreakdown::get(const std::string& component) const {
 void EnergyBreakdown::report(StatGroup& g) const {
   g.add("total_nj", total() / 1e3, "nJ", "energy summed over the components");
   StatGroup& parts = g.group("components", "energy by component");
-  for (const auto& [name, pj] : items_) parts.add(name + "_nj", pj / 1e3, "nJ", name);
+  // "aimc.adc" -> aimc_adc_nj: a statistic's name holds no dot.
+  for (const auto& [name, pj] : items_) {
+    std::string key = name;
+    std::replace(key.begin(), key.end(), '.', '_');
+    parts.add(key + "_nj", pj / 1e3, "nJ", name);
+  }
 }
 
 }  // namespace aimcsim

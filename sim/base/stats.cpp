@@ -4,6 +4,14 @@
 
 namespace aimcsim {
 
+namespace {
+// A dot separates the levels of a statistic's path (stats.csv, pandas.json_normalize).
+void check_name(const std::string& name) {
+  if (name.find('.') != std::string::npos)
+    throw std::logic_error("statistic or group name with a dot: " + name);
+}
+}  // namespace
+
 StatGroup::Entry* StatGroup::find_entry(const std::string& name) {
   for (Entry& e : entries_)
     if ((e.stat && e.stat->name == name) || (e.group && e.group->name() == name)) return &e;
@@ -13,6 +21,7 @@ StatGroup::Entry* StatGroup::find_entry(const std::string& name) {
 StatGroup& StatGroup::add(const std::string& name, Value value, const std::string& unit,
                           const std::string& description) {
   if (list_) throw std::logic_error("statistic added to a list: " + name);
+  check_name(name);
   if (Entry* e = find_entry(name)) {
     if (!e->stat) throw std::logic_error("statistic has the name of a group: " + name);
     e->stat->value = std::move(value);
@@ -25,6 +34,7 @@ StatGroup& StatGroup::add(const std::string& name, Value value, const std::strin
 }
 
 StatGroup& StatGroup::group(const std::string& name, const std::string& description) {
+  check_name(name);
   if (Entry* e = find_entry(name)) {
     if (!e->group) throw std::logic_error("group has the name of a statistic: " + name);
     return *e->group;
@@ -36,6 +46,7 @@ StatGroup& StatGroup::group(const std::string& name, const std::string& descript
 }
 
 StatGroup& StatGroup::list(const std::string& name, const std::string& description) {
+  check_name(name);
   if (Entry* e = find_entry(name)) {
     if (!e->group || !e->group->is_list())
       throw std::logic_error("list has the name of another member: " + name);
@@ -56,7 +67,6 @@ StatGroup& StatGroup::item() {
 }
 
 const StatGroup::Stat* StatGroup::find(const std::string& path) const {
-  // A statistic's own name may hold dots ("aimc.adc_nj"): the whole rest of the path first.
   for (const Entry& e : entries_)
     if (e.stat && e.stat->name == path) return e.stat.get();
   for (const Entry& e : entries_) {

@@ -32,7 +32,8 @@ class StatGroup {
   StatGroup(const StatGroup&) = delete;
   StatGroup& operator=(const StatGroup&) = delete;
 
-  // Adds (or, for a name already there, replaces the value of) one statistic.
+  // Adds (or, for a name already there, replaces the value of) one statistic. Names of
+  // statistics and groups hold no dot (std::logic_error): a dot joins the levels of a path.
   StatGroup& add(const std::string& name, Value value, const std::string& unit,
                  const std::string& description);
   // The sub-group `name`, created on first use.

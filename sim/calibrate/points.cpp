@@ -15,7 +15,8 @@ namespace aimcsim {
 namespace {
 
 const char* const kMetricHelp =
-    "a numeric summary.json key by its dotted path (hybrid_ns, analog_only_ns, lora.hybrid_ns, "
+    "a numeric summary.json key by its dotted path (hybrid_ns, analog_only_ns, "
+    "linears_summed.hybrid_ns, "
     "decode.per_token_hybrid_ns, pmca.cycles.total, ...) or op:[BLOCK/]NAME:FIELD for one "
     "operator of ops.csv";
 
@@ -219,18 +220,37 @@ std::vector<MeasuredPoint> load_points(const Schema& schema, const std::string& 
 }
 
 const std::vector<std::string>& op_metric_fields() {
-  static const std::vector<std::string> f{"analog_only_ns", "hybrid_ns",     "hybrid_analytic_ns",
-                                          "overhead",       "tile_busy_ns",  "transfer_busy_ns",
-                                          "pmca_busy_ns",   "pmca_chunk_ns", "input_transfer_ns"};
+  // The columns of layers.csv with the same names.
+  static const std::vector<std::string> f{"analog_only_ready_ns",
+                                          "analog_only_start_ns",
+                                          "analog_only_end_ns",
+                                          "analog_only_span_ns",
+                                          "hybrid_ready_ns",
+                                          "hybrid_start_ns",
+                                          "hybrid_end_ns",
+                                          "hybrid_span_ns",
+                                          "hybrid_analytic_span_ns",
+                                          "overhead",
+                                          "tile_busy_ns",
+                                          "transfer_busy_ns",
+                                          "pmca_busy_ns",
+                                          "pmca_chunk_ns",
+                                          "input_transfer_ns"};
   return f;
 }
 
 namespace {
 
 double op_field(const OpResult& o, const std::string& field) {
-  if (field == "analog_only_ns") return ps_to_ns(o.analog_only);
-  if (field == "hybrid_ns") return ps_to_ns(o.hybrid);
-  if (field == "hybrid_analytic_ns") return ps_to_ns(o.hybrid_analytic);
+  if (field == "analog_only_ready_ns") return ps_to_ns(o.analog_only_ready);
+  if (field == "analog_only_start_ns") return ps_to_ns(o.analog_only_start);
+  if (field == "analog_only_end_ns") return ps_to_ns(o.analog_only_end);
+  if (field == "analog_only_span_ns") return ps_to_ns(o.analog_only);
+  if (field == "hybrid_ready_ns") return ps_to_ns(o.hybrid_ready);
+  if (field == "hybrid_start_ns") return ps_to_ns(o.hybrid_start);
+  if (field == "hybrid_end_ns") return ps_to_ns(o.hybrid_end);
+  if (field == "hybrid_span_ns") return ps_to_ns(o.hybrid);
+  if (field == "hybrid_analytic_span_ns") return ps_to_ns(o.hybrid_analytic);
   if (field == "overhead") return o.overhead();
   if (field == "tile_busy_ns") return ps_to_ns(o.tile_busy);
   if (field == "transfer_busy_ns") return ps_to_ns(o.link_busy);

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -39,44 +41,58 @@ double prefix_total(const EnergyBreakdown& e, const std::string& prefix) {
 
 }  // namespace
 
+// The timing columns of one operator, per design: ready, start, end and span.
+std::string timing_header() {
+  std::string out;
+  for (const char* d : {"analog_only", "hybrid"})
+    for (const char* f : {"ready", "start", "end", "span"}) out += fmt::format("{}_{}_ns,", d, f);
+  return out;
+}
+
+std::string timing_fields(const OpResult& o) {
+  return fmt::format("{},{},{},{},{},{},{},{},", ns(o.analog_only_ready), ns(o.analog_only_start),
+                     ns(o.analog_only_end), ns(o.analog_only), ns(o.hybrid_ready),
+                     ns(o.hybrid_start), ns(o.hybrid_end), ns(o.hybrid));
+}
+
 std::string layers_csv(const RunResult& r) {
-  std::string out =
-      "layer,op,in_features,out_features,tokens,chunk_tokens,analog_only_ns,hybrid_ns,overhead,"
-      "bottleneck,analog_only_energy_nj,hybrid_energy_nj,rank,tile_busy_ns,transfer_busy_ns,"
-      "pmca_busy_ns,hybrid_analytic_ns,pmca_chunk_ns,pmca_util,pmca_l1_bytes,pmca_l1_spill,tiles,"
-      "row_blocks,"
-      "col_blocks,input_transfer_ns,analog_only_input_transfer_ns,hybrid_aimc_energy_nj,"
-      "hybrid_transfer_energy_nj,hybrid_pmca_energy_nj,hybrid_static_energy_nj,twin_differs\n";
+  std::string out = "block,op,in_features,out_features,tokens,rank,chunk_tokens," +
+                    timing_header() +
+                    "overhead,hybrid_analytic_span_ns,twin_differs,tile_busy_ns,transfer_busy_ns,"
+                    "pmca_busy_ns,bottleneck,pmca_chunk_ns,pmca_util,pmca_l1_bytes,pmca_l1_spill,"
+                    "tiles,row_blocks,col_blocks,input_transfer_ns,analog_only_input_transfer_ns,"
+                    "analog_only_energy_nj,hybrid_energy_nj,hybrid_aimc_energy_nj,"
+                    "hybrid_transfer_energy_nj,hybrid_pmca_energy_nj,hybrid_static_energy_nj\n";
   for (const OpResult& o : r.ops) {
     if (o.op.kind != OpKind::Linear) continue;
-    out += fmt::format(
-        "{},{},{},{},{},{},{},{},{:.6f},{},{:.6f},{:.6f},{},{},{},{},{},{},{:.4f},{},{},",
-        o.op.block, o.op.name, o.op.in, o.op.out, o.op.tokens, o.chunk, ns(o.analog_only),
-        ns(o.hybrid), o.overhead(), o.bottleneck, o.analog_only_energy.total() / 1e3,
-        o.hybrid_energy.total() / 1e3, o.op.rank, ns(o.tile_busy), ns(o.link_busy), ns(o.pmca_busy),
-        ns(o.hybrid_analytic), ns(o.chunk_cost.duration), o.chunk_cost.utilisation,
-        o.chunk_cost.l1_bytes, o.chunk_cost.spilled ? "true" : "false");
-    out += fmt::format(
-        "{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{}\n", o.tiles, o.row_blocks, o.col_blocks,
-        ns(o.input_transfer), ns(o.analog_only_input_transfer),
-        prefix_total(o.hybrid_energy, "aimc.") / 1e3, prefix_total(o.hybrid_energy, "link") / 1e3,
-        prefix_total(o.hybrid_energy, "pmca.") / 1e3, prefix_total(o.hybrid_energy, "static") / 1e3,
-        o.twin_differs() ? "true" : "false");
+    out += fmt::format("{},{},{},{},{},{},{},", o.op.block, o.op.name, o.op.in, o.op.out,
+                       o.op.tokens, o.op.rank, o.chunk);
+    out += timing_fields(o);
+    out += fmt::format("{:.6f},{},{},{},{},{},{},{},{:.4f},{},{},", o.overhead(),
+                       ns(o.hybrid_analytic), o.twin_differs() ? "true" : "false", ns(o.tile_busy),
+                       ns(o.link_busy), ns(o.pmca_busy), o.bottleneck, ns(o.chunk_cost.duration),
+                       o.chunk_cost.utilisation, o.chunk_cost.l1_bytes,
+                       o.chunk_cost.spilled ? "true" : "false");
+    out += fmt::format("{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f}\n", o.tiles,
+                       o.row_blocks, o.col_blocks, ns(o.input_transfer),
+                       ns(o.analog_only_input_transfer), o.analog_only_energy.total() / 1e3,
+                       o.hybrid_energy.total() / 1e3, prefix_total(o.hybrid_energy, "aimc.") / 1e3,
+                       prefix_total(o.hybrid_energy, "link") / 1e3,
+                       prefix_total(o.hybrid_energy, "pmca.") / 1e3,
+                       prefix_total(o.hybrid_energy, "static") / 1e3);
   }
   return out;
 }
 
 std::string ops_csv(const RunResult& r) {
-  std::string out =
-      "block,op,kind,variant,tokens,pmca_slot,analog_only_ns,hybrid_ns,overhead,analog_only_end_ns,"
-      "hybrid_end_ns,"
-      "hybrid_analytic_ns,analog_only_energy_nj,hybrid_energy_nj\n";
+  std::string out = "block,op,kind,variant,tokens,pmca_slot," + timing_header() +
+                    "overhead,hybrid_analytic_span_ns,analog_only_energy_nj,hybrid_energy_nj\n";
   for (const OpResult& o : r.ops) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{:.6f},{},{},{},{:.6f},{:.6f}\n", o.op.block,
-                       o.op.name, op_kind_name(o.op.kind), o.op.variant, o.op.tokens, o.slot,
-                       ns(o.analog_only), ns(o.hybrid), o.overhead(), ns(o.analog_only_end),
-                       ns(o.hybrid_end), ns(o.hybrid_analytic), o.analog_only_energy.total() / 1e3,
-                       o.hybrid_energy.total() / 1e3);
+    out += fmt::format("{},{},{},{},{},{},", o.op.block, o.op.name, op_kind_name(o.op.kind),
+                       o.op.variant, o.op.tokens, o.slot);
+    out += timing_fields(o);
+    out += fmt::format("{:.6f},{},{:.6f},{:.6f}\n", o.overhead(), ns(o.hybrid_analytic),
+                       o.analog_only_energy.total() / 1e3, o.hybrid_energy.total() / 1e3);
   }
   return out;
 }
@@ -122,11 +138,51 @@ void report_moe(const Workload& w, StatGroup& g) {
   }
 }
 
+// The chunk sizes the prompt's linears with an adapter ran with: the most common (ties to the
+// smaller), the smallest and the largest; all 0 when no linear has an adapter.
+struct ChosenChunks {
+  std::int64_t mode = 0, min = 0, max = 0;
+};
+
+ChosenChunks chosen_chunks(const RunResult& r) {
+  std::map<std::int64_t, std::int64_t> count;
+  for (const OpResult& o : r.ops)
+    if (o.op.kind == OpKind::Linear && !o.op.decode && o.op.rank > 0) ++count[o.chunk];
+  ChosenChunks c;
+  if (count.empty()) return c;
+  c.min = count.begin()->first;
+  c.max = count.rbegin()->first;
+  std::int64_t most = 0;
+  for (const auto& [chunk, n] : count)
+    if (n > most) {
+      most = n;
+      c.mode = chunk;
+    }
+  return c;
+}
+
 }  // namespace
+
+std::vector<std::string> capacity_violations(const RunResult& r) {
+  std::vector<std::string> out;
+  const MappingReport& m = r.mapping;
+  if (r.workload.decode_tokens > 0 && m.kv_cache_layer_bytes > m.kv_cache_capacity_bytes)
+    out.push_back(fmt::format(
+        "kv_cache: a layer's K and V ({} B at {} tokens) exceed the L2 of the PMCAs running its "
+        "attention ({} B); raise pmca.l2_size or platform.tiles_per_pmca",
+        m.kv_cache_layer_bytes, r.workload.seq_len + r.workload.decode_tokens,
+        m.kv_cache_capacity_bytes));
+  return out;
+}
 
 void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
   const std::optional<std::int64_t> chunk = cfg.integer_or_auto("pipeline.chunk_tokens");
+  const std::vector<std::string> violations = capacity_violations(r);
   j.add("aimcsim_version", std::string(kVersion), "", "the simulator's version");
+  j.add("status", std::string(violations.empty() ? "ok" : "over_capacity"), "",
+        "ok, or over_capacity when the run needs more memory than the platform has (the figures "
+        "assume it fits; see capacity_violations)");
+  j.add("capacity_violations", violations, "", "what does not fit, and how to make it fit");
   j.add("model", r.workload.model, "", "workload.model");
   j.add("family", r.workload.family, "", "the model's family");
   j.add("seq_len", r.workload.seq_len, "", "prompt tokens");
@@ -136,13 +192,21 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
     j.add("chunk_tokens", *chunk, "", "pipeline.chunk_tokens");
   else
     j.add("chunk_tokens", std::string("auto"), "", "pipeline.chunk_tokens");
+  const ChosenChunks chosen = chosen_chunks(r);
+  StatGroup& c = j.group("chunk", "the chunk sizes the prompt's adapted linears ran with");
+  c.add("chosen_tokens", chosen.mode, "", "the most common (0: no linear has an adapter)");
+  c.add("min_tokens", chosen.min, "", "the smallest");
+  c.add("max_tokens", chosen.max, "", "the largest");
   j.add("notes", r.notes, "", "what the user should know about how the run applied");
   j.add("analog_only_ns", ns_value(r.analog_only), "ns", "end-to-end latency, analog-only");
   j.add("hybrid_ns", ns_value(r.hybrid), "ns", "end-to-end latency, hybrid");
   j.add("overhead", ratio(r.hybrid, r.analog_only), "", "hybrid / analog-only, end to end");
   // The static linears alone: what the adapters cost, apart from attention and the other
   // digital operators that both designs run on the PMCAs.
-  StatGroup& lora = j.group("lora", "the static linears' latencies summed (the LoRA overhead)");
+  StatGroup& lora = j.group(
+      "linears_summed",
+      "the static linears' spans summed: the adapters' cost alone, without attention and the "
+      "other digital operators; spans that overlap in a pipeline count once per linear");
   lora.add("analog_only_ns", ns_value(r.linear_analog_only), "ns", "linears, analog-only");
   lora.add("hybrid_ns", ns_value(r.linear_hybrid), "ns", "linears, hybrid");
   lora.add("overhead", ratio(r.linear_hybrid, r.linear_analog_only), "", "hybrid / analog-only");
@@ -196,7 +260,7 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
          "p2p: the tile-PMCA links built; bus and mesh: the links that carried traffic");
   pf.add("analog_only_pmcas", r.analog_only_pmcas, "", "PMCAs the analog-only design keeps");
   StatGroup& w = j.group("workload", "the size of the workload");
-  w.add("operators", r.workload.ops.size(), "", "operators of the graph");
+  w.add("ops", r.workload.ops.size(), "", "operators of the graph");
   w.add("linear_ops", r.workload.linear_count(), "", "static linears");
   w.add("analog_weights", r.workload.analog_weights(), "", "weights on the tiles");
   w.add("lora_params", r.workload.lora_params(), "", "LoRA parameters");
@@ -223,6 +287,13 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
 
 namespace {
 
+// `v` rounded to 12 significant digits, so that values equal up to the rounding of the
+// arithmetic that made them print as the same string (0.1 + 0.2 and 0.3 both as 0.3).
+double fixed_precision(double v) {
+  if (!std::isfinite(v) || v == 0) return v;
+  return std::strtod(fmt::format("{:.12g}", v).c_str(), nullptr);
+}
+
 nlohmann::ordered_json json_of(const StatGroup& g) {
   nlohmann::ordered_json j =
       g.is_list() ? nlohmann::ordered_json::array() : nlohmann::ordered_json::object();
@@ -234,7 +305,14 @@ nlohmann::ordered_json json_of(const StatGroup& g) {
         j[e.group->name()] = json_of(*e.group);
       continue;
     }
-    std::visit([&](const auto& v) { j[e.stat->name] = v; }, e.stat->value);
+    std::visit(
+        [&](const auto& v) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, double>)
+            j[e.stat->name] = fixed_precision(v);
+          else
+            j[e.stat->name] = v;
+        },
+        e.stat->value);
   }
   return j;
 }
@@ -251,7 +329,9 @@ std::string text_of(const StatGroup::Value& value) {
           std::string out;
           for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
           return out;
-        } else
+        } else if constexpr (std::is_same_v<T, double>)
+          return nlohmann::json(fixed_precision(v)).dump();
+        else
           return nlohmann::json(v).dump();
       },
       value);
@@ -301,11 +381,17 @@ void print_table(std::ostream& os, const RunResult& r) {
       r.strategy, r.workload.ops.size(), r.workload.linear_count(), r.tiles, r.pmcas);
   os << fmt::format("PMCA: {} at {:g} MHz\n", r.pmca_engine, r.pmca_freq_hz / 1e6);
   os << energy_area_header(r);
-  os << fmt::format("{:<18} {:>5} {:>16} {:>14} {:>9} {:>16} {:>14}\n", "block", "ops",
-                    "analog-only us", "hybrid us", "overhead", "analog-only uJ", "hybrid uJ");
+  // Spans (README, "Reading the outputs"): a block's from its first operator ready to its last
+  // operator's end, with its share of the end-to-end latency; the total row is end to end.
+  os << fmt::format("{:<18} {:>5} {:>15} {:>6} {:>14} {:>6} {:>9} {:>15} {:>13}\n", "block", "ops",
+                    "analog-only us", "share", "hybrid us", "share", "overhead", "analog-only uJ",
+                    "hybrid uJ");
   auto row = [&](const std::string& name, std::size_t ops, Picos a, Picos h, double ea, double eh) {
-    os << fmt::format("{:<18} {:>5} {:>16.3f} {:>14.3f} {:>8.3f}x {:>16.3f} {:>14.3f}\n", name, ops,
-                      ps_to_ns(a) / 1e3, ps_to_ns(h) / 1e3, ratio(h, a), ea / 1e6, eh / 1e6);
+    os << fmt::format(
+        "{:<18} {:>5} {:>15.3f} {:>5.1f}% {:>14.3f} {:>5.1f}% {:>8.3f}x {:>15.3f} "
+        "{:>13.3f}\n",
+        name, ops, ps_to_ns(a) / 1e3, 100.0 * ratio(a, r.analog_only), ps_to_ns(h) / 1e3,
+        100.0 * ratio(h, r.hybrid), ratio(h, a), ea / 1e6, eh / 1e6);
   };
   // Decode steps repeat every block; the table folds them into one row per block.
   std::size_t shown = 0;
@@ -317,15 +403,17 @@ void print_table(std::ostream& os, const RunResult& r) {
     row(b.name, b.ops, b.analog_only, b.hybrid, b.analog_only_energy.total(),
         b.hybrid_energy.total());
   }
-  row("total", r.ops.size(), r.analog_only, r.hybrid, r.analog_only_energy.total(),
+  row("end to end", r.ops.size(), r.analog_only, r.hybrid, r.analog_only_energy.total(),
       r.hybrid_energy.total());
   std::size_t linear_ops = 0;
   for (const OpResult& o : r.ops) linear_ops += o.op.kind == OpKind::Linear;
   os << fmt::format(
-      "{:<18} {:>5} {:>16.3f} {:>14.3f} {:>8.3f}x   (linears' latencies summed: the LoRA "
-      "overhead)\n",
-      "linears", linear_ops, ps_to_ns(r.linear_analog_only) / 1e3, ps_to_ns(r.linear_hybrid) / 1e3,
-      ratio(r.linear_hybrid, r.linear_analog_only));
+      "{:<18} {:>5} {:>15.3f} {:>6} {:>14.3f} {:>6} {:>8.3f}x   (the linears' spans summed: "
+      "the adapters' cost alone; pipelined spans overlap)\n",
+      "linears summed", linear_ops, ps_to_ns(r.linear_analog_only) / 1e3, "",
+      ps_to_ns(r.linear_hybrid) / 1e3, "", ratio(r.linear_hybrid, r.linear_analog_only));
+  for (const std::string& v : capacity_violations(r))
+    os << "OVER CAPACITY (the figures assume it fits): " << v << "\n";
 }
 
 void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir) {

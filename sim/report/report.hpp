@@ -1,6 +1,7 @@
 #pragma once
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "sim/base/config.hpp"
 #include "sim/base/files.hpp"
@@ -16,6 +17,10 @@ std::string ops_csv(const RunResult& r);
 // experts.csv of a Mixture-of-Experts run: per MoE layer and expert, the tokens routed to it
 // in the prompt and in the decode steps.
 std::string experts_csv(const Workload& w);
+// What the run needs and the platform does not have (a KV cache larger than its L2), each with
+// how to make it fit; empty when everything fits. summary.json's status is over_capacity when
+// there is one, and `--strict` makes it an error.
+std::vector<std::string> capacity_violations(const RunResult& r);
 // Every statistic of a run, registered by the parts that own them, as one tree.
 void report_run(const RunResult& r, const Config& cfg, StatGroup& root);
 // summary.json: the tree's values (totals, energy by component, per-block totals, platform and

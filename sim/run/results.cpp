@@ -5,10 +5,15 @@ namespace aimcsim {
 
 void BlockResult::report(StatGroup& g) const {
   g.add("block", name, "", "transformer block");
-  g.add("operators", ops, "", "operators in the block");
+  g.add("ops", ops, "", "operators in the block");
   g.add("linear_ops", linear_ops, "", "static linears in the block");
-  g.add("analog_only_ns", ps_to_ns(analog_only), "ns", "analog-only latency of the block");
-  g.add("hybrid_ns", ps_to_ns(hybrid), "ns", "hybrid latency of the block");
+  g.add("analog_only_span_ns", ps_to_ns(analog_only), "ns",
+        "analog-only: first operator ready to last operator's end (decode steps summed)");
+  g.add("hybrid_span_ns", ps_to_ns(hybrid), "ns",
+        "hybrid: first operator ready to last operator's end (decode steps summed)");
+  g.add("analog_only_share", analog_only_share, "",
+        "the analog-only span over the analog-only end-to-end latency");
+  g.add("hybrid_share", hybrid_share, "", "the hybrid span over the hybrid end-to-end latency");
   g.add("overhead",
         analog_only > 0 ? static_cast<double>(hybrid) / static_cast<double>(analog_only) : 0.0, "",
         "hybrid / analog-only");
@@ -59,8 +64,8 @@ void MappingReport::report(StatGroup& g) const {
   g.add("tiles_used", tiles_needed, "", "tiles the mapping needs");
   g.add("array_utilisation", array_utilisation, "", "mapped weights over the cells of those tiles");
   g.add("pmcas_used", pmcas_used, "", "PMCAs of the hybrid design");
-  g.add("l1_peak_bytes", l1_peak_bytes, "B", "the largest LoRA chunk footprint on a PMCA");
-  g.add("l1_spilled_layers", spilled_layers, "", "layers whose chunk does not fit L1");
+  g.add("pmca_l1_max_bytes", l1_peak_bytes, "B", "the largest LoRA chunk footprint on a PMCA");
+  g.add("pmca_l1_spilled_layers", spilled_layers, "", "layers whose chunk does not fit L1");
 }
 
 void SizingReport::report(StatGroup& g) const {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 #include "models/riscv/gemm_engine.hpp"
 #include "platform/platform.hpp"
@@ -91,9 +92,12 @@ bool OpResult::twin_differs() const {
 namespace {
 
 struct Tally {
-  Picos ready = -1, end = 0;
-  Picos input = 0;            // time the layer's input spent on the bus / mesh
-  Picos busy[3] = {0, 0, 0};  // aimc, transfer, pmca
+  Picos ready = -1, start = -1, end = 0;
+  Picos input = 0;  // time the layer's input spent on the bus / mesh
+  // Busy time of the operator's jobs on each resource that served it, and (after tally) the
+  // busiest resource of each kind: aimc, transfer, pmca.
+  std::unordered_map<const Resource*, Picos> by_resource;
+  Picos busy[3] = {0, 0, 0};
   EnergyBreakdown energy;
 };
 
@@ -179,18 +183,11 @@ PlatformFigures platform_figures(const Workload& w, const PlatformParams& params
   return f;
 }
 
-// The mapping's figures with what the user should know about them.
-struct MappedReport {
-  MappingReport report;
-  std::vector<std::string> notes;
-};
-
-// The mapping's figures, the tile budget check and the KV-cache check.
-MappedReport report_mapping(const Workload& w, const Mapping& mapping, const PlatformParams& params,
-                            const Config& cfg) {
-  MappedReport out;
-  MappingReport& rep = out.report;
-  std::vector<std::string>& notes = out.notes;
+// The mapping's figures, the tile budget check and the KV cache's size against its capacity
+// (capacity_violations() in the report says when it does not fit).
+MappingReport report_mapping(const Workload& w, const Mapping& mapping,
+                             const PlatformParams& params, const Config& cfg) {
+  MappingReport rep;
   const std::size_t n = w.ops.size();
   std::int64_t needed = 0, cells = 0, most = 0;
   for (const LayerSlot& s : mapping.slots) {
@@ -234,13 +231,7 @@ MappedReport report_mapping(const Workload& w, const Mapping& mapping, const Pla
           rep.kv_cache_capacity_bytes == 0 ? cap : std::min(rep.kv_cache_capacity_bytes, cap);
     }
   }
-  if (rep.kv_cache_layer_bytes > rep.kv_cache_capacity_bytes)
-    notes.push_back(fmt::format(
-        "the KV cache of a layer ({} bytes at {} tokens) exceeds the L2 of the PMCAs running its "
-        "attention "
-        "({} bytes): raise pmca.l2_size or give layers more PMCAs with platform.tiles_per_pmca",
-        rep.kv_cache_layer_bytes, w.seq_len + w.decode_tokens, rep.kv_cache_capacity_bytes));
-  return out;
+  return rep;
 }
 
 // What the simulation of both designs left: per-operator tallies of what their jobs did, the
@@ -263,8 +254,9 @@ void tally(Simulated& sim, const JobGraph& g, const Workload& w, bool want_trace
     Tally& t = hybrid ? sim.hybrid[job.op] : sim.analog[job.op];
     if (job.role == JobRole::Input) t.input += job.end - job.start;
     t.ready = t.ready < 0 ? job.ready : std::min(t.ready, job.ready);
+    t.start = t.start < 0 ? job.start : std::min(t.start, job.start);
     t.end = std::max(t.end, job.end);
-    t.busy[kind_index(job.resource->resource_kind())] += job.busy;
+    t.by_resource[job.resource] += job.busy;
     t.energy.add(job.energy);
     if (want_trace) {
       const Operator& op = w.ops[job.op];
@@ -274,6 +266,14 @@ void tally(Simulated& sim, const JobGraph& g, const Workload& w, bool want_trace
                            job.start, job.end});
     }
   }
+  for (auto* tallies : {&sim.analog, &sim.hybrid})
+    for (Tally& t : *tallies) {
+      for (const auto& [resource, busy] : t.by_resource) {
+        Picos& most = t.busy[kind_index(resource->resource_kind())];
+        most = std::max(most, busy);
+      }
+      t.by_resource.clear();
+    }
 }
 
 // Both designs on one floorplan in one simulation: map -> build -> simulate -> tally.
@@ -355,6 +355,10 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
     o.analog_only_input_transfer = a.input;
     o.analog_only = a.end - a.ready;
     o.hybrid = h.end - h.ready;
+    o.analog_only_ready = std::max<Picos>(a.ready, 0);
+    o.hybrid_ready = std::max<Picos>(h.ready, 0);
+    o.analog_only_start = std::max<Picos>(a.start, 0);
+    o.hybrid_start = std::max<Picos>(h.start, 0);
     o.analog_only_end = a.end;
     o.hybrid_end = h.end;
     o.hybrid_analytic = twin[i];
@@ -476,7 +480,7 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
       w, params,
       pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt,
       *strategy, size.tiles_per_pmca, size.packing == "dense");
-  MappedReport mapped = report_mapping(w, mapping, params, cfg);
+  const MappingReport mapped = report_mapping(w, mapping, params, cfg);
   // Build and simulate both designs, and the analytic twin.
   const Simulated sim =
       simulate_designs(w, mapping, params, *strategy, OutputParams::from(cfg).trace);
@@ -485,7 +489,6 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
   RunResult r;
   r.strategy = pipeline.strategy;
   r.notes = w.notes;
-  for (std::string& note : mapped.notes) r.notes.push_back(std::move(note));
   for (std::string& note : strategy_notes(w, *strategy, pipeline.strategy))
     r.notes.push_back(std::move(note));
   const Spans spans = spans_of(w, sim);
@@ -505,7 +508,14 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
     r.hybrid_energy.add(o.hybrid_energy);
   }
   r.blocks = block_results(w, r.ops, sim);
-  r.mapping = mapped.report;
+  for (BlockResult& b : r.blocks) {
+    b.analog_only_share =
+        r.analog_only > 0 ? static_cast<double>(b.analog_only) / static_cast<double>(r.analog_only)
+                          : 0.0;
+    b.hybrid_share =
+        r.hybrid > 0 ? static_cast<double>(b.hybrid) / static_cast<double>(r.hybrid) : 0.0;
+  }
+  r.mapping = mapped;
   r.mapping.pmcas_used = sim.figures.pmcas;
   const PlatformFigures& f = sim.figures;
   r.tiles = f.tiles;

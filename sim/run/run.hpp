@@ -46,17 +46,23 @@ struct OutputParams : Params<OutputParams> {
 // (AIMCSIM_REGISTER_PARAMS), in the order `aimcsim params` and config.yaml list them.
 Schema build_schema();
 
-// One operator's result: the hybrid design against the analog-only baseline. Latency is from
-// the moment the operator's first chunk could start (its inputs ready) to its last job's end.
+// One operator's result: the hybrid design against the analog-only baseline, per design its
+// ready time (its first job's inputs ready), start (its first job starts) and end (its last job
+// ends), all from the start of the run. Its span is end - ready: waits for busy resources
+// included, so the spans of operators that pipeline overlap (README, "Reading the outputs").
 struct OpResult {
   Operator op;
   std::size_t slot = 0;
   std::int64_t chunk = 0;
-  Picos analog_only = 0, hybrid = 0;
+  Picos analog_only = 0, hybrid = 0;  // spans
+  Picos analog_only_ready = 0, hybrid_ready = 0;
+  Picos analog_only_start = 0, hybrid_start = 0;
   Picos analog_only_end = 0, hybrid_end = 0;
   Picos hybrid_analytic = 0;  // the strategy's analytic twin (no contention)
-  Picos tile_busy = 0, link_busy = 0, pmca_busy = 0;  // hybrid, per resource
-  std::string bottleneck;                             // aimc, transfer or pmca
+  // Hybrid: the busy time of the busiest resource of each kind that served the operator (one
+  // tile group, link or PMCA), so each is at most the span.
+  Picos tile_busy = 0, link_busy = 0, pmca_busy = 0;
+  std::string bottleneck;  // the kind with the largest of the three: aimc, transfer or pmca
   EnergyBreakdown analog_only_energy, hybrid_energy;
   LoraChunkCost chunk_cost;  // linears with an adapter: PMCA cost of one full chunk
   std::int64_t tiles = 0, row_blocks = 0, col_blocks = 0;  // linears: tiles holding the weights
@@ -69,10 +75,13 @@ struct OpResult {
   bool twin_differs() const;
 };
 
+// A transformer block's span per design: from its first operator's ready time to its last
+// operator's end; a decode block recurs once per generated token and its steps' spans add up.
 struct BlockResult {
   std::string name;
   std::size_t ops = 0, linear_ops = 0;
-  Picos analog_only = 0, hybrid = 0;  // from the block's first ready input to its last job
+  Picos analog_only = 0, hybrid = 0;               // spans
+  double analog_only_share = 0, hybrid_share = 0;  // span / the design's end-to-end latency
   EnergyBreakdown analog_only_energy, hybrid_energy;
   void report(StatGroup& g) const;
 };
@@ -156,7 +165,7 @@ struct RunResult {
   std::vector<OpResult> ops;  // every operator, in execution order
   std::vector<BlockResult> blocks;
   Picos analog_only = 0, hybrid = 0;                  // end to end
-  Picos linear_analog_only = 0, linear_hybrid = 0;    // summed over the static linears
+  Picos linear_analog_only = 0, linear_hybrid = 0;    // the static linears' spans summed
   Picos prefill_analog_only = 0, prefill_hybrid = 0;  // end of the prompt (decoders)
   EnergyBreakdown analog_only_energy, hybrid_energy;
   std::size_t tiles = 0, pmcas = 0, links = 0, analog_only_pmcas = 0;  // physical tiles

@@ -463,75 +463,77 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   return out;
 }
 
-const std::vector<std::string>& figure_columns() {
-  static const std::vector<std::string> cols = {"model",
-                                                "strategy",
-                                                "seq_len",
-                                                "chunk_tokens",
-                                                "analog_only_ns",
-                                                "hybrid_ns",
-                                                "overhead",
-                                                "analog_only_energy_nj",
-                                                "hybrid_energy_nj",
-                                                "energy_overhead",
-                                                "analog_only_static_nj",
-                                                "hybrid_static_nj",
-                                                "hybrid_energy_dominant",
-                                                "analog_only_area_mm2",
-                                                "hybrid_area_mm2",
-                                                "hybrid_tops_per_mm2",
-                                                "hybrid_tokens_per_s_per_mm2",
-                                                "hybrid_energy_per_token_nj",
-                                                "analog_only_tokens_per_s",
-                                                "hybrid_tokens_per_s",
-                                                "tiles",
-                                                "pmcas",
-                                                "linear_ops",
-                                                "tile_busy_ns",
-                                                "transfer_busy_ns",
-                                                "pmca_busy_ns",
-                                                "pmca_chunk_ns_max",
-                                                "pmca_l1_bytes_max",
-                                                "pmca_l1_spill_layers"};
+// A results.csv column taken from a point's summary.json: its name, its path in the summary and,
+// for a figure that repeats a config key, the key (the column is left out when that key is swept).
+struct SummaryFigure {
+  const char* column;
+  std::vector<const char*> path;
+  const char* key = nullptr;
+};
+
+const std::vector<SummaryFigure>& summary_columns() {
+  static const std::vector<SummaryFigure> cols = {
+      {"model", {"model"}, "workload.model"},
+      {"strategy", {"strategy"}, "pipeline.strategy"},
+      {"seq_len", {"seq_len"}, "workload.seq_len"},
+      {"decode_tokens", {"decode_tokens"}, "workload.decode_tokens"},
+      {"chunk_tokens", {"chunk_tokens"}, "pipeline.chunk_tokens"},
+      {"chunk_tokens_chosen", {"chunk", "chosen_tokens"}},
+      {"capacity_status", {"status"}},
+      {"analog_only_ns", {"analog_only_ns"}},
+      {"hybrid_ns", {"hybrid_ns"}},
+      {"overhead", {"overhead"}},
+      {"linears_summed_overhead", {"linears_summed", "overhead"}},
+      {"decode_per_token_analog_only_ns", {"decode", "per_token_analog_only_ns"}},
+      {"decode_per_token_hybrid_ns", {"decode", "per_token_hybrid_ns"}},
+      {"kv_cache_fits", {"decode", "kv_cache_fits"}},
+      {"analog_only_energy_nj", {"energy", "analog_only", "total_nj"}},
+      {"hybrid_energy_nj", {"energy", "hybrid", "total_nj"}},
+      {"energy_overhead", {"energy", "overhead"}},
+      {"analog_only_static_nj", {"energy", "split", "analog_only", "static_nj"}},
+      {"hybrid_static_nj", {"energy", "split", "hybrid", "static_nj"}},
+      {"hybrid_energy_dominant", {"energy", "split", "hybrid", "dominant"}},
+      {"analog_only_area_mm2", {"area", "analog_only", "total_mm2"}},
+      {"hybrid_area_mm2", {"area", "hybrid", "total_mm2"}},
+      {"hybrid_tops_per_mm2", {"efficiency", "hybrid", "tops_per_mm2"}},
+      {"hybrid_tokens_per_s_per_mm2", {"efficiency", "hybrid", "tokens_per_s_per_mm2"}},
+      {"hybrid_energy_per_token_nj", {"efficiency", "hybrid", "energy_per_token_nj"}},
+      {"analog_only_tokens_per_s", {"throughput", "analog_only_tokens_per_s"}},
+      {"hybrid_tokens_per_s", {"throughput", "hybrid_tokens_per_s"}},
+      {"analog_only_tokens_per_j", {"throughput", "analog_only_tokens_per_j"}},
+      {"hybrid_tokens_per_j", {"throughput", "hybrid_tokens_per_j"}},
+      {"tiles", {"platform", "tiles"}},
+      {"pmcas", {"platform", "pmcas"}},
+      {"linear_ops", {"workload", "linear_ops"}}};
   return cols;
 }
 
-// The summary.json totals of a finished point, in the order of figure_columns().
+// The columns layer_figures() aggregates from a point's layers.csv.
+const std::vector<std::string>& layer_columns() {
+  static const std::vector<std::string> cols = {"linears_tile_busy_ns", "linears_transfer_busy_ns",
+                                                "linears_pmca_busy_ns", "pmca_chunk_max_ns",
+                                                "pmca_l1_max_bytes",    "pmca_l1_spilled_layers"};
+  return cols;
+}
+
+// The summary.json figures of a finished point, in the order of summary_columns().
 std::vector<std::string> summary_figures(const fs::path& dir) {
   const Json s = Json::parse(read_text(dir / "summary.json"), nullptr, false);
   if (s.is_discarded())
     throw std::runtime_error((dir / "summary.json").string() + ": not valid JSON");
-  auto at = [&](std::initializer_list<const char*> path) {
+  std::vector<std::string> out;
+  for (const SummaryFigure& f : summary_columns()) {
     const Json* j = &s;
-    for (const char* p : path) {
-      if (!j->is_object() || !j->contains(p)) return std::string();
+    for (const char* p : f.path) {
+      if (!j->is_object() || !j->contains(p)) {
+        j = nullptr;
+        break;
+      }
       j = &(*j)[p];
     }
-    return json_field(*j);
-  };
-  return {at({"model"}),
-          at({"strategy"}),
-          at({"seq_len"}),
-          at({"chunk_tokens"}),
-          at({"analog_only_ns"}),
-          at({"hybrid_ns"}),
-          at({"overhead"}),
-          at({"energy", "analog_only", "total_nj"}),
-          at({"energy", "hybrid", "total_nj"}),
-          at({"energy", "overhead"}),
-          at({"energy", "split", "analog_only", "static_nj"}),
-          at({"energy", "split", "hybrid", "static_nj"}),
-          at({"energy", "split", "hybrid", "dominant"}),
-          at({"area", "analog_only", "total_mm2"}),
-          at({"area", "hybrid", "total_mm2"}),
-          at({"efficiency", "hybrid", "tops_per_mm2"}),
-          at({"efficiency", "hybrid", "tokens_per_s_per_mm2"}),
-          at({"efficiency", "hybrid", "energy_per_token_nj"}),
-          at({"throughput", "analog_only_tokens_per_s"}),
-          at({"throughput", "hybrid_tokens_per_s"}),
-          at({"platform", "tiles"}),
-          at({"platform", "pmcas"}),
-          at({"workload", "linear_ops"})};
+    out.push_back(j ? json_field(*j) : std::string());
+  }
+  return out;
 }
 
 // The layers.csv aggregates of a finished point: busy sums, the longest PMCA chunk, the largest
@@ -566,11 +568,67 @@ std::vector<std::string> layer_figures(const fs::path& dir) {
           std::to_string(max_l1),          std::to_string(spills)};
 }
 
-// The summary figures of a finished point: summary.json totals and layers.csv aggregates.
+// The figures of a finished point: summary.json figures and layers.csv aggregates.
 std::vector<std::string> point_figures(const fs::path& dir) {
   std::vector<std::string> out = summary_figures(dir);
   const std::vector<std::string> layers = layer_figures(dir);
   out.insert(out.end(), layers.begin(), layers.end());
+  return out;
+}
+
+// results.csv's figure columns for `spec`: the summary's (less those that repeat a swept key),
+// the common-reference pair, then the layers.csv aggregates; `keep` says which of
+// point_figures()'s values each column takes.
+struct FigureLayout {
+  std::vector<std::string> columns;
+  std::vector<bool> keep;  // per point_figures() value
+};
+
+FigureLayout figure_layout(const SweepSpec& spec) {
+  FigureLayout l;
+  for (const SummaryFigure& f : summary_columns()) {
+    const bool swept =
+        f.key && std::find(spec.keys.begin(), spec.keys.end(), f.key) != spec.keys.end();
+    l.keep.push_back(!swept);
+    if (!swept) l.columns.push_back(f.column);
+  }
+  l.columns.push_back("reference_analog_only_ns");
+  l.columns.push_back("overhead_vs_reference");
+  for (const std::string& c : layer_columns()) {
+    l.keep.push_back(true);
+    l.columns.push_back(c);
+  }
+  return l;
+}
+
+// The common reference of each finished point: the fastest analog-only latency among the points
+// that differ from it in pipeline.strategy alone (its own when the strategy is not swept), so
+// that strategies compare against one baseline. Empty for points that did not finish.
+std::vector<double> reference_analog_only(const SweepSpec& spec,
+                                          const std::vector<std::vector<std::string>>& figures) {
+  const auto strategy = std::find(spec.keys.begin(), spec.keys.end(), "pipeline.strategy");
+  const std::size_t analog =
+      static_cast<std::size_t>(std::find_if(summary_columns().begin(), summary_columns().end(),
+                                            [](const SummaryFigure& f) {
+                                              return std::string(f.column) == "analog_only_ns";
+                                            }) -
+                               summary_columns().begin());
+  std::map<std::vector<std::string>, double> best;
+  std::vector<std::vector<std::string>> groups;
+  for (std::size_t i = 0; i < spec.points.size(); ++i) {
+    std::vector<std::string> g = spec.points[i].values;
+    if (strategy != spec.keys.end()) g.erase(g.begin() + (strategy - spec.keys.begin()));
+    groups.push_back(g);
+    if (figures[i].empty() || figures[i][analog].empty()) continue;
+    const double a = std::strtod(figures[i][analog].c_str(), nullptr);
+    auto it = best.find(g);
+    if (it == best.end() || a < it->second) best[g] = a;
+  }
+  std::vector<double> out;
+  for (std::size_t i = 0; i < spec.points.size(); ++i) {
+    const auto it = best.find(groups[i]);
+    out.push_back(figures[i].empty() || it == best.end() ? -1.0 : it->second);
+  }
   return out;
 }
 
@@ -674,22 +732,42 @@ pid_t spawn_point(const std::string& exe, const fs::path& dir) {
 std::size_t write_sweep_results(const SweepSpec& spec, const std::string& outdir) {
   const fs::path root(outdir);
   std::vector<PointState> states;
-  std::string csv = "point,status";
-  for (const auto& k : spec.keys) csv += "," + csv_field(k);
-  for (const auto& c : figure_columns()) csv += "," + c;
-  csv += "\n";
-  std::size_t failed = 0;
+  std::vector<std::vector<std::string>> figures;
   for (const SweepPoint& p : spec.points) {
     const fs::path dir = root / "points" / p.id;
     states.push_back(point_state(dir, p.config_hash));
-    const PointState& s = states.back();
+    figures.push_back(states.back().status == "ok" ? point_figures(dir)
+                                                   : std::vector<std::string>());
+  }
+  const FigureLayout layout = figure_layout(spec);
+  const std::vector<double> reference = reference_analog_only(spec, figures);
+  const std::size_t hybrid = static_cast<std::size_t>(
+      std::find_if(summary_columns().begin(), summary_columns().end(),
+                   [](const SummaryFigure& f) { return std::string(f.column) == "hybrid_ns"; }) -
+      summary_columns().begin());
+  std::string csv = "point,status";
+  for (const auto& k : spec.keys) csv += "," + csv_field(k);
+  for (const auto& c : layout.columns) csv += "," + c;
+  csv += "\n";
+  std::size_t failed = 0;
+  for (std::size_t i = 0; i < spec.points.size(); ++i) {
+    const SweepPoint& p = spec.points[i];
+    const PointState& s = states[i];
     if (s.status == "missing") continue;
     failed += s.status == "failed";
     csv += p.id + "," + s.status;
     for (const auto& v : p.values) csv += "," + csv_field(v);
-    const std::vector<std::string> figures =
-        s.status == "ok" ? point_figures(dir) : std::vector<std::string>(figure_columns().size());
-    for (const auto& f : figures) csv += "," + csv_field(f);
+    const std::vector<std::string>& f = figures[i];
+    for (std::size_t k = 0; k < layout.keep.size(); ++k) {
+      if (k == summary_columns().size()) {  // the common reference, before the layer aggregates
+        if (reference[i] > 0)
+          csv += fmt::format(",{:.3f},{:.6f}", reference[i],
+                             std::strtod(f[hybrid].c_str(), nullptr) / reference[i]);
+        else
+          csv += ",,";
+      }
+      if (layout.keep[k]) csv += "," + (f.empty() ? std::string() : csv_field(f[k]));
+    }
     csv += "\n";
   }
   write_file_atomic((root / "results.csv").string(), csv);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "models/riscv/pmca_model.hpp"
 #include "sim/base/error.hpp"
 #include "sim/report/report.hpp"
@@ -291,16 +293,23 @@ TEST(RunTest, DecodeChecksTheKvCacheAgainstThePmcaSideMemory) {
   const RunResult r = simulate(ok);
   EXPECT_EQ(r.mapping.kv_cache_layer_bytes, 2 * 12 * 64 * 104 * 2);
   EXPECT_EQ(r.mapping.kv_cache_capacity_bytes, 1024 * 1024);
-  EXPECT_TRUE(r.notes.empty());
+  EXPECT_TRUE(capacity_violations(r).empty());
   EXPECT_GT(r.hybrid, r.prefill_hybrid);  // the decode steps come after the prompt
-  // With a 256 KiB L2 it does not fit: the run says so.
+  // With a 256 KiB L2 it does not fit: the run is flagged over capacity.
   const Config small =
       test::load_config("workload:\n  model: gpt2\n  seq_len: 100\n  decode_tokens: 4\n",
                         {"pipeline.chunk_tokens=32", "pmca.l2_size=256KiB"});
   const RunResult s = simulate(small);
-  ASSERT_EQ(s.notes.size(), 1u);
-  EXPECT_NE(s.notes[0].find("the KV cache of a layer (319488 bytes at 104 tokens) exceeds"),
-            std::string::npos);
+  const std::vector<std::string> v = capacity_violations(s);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].find("kv_cache: a layer's K and V (319488 B at 104 tokens) exceed the L2 of the "
+                      "PMCAs running its attention (262144 B)"),
+            std::string::npos)
+      << v[0];
+  const auto summary = nlohmann::json::parse(summary_json(s, small));
+  EXPECT_EQ(summary.at("status"), "over_capacity");
+  EXPECT_EQ(summary.at("capacity_violations").size(), 1u);
+  EXPECT_EQ(summary.at("decode").at("kv_cache_fits"), false);
 }
 
 TEST(RunTest, PmcasPerTileShareALayersAdapter) {

@@ -178,19 +178,22 @@ TEST_F(SweepRunTest, WritesOneRowPerPointWithTheSummaryFigures) {
   std::istringstream csv(test::file_text(dir_ / "a" / "results.csv"));
   std::string header, line;
   std::getline(csv, header);
-  EXPECT_EQ(header.rfind(
-                "point,status,tile.t_int,pipeline.chunk_tokens,model,strategy,seq_len,chunk_tokens,"
-                "analog_only_ns,hybrid_ns,overhead,",
-                0),
-            0u);
+  // pipeline.chunk_tokens is swept, so its figure column is left out; chunk_tokens_chosen stays.
+  EXPECT_EQ(header.rfind("point,status,tile.t_int,pipeline.chunk_tokens,model,strategy,seq_len,"
+                         "decode_tokens,chunk_tokens_chosen,capacity_status,analog_only_ns,"
+                         "hybrid_ns,overhead,",
+                         0),
+            0u)
+      << header;
+  EXPECT_NE(header.find(",reference_analog_only_ns,overhead_vs_reference,"), std::string::npos);
   std::vector<std::string> rows;
   while (std::getline(csv, line)) rows.push_back(line);
   ASSERT_EQ(rows.size(), 6u);
   // 164506 ns analog-only (run_test), 164762 ns hybrid (strategy_test: the adapters run while
   // the tile works).
-  EXPECT_EQ(
-      rows[3].rfind("p0003,ok,512ns,8,linear:512x128,token-pipelined,320,8,164506.0,164762.0,", 0),
-      0u)
+  EXPECT_EQ(rows[3].rfind(
+                "p0003,ok,512ns,8,linear:512x128,token-pipelined,320,0,8,ok,164506.0,164762.0,", 0),
+            0u)
       << rows[3];
   const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
   EXPECT_EQ(manifest["points"].size(), 6u);

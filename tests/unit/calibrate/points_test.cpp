@@ -99,8 +99,9 @@ TEST(PointsTest, MetricsReadTheStatisticsTreeAndTheOperators) {
   StatGroup stats;
   report_run(r, cfg, stats);
   const std::vector<MeasuredPoint> p = points(
-      "metric,value\nhybrid_ns,1\nlora.analog_only_ns,1\nop:linear_512x128:hybrid_ns,1\n"
-      "op:linear/nothing:hybrid_ns,1\nmodel,1\nno.such_ns,1\n");
+      "metric,value\nhybrid_ns,1\nlinears_summed.analog_only_ns,1\n"
+      "op:linear_512x128:hybrid_span_ns,1\nop:linear/nothing:hybrid_span_ns,1\nmodel,1\n"
+      "no.such_ns,1\n");
   EXPECT_DOUBLE_EQ(metric_value(p[0], r, stats), ps_to_ns(r.hybrid));
   EXPECT_DOUBLE_EQ(metric_value(p[1], r, stats), ps_to_ns(r.linear_analog_only));
   EXPECT_DOUBLE_EQ(metric_value(p[2], r, stats), ps_to_ns(r.ops.front().hybrid));

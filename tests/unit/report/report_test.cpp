@@ -123,23 +123,28 @@ TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
   const std::string text = layers_csv(r);
   const auto rows = parse_csv(text);
   ASSERT_EQ(rows.size(), 2u);  // the header and the one linear
-  const std::vector<std::string> header{"layer",
+  const std::vector<std::string> header{"block",
                                         "op",
                                         "in_features",
                                         "out_features",
                                         "tokens",
-                                        "chunk_tokens",
-                                        "analog_only_ns",
-                                        "hybrid_ns",
-                                        "overhead",
-                                        "bottleneck",
-                                        "analog_only_energy_nj",
-                                        "hybrid_energy_nj",
                                         "rank",
+                                        "chunk_tokens",
+                                        "analog_only_ready_ns",
+                                        "analog_only_start_ns",
+                                        "analog_only_end_ns",
+                                        "analog_only_span_ns",
+                                        "hybrid_ready_ns",
+                                        "hybrid_start_ns",
+                                        "hybrid_end_ns",
+                                        "hybrid_span_ns",
+                                        "overhead",
+                                        "hybrid_analytic_span_ns",
+                                        "twin_differs",
                                         "tile_busy_ns",
                                         "transfer_busy_ns",
                                         "pmca_busy_ns",
-                                        "hybrid_analytic_ns",
+                                        "bottleneck",
                                         "pmca_chunk_ns",
                                         "pmca_util",
                                         "pmca_l1_bytes",
@@ -149,23 +154,31 @@ TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
                                         "col_blocks",
                                         "input_transfer_ns",
                                         "analog_only_input_transfer_ns",
+                                        "analog_only_energy_nj",
+                                        "hybrid_energy_nj",
                                         "hybrid_aimc_energy_nj",
                                         "hybrid_transfer_energy_nj",
                                         "hybrid_pmca_energy_nj",
-                                        "hybrid_static_energy_nj",
-                                        "twin_differs"};
+                                        "hybrid_static_energy_nj"};
   EXPECT_EQ(rows[0], header);
   const auto rec = csv_records(text).at(0);
   const OpResult& o = r.ops[0];
-  EXPECT_EQ(rec.at("layer"), "linear");
+  EXPECT_EQ(rec.at("block"), "linear");
   EXPECT_EQ(rec.at("op"), "linear_512x128");
   EXPECT_EQ(rec.at("in_features"), "512");
   EXPECT_EQ(rec.at("out_features"), "128");
   EXPECT_EQ(rec.at("tokens"), "16");
   EXPECT_EQ(rec.at("chunk_tokens"), "8");
   EXPECT_EQ(rec.at("rank"), "8");
-  EXPECT_EQ(rec.at("analog_only_ns"), "2106.000");
-  EXPECT_EQ(rec.at("hybrid_ns"), "7634.000");
+  // The only operator: ready and started at 0 in both designs, so its end is its span.
+  for (const char* d : {"analog_only", "hybrid"}) {
+    EXPECT_EQ(rec.at(std::string(d) + "_ready_ns"), "0.000") << d;
+    EXPECT_EQ(rec.at(std::string(d) + "_start_ns"), "0.000") << d;
+  }
+  EXPECT_EQ(rec.at("analog_only_end_ns"), "2106.000");
+  EXPECT_EQ(rec.at("analog_only_span_ns"), "2106.000");
+  EXPECT_EQ(rec.at("hybrid_end_ns"), "7634.000");
+  EXPECT_EQ(rec.at("hybrid_span_ns"), "7634.000");
   EXPECT_NEAR(number(rec.at("overhead")), 7634.0 / 2106.0, 5e-7);
   EXPECT_EQ(rec.at("bottleneck"), "pmca");  // 6494 ns of PMCA against 2106 ns of tile
   EXPECT_EQ(rec.at("bottleneck"), o.bottleneck);
@@ -174,7 +187,7 @@ TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
   expect_ns(rec.at("tile_busy_ns"), o.tile_busy, "tile_busy_ns");
   expect_ns(rec.at("transfer_busy_ns"), o.link_busy, "transfer_busy_ns");
   EXPECT_EQ(rec.at("pmca_busy_ns"), "6494.000");  // 2 chunks x 3247 ns
-  expect_ns(rec.at("hybrid_analytic_ns"), o.hybrid_analytic, "hybrid_analytic_ns");
+  expect_ns(rec.at("hybrid_analytic_span_ns"), o.hybrid_analytic, "hybrid_analytic_span_ns");
   EXPECT_EQ(rec.at("pmca_chunk_ns"), "3247.000");
   EXPECT_NEAR(number(rec.at("pmca_util")), o.chunk_cost.utilisation, 5e-5);
   EXPECT_EQ(rec.at("pmca_l1_bytes"), std::to_string(o.chunk_cost.l1_bytes));
@@ -225,10 +238,12 @@ TEST(ReportTest, OpsCsvHasOneRowPerOperatorWithItsSlot) {
   const std::string text = ops_csv(r);
   const auto rows = parse_csv(text);
   ASSERT_EQ(rows.size(), 1u + 3u);
-  EXPECT_EQ(rows[0], (std::vector<std::string>{
-                         "block", "op", "kind", "variant", "tokens", "pmca_slot", "analog_only_ns",
-                         "hybrid_ns", "overhead", "analog_only_end_ns", "hybrid_end_ns",
-                         "hybrid_analytic_ns", "analog_only_energy_nj", "hybrid_energy_nj"}));
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{
+                "block", "op", "kind", "variant", "tokens", "pmca_slot", "analog_only_ready_ns",
+                "analog_only_start_ns", "analog_only_end_ns", "analog_only_span_ns",
+                "hybrid_ready_ns", "hybrid_start_ns", "hybrid_end_ns", "hybrid_span_ns", "overhead",
+                "hybrid_analytic_span_ns", "analog_only_energy_nj", "hybrid_energy_nj"}));
   const auto recs = csv_records(text);
   const std::vector<std::string> names{"a", "norm", "b"}, kinds{"linear", "norm", "linear"},
       slots{"0", "0", "1"};
@@ -242,17 +257,25 @@ TEST(ReportTest, OpsCsvHasOneRowPerOperatorWithItsSlot) {
     EXPECT_EQ(rec.at("variant"), i == 1 ? "layernorm" : "");
     EXPECT_EQ(rec.at("tokens"), "16");
     EXPECT_EQ(rec.at("pmca_slot"), slots[i]);
-    expect_ns(rec.at("analog_only_ns"), o.analog_only, "analog_only_ns");
-    expect_ns(rec.at("hybrid_ns"), o.hybrid, "hybrid_ns");
-    EXPECT_NEAR(number(rec.at("overhead")), o.overhead(), 5e-7);
+    expect_ns(rec.at("analog_only_ready_ns"), o.analog_only_ready, "analog_only_ready_ns");
+    expect_ns(rec.at("analog_only_start_ns"), o.analog_only_start, "analog_only_start_ns");
     expect_ns(rec.at("analog_only_end_ns"), o.analog_only_end, "analog_only_end_ns");
+    expect_ns(rec.at("analog_only_span_ns"), o.analog_only, "analog_only_span_ns");
+    expect_ns(rec.at("hybrid_ready_ns"), o.hybrid_ready, "hybrid_ready_ns");
+    expect_ns(rec.at("hybrid_start_ns"), o.hybrid_start, "hybrid_start_ns");
     expect_ns(rec.at("hybrid_end_ns"), o.hybrid_end, "hybrid_end_ns");
-    expect_ns(rec.at("hybrid_analytic_ns"), o.hybrid_analytic, "hybrid_analytic_ns");
+    expect_ns(rec.at("hybrid_span_ns"), o.hybrid, "hybrid_span_ns");
+    // The span runs from ready to end; the first job starts in between.
+    EXPECT_EQ(o.hybrid, o.hybrid_end - o.hybrid_ready);
+    EXPECT_LE(o.hybrid_ready, o.hybrid_start);
+    EXPECT_LE(o.hybrid_start, o.hybrid_end);
+    EXPECT_NEAR(number(rec.at("overhead")), o.overhead(), 5e-7);
+    expect_ns(rec.at("hybrid_analytic_span_ns"), o.hybrid_analytic, "hybrid_analytic_span_ns");
     EXPECT_NEAR(number(rec.at("analog_only_energy_nj")), o.analog_only_energy.total() / 1e3, 5e-7);
     EXPECT_NEAR(number(rec.at("hybrid_energy_nj")), o.hybrid_energy.total() / 1e3, 5e-7);
   }
   // a's row is the single-linear run's: 2106 ns analog-only (it starts at 0 in both).
-  EXPECT_EQ(recs[0].at("analog_only_ns"), "2106.000");
+  EXPECT_EQ(recs[0].at("analog_only_span_ns"), "2106.000");
 }
 
 TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
@@ -268,15 +291,23 @@ TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
   EXPECT_EQ(s.at("chunk_tokens"), 8);
   EXPECT_DOUBLE_EQ(s.at("analog_only_ns").get<double>(), 2106.0);
   EXPECT_DOUBLE_EQ(s.at("hybrid_ns").get<double>(), 7634.0);
-  EXPECT_DOUBLE_EQ(s.at("overhead").get<double>(), 7634.0 / 2106.0);
-  // One linear: the linears' sums are the end-to-end latencies.
-  EXPECT_DOUBLE_EQ(s.at("lora").at("analog_only_ns").get<double>(), 2106.0);
-  EXPECT_DOUBLE_EQ(s.at("lora").at("hybrid_ns").get<double>(), 7634.0);
-  EXPECT_DOUBLE_EQ(s.at("lora").at("overhead").get<double>(), 7634.0 / 2106.0);
+  // Ratios print at 12 significant digits: 7634 / 2106 = 3.62488129155.
+  EXPECT_EQ(s.at("overhead").dump(), "3.62488129155");
+  EXPECT_EQ(s.at("status"), "ok");
+  EXPECT_TRUE(s.at("capacity_violations").empty());
+  // One linear: the linears' spans summed are the end-to-end latencies.
+  EXPECT_DOUBLE_EQ(s.at("linears_summed").at("analog_only_ns").get<double>(), 2106.0);
+  EXPECT_DOUBLE_EQ(s.at("linears_summed").at("hybrid_ns").get<double>(), 7634.0);
+  EXPECT_EQ(s.at("linears_summed").at("overhead").dump(), "3.62488129155");
+  // Its chunk is the one configured.
+  EXPECT_EQ(s.at("chunk").at("chosen_tokens"), 8);
+  EXPECT_EQ(s.at("chunk").at("min_tokens"), 8);
+  EXPECT_EQ(s.at("chunk").at("max_tokens"), 8);
+  // 12 significant digits of 1291.72... nJ: within 1e-8 nJ.
   EXPECT_NEAR(s.at("energy").at("hybrid").at("total_nj").get<double>(), kHybridEnergyPj / 1e3,
-              1e-9);
-  EXPECT_DOUBLE_EQ(s.at("energy").at("hybrid").at("total_nj").get<double>(),
-                   r.hybrid_energy.total() / 1e3);
+              1e-8);
+  EXPECT_NEAR(s.at("energy").at("hybrid").at("total_nj").get<double>(),
+              r.hybrid_energy.total() / 1e3, 1e-8);
   EXPECT_NEAR(s.at("energy").at("analog_only").at("total_nj").get<double>(), kAnalogEnergyPj / 1e3,
               1e-9);
   EXPECT_NEAR(s.at("energy").at("hybrid").at("components").at("static_nj").get<double>(),
@@ -288,13 +319,13 @@ TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
   EXPECT_EQ(s.at("mapping").at("tiles_used"), 1);
   EXPECT_EQ(s.at("mapping").at("tile_budget"), "auto");
   EXPECT_EQ(s.at("mapping").at("pmcas_used"), 1);
-  EXPECT_EQ(s.at("mapping").at("l1_spilled_layers"), 0);
+  EXPECT_EQ(s.at("mapping").at("pmca_l1_spilled_layers"), 0);
   EXPECT_EQ(s.at("platform").at("tiles"), 1);
   EXPECT_EQ(s.at("platform").at("pmcas"), 1);
   EXPECT_EQ(s.at("platform").at("links"), 1);
   EXPECT_EQ(s.at("platform").at("analog_only_pmcas"), 0);  // no digital operator to run
   EXPECT_EQ(s.at("platform").at("topology"), "p2p");
-  EXPECT_EQ(s.at("workload").at("operators"), 1);
+  EXPECT_EQ(s.at("workload").at("ops"), 1);
   EXPECT_EQ(s.at("workload").at("analog_weights"), 512 * 128);
   EXPECT_EQ(s.at("workload").at("lora_params"), 8 * (512 + 128));
   // Programming one 512x512 tile: 512 rows x 512/32 column groups x 30 iterations of
@@ -307,7 +338,8 @@ TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
   EXPECT_DOUBLE_EQ(s.at("programming").at("lora_load_link_ns").get<double>(), 330.0);
   ASSERT_EQ(s.at("blocks").size(), 1u);
   EXPECT_EQ(s.at("blocks")[0].at("block"), "linear");
-  EXPECT_DOUBLE_EQ(s.at("blocks")[0].at("hybrid_ns").get<double>(), 7634.0);
+  EXPECT_DOUBLE_EQ(s.at("blocks")[0].at("hybrid_span_ns").get<double>(), 7634.0);
+  EXPECT_DOUBLE_EQ(s.at("blocks")[0].at("hybrid_share").get<double>(), 1.0);  // the only block
   EXPECT_EQ(s.at("interconnect").at("busiest_links").size(), 1u);  // the layer's p2p link
   EXPECT_EQ(s.at("interconnect").at("busiest_links")[0].at("bytes"), 16 * 256);
 }
@@ -321,14 +353,14 @@ TEST(ReportTest, SummaryJsonSplitsEnergyAndReportsArea) {
   const json& split = s.at("energy").at("split");
   const json& h = split.at("hybrid");
   EXPECT_NEAR(h.at("static_nj").get<double>(), 3 * 7634 / 1e3, 1e-9);
-  EXPECT_NEAR(h.at("dynamic_nj").get<double>(), (kHybridEnergyPj - 3 * 7634) / 1e3, 1e-9);
+  EXPECT_NEAR(h.at("dynamic_nj").get<double>(), (kHybridEnergyPj - 3 * 7634) / 1e3, 1e-8);
   EXPECT_NEAR(h.at("leakage_nj").get<double>(), 3 * 7634 / 1e3, 1e-9);
   EXPECT_EQ(h.at("wake_nj").get<double>(), 0.0);
   // Dynamic: 168106.39 + 3276.8 + 2 x 548719.15 pJ = 1.27 uJ against 22.9 nJ of leakage.
   EXPECT_EQ(h.at("dominant"), "dynamic");
   EXPECT_NEAR(h.at("static_share").get<double>(), 3 * 7634 / kHybridEnergyPj, 1e-12);
   EXPECT_NEAR(split.at("analog_only").at("static_nj").get<double>(), 2106 / 1e3, 1e-9);
-  EXPECT_NEAR(split.at("static_overhead").get<double>(), 3 * 7634 / 2106.0, 1e-12);
+  EXPECT_NEAR(split.at("static_overhead").get<double>(), 3 * 7634 / 2106.0, 1e-10);
   EXPECT_EQ(split.at("gating"), false);
   const json& area = s.at("area");
   EXPECT_NEAR(area.at("tile").at("total_mm2").get<double>(), 1.775016, 1e-6);
@@ -355,6 +387,10 @@ TEST(ReportTest, SummaryJsonSaysAutoForAnAutoChunk) {
   const Config cfg = load_config("workload:\n  model: linear:512x128\n  seq_len: 16\n");
   const json s = json::parse(summary_json(simulate(cfg), cfg));
   EXPECT_EQ(s.at("chunk_tokens"), "auto");
+  // The chunk auto chose (the same for the one linear) is reported beside it.
+  EXPECT_GT(s.at("chunk").at("chosen_tokens").get<int>(), 0);
+  EXPECT_EQ(s.at("chunk").at("chosen_tokens"), s.at("chunk").at("min_tokens"));
+  EXPECT_EQ(s.at("chunk").at("chosen_tokens"), s.at("chunk").at("max_tokens"));
 }
 
 TEST(ReportTest, StatsCsvHasOneRowPerSummaryStatisticWithItsValueAndUnit) {
@@ -391,8 +427,10 @@ TEST(ReportTest, StatsCsvHasOneRowPerSummaryStatisticWithItsValueAndUnit) {
     EXPECT_EQ(seen.count(name), 1u) << name << " is missing from stats.csv";
   // A few by name: the cycle count has its unit, the PMCA's L1 bytes theirs.
   EXPECT_EQ(seen.count("pmca.cycles.total"), 1u);
-  EXPECT_EQ(seen.count("blocks.0.hybrid_ns"), 1u);
-  EXPECT_EQ(seen.count("mapping.l1_peak_bytes"), 1u);
+  EXPECT_EQ(seen.count("blocks.0.hybrid_span_ns"), 1u);
+  EXPECT_EQ(seen.count("mapping.pmca_l1_max_bytes"), 1u);
+  // No name holds a dot of its own: every dotted path leads through groups.
+  EXPECT_EQ(seen.count("energy.hybrid.components.pmca_compute_nj"), 1u);
 }
 
 TEST(ReportTest, TraceJsonHasOneCompleteEventPerJobInItsDesignsProcess) {
