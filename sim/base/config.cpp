@@ -365,8 +365,11 @@ Config Config::load(const Schema& schema, const std::vector<Source>& documents,
 
   for (const auto& spec : schema.params()) {
     if (!cfg.values_.count(spec.key))
-      throw InputError(fmt::format("{}: missing required key ({}; {})", spec.key, spec.accepted(),
-                                   spec.description));
+      throw InputError(fmt::format(
+          "{}: missing required key ({}; {}). A config file or a sweep's inline base is a whole "
+          "config: the embedded default applies only when no config is given, so set the key, "
+          "or start from a run's config.yaml (aimcsim run -o DIR writes DIR/config.yaml)",
+          spec.key, spec.accepted(), spec.description));
   }
   cfg.check_active(strict);
   return cfg;

@@ -47,6 +47,15 @@ class FunctionCommand final : public Command {
        [] { return std::unique_ptr<::aimcsim::Command>(new ::aimcsim::FunctionCommand(SETUP)); }, \
        nullptr})
 
+// The options every subcommand takes (before or after its name): -q, --strict.
+struct CliOptions {
+  bool quiet = false;   // -q: no table, progress or 'wrote' line
+  bool strict = false;  // --strict: warnings (keys without effect, over capacity) are errors
+};
+const CliOptions& cli_options();
+// The one line saying where a command's outputs went (stderr; nothing under -q).
+void say_outputs(const std::string& dir, const std::vector<std::string>& files);
+
 // The config of a run: the embedded default when no file is given, else the files in order;
 // then the KEY=VALUE overrides. With `over_default`, the files are layered over the embedded
 // default (for commands that need only part of a config, such as `kernel`).

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -49,8 +50,15 @@ std::vector<Variant> variants_of(const CompareOptions& o) {
   }
   if (out.empty()) {
     std::vector<std::string> names = o.strategies;
-    if (names.empty() || (names.size() == 1 && names[0] == "all"))
-      names = StrategyRegistry::instance().names();
+    const std::vector<std::string> known = StrategyRegistry::instance().names();
+    if (names.empty() || (names.size() == 1 && names[0] == "all")) names = known;
+    for (const std::string& s : names)
+      if (std::find(known.begin(), known.end(), s) == known.end()) {
+        std::string accepted = "all";
+        for (const std::string& k : known) accepted += ", " + k;
+        throw InputError(
+            fmt::format("-s/--strategies {}: not a strategy; accepted: {}", s, accepted));
+      }
     for (const auto& s : names) out.push_back({s, {"pipeline.strategy=" + s}});
   } else if (!o.strategies.empty()) {
     throw InputError("compare: give either --strategies or --variant, not both");
@@ -78,6 +86,8 @@ std::vector<RunResult> run_variants(const CompareOptions& o, const std::vector<V
   std::vector<RunResult> results;
   for (std::size_t i = 0; i < variants.size(); ++i) {
     results.push_back(simulate(configs[i]));
+    if (cli_options().strict || OutputParams::from(configs[i]).strict)
+      require_capacity(results.back());
     write_outputs(results.back(), configs[i], o.outdir + "/" + variants[i].name);
   }
   for (std::size_t i = 1; i < results.size(); ++i) {
@@ -211,9 +221,12 @@ Command::Action setup_compare(CLI::App& app) {
     const std::vector<Variant> variants = variants_of(*o);
     const std::vector<Config> configs = variant_configs(schema, *o, variants);
     const std::vector<RunResult> results = run_variants(*o, variants, configs);
-    print_table(variants, results);
+    if (!cli_options().quiet) print_table(variants, results);
     std::filesystem::create_directories(o->outdir);
     write_file_atomic(o->outdir + "/compare.csv", compare_csv(variants, results));
+    std::vector<std::string> files{"compare.csv"};
+    for (const Variant& v : variants) files.push_back(v.name + "/");
+    say_outputs(o->outdir, files);
     return 0;
   };
 }

@@ -16,7 +16,6 @@ struct RunOptions {
   std::vector<std::string> configs;
   std::vector<std::string> overrides;
   std::string outdir = "out";
-  bool quiet = false;
 };
 
 Command::Action setup_run(CLI::App& app) {
@@ -33,16 +32,16 @@ Command::Action setup_run(CLI::App& app) {
   cmd->add_option("-o,--output", o->outdir,
                   "output folder for layers.csv, summary.json, config.yaml")
       ->capture_default_str();
-  cmd->add_flag("-q,--quiet", o->quiet, "do not print the per-block table");
   return [o] {
     const Schema schema = build_schema();
     const Config cfg = load_run_config(schema, o->configs, o->overrides);
     const RunResult r = simulate(cfg);
-    write_outputs(r, cfg, o->outdir);
+    if (cli_options().strict || OutputParams::from(cfg).strict) require_capacity(r);
+    const std::vector<std::string> files = write_outputs(r, cfg, o->outdir);
     for (const auto& note : r.notes) spdlog::warn("{}", note);
-    if (!o->quiet) print_table(std::cout, r);
-    spdlog::info("wrote {}/layers.csv, {}/summary.json, {}/config.yaml", o->outdir, o->outdir,
-                 o->outdir);
+    for (const auto& v : capacity_violations(r)) spdlog::warn("over capacity: {}", v);
+    if (!cli_options().quiet) print_table(std::cout, r);
+    say_outputs(o->outdir, files);
     return 0;
   };
 }

@@ -85,15 +85,16 @@ Command::Action setup_sweep(CLI::App& app) {
                          : o->outdir;
     if (!o->shard.empty())
       std::tie(options.shard_index, options.shard_count) = parse_shard(o->shard);
-    options.progress = ::isatty(2) != 0;
+    options.progress = ::isatty(2) != 0 && !cli_options().quiet;
     const SweepOutcome r = run_sweep(spec, options);
-    std::cout << fmt::format(
-        "sweep: {} of {} points{}: {} ran, {} already done, {} failed; wrote {}/results.csv\n",
-        r.selected, spec.points.size(),
-        options.shard_count > 1
-            ? fmt::format(" (shard {}/{})", options.shard_index, options.shard_count)
-            : "",
-        r.ran, r.skipped, r.failed, options.outdir);
+    if (!cli_options().quiet)
+      std::cout << fmt::format(
+          "sweep: {} of {} points{}: {} ran, {} already done, {} failed; wrote {}/results.csv\n",
+          r.selected, spec.points.size(),
+          options.shard_count > 1
+              ? fmt::format(" (shard {}/{})", options.shard_index, options.shard_count)
+              : "",
+          r.ran, r.skipped, r.failed, options.outdir);
     if (r.failed) {
       std::cerr << fmt::format(
           "aimcsim: {} point(s) failed; see {}/sweep.json and points/<id>/stderr.log\n", r.failed,

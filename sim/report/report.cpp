@@ -175,6 +175,14 @@ std::vector<std::string> capacity_violations(const RunResult& r) {
   return out;
 }
 
+void require_capacity(const RunResult& r) {
+  std::string all;
+  for (const std::string& v : capacity_violations(r)) all += (all.empty() ? "" : "; ") + v;
+  if (!all.empty())
+    throw InputError(fmt::format("{} is over capacity (strict: output.strict or --strict): {}",
+                                 r.workload.model, all));
+}
+
 void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
   const std::optional<std::int64_t> chunk = cfg.integer_or_auto("pipeline.chunk_tokens");
   const std::vector<std::string> violations = capacity_violations(r);
@@ -416,21 +424,35 @@ void print_table(std::ostream& os, const RunResult& r) {
     os << "OVER CAPACITY (the figures assume it fits): " << v << "\n";
 }
 
-void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir) {
+std::vector<std::string> write_outputs(const RunResult& r, const Config& cfg,
+                                       const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
-  write_file_atomic(dir + "/layers.csv", layers_csv(r));
-  write_file_atomic(dir + "/ops.csv", ops_csv(r));
-  if (r.workload.experts > 0) write_file_atomic(dir + "/experts.csv", experts_csv(r.workload));
-  if (!r.trace.empty()) write_file_atomic(dir + "/trace.json", trace_json(r));
-  write_file_atomic(dir + "/summary.json", summary_json(r, cfg));
-  write_file_atomic(dir + "/stats.csv", stats_csv(r, cfg));
-  write_file_atomic(
-      dir + "/config.yaml",
-      fmt::format(
-          "# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",
-          kVersion, cfg.to_yaml()));
+  std::vector<std::string> written;
+  auto write = [&](const std::string& name, const std::string& text) {
+    write_file_atomic(dir + "/" + name, text);
+    written.push_back(name);
+  };
+  // A file an earlier run into the same folder wrote and this one does not is removed, so the
+  // folder never mixes runs.
+  auto write_or_remove = [&](bool wanted, const std::string& name, const auto& text) {
+    if (wanted)
+      write(name, text());
+    else
+      std::filesystem::remove(dir + "/" + name, ec);
+  };
+  write("layers.csv", layers_csv(r));
+  write("ops.csv", ops_csv(r));
+  write_or_remove(r.workload.experts > 0, "experts.csv", [&] { return experts_csv(r.workload); });
+  write_or_remove(!r.trace.empty(), "trace.json", [&] { return trace_json(r); });
+  write("summary.json", summary_json(r, cfg));
+  write("stats.csv", stats_csv(r, cfg));
+  write("config.yaml",
+        fmt::format(
+            "# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",
+            kVersion, cfg.to_yaml()));
+  return written;
 }
 
 }  // namespace aimcsim

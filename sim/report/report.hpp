@@ -21,6 +21,8 @@ std::string experts_csv(const Workload& w);
 // how to make it fit; empty when everything fits. summary.json's status is over_capacity when
 // there is one, and `--strict` makes it an error.
 std::vector<std::string> capacity_violations(const RunResult& r);
+// Throws InputError listing the capacity violations, if there are any.
+void require_capacity(const RunResult& r);
 // Every statistic of a run, registered by the parts that own them, as one tree.
 void report_run(const RunResult& r, const Config& cfg, StatGroup& root);
 // summary.json: the tree's values (totals, energy by component, per-block totals, platform and
@@ -32,9 +34,11 @@ std::string stats_csv(const RunResult& r, const Config& cfg);
 // The short table printed on stdout: one row per transformer block and the totals.
 void print_table(std::ostream& os, const RunResult& r);
 
-// Writes layers.csv, ops.csv, summary.json, stats.csv, config.yaml and, when the run kept one,
-// trace.json into `dir` (created if needed). Each file is written to a temporary name and
-// renamed, so an interrupted run never leaves a partial file.
-void write_outputs(const RunResult& r, const Config& cfg, const std::string& dir);
+// Writes layers.csv, ops.csv, summary.json, stats.csv, config.yaml and, when the run has them,
+// experts.csv and trace.json into `dir` (created if needed), and removes those two when it has
+// not (an earlier run's). Each file is written to a temporary name and renamed, so an
+// interrupted run never leaves a partial file. Returns the names of the files written.
+std::vector<std::string> write_outputs(const RunResult& r, const Config& cfg,
+                                       const std::string& dir);
 
 }  // namespace aimcsim

@@ -75,6 +75,11 @@ void OutputParams::bind(ParamBinder<OutputParams>& b) {
       .desc(
           "also write trace.json (Chrome trace events: one lane per tile, PMCA and link; opens in "
           "Perfetto)");
+  b.flag("output.strict", &OutputParams::strict, false)
+      .desc(
+          "a run over capacity (a KV cache larger than its PMCAs' L2) is an error, exit status 2, "
+          "with nothing written; false: it runs, and summary.json says status over_capacity (the "
+          "--strict option does the same)");
 }
 
 AIMCSIM_REGISTER_PARAMS(60, "pipeline", PipelineParams);

@@ -37,7 +37,8 @@ struct PlatformSizeParams : Params<PlatformSizeParams> {
 
 // What a run writes besides the reports.
 struct OutputParams : Params<OutputParams> {
-  bool trace;  // trace.json for Perfetto
+  bool trace;   // trace.json for Perfetto
+  bool strict;  // a run over capacity is an error
 
   static void bind(ParamBinder<OutputParams>& b);
 };

@@ -27,6 +27,7 @@ TEST_F(CliTest, VersionAndHelpExitZero) {
   const ProcessResult v = run_aimcsim("--version");
   EXPECT_EQ(v.status, 0);
   EXPECT_EQ(v.output().rfind("aimcsim 0.", 0), 0u) << v.output();
+  EXPECT_NE(v.output().find(" (git "), std::string::npos) << v.output();  // and the revision
   EXPECT_EQ(run_aimcsim("--help").status, 0);
   const ProcessResult h = run_aimcsim("run --help");
   EXPECT_EQ(h.status, 0);
@@ -40,6 +41,121 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   const ProcessResult missing = run_aimcsim("run /nonexistent/config.yaml");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.output().find("/nonexistent/config.yaml"), std::string::npos);
+}
+
+TEST_F(CliTest, AnUnknownSubcommandIsNamedWithTheAcceptedOnes) {
+  const ProcessResult r = run_aimcsim("frobnicate");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("unknown subcommand 'frobnicate'; accepted: calibrate, compare, "),
+            std::string::npos)
+      << r.err;
+  // With --help the top-level help, exit 0.
+  const ProcessResult h = run_aimcsim("frobnicate --help");
+  EXPECT_EQ(h.status, 0);
+  EXPECT_NE(h.out.find("Usage: aimcsim [OPTIONS] SUBCOMMAND"), std::string::npos) << h.out;
+}
+
+TEST_F(CliTest, AParamWithASpaceSaysToUseKeyEqualsValue) {
+  const ProcessResult r = run_aimcsim("run -p tile.t_int 256ns");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("-p tile.t_int: expected KEY=VALUE as one argument, e.g. -p "
+                       "tile.t_int=256ns (here: -p tile.t_int=256ns)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, CompareNamesTheStrategyOptionItWasGiven) {
+  const ProcessResult r = run_aimcsim("compare -s bogus -o " + out());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("-s/--strategies bogus: not a strategy; accepted: all, layer-pipelined"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, GlobalOptionsAreAcceptedAfterTheSubcommand) {
+  // -q and --log-level after `run`: no table on stdout, the 'wrote' line silenced too.
+  const ProcessResult q = run_aimcsim(
+      "run -p workload.model=linear:64x64 -p workload.seq_len=8 -q --log-level info "
+      "-o " +
+      out());
+  EXPECT_EQ(q.status, 0) << q.output();
+  EXPECT_TRUE(q.out.empty()) << q.out;
+  EXPECT_EQ(q.err.find("wrote"), std::string::npos) << q.err;
+  // Without -q: one line says where the outputs went.
+  const ProcessResult w =
+      run_aimcsim("run -p workload.model=linear:64x64 -p workload.seq_len=8 -o " + out());
+  EXPECT_NE(w.err.find("aimcsim: wrote layers.csv, ops.csv, summary.json, stats.csv, config.yaml "
+                       "in " +
+                       out() + "/"),
+            std::string::npos)
+      << w.err;
+  EXPECT_EQ(run_aimcsim("params -v tile.rows").status, 0);
+}
+
+TEST_F(CliTest, ParamsTakesAPrefixAndJson) {
+  const ProcessResult r = run_aimcsim("params tile. --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto keys = nlohmann::json::parse(r.out);
+  ASSERT_GT(keys.size(), 5u);
+  for (const auto& k : keys) EXPECT_EQ(k.at("key").get<std::string>().rfind("tile.", 0), 0u);
+  EXPECT_EQ(keys[0].at("key"), "tile.rows");
+  const ProcessResult one = run_aimcsim("params tile.t_int");
+  EXPECT_EQ(one.out.rfind("tile.t_int ", 0), 0u) << one.out;
+  const ProcessResult none = run_aimcsim("params tile.nothing");
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.err.find("params tile.nothing: no key or section of that name"),
+            std::string::npos);
+}
+
+TEST_F(CliTest, AFileAnEarlierRunLeftIsRemoved) {
+  const std::string small =
+      "run -q -p workload.model=linear:64x64 -p workload.seq_len=8 -o " + out();
+  ASSERT_EQ(run_aimcsim(small + " -p output.trace=true").status, 0);
+  ASSERT_TRUE(std::filesystem::exists(out() + "/trace.json"));
+  ASSERT_EQ(run_aimcsim(small).status, 0);
+  EXPECT_FALSE(std::filesystem::exists(out() + "/trace.json"));
+}
+
+TEST_F(CliTest, OverCapacityIsFlaggedAndAnErrorWhenStrict) {
+  // gpt2, 32 + 600 tokens: a layer's K and V, 2 x 12 heads x 64 x 632 x 2 B = 1941504 B, against
+  // a 64 KiB L2.
+  const std::string run =
+      "run -p workload.model=gpt2 -p workload.seq_len=32 -p workload.decode_tokens=600 -p "
+      "pmca.l2_size=64KiB -p pipeline.chunk_tokens=32 -o " +
+      out();
+  const ProcessResult flagged = run_aimcsim(run);
+  ASSERT_EQ(flagged.status, 0) << flagged.err;
+  EXPECT_NE(flagged.out.find("OVER CAPACITY (the figures assume it fits): kv_cache: a layer's K "
+                             "and V (1941504 B at 632 tokens)"),
+            std::string::npos);
+  const auto summary = nlohmann::json::parse(test::file_text(out() + "/summary.json"));
+  EXPECT_EQ(summary.at("status"), "over_capacity");
+  for (const char* strict : {"--strict", "-p output.strict=true"}) {
+    SCOPED_TRACE(strict);
+    const ProcessResult r = run_aimcsim(run + "2 " + strict);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("gpt2 is over capacity (strict: output.strict or --strict): kv_cache:"),
+              std::string::npos)
+        << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out() + "2/summary.json"));  // nothing written
+  }
+}
+
+TEST_F(CliTest, CompletionAndManPageAreGeneratedFromTheHelp) {
+  const ProcessResult c = run_aimcsim("completion bash");
+  ASSERT_EQ(c.status, 0);
+  EXPECT_NE(c.out.find("complete -F _aimcsim aimcsim"), std::string::npos);
+  EXPECT_NE(c.out.find(" tile.t_int= "), std::string::npos);  // -p completes the keys
+  EXPECT_NE(c.out.find("    run) words=\"-h --help -p --param -o --output --log-level -v "),
+            std::string::npos)
+      << c.out;
+  { std::ofstream(out() + ".sh") << c.out; }
+  EXPECT_EQ(test::run_command("bash -n " + out() + ".sh").status, 0);  // it parses
+  const ProcessResult m = run_aimcsim("manpage");
+  ASSERT_EQ(m.status, 0);
+  EXPECT_EQ(m.out.rfind(".TH AIMCSIM 1 ", 0), 0u);
+  EXPECT_NE(m.out.find(".SS sweep\n"), std::string::npos);
+  EXPECT_NE(m.out.find("-j,--jobs"), std::string::npos);  // sweep's help text
 }
 
 TEST_F(CliTest, TimeWithoutUnitExitsTwoNamingTheKey) {

@@ -71,6 +71,9 @@ TEST(ConfigTest, UnknownSectionListsTheSections) {
 TEST(ConfigTest, MissingRequiredKeyIsNamed) {
   const std::string e = config_error("workload:\n  model: mobilebert\n");
   EXPECT_NE(e.find("workload.seq_len: missing required key"), std::string::npos) << e;
+  // and why the embedded default did not fill it in (a sweep's inline base reads the same way)
+  EXPECT_NE(e.find("the embedded default applies only when no config is given"), std::string::npos)
+      << e;
 }
 
 TEST(ConfigTest, OutOfRangeWrongTypeAndBadChoiceAreRejected) {
