@@ -8,6 +8,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "models/aimc/tile.hpp"
 #include "models/riscv/gemm_engine.hpp"
 #include "platform/platform.hpp"
 #include "sim/base/error.hpp"
@@ -267,8 +268,19 @@ void tally(Simulated& sim, const JobGraph& g, const Workload& w, bool want_trace
       const Operator& op = w.ops[job.op];
       const char* what =
           job.role == JobRole::Digital ? op_kind_name(op.kind) : job_role_name(job.role);
-      sim.trace.push_back({job.resource->name(), op.block + "." + op.name + " " + what, hybrid,
-                           job.start, job.end});
+      TraceEvent e;
+      e.lane = job.resource->name();
+      e.name = op.block + "." + op.name + " " + what;
+      e.hybrid = hybrid;
+      e.start = job.start;
+      e.end = job.end;
+      e.category = job_role_name(job.role);
+      e.op = op.block + "." + op.name;
+      e.count = job.count;
+      e.bytes = job.bytes;
+      e.energy_pj = job.energy.total();
+      if (const auto* tile = dynamic_cast<const Tile*>(job.resource)) e.lane_tiles = tile->tiles();
+      sim.trace.push_back(std::move(e));
     }
   }
   for (auto* tallies : {&sim.analog, &sim.hybrid})

@@ -126,6 +126,12 @@ struct TraceEvent {
   std::string name;  // operator and what the job did
   bool hybrid = true;
   Picos start = 0, end = 0;
+  std::string category;         // what the job did: job_role_name() ("mvm", "xw", "lora", ...)
+  std::string op;               // block.operator
+  std::int64_t count = 0;       // MVMs, tokens, ... (the resource's unit of work)
+  std::int64_t bytes = 0;       // bytes moved, for transfers
+  double energy_pj = 0;         // dynamic energy of the job
+  std::int64_t lane_tiles = 0;  // tile lanes: the physical tiles working in lockstep behind it
 };
 
 // How the workload was laid out on the platform.

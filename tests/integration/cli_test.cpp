@@ -253,8 +253,10 @@ TEST_F(CliTest, TraceHasALanePerResourceAndTheHandDerivedJobs) {
     (e["pid"] == 1 ? hybrid_jobs : analog_jobs) += 1;
     if (e["pid"] == 1 && first_mvm_us < 0) first_mvm_us = e["dur"].get<double>();
   }
-  EXPECT_EQ(lanes, (std::set<std::string>{"hybrid_tile0", "hybrid_link0", "hybrid_pmca0",
-                                          "hybrid_xlink0", "analog_only_tile0"}));
+  const std::string op = ": linear.linear_512x128";
+  EXPECT_EQ(lanes, (std::set<std::string>{"hybrid_tile0 (1 tile)" + op, "hybrid_link0" + op,
+                                          "hybrid_pmca0" + op, "hybrid_xlink0" + op,
+                                          "analog_only_tile0 (1 tile)" + op}));
   // 40 chunks: MVMs, X to the PMCA, X W to the PMCA, the adapter, the add
   EXPECT_EQ(hybrid_jobs, 40 * 5);
   EXPECT_EQ(analog_jobs, 40);

@@ -463,6 +463,34 @@ TEST(ReportTest, TraceJsonHasOneCompleteEventPerJobInItsDesignsProcess) {
     hybrid += job.hybrid;
   }
   EXPECT_EQ(hybrid, 6u);
+  // Every complete event follows the Trace Event Format and carries its role and payload.
+  std::map<std::string, int> categories;
+  for (std::size_t i = 0; i < complete.size(); ++i) {
+    const json& e = complete[i];
+    for (const char* field : {"name", "cat", "ph", "pid", "tid", "ts", "dur", "args"})
+      EXPECT_TRUE(e.contains(field)) << field;
+    EXPECT_GE(e.at("dur").get<double>(), 0.0);
+    EXPECT_EQ(e.at("args").at("op"), "linear.linear_512x128");
+    EXPECT_EQ(e.at("args").at("count"), r.trace[i].count);
+    EXPECT_EQ(e.at("args").at("bytes"), r.trace[i].bytes);
+    ++categories[e.at("cat").get<std::string>()];
+  }
+  // Analog-only: 2 MVM batches; hybrid: 2 MVM batches, 2 transfers of X W, 2 LoRA chunks.
+  EXPECT_EQ(categories, (std::map<std::string, int>{{"mvm", 4}, {"xw", 2}, {"lora", 2}}));
+  // Lanes are named by their resource and what they served; the tile lane says its tile count.
+  std::set<std::string> lanes;
+  for (const json& e : t.at("traceEvents"))
+    if (e.at("ph") == "M" && e.at("name") == "thread_name")
+      lanes.insert(e.at("args").at("name").get<std::string>());
+  EXPECT_EQ(lanes.count("hybrid_tile0 (1 tile): linear.linear_512x128"), 1u);
+  EXPECT_EQ(lanes.count("analog_only_tile0 (1 tile): linear.linear_512x128"), 1u);
+  // The hybrid transfers in flight: chunk 0's X W, then chunk 1's, never both at once (one
+  // link): the counter steps 1, 0, 1, 0.
+  std::vector<int> counter;
+  for (const json& e : t.at("traceEvents"))
+    if (e.at("ph") == "C" && e.at("pid") == 1)
+      counter.push_back(e.at("args").at("transfers").get<int>());
+  EXPECT_EQ(counter, (std::vector<int>{1, 0, 1, 0}));
   // The hybrid design's last job is chunk 1's LoRA, [4387, 7634] ns.
   Picos last_end = 0;
   for (const TraceEvent& e : r.trace)
