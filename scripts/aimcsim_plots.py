@@ -5,8 +5,12 @@ From a sweep's results.csv:
   aimcsim_plots.py overhead   RESULTS.csv --x KEY [--series KEY ...] [--y COLUMN] -o OUT
   aimcsim_plots.py strategies RESULTS.csv [--key pipeline.strategy] [--group KEY] -o OUT
 From a run folder (aimcsim run -o DIR, or a sweep's points/<id>/):
-  aimcsim_plots.py layers DIR [--by layer|block] -o OUT
+  aimcsim_plots.py layers DIR [--by block|linear] -o OUT
   aimcsim_plots.py energy DIR -o OUT
+
+`overhead` and `strategies` take --where KEY=VALUE to keep some rows; when several rows remain for
+one point of a line or bar, they stop naming the keys that differ instead of picking one. Latency
+axes read in ns, us, ms or s as the values need; README "Reading the outputs" defines each figure.
 
 Each command writes OUT.png and OUT.svg. Output is deterministic: same input, same bytes.
 """
@@ -95,13 +99,16 @@ def save(fig, out):
 
 
 LABELS = {
-    "overhead": "latency overhead, hybrid / analog-only (x)",
+    "overhead": "latency overhead, hybrid / own analog-only (x)",
+    "overhead_vs_reference": "latency overhead, hybrid / reference analog-only (x)",
+    "linears_summed_overhead": "linears' spans summed, hybrid / analog-only (x)",
     "energy_overhead": "energy overhead, hybrid / analog-only (x)",
-    "hybrid_ns": "hybrid latency (ns)",
-    "analog_only_ns": "analog-only latency (ns)",
+    "hybrid_ns": "hybrid end-to-end latency",
+    "analog_only_ns": "analog-only end-to-end latency",
     "hybrid_energy_nj": "hybrid energy (nJ)",
-    "pmca_l1_bytes_max": "PMCA L1 footprint (bytes)",
+    "pmca_l1_max_bytes": "PMCA L1 footprint, largest (bytes)",
     "pipeline.chunk_tokens": "chunk size t, pipeline.chunk_tokens (tokens)",
+    "chunk_tokens_chosen": "chunk size t chosen (tokens)",
     "lora.rank": "LoRA rank, lora.rank",
     "workload.seq_len": "sequence length, workload.seq_len (tokens)",
 }
@@ -109,70 +116,150 @@ LABELS = {
 
 def axis_label(key, unit=""):
     if key in LABELS:
-        return LABELS[key]
+        return LABELS[key] + (f" ({unit})" if unit and key.endswith("_ns") else "")
     return f"{key} ({unit})" if unit else key
+
+
+def time_scale(values_ns):
+    """(divisor, unit) that shows the largest of `values_ns` between 1 and 1000: ns, us, ms or s."""
+    top = max((abs(v) for v in values_ns), default=0.0)
+    for div, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "us")):
+        if top >= div:
+            return div, unit
+    return 1.0, "ns"
+
+
+def plain_y(ax):
+    """Tick labels as plain numbers: no offset (+1.2e4) and no scientific notation."""
+    if ax.get_yscale() == "linear":
+        ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+
+
+def legend_outside(ax, fig=None):
+    """The legend to the right of the axes, where it covers no data."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(handles, labels, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                  borderaxespad=0.0)
+
+
+def swept_keys(rows):
+    """The config keys of results.csv rows (columns with a dot: figures have none)."""
+    return [k for k in (rows[0].keys() if rows else []) if "." in k]
+
+
+def fail(message):
+    """Stops with `message` on stderr and exit status 2 (bad input), as aimcsim does."""
+    print(f"aimcsim_plots: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def where(rows, conditions):
+    """The rows whose columns equal each KEY=VALUE of `conditions`."""
+    for c in conditions or []:
+        key, _, value = c.partition("=")
+        if not rows or key not in rows[0]:
+            fail(f"--where {c}: no column {key!r}")
+        rows = [r for r in rows if r[key] == value]
+    return rows
+
+
+def one_row(rows, what, fixed):
+    """The single row of `rows` (those matching `what`), or exit naming the keys that still differ."""
+    if len(rows) <= 1:
+        return rows[0] if rows else None
+    differ = [k for k in swept_keys(rows) if k not in fixed and len({r[k] for r in rows}) > 1]
+    fail(f"{len(rows)} rows for {what}: they differ in {', '.join(differ) or 'nothing swept'}; "
+         f"add those keys to the plot (--series / --group) or pick one with --where KEY=VALUE")
+
+
+def context_title(rows, extra=""):
+    """'MobileBERT, token-pipelined, seq_len 320' from the columns constant over `rows`."""
+    parts = []
+    for col, fmt in (("model", "{}"), ("workload.model", "{}"), ("strategy", "{}"), ("pipeline.strategy", "{}"),
+                     ("seq_len", "seq_len {}"), ("workload.seq_len", "seq_len {}"), ("lora.rank", "rank {}"),
+                     ("tile.t_int", "t_int {}")):
+        values = {r.get(col) for r in rows}
+        if len(values) == 1 and None not in values and values != {""}:
+            text = fmt.format(values.pop())
+            if text not in parts:
+                parts.append(text)
+    return ", ".join(parts) + (f": {extra}" if extra else "")
 
 
 def plot_lines(rows, x, y, series, out, title=None, ylabel=None, xlog=True, hline=None):
     """One line per distinct value of the `series` keys: y against the numeric value of x."""
-    groups = {}
+    groups, dropped = {}, []
     for r in rows:
         name = ", ".join(f"{k.split('.')[-1]}={r[k]}" for k in series) if series else y
-        groups.setdefault(name, []).append((value_of(r[x]), float(r[y])))
-    fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    for name in groups:
-        pts = sorted(p for p in groups[name] if p[0] is not None)
+        xv = value_of(r[x])
+        if xv is None or r.get(y, "") == "":
+            dropped.append(r)
+            continue
+        groups.setdefault(name, {}).setdefault(xv, []).append(r)
+    if dropped:
+        hint = " (plot --x chunk_tokens_chosen for the chunk auto chose)" if x == "pipeline.chunk_tokens" else ""
+        print(f"aimcsim_plots: {len(dropped)} row(s) have no number for {x} or {y} "
+              f"(e.g. {x}={dropped[0][x]!r}) and are not drawn{hint}", file=sys.stderr)
+    ys = [float(r[y]) for g in groups.values() for rs in g.values() for r in rs]
+    div, unit = time_scale(ys) if y.endswith("_ns") else (1.0, "")
+    fig, ax = plt.subplots(figsize=(7.2, 4.0))
+    for name, by_x in groups.items():
+        pts = []
+        for xv in sorted(by_x):
+            r = one_row(by_x[xv], f"{name} at {x}={xv:g}", set(series) | {x})
+            pts.append((xv, float(r[y]) / div))
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", markersize=3, label=name)
     if xlog:
         ax.set_xscale("log", base=2)
-        xs = sorted({value_of(r[x]) for r in rows if value_of(r[x]) is not None})
+        xs = sorted({xv for g in groups.values() for xv in g})
         ax.set_xticks(xs)
         ax.set_xticklabels([f"{v:g}" for v in xs])
         ax.minorticks_off()
     if hline is not None:
         ax.axhline(hline[0], color="black", linestyle="--", linewidth=0.8, label=hline[1])
     ax.set_xlabel(axis_label(x, unit_of(rows, x)))
-    ax.set_ylabel(ylabel or axis_label(y))
-    if title:
-        ax.set_title(title)
-    ax.legend(fontsize=7)
+    ax.set_ylabel(ylabel or axis_label(y, unit))
+    plain_y(ax)
+    ax.set_title(title or context_title(rows, axis_label(y).split(" (")[0]), fontsize=8)
+    legend_outside(ax)
     save(fig, out)
 
 
-def plot_layers(run_dir, out, by="auto", title=None):
-    """Per layer (or block): analog-only latency beside the hybrid design's busy time per resource."""
-    layers = read_layers(run_dir)
-    if by == "auto":
-        by = "layer" if len(layers) <= 24 else "block"
-    order, agg = [], {}
-    for r in layers:
-        name = f"{r['layer']}.{r['op']}" if by == "layer" else r["layer"]
-        if name not in agg:
-            order.append(name)
-            agg[name] = [0.0] * 5
-        for i, c in enumerate(("analog_only_ns", "hybrid_ns", "tile_busy_ns", "transfer_busy_ns", "pmca_busy_ns")):
-            agg[name][i] += float(r[c])
-    scale, unit = (1e3, "us") if max(v[1] for v in agg.values()) > 1e5 else (1.0, "ns")
-    fig, ax = plt.subplots(figsize=(max(6.4, 0.35 * len(order) + 2), 4.2))
-    xs = range(len(order))
+def plot_layers(run_dir, out, by="block", title=None):
+    """Per block (the table's spans) or per linear (each linear's span and busy times)."""
+    s = read_summary(run_dir)
+    context = f"{s['model']}, {s['strategy']}, seq_len {s['seq_len']}"
+    if by == "block":
+        names = [b["block"] for b in s["blocks"]]
+        a = [b["analog_only_span_ns"] for b in s["blocks"]]
+        h = [b["hybrid_span_ns"] for b in s["blocks"]]
+        busy = {}
+        what = "block span: first operator ready to last operator's end (the table's figures)"
+    else:
+        layers = read_layers(run_dir)
+        names = [f"{r['block']}.{r['op']}" for r in layers]
+        a = [float(r["analog_only_span_ns"]) for r in layers]
+        h = [float(r["hybrid_span_ns"]) for r in layers]
+        busy = {k: [float(r[f"{k}_busy_ns"]) for r in layers] for k in ("tile", "transfer", "pmca")}
+        what = "each linear's span (ready to end; pipelined spans overlap and do not add)"
+    div, unit = time_scale(a + h)
+    fig, ax = plt.subplots(figsize=(min(18.0, max(6.4, 0.3 * len(names) + 3)), 4.2))
+    xs = list(range(len(names)))
     w = 0.38
-    a = [agg[n][0] / scale for n in order]
-    ax.bar([x - w / 2 for x in xs], a, w, color="#4c72b0", label="analog-only: AIMC")
-    bottom = [0.0] * len(order)
-    for idx, (label, color) in enumerate((("hybrid: AIMC busy", "#55a868"), ("hybrid: transfer busy", "#c44e52"),
-                                          ("hybrid: PMCA busy", "#8172b2"))):
-        h = [agg[n][2 + idx] / scale for n in order]
-        ax.bar([x + w / 2 for x in xs], h, w, bottom=bottom, color=color, label=label)
-        bottom = [b + v for b, v in zip(bottom, h)]
-    ax.plot([x + w / 2 for x in xs], [agg[n][1] / scale for n in order], "k_", markersize=14, markeredgewidth=2,
-            label="hybrid latency (pipelined)")
-    ax.set_xticks(list(xs))
-    ax.set_xticklabels(order, rotation=90 if len(order) > 6 else 0, fontsize=7)
+    ax.bar([x - w / 2 for x in xs], [v / div for v in a], w, color="#4c72b0", label="analog-only span")
+    ax.bar([x + w / 2 for x in xs], [v / div for v in h], w, color="#dd8452", label="hybrid span")
+    for (k, v), (marker, color) in zip(busy.items(), (("_", "#55a868"), ("x", "#c44e52"), (".", "#8172b2"))):
+        ax.plot([x + w / 2 for x in xs], [b / div for b in v], marker, color=color, markersize=8, linestyle="none",
+                label=f"hybrid {k} busy (busiest unit)")
+    step = max(1, len(names) // 48)
+    ax.set_xticks(xs[::step])
+    ax.set_xticklabels(names[::step], rotation=90 if len(names) > 6 else 0, fontsize=6)
     ax.set_xlabel(by)
-    ax.set_ylabel(f"latency / busy time ({unit})")
-    ax.set_title(title or "per-layer latency: analog-only vs hybrid (busy times stack; the pipeline overlaps them)",
-                 fontsize=8)
-    ax.legend(fontsize=7)
+    ax.set_ylabel(f"{'span / busy time' if busy else 'span'} ({unit})")
+    plain_y(ax)
+    ax.set_title(title or f"{context}: {what}", fontsize=8)
+    legend_outside(ax)
     save(fig, out)
 
 
@@ -196,50 +283,55 @@ def plot_energy(run_dir, out, title=None):
     ax.set_xticks(range(2))
     ax.set_xticklabels(["analog-only", "hybrid"])
     ax.set_ylabel(f"energy ({unit})")
-    ax.set_title(title or f"energy by component: {s['model']}, seq_len {s['seq_len']}, {s['strategy']}", fontsize=8)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    plain_y(ax)
+    ax.set_title(title or f"{s['model']}, {s['strategy']}, seq_len {s['seq_len']}: energy by component", fontsize=8)
+    legend_outside(ax)
     save(fig, out)
 
 
 def plot_strategies(rows, out, key="pipeline.strategy", group=None, title=None):
-    """Bars of hybrid latency per strategy (grouped by `group`), with the analog-only latency."""
-    strategies = []
+    """Per strategy (grouped by `group`): the hybrid latency against the strategy's own analog-only
+    baseline, and the overhead against the common reference (the fastest analog-only schedule of
+    the group, results.csv's reference_analog_only_ns) beside the overhead against its own."""
+    strategies, groups = [], []
     for r in rows:
         if r[key] not in strategies:
             strategies.append(r[key])
-    groups = []
-    for r in rows:
         g = r[group] if group else ""
         if g not in groups:
             groups.append(g)
-    fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.0))
+    fixed = {key} | ({group} if group else set())
+    sel = {(st, g): one_row([r for r in rows if r[key] == st and (not group or r[group] == g)],
+                            f"{key}={st}" + (f", {group}={g}" if group else ""), fixed)
+           for st in strategies for g in groups}
+    div, unit = time_scale([float(r["hybrid_ns"]) for r in sel.values() if r] +
+                           [float(r["analog_only_ns"]) for r in sel.values() if r])
+    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.2))
     w = 0.8 / max(1, len(strategies))
     for si, st in enumerate(strategies):
-        lat, ovh = [], []
-        for g in groups:
-            sel = [r for r in rows if r[key] == st and (not group or r[group] == g)]
-            lat.append(float(sel[0]["hybrid_ns"]) / 1e3 if sel else 0.0)
-            ovh.append(float(sel[0]["overhead"]) if sel else 0.0)
         xs = [i + (si - (len(strategies) - 1) / 2) * w for i in range(len(groups))]
-        axes[0].bar(xs, lat, w, label=st)
-        axes[1].bar(xs, ovh, w, label=st)
-    analog = []
-    for g in groups:
-        sel = [r for r in rows if not group or r[group] == g]
-        analog.append(float(sel[0]["analog_only_ns"]) / 1e3)
-    for i, a in enumerate(analog):
-        axes[0].hlines(a, i - 0.45, i + 0.45, colors="black", linestyles="--", linewidth=0.8,
-                       label="analog-only" if i == 0 else None)
-    axes[1].axhline(1.0, color="black", linestyle="--", linewidth=0.8, label="analog-only")
+        got = [sel[(st, g)] for g in groups]
+        axes[0].bar(xs, [float(r["hybrid_ns"]) / div if r else 0 for r in got], w, label=st, color=f"C{si}")
+        axes[0].hlines([float(r["analog_only_ns"]) / div if r else 0 for r in got], [x - w / 2 for x in xs],
+                       [x + w / 2 for x in xs], colors="black", linewidth=1.6,
+                       label="own analog-only baseline" if si == 0 else None)
+        axes[1].bar(xs, [float(r["overhead_vs_reference"]) if r else 0 for r in got], w, color=f"C{si}", label=st)
+        axes[1].plot(xs, [float(r["overhead"]) if r else 0 for r in got], "k_", markersize=10,
+                     markeredgewidth=1.6, label="against own baseline" if si == 0 else None)
+    axes[1].axhline(1.0, color="black", linestyle="--", linewidth=0.8, label="reference analog-only")
     for ax in axes:
         ax.set_xticks(range(len(groups)))
         ax.set_xticklabels([f"{group.split('.')[-1]}={g}" if group else "" for g in groups], fontsize=7)
         if group:
             ax.set_xlabel(group)
-        ax.legend(fontsize=7)
-    axes[0].set_ylabel("latency (us)")
-    axes[1].set_ylabel("latency overhead, hybrid / analog-only (x)")
-    fig.suptitle(title or "pipelining strategies", fontsize=9)
+        plain_y(ax)
+    axes[0].set_ylabel(f"end-to-end latency ({unit})")
+    axes[0].set_title("hybrid (bars) and each strategy's own analog-only schedule (lines)", fontsize=8)
+    axes[1].set_ylabel("hybrid / reference analog-only (x)")
+    axes[1].set_title("overhead against the fastest analog-only schedule (bars) and own baseline (marks)",
+                      fontsize=8)
+    legend_outside(axes[1])
+    fig.suptitle(title or context_title(rows, "pipelining strategies"), fontsize=9)
     save(fig, out)
 
 
@@ -275,28 +367,30 @@ def main(argv):
     sub = p.add_subparsers(dest="cmd", required=True)
     o = sub.add_parser("overhead", help="a results.csv column against a swept key, one line per series")
     o.add_argument("results")
-    o.add_argument("--x", required=True, help="swept key on the x axis, e.g. pipeline.chunk_tokens")
+    o.add_argument("--x", required=True, help="swept key or column on the x axis, e.g. pipeline.chunk_tokens")
     o.add_argument("--series", nargs="*", default=[], help="swept keys that make one line each")
     o.add_argument("--y", default="overhead", help="results.csv column (default: overhead)")
+    o.add_argument("--where", action="append", default=[], metavar="KEY=VALUE", help="keep only these rows")
     o.add_argument("--linear-x", action="store_true", help="linear x axis instead of log2")
     o.add_argument("-o", "--output", required=True, help="output path without extension")
     s = sub.add_parser("strategies", help="strategy comparison bars from results.csv")
     s.add_argument("results")
     s.add_argument("--key", default="pipeline.strategy")
     s.add_argument("--group", default=None, help="a second swept key: one group of bars per value")
+    s.add_argument("--where", action="append", default=[], metavar="KEY=VALUE", help="keep only these rows")
     s.add_argument("-o", "--output", required=True)
-    l = sub.add_parser("layers", help="per-layer latency, analog-only vs hybrid, from a run folder")
+    l = sub.add_parser("layers", help="per block (the table's spans) or per linear, from a run folder")
     l.add_argument("run_dir")
-    l.add_argument("--by", choices=["auto", "layer", "block"], default="auto")
+    l.add_argument("--by", choices=["block", "linear"], default="block")
     l.add_argument("-o", "--output", required=True)
     e = sub.add_parser("energy", help="energy by component from a run folder's summary.json")
     e.add_argument("run_dir")
     e.add_argument("-o", "--output", required=True)
     a = p.parse_args(argv)
     if a.cmd == "overhead":
-        plot_lines(read_results(a.results), a.x, a.y, a.series, a.output, xlog=not a.linear_x)
+        plot_lines(where(read_results(a.results), a.where), a.x, a.y, a.series, a.output, xlog=not a.linear_x)
     elif a.cmd == "strategies":
-        plot_strategies(read_results(a.results), a.output, a.key, a.group)
+        plot_strategies(where(read_results(a.results), a.where), a.output, a.key, a.group)
     elif a.cmd == "layers":
         plot_layers(a.run_dir, a.output, a.by)
     else:

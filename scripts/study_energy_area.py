@@ -48,7 +48,8 @@ def sweep_text(points, gating, budget_note):
 
 
 def model_of(r):
-    return r["model"]
+    """The row's model: a figure column, or the swept key when workload.model is swept."""
+    return r.get("workload.model") or r["model"]
 
 
 def budgets(rows_min):
