@@ -69,8 +69,16 @@ def unit_of(rows, key):
 
 
 def read_results(path):
+    """The rows of points that ran; points over capacity are kept, and said on stderr (their
+    figures assume the memory they lack)."""
     with open(path, newline="") as f:
-        return [r for r in csv.DictReader(f) if r.get("status", "ok") == "ok"]
+        rows = [r for r in csv.DictReader(f) if r.get("status", "ok") == "ok"]
+    over = [r["point"] for r in rows if r.get("capacity_status") == "over_capacity"]
+    if over:
+        print(f"aimcsim_plots: {len(over)} point(s) are over capacity ({', '.join(over[:5])}"
+              f"{', ...' if len(over) > 5 else ''}): their figures assume memory the platform lacks",
+              file=sys.stderr)
+    return rows
 
 
 def read_layers(run_dir):
@@ -106,7 +114,7 @@ LABELS = {
     "hybrid_ns": "hybrid end-to-end latency",
     "analog_only_ns": "analog-only end-to-end latency",
     "hybrid_energy_nj": "hybrid energy (nJ)",
-    "pmca_l1_max_bytes": "PMCA L1 footprint, largest (bytes)",
+    "pmca_l1_needed_max_bytes": "PMCA L1 footprint, largest (bytes)",
     "pipeline.chunk_tokens": "chunk size t, pipeline.chunk_tokens (tokens)",
     "chunk_tokens_chosen": "chunk size t chosen (tokens)",
     "lora.rank": "LoRA rank, lora.rank",
@@ -177,12 +185,14 @@ def context_title(rows, extra=""):
     """'MobileBERT, token-pipelined, seq_len 320' from the columns constant over `rows`."""
     parts = []
     for col, fmt in (("model", "{}"), ("workload.model", "{}"), ("strategy", "{}"), ("pipeline.strategy", "{}"),
-                     ("seq_len", "seq_len {}"), ("workload.seq_len", "seq_len {}"), ("lora.rank", "rank {}"),
-                     ("tile.t_int", "t_int {}")):
+                     ("seq_len", "seq_len {}"), ("workload.seq_len", "seq_len {}"),
+                     ("decode_tokens", "+{} decode"), ("workload.decode_tokens", "+{} decode"),
+                     ("chunk_tokens", "chunk {}"), ("pipeline.chunk_tokens", "chunk {}"), ("lora.rank", "rank {}"),
+                     ("tile.t_int", "t_int {}"), ("pmca.preset", "{}")):
         values = {r.get(col) for r in rows}
         if len(values) == 1 and None not in values and values != {""}:
             text = fmt.format(values.pop())
-            if text not in parts:
+            if text not in parts and text != "+0 decode":
                 parts.append(text)
     return ", ".join(parts) + (f": {extra}" if extra else "")
 
@@ -226,10 +236,23 @@ def plot_lines(rows, x, y, series, out, title=None, ylabel=None, xlog=True, hlin
     save(fig, out)
 
 
+def run_context(s):
+    """'gpt2, token-pipelined, seq_len 64 + 8 decode, chunk auto (32)' from a summary.json, with
+    the run's status when it is over capacity."""
+    text = f"{s['model']}, {s['strategy']}, seq_len {s['seq_len']}"
+    if s.get("decode_tokens"):
+        text += f" + {s['decode_tokens']} decode"
+    chosen = s.get("chunk", {}).get("chosen_tokens")
+    text += f", chunk {s['chunk_tokens']}" + (f" ({chosen})" if s["chunk_tokens"] == "auto" and chosen else "")
+    if s.get("status", "ok") != "ok":
+        text += " [OVER CAPACITY]"
+    return text
+
+
 def plot_layers(run_dir, out, by="block", title=None):
     """Per block (the table's spans) or per linear (each linear's span and busy times)."""
     s = read_summary(run_dir)
-    context = f"{s['model']}, {s['strategy']}, seq_len {s['seq_len']}"
+    context = run_context(s)
     if by == "block":
         names = [b["block"] for b in s["blocks"]]
         a = [b["analog_only_span_ns"] for b in s["blocks"]]
@@ -241,7 +264,7 @@ def plot_layers(run_dir, out, by="block", title=None):
         names = [f"{r['block']}.{r['op']}" for r in layers]
         a = [float(r["analog_only_span_ns"]) for r in layers]
         h = [float(r["hybrid_span_ns"]) for r in layers]
-        busy = {k: [float(r[f"{k}_busy_ns"]) for r in layers] for k in ("tile", "transfer", "pmca")}
+        busy = {k: [float(r[f"hybrid_{k}_busy_ns"]) for r in layers] for k in ("tile", "transfer", "pmca")}
         what = "each linear's span (ready to end; pipelined spans overlap and do not add)"
     div, unit = time_scale(a + h)
     fig, ax = plt.subplots(figsize=(min(18.0, max(6.4, 0.3 * len(names) + 3)), 4.2))
@@ -284,7 +307,7 @@ def plot_energy(run_dir, out, title=None):
     ax.set_xticklabels(["analog-only", "hybrid"])
     ax.set_ylabel(f"energy ({unit})")
     plain_y(ax)
-    ax.set_title(title or f"{s['model']}, {s['strategy']}, seq_len {s['seq_len']}: energy by component", fontsize=8)
+    ax.set_title(title or f"{run_context(s)}: energy by component", fontsize=8)
     legend_outside(ax)
     save(fig, out)
 

@@ -35,10 +35,10 @@ def main(argv):
     for r in rows:
         layer = layer_row(a.runs, r["point"])
         t = float(layer["chunk_tokens"])
-        aimc_chunk_ns = float(layer["tile_busy_ns"]) / float(layer["tokens"]) * t
+        aimc_chunk_ns = float(layer["hybrid_tile_busy_ns"]) / float(layer["tokens"]) * t
         r["aimc_chunk_ns"] = f"{aimc_chunk_ns:.1f}"
         r["pmca_aimc_ratio"] = f"{float(layer['pmca_chunk_ns']) / aimc_chunk_ns:.4f}"
-        r["l1_kib"] = f"{float(layer['pmca_l1_bytes']) / 1024:.2f}"
+        r["l1_kib"] = f"{float(layer['pmca_l1_needed_bytes']) / 1024:.2f}"
 
     ap.plot_lines(rows, "pipeline.chunk_tokens", "pmca_aimc_ratio", ["workload.model", "tile.t_int"],
                   os.path.join(STUDY, "ratio"), title="PMCA time per chunk / AIMC time per chunk",

@@ -23,7 +23,7 @@ ConfigFields::ConfigFields(const std::string& json_text, std::string origin)
     : doc_(std::make_unique<Document>()), origin_(std::move(origin)) {
   try {
     doc_->json = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse errors, numbers beyond a double
     throw InputError(fmt::format("{}: not valid JSON: {}", origin_, e.what()));
   }
 }
@@ -42,8 +42,8 @@ bool ConfigFields::is_text(const char* key) const {
 std::int64_t ConfigFields::integer(const char* key) const {
   const nlohmann::json* v = doc_->find(key);
   if (!v) fail(key, "is missing");
-  if (!v->is_number_integer() || v->get<std::int64_t>() < 1)
-    fail(key, "must be a positive integer");
+  if (!v->is_number_integer() || v->get<std::int64_t>() < 1 || v->get<std::int64_t>() > kMaxInteger)
+    fail(key, fmt::format("must be a positive integer up to {} (2^31)", kMaxInteger));
   return v->get<std::int64_t>();
 }
 
@@ -94,8 +94,9 @@ std::vector<std::int64_t> ConfigFields::integers_or_empty(const char* key) const
   if (!v) return out;
   if (!v->is_array()) fail(key, "must be a list of non-negative integers");
   for (const auto& item : *v) {
-    if (!item.is_number_integer() || item.get<std::int64_t>() < 0)
-      fail(key, "must be a list of non-negative integers");
+    if (!item.is_number_integer() || item.get<std::int64_t>() < 0 ||
+        item.get<std::int64_t>() > kMaxInteger)
+      fail(key, fmt::format("must be a list of non-negative integers up to {}", kMaxInteger));
     out.push_back(item.get<std::int64_t>());
   }
   return out;

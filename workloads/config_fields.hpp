@@ -27,7 +27,10 @@ class ConfigFields {
   // `key` holds a string.
   bool is_text(const char* key) const;
 
-  // A positive integer; missing, null or anything else fails.
+  // Sizes, counts and ids beyond this are no model's (the largest vocabularies and contexts are
+  // ~2^18-2^20): a larger value is a mistake, refused before it sizes anything.
+  static constexpr std::int64_t kMaxInteger = std::int64_t{1} << 31;
+  // A positive integer up to kMaxInteger; missing, null or anything else fails.
   std::int64_t integer(const char* key) const;
   // integer(key), or `fallback` when the field is missing or null.
   std::int64_t integer_or(const char* key, std::int64_t fallback) const;

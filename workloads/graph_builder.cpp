@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/base/error.hpp"
+
 namespace aimcsim {
 
 void GraphBuilder::block(const std::string& name) {
@@ -12,6 +14,7 @@ void GraphBuilder::block(const std::string& name) {
 }
 
 std::size_t GraphBuilder::add(Operator op, std::vector<std::size_t> inputs) {
+  if (max_ops_ > 0 && w_.ops.size() >= max_ops_) throw InputError(limit_message_(w_.ops.size()));
   op.block = block_;
   op.decode = step_ >= 0;
   op.step = step_;

@@ -49,6 +49,11 @@ class GraphBuilder {
   // The decode step of the operators that follow; -1: the prompt.
   void set_step(std::int64_t step) { step_ = step; }
 
+  // At most `max_ops` operators: the one past it throws InputError with message(count).
+  void set_limit(std::size_t max_ops, std::function<std::string(std::size_t)> message) {
+    max_ops_ = max_ops;
+    limit_message_ = std::move(message);
+  }
   // Appends `op` in the current block and step; returns its index.
   std::size_t add(Operator op, std::vector<std::size_t> inputs);
   // A static linear of `tokens` rows, `in` -> `out` features.
@@ -125,6 +130,8 @@ class GraphBuilder {
                const LayerFn& layer, const std::string& final_norm = "norm");
 
  private:
+  std::size_t max_ops_ = 0;  // 0: no limit
+  std::function<std::string(std::size_t)> limit_message_;
   Workload& w_;
   std::string block_;
   std::int64_t step_ = -1;

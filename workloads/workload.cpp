@@ -100,6 +100,13 @@ void WorkloadParams::bind(ParamBinder<WorkloadParams>& b) {
       .require()
       .range(1, 1 << 20)
       .desc("tokens in the input sequence (the prompt, for decoders)");
+  b.quantity("limits.memory", &P::memory_limit, Dimension::Size, "4GiB")
+      .range(1 << 20, 1e15)
+      .desc(
+          "the memory a run may take, by an estimate made before it is built (operators, jobs, "
+          "tiles); a model or platform whose estimate passes it stops with exit status 2 and the "
+          "estimate (a mistyped size, e.g. hidden_size 1048576), raise it for a run that needs "
+          "more");
   b.integer("workload.decode_tokens", &P::decode_tokens, 0)
       .range(0, 1 << 20)
       .desc("tokens generated one at a time after the prompt (decoders only)");
@@ -240,6 +247,15 @@ Workload build_workload(const WorkloadParams& p) {
   w.model = p.model;
   w.seq_len = p.seq_len;
   GraphBuilder g(w);
+  if (p.memory_limit > 0)
+    g.set_limit(static_cast<std::size_t>(p.memory_limit / kOperatorBytes), [&p](std::size_t ops) {
+      return fmt::format(
+          "{}: the operator graph passes {} operators before it is complete, about {:.1f} GiB at "
+          "{:g} bytes an operator, more than limits.memory ({:.1f} GiB) allows; check the model's "
+          "sizes (num_hidden_layers, ...) or raise limits.memory",
+          p.model, ops, static_cast<double>(ops) * kOperatorBytes / (1 << 30), kOperatorBytes,
+          p.memory_limit / (1 << 30));
+    });
   if (p.model.rfind("linear:", 0) == 0)
     build_linear(w, g, p);
   else

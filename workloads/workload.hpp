@@ -95,6 +95,7 @@ struct WorkloadParams : Params<WorkloadParams> {
   double zipf_exponent = 1.0;
   std::string routing_trace = "none";
   std::int64_t routing_seed = 1;
+  double memory_limit = 0;  // limits.memory, bytes: the graph and the run must fit in it
 
   static void bind(ParamBinder<WorkloadParams>& b);
 };
@@ -103,6 +104,12 @@ struct WorkloadParams : Params<WorkloadParams> {
 // config.json (built by the WorkloadFamily its model_type names), or linear:<in>x<out>; then
 // places the LoRA adapters (place_lora). Bad names, files, shapes or LoRA targets throw
 // InputError naming the key or file and what is accepted.
+// A graph that would pass params.memory_limit (at kOperatorBytes an operator) stops with
+// InputError as it grows, before it takes the memory.
 Workload build_workload(const WorkloadParams& params);
+
+// Memory an operator of the graph takes at most, for the resource guards (an Operator with its
+// names, inputs and, in a run, its result).
+inline constexpr double kOperatorBytes = 4096;
 
 }  // namespace aimcsim

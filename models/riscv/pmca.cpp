@@ -66,7 +66,7 @@ void PmcaStats::report(StatGroup& g) const {
   g.add("l1_peak_bytes", l1_peak_bytes, "B", "the most L1 a chunk held");
   g.add("dma_bytes", dma_bytes, "B", "bytes the DMA moved between L2 and L1");
   g.add("dynamic_energy_nj", energy.total() / 1e3, "nJ", "dynamic energy of the LoRA chunks");
-  g.add("digital_ops", digital_ops, "",
+  g.add("digital_jobs", digital_ops, "",
         "jobs of digital operators (attention, norms, activations, adds, lookups) the PMCAs ran");
   g.add("digital_busy_ns", ps_to_ns(digital_busy), "ns", "time the PMCAs ran them");
 }

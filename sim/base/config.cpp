@@ -290,15 +290,19 @@ void Config::set(const ParamSpec& spec, const std::string& text, const std::stri
   values_[spec.key] = std::move(v);
 }
 
+bool Config::active(const ParamSpec& spec) const {
+  if (spec.active_key.empty()) return true;
+  const std::string& other = values_.at(spec.active_key).text;
+  const bool listed = std::find(spec.active_values.begin(), spec.active_values.end(), other) !=
+                      spec.active_values.end();
+  return listed != spec.active_negate;
+}
+
 void Config::check_active(bool strict) {
   for (const auto& spec : schema_->params()) {
-    if (spec.active_key.empty()) continue;
     const Value& v = values_.at(spec.key);
-    if (!v.explicit_value) continue;
+    if (!v.explicit_value || active(spec)) continue;
     const std::string& other = values_.at(spec.active_key).text;
-    const bool listed = std::find(spec.active_values.begin(), spec.active_values.end(), other) !=
-                        spec.active_values.end();
-    if (listed != spec.active_negate) continue;
     std::string values;
     for (const auto& x : spec.active_values) values += (values.empty() ? "" : ", ") + x;
     const std::string msg =
@@ -470,9 +474,12 @@ std::string nested_yaml(const std::vector<std::pair<std::string, std::string>>& 
 }
 
 std::string Config::to_yaml() const {
+  // Keys without effect under the others are left out: reloading gives them the same values
+  // (their defaults or presets), and listing them would make the reload warn (or, under
+  // --strict, fail) about keys the user never set.
   std::vector<std::pair<std::string, std::string>> key_values;
   for (const auto& spec : schema_->params())
-    key_values.emplace_back(spec.key, values_.at(spec.key).text);
+    if (active(spec)) key_values.emplace_back(spec.key, values_.at(spec.key).text);
   return nested_yaml(key_values) + "\n";
 }
 

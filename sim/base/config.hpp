@@ -113,7 +113,8 @@ class Config {
   // The value as it was written ("1GHz", "auto", "0.9"), or the default's text.
   const std::string& value_text(const std::string& key) const;
 
-  // The effective config as YAML, every key with its value; loading it back gives the same run.
+  // The effective config as YAML: every key that has an effect, with its value (keys without
+  // effect under the others are left out); loading it back gives the same run.
   std::string to_yaml() const;
   const Schema& schema() const { return *schema_; }
 
@@ -127,6 +128,8 @@ class Config {
   };
   const Value& get(const std::string& key, ParamKind kind) const;
   void set(const ParamSpec& spec, const std::string& text, const std::string& origin);
+  // Whether `spec` has an effect under the other keys' values (its active_key condition).
+  bool active(const ParamSpec& spec) const;
   void check_active(bool strict);
 
   const Schema* schema_ = nullptr;

@@ -221,20 +221,13 @@ std::vector<MeasuredPoint> load_points(const Schema& schema, const std::string& 
 
 const std::vector<std::string>& op_metric_fields() {
   // The columns of layers.csv with the same names.
-  static const std::vector<std::string> f{"analog_only_ready_ns",
-                                          "analog_only_start_ns",
-                                          "analog_only_end_ns",
-                                          "analog_only_span_ns",
-                                          "hybrid_ready_ns",
-                                          "hybrid_start_ns",
-                                          "hybrid_end_ns",
-                                          "hybrid_span_ns",
-                                          "hybrid_analytic_span_ns",
-                                          "overhead",
-                                          "tile_busy_ns",
-                                          "transfer_busy_ns",
-                                          "pmca_busy_ns",
-                                          "pmca_chunk_ns",
+  static const std::vector<std::string> f{"analog_only_ready_ns",    "analog_only_start_ns",
+                                          "analog_only_end_ns",      "analog_only_span_ns",
+                                          "hybrid_ready_ns",         "hybrid_start_ns",
+                                          "hybrid_end_ns",           "hybrid_span_ns",
+                                          "hybrid_analytic_span_ns", "overhead",
+                                          "hybrid_tile_busy_ns",     "hybrid_transfer_busy_ns",
+                                          "hybrid_pmca_busy_ns",     "pmca_chunk_ns",
                                           "input_transfer_ns"};
   return f;
 }
@@ -252,9 +245,9 @@ double op_field(const OpResult& o, const std::string& field) {
   if (field == "hybrid_span_ns") return ps_to_ns(o.hybrid);
   if (field == "hybrid_analytic_span_ns") return ps_to_ns(o.hybrid_analytic);
   if (field == "overhead") return o.overhead();
-  if (field == "tile_busy_ns") return ps_to_ns(o.tile_busy);
-  if (field == "transfer_busy_ns") return ps_to_ns(o.link_busy);
-  if (field == "pmca_busy_ns") return ps_to_ns(o.pmca_busy);
+  if (field == "hybrid_tile_busy_ns") return ps_to_ns(o.tile_busy);
+  if (field == "hybrid_transfer_busy_ns") return ps_to_ns(o.link_busy);
+  if (field == "hybrid_pmca_busy_ns") return ps_to_ns(o.pmca_busy);
   if (field == "pmca_chunk_ns") return ps_to_ns(o.chunk_cost.duration);
   return ps_to_ns(o.input_transfer);  // input_transfer_ns
 }

@@ -53,7 +53,16 @@ int precheck(int argc, char** argv, CLI::App& app, const std::vector<std::string
     }
     if (first.empty() && !a.empty() && a[0] != '-') first = a;
   }
-  if (first.empty() || std::find(names.begin(), names.end(), first) != names.end()) return -1;
+  if (first.empty()) {
+    for (int i = 1; i < argc; ++i)
+      if (std::string(argv[i]) == "--version" || help) return -1;  // CLI11 answers those
+    std::cerr << fmt::format(
+        "aimcsim: error: a subcommand is required; accepted: {} (aimcsim --help says what each "
+        "does)\n",
+        joined(names));
+    return 2;
+  }
+  if (std::find(names.begin(), names.end(), first) != names.end()) return -1;
   if (help) {
     std::cout << app.help();
     return 0;
@@ -106,6 +115,10 @@ int cli_main(int argc, char** argv) {
       "aimcsim"};
   app.set_version_flag("--version", fmt::format("aimcsim {} (git {})", kVersion, kRevision));
   app.require_subcommand(1);
+  // CLI11's usage errors read like aimcsim's other errors (subcommands inherit this).
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("aimcsim: error: {}\nRun with --help for more information.\n", e.what());
+  });
   // The options below are accepted before the subcommand and after it (fallthrough).
   app.fallthrough();
   std::string log_level;
@@ -125,7 +138,11 @@ int cli_main(int argc, char** argv) {
   for (const std::string& name : names) {
     const std::size_t before = app.get_subcommands({}).size();
     Command::Action action = CommandRegistry::instance().create(name)->setup(app);
-    commands.emplace_back(app.get_subcommands({}).at(before), std::move(action));
+    CLI::App* sub = app.get_subcommands({}).at(before);
+    sub->footer(
+        "Every subcommand also takes, before or after its name: -q (quiet), -v / -vv or "
+        "--log-level LEVEL, --strict (warnings are errors); see aimcsim --help.");
+    commands.emplace_back(sub, std::move(action));
   }
   if (const int status = precheck(argc, argv, app, names); status >= 0) return status;
 

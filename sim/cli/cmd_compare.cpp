@@ -1,5 +1,6 @@
 // `aimcsim compare`: one workload under several strategies or configs, side by side.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -88,6 +89,8 @@ std::vector<RunResult> run_variants(const CompareOptions& o, const std::vector<V
     results.push_back(simulate(configs[i]));
     if (cli_options().strict || OutputParams::from(configs[i]).strict)
       require_capacity(results.back());
+    for (const std::string& v : capacity_violations(results.back()))
+      spdlog::warn("{}: over capacity: {}", variants[i].name, v);
     write_outputs(results.back(), configs[i], o.outdir + "/" + variants[i].name);
   }
   for (std::size_t i = 1; i < results.size(); ++i) {
@@ -164,6 +167,9 @@ void print_table(const std::vector<Variant>& variants, const std::vector<RunResu
   std::cout << "\n" << fmt::format("{:<22}", "hybrid energy uJ");
   for (const RunResult& r : results)
     std::cout << fmt::format(" {:>18.3f}", r.hybrid_energy.total() / 1e6);
+  std::cout << "\n" << fmt::format("{:<22}", "status");
+  for (const RunResult& r : results)
+    std::cout << fmt::format(" {:>18}", capacity_violations(r).empty() ? "ok" : "OVER CAPACITY");
   std::cout << "\n"
             << fmt::format(
                    "(per block: the hybrid span and its overhead against the variant's own "
@@ -179,18 +185,19 @@ std::string compare_csv(const std::vector<Variant>& variants,
                         const std::vector<RunResult>& results) {
   const std::size_t ref = reference_variant(results);
   std::string csv =
-      "variant,block,analog_only_span_ns,hybrid_span_ns,overhead,reference,"
+      "variant,status,block,analog_only_span_ns,hybrid_span_ns,overhead,reference,"
       "reference_analog_only_span_ns,overhead_vs_reference,analog_only_energy_nj,"
       "hybrid_energy_nj\n";
   for (std::size_t b = 0; b <= results.front().blocks.size(); ++b) {
     const BlockFigures r = block_figures(results[ref], b);
     for (std::size_t i = 0; i < variants.size(); ++i) {
       const BlockFigures f = block_figures(results[i], b);
-      csv += fmt::format("{},{},{:.3f},{:.3f},{:.6f},{},{:.3f},{:.6f},{:.6f},{:.6f}\n",
-                         variants[i].name, f.name, ps_to_ns(f.analog_only), ps_to_ns(f.hybrid),
-                         ratio(f.hybrid, f.analog_only), variants[ref].name,
-                         ps_to_ns(r.analog_only), ratio(f.hybrid, r.analog_only),
-                         f.analog_only_energy / 1e3, f.hybrid_energy / 1e3);
+      csv += fmt::format(
+          "{},{},{},{:.3f},{:.3f},{:.6f},{},{:.3f},{:.6f},{:.6f},{:.6f}\n", variants[i].name,
+          capacity_violations(results[i]).empty() ? "ok" : "over_capacity", f.name,
+          ps_to_ns(f.analog_only), ps_to_ns(f.hybrid), ratio(f.hybrid, f.analog_only),
+          variants[ref].name, ps_to_ns(r.analog_only), ratio(f.hybrid, r.analog_only),
+          f.analog_only_energy / 1e3, f.hybrid_energy / 1e3);
     }
   }
   return csv;

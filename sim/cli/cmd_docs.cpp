@@ -12,6 +12,7 @@
 #include "sim/base/version.hpp"
 #include "sim/cli/cli.hpp"
 #include "sim/run/run.hpp"
+#include "sim/schedule/strategy.hpp"
 
 namespace aimcsim {
 namespace {
@@ -33,7 +34,8 @@ std::string completion_script(const CLI::App& root) {
   std::string keys;
   const Schema schema = build_schema();
   for (const ParamSpec& p : schema.params()) keys += " " + p.key + "=";
-  std::string subcommands, cases;
+  std::string subcommands, cases, strategies;
+  for (const std::string& name : StrategyRegistry::instance().names()) strategies += " " + name;
   for (const CLI::App* sub : root.get_subcommands({})) {
     if (sub->get_name() == "completion" || sub->get_name() == "manpage") continue;
     subcommands += " " + sub->get_name();
@@ -57,6 +59,7 @@ _aimcsim() {{
       compopt -o nospace 2>/dev/null
       COMPREPLY=($(compgen -W "{keys}" -- "$cur")); return ;;
     --log-level) COMPREPLY=($(compgen -W "debug info warn error" -- "$cur")); return ;;
+    -s|--strategies) COMPREPLY=($(compgen -W "all {strategies}" -- "$cur")); return ;;
     -o|--output|--csv|--points|--residuals) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   case $sub in
@@ -73,7 +76,7 @@ complete -F _aimcsim aimcsim
 )",
       fmt::arg("version", kVersion), fmt::arg("keys", keys.substr(1)),
       fmt::arg("subcommands", subcommands.substr(1)), fmt::arg("root", option_words(root)),
-      fmt::arg("cases", cases));
+      fmt::arg("cases", cases), fmt::arg("strategies", strategies.substr(1)));
 }
 
 // `text` as roff: a backslash doubled, a line starting with a dot or quote escaped.

@@ -24,6 +24,7 @@ struct SweepCommandOptions {
   std::string shard;
   std::vector<std::string> merge;
   bool dry_run = false;
+  bool force = false;
 };
 
 std::string self_executable() {
@@ -50,6 +51,8 @@ Command::Action setup_sweep(CLI::App& app) {
   cmd->add_option("--shard", o->shard,
                   "run only slice I of N (0 <= I < N, points I, I+N, ...), e.g. --shard 0/4");
   cmd->add_flag("--dry-run", o->dry_run, "check the sweep file and list its points; run nothing");
+  cmd->add_flag("--force", o->force,
+                "replace the other sweep the output folder holds (its points are deleted)");
   cmd->add_option("--merge", o->merge, "join these shard folders into -o OUTDIR instead of running")
       ->excludes("sweep_file")
       ->excludes("--shard");
@@ -86,6 +89,9 @@ Command::Action setup_sweep(CLI::App& app) {
     if (!o->shard.empty())
       std::tie(options.shard_index, options.shard_count) = parse_shard(o->shard);
     options.progress = ::isatty(2) != 0 && !cli_options().quiet;
+    options.strict = cli_options().strict;
+    options.force = o->force;
+    options.verbose = !cli_options().quiet;
     const SweepOutcome r = run_sweep(spec, options);
     if (!cli_options().quiet)
       std::cout << fmt::format(

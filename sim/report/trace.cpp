@@ -86,9 +86,9 @@ std::string trace_json(const RunResult& r) {
     const Lane& l = lanes.at(e.lane);
     out += fmt::format(
         ",\n{{\"name\":{},\"cat\":{},\"ph\":\"X\",\"pid\":{},\"tid\":{},\"ts\":{},\"dur\":{},"
-        "\"args\":{{\"op\":{},\"count\":{},\"bytes\":{},\"energy_pj\":{:.3f}}}}}",
+        "\"args\":{{\"op\":{},\"count\":{},\"bytes\":{},\"energy_nj\":{:.6f}}}}}",
         quoted(e.name), quoted(e.category), l.pid, l.tid, us(e.start), us(e.end - e.start),
-        quoted(e.op), e.count, e.bytes, e.energy_pj);
+        quoted(e.op), e.count, e.bytes, e.energy_pj / 1e3);
   }
   transfer_counter(r.trace, true, 1, out);
   transfer_counter(r.trace, false, 2, out);

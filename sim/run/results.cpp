@@ -64,8 +64,9 @@ void MappingReport::report(StatGroup& g) const {
   g.add("tiles_used", tiles_needed, "", "tiles the mapping needs");
   g.add("array_utilisation", array_utilisation, "", "mapped weights over the cells of those tiles");
   g.add("pmcas_used", pmcas_used, "", "PMCAs of the hybrid design");
-  g.add("pmca_l1_max_bytes", l1_peak_bytes, "B", "the largest LoRA chunk footprint on a PMCA");
-  g.add("pmca_l1_spilled_layers", spilled_layers, "", "layers whose chunk does not fit L1");
+  g.add("pmca_l1_needed_max_bytes", l1_peak_bytes, "B",
+        "the largest LoRA chunk footprint on a PMCA");
+  g.add("pmca_l1_spilled_linears", spilled_layers, "", "layers whose chunk does not fit L1");
 }
 
 void SizingReport::report(StatGroup& g) const {

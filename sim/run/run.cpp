@@ -240,6 +240,36 @@ MappingReport report_mapping(const Workload& w, const Mapping& mapping,
   return rep;
 }
 
+// What a run will take, estimated from the workload and its mapping before anything is built:
+// jobs per operator and design are its chunks times its PMCAs, a linear's chunk making up to six
+// jobs (MVMs, transfers, the adapter's parts); digital operators count a job per 64 tokens.
+// Simplified: an upper-bound estimate for the guard, not a model of the engine's memory.
+void check_resources(const Workload& w, const Mapping& mapping, const MappingReport& rep,
+                     double limit) {
+  constexpr double kJobBytes = 512, kTileBytes = 1024;
+  double jobs = 0;
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Operator& op = w.ops[i];
+    const OpMapping& m = mapping.ops[i];
+    const double clusters =
+        mapping.slots.empty() ? 1.0 : static_cast<double>(mapping.slots.at(m.slot).clusters);
+    const double chunk =
+        static_cast<double>(op.kind == OpKind::Linear && m.chunk > 0 ? m.chunk : 64);
+    const double chunks =
+        std::ceil(static_cast<double>(std::max<std::int64_t>(op.tokens, 1)) / chunk);
+    jobs += 2 * chunks * clusters * (op.kind == OpKind::Linear ? 6 : 1);
+  }
+  const double bytes = static_cast<double>(w.ops.size()) * kOperatorBytes + jobs * kJobBytes +
+                       static_cast<double>(rep.tiles_needed) * kTileBytes;
+  if (limit > 0 && bytes > limit)
+    throw InputError(fmt::format(
+        "{}: the run would take about {:.1f} GiB ({} operators, {:.3g} jobs over both designs, {} "
+        "tiles; estimated before it is built), more than limits.memory ({:.1f} GiB) allows; check "
+        "the model's sizes (hidden_size, vocab_size, ...) and workload.seq_len, or raise "
+        "limits.memory",
+        w.model, bytes / (1 << 30), w.ops.size(), jobs, rep.tiles_needed, limit / (1 << 30)));
+}
+
 // What the simulation of both designs left: per-operator tallies of what their jobs did, the
 // leakage power of each platform, and the hybrid platform's figures.
 struct Simulated {
@@ -439,9 +469,10 @@ std::vector<std::string> strategy_notes(const Workload& w, const Strategy& strat
                     " has no operator that feeds another, so there is nothing to pipeline across "
                     "layers; it runs as token-pipelined");
   else if (strategy.wavefront())
-    notes.push_back(name +
-                    ": layers overlap as a wavefront, so lora.* (the linears' latencies summed) "
-                    "counts overlapping time more than once; compare the end-to-end latencies");
+    notes.push_back(
+        name +
+        ": layers overlap as a wavefront, so linears_summed (the linears' spans summed) "
+        "counts overlapping time more than once; compare the end-to-end latencies");
   return notes;
 }
 
@@ -498,6 +529,7 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
       pipeline.chunk_tokens > 0 ? std::optional<std::int64_t>(pipeline.chunk_tokens) : std::nullopt,
       *strategy, size.tiles_per_pmca, size.packing == "dense");
   const MappingReport mapped = report_mapping(w, mapping, params, cfg);
+  check_resources(w, mapping, mapped, WorkloadParams::from(cfg).memory_limit);
   // Build and simulate both designs, and the analytic twin.
   const Simulated sim =
       simulate_designs(w, mapping, params, *strategy, OutputParams::from(cfg).trace);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -417,6 +418,13 @@ struct PointState {
   std::string message;
 };
 
+// The files a finished point's row is read from; status.json records each one's size and hash
+// when the point finishes, and a resume trusts the point only while they still match.
+const std::vector<std::string>& result_files() {
+  static const std::vector<std::string> files = {"summary.json", "layers.csv"};
+  return files;
+}
+
 PointState point_state(const fs::path& dir, const std::string& hash) {
   PointState s;
   const std::string text = read_text(dir / "status.json");
@@ -424,8 +432,20 @@ PointState point_state(const fs::path& dir, const std::string& hash) {
   const Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object() || j.value("config_hash", "") != hash) return s;
   const std::string status = j.value("status", "");
-  if (status == "ok" && fs::exists(dir / "summary.json") && fs::exists(dir / "layers.csv"))
+  if (status == "ok") {
+    const Json files = j.value("files", Json::object());
+    for (const std::string& f : result_files()) {
+      std::error_code ec;
+      const auto bytes = fs::file_size(dir / f, ec);
+      const Json want = files.value(f, Json::object());
+      if (ec || want.value("bytes", std::int64_t{-1}) != static_cast<std::int64_t>(bytes) ||
+          want.value("fnv1a64", "") != fnv1a64(read_text(dir / f))) {
+        s.message = f + (ec ? " is missing" : " changed since the point finished");
+        return s;  // "missing": it runs again
+      }
+    }
     s.status = "ok";
+  }
   if (status == "failed") {
     s.status = "failed";
     s.message = j.value("message", "");
@@ -440,6 +460,11 @@ void write_status(const fs::path& dir, const SweepPoint& p, const std::string& s
   j["config_hash"] = p.config_hash;
   j["status"] = status;
   if (!message.empty()) j["message"] = message;
+  if (status == "ok")
+    for (const std::string& f : result_files()) {
+      const std::string text = read_text(dir / f);
+      j["files"][f] = {{"bytes", text.size()}, {"fnv1a64", fnv1a64(text)}};
+    }
   write_file_atomic((dir / "status.json").string(), j.dump(2) + "\n");
 }
 
@@ -454,6 +479,11 @@ std::string json_field(const Json& j) {
   if (j.is_null()) return "";
   if (j.is_string()) return j.get<std::string>();
   return j.dump();
+}
+
+// `v` as summary.json prints a figure: rounded to 12 significant digits, shortest form.
+std::string json_number(double v) {
+  return Json(std::strtod(fmt::format("{:.12g}", v).c_str(), nullptr)).dump();
 }
 
 std::vector<std::string> split_csv_line(const std::string& line) {
@@ -510,9 +540,9 @@ const std::vector<SummaryFigure>& summary_columns() {
 
 // The columns layer_figures() aggregates from a point's layers.csv.
 const std::vector<std::string>& layer_columns() {
-  static const std::vector<std::string> cols = {"linears_tile_busy_ns", "linears_transfer_busy_ns",
-                                                "linears_pmca_busy_ns", "pmca_chunk_max_ns",
-                                                "pmca_l1_max_bytes",    "pmca_l1_spilled_layers"};
+  static const std::vector<std::string> cols = {
+      "linears_tile_busy_ns", "linears_transfer_busy_ns", "linears_pmca_busy_ns",
+      "pmca_chunk_max_ns",    "pmca_l1_needed_max_bytes", "pmca_l1_spilled_linears"};
   return cols;
 }
 
@@ -547,8 +577,9 @@ std::vector<std::string> layer_figures(const fs::path& dir) {
     const auto it = std::find(header.begin(), header.end(), name);
     return it == header.end() ? -1 : static_cast<int>(it - header.begin());
   };
-  const int tile = col("tile_busy_ns"), link = col("transfer_busy_ns"), pmca = col("pmca_busy_ns"),
-            chunk = col("pmca_chunk_ns"), l1 = col("pmca_l1_bytes"), spill = col("pmca_l1_spill");
+  const int tile = col("hybrid_tile_busy_ns"), link = col("hybrid_transfer_busy_ns"),
+            pmca = col("hybrid_pmca_busy_ns"), chunk = col("pmca_chunk_ns"),
+            l1 = col("pmca_l1_needed_bytes"), spill = col("pmca_l1_spill");
   double sum_tile = 0, sum_link = 0, sum_pmca = 0, max_chunk = 0;
   long long max_l1 = 0, spills = 0;
   while (std::getline(layers, line)) {
@@ -699,9 +730,9 @@ std::string last_line(const fs::path& path) {
   return last;
 }
 
-// Starts `exe run DIR/point.yaml -q -o DIR` with stderr into DIR/stderr.log. The worker dies
-// with the sweep (PR_SET_PDEATHSIG), so stopping the sweep stops its points.
-pid_t spawn_point(const std::string& exe, const fs::path& dir) {
+// Starts `exe run DIR/point.yaml -q -o DIR [--strict]` with stderr into DIR/stderr.log. The worker
+// dies with the sweep (PR_SET_PDEATHSIG), so stopping the sweep stops its points.
+pid_t spawn_point(const std::string& exe, const fs::path& dir, bool strict) {
   const std::string config = (dir / "point.yaml").string(), out = dir.string(),
                     err = (dir / "stderr.log").string();
   const pid_t parent = ::getpid();
@@ -718,7 +749,7 @@ pid_t spawn_point(const std::string& exe, const fs::path& dir) {
       ::dup2(null, 1);
     }
     ::execl(exe.c_str(), exe.c_str(), "run", config.c_str(), "-q", "-o", out.c_str(),
-            static_cast<char*>(nullptr));
+            strict ? "--strict" : static_cast<char*>(nullptr), static_cast<char*>(nullptr));
     const std::string msg =
         "aimcsim: error: cannot execute " + exe + ": " + std::strerror(errno) + "\n";
     if (::write(2, msg.data(), msg.size()) < 0) ::_exit(127);
@@ -760,9 +791,11 @@ std::size_t write_sweep_results(const SweepSpec& spec, const std::string& outdir
     const std::vector<std::string>& f = figures[i];
     for (std::size_t k = 0; k < layout.keep.size(); ++k) {
       if (k == summary_columns().size()) {  // the common reference, before the layer aggregates
+        // Printed as summary.json prints its figures (12 significant digits), so that equal
+        // values read the same (the reference is often the point's own analog_only_ns).
         if (reference[i] > 0)
-          csv += fmt::format(",{:.3f},{:.6f}", reference[i],
-                             std::strtod(f[hybrid].c_str(), nullptr) / reference[i]);
+          csv += "," + json_number(reference[i]) + "," +
+                 json_number(std::strtod(f[hybrid].c_str(), nullptr) / reference[i]);
         else
           csv += ",,";
       }
@@ -794,10 +827,17 @@ std::vector<std::size_t> queue_points(const SweepSpec& spec, const SweepOptions&
   for (std::size_t i : shard_points(spec.points.size(), options.shard_index, options.shard_count)) {
     ++outcome.selected;
     const SweepPoint& p = spec.points[i];
-    if (point_state(root / "points" / p.id, p.config_hash).status == "ok")
+    const PointState state = point_state(root / "points" / p.id, p.config_hash);
+    if (state.status == "ok") {
       ++outcome.skipped;
-    else
-      queue.push_back(i);
+      continue;
+    }
+    if (state.status == "missing" && !state.message.empty()) {
+      ++outcome.rerun;
+      if (options.progress || options.verbose)
+        std::cerr << fmt::format("sweep: {}: {}; running it again\n", p.id, state.message);
+    }
+    queue.push_back(i);
   }
   return queue;
 }
@@ -833,7 +873,7 @@ pid_t start_point(const SweepSpec& spec, const SweepPoint& p, const SweepOptions
     throw InputError(fmt::format("{}: cannot create point folder: {}", dir.string(), ec.message()));
   write_file_atomic((dir / "point.yaml").string(), fmt::format("# aimcsim sweep {}, point {}\n{}",
                                                                spec.name, p.id, p.config_yaml));
-  return spawn_point(options.exe, dir);
+  return spawn_point(options.exe, dir, options.strict);
 }
 
 // Records a finished worker's point as ok or failed in its status.json, from the wait status,
@@ -957,10 +997,72 @@ void merge_point(const std::vector<std::string>& shard_dirs, const fs::path& roo
   copy_point(best_dir, dest, root, p);
 }
 
+// An advisory lock on OUTDIR/.lock for the life of a sweep, holding "pid host"; a second sweep
+// into the folder refuses (InputError) naming the holder instead of deleting its work.
+class FolderLock {
+ public:
+  explicit FolderLock(const std::string& outdir) : path_((fs::path(outdir) / ".lock").string()) {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+      throw InputError(
+          fmt::format("{}: cannot open the sweep folder's lock: {}", path_, std::strerror(errno)));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const std::string holder = read_text(path_);
+      ::close(fd_);
+      throw InputError(fmt::format(
+          "{}: another sweep is writing this folder ({}); wait for it to end, or use another -o",
+          outdir, holder.empty() ? "holder unknown" : "pid and host: " + holder));
+    }
+    char host[256] = {};
+    ::gethostname(host, sizeof(host) - 1);
+    const std::string who = fmt::format("{} {}", ::getpid(), host);
+    if (::ftruncate(fd_, 0) == 0 && ::write(fd_, who.data(), who.size()) < 0) {
+      // the holder's name is a courtesy; the lock holds without it
+    }
+  }
+  ~FolderLock() {
+    if (::ftruncate(fd_, 0) != 0) {
+      // as above
+    }
+    ::close(fd_);  // releases the lock
+  }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+// A folder holds one sweep: a folder whose sweep.json names another sweep (another base, other
+// keys or points) is refused, unless `force` clears it first.
+void claim_folder(const SweepSpec& spec, const std::string& outdir, bool force) {
+  const fs::path root(outdir);
+  if (!fs::exists(root / "sweep.json")) return;
+  const SweepSpec held = spec_from_manifest(root);
+  std::vector<std::string> mine, theirs;
+  for (const SweepPoint& p : spec.points) mine.push_back(p.config_hash);
+  for (const SweepPoint& p : held.points) theirs.push_back(p.config_hash);
+  if (held.base_hash == spec.base_hash && held.keys == spec.keys && mine == theirs) return;
+  if (!force)
+    throw InputError(fmt::format(
+        "{}: holds another sweep ({}, base hash {}, {} points); write this one ({}, {} points) "
+        "into another folder, or pass --force to replace it",
+        outdir, held.name.empty() ? "unnamed" : held.name, held.base_hash, held.points.size(),
+        spec.name, spec.points.size()));
+  std::error_code ec;
+  fs::remove_all(root / "points", ec);
+  fs::remove(root / "results.csv", ec);
+  fs::remove(root / "sweep.json", ec);
+  fs::create_directories(root / "points", ec);
+}
+
 }  // namespace
 
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   create_output_folder(options.outdir);
+  const FolderLock lock(options.outdir);
+  claim_folder(spec, options.outdir, options.force);
   SweepOutcome outcome;
   const std::vector<std::size_t> queue = queue_points(spec, options, outcome);
   const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
@@ -974,6 +1076,7 @@ void merge_sweeps(const std::vector<std::string>& shard_dirs, const std::string&
   if (shard_dirs.empty()) throw InputError("--merge: give at least one shard folder");
   const SweepSpec spec = common_spec(shard_dirs);
   create_output_folder(outdir);
+  const FolderLock lock(outdir);
   for (const SweepPoint& p : spec.points) merge_point(shard_dirs, fs::path(outdir), p);
   write_sweep_results(spec, outdir);
 }

@@ -48,12 +48,16 @@ struct SweepOptions {
   std::string outdir = "sweep-out";
   std::size_t shard_index = 0, shard_count = 1;
   bool progress = false;
+  bool strict = false;  // each point runs with --strict
+  bool force = false;   // replace another sweep held in outdir
+  bool verbose = true;  // say on stderr which finished points run again (files changed)
 };
 
 // What a sweep did: points of its shard, ones that ran now, ones skipped as already finished,
 // and the failures (of this shard, after the run).
 struct SweepOutcome {
   std::size_t selected = 0, ran = 0, skipped = 0, failed = 0;
+  std::size_t rerun = 0;  // finished points whose result files changed since: run again
 };
 
 // Runs the points of the chosen shard, each in its own `aimcsim run` process (at most

@@ -35,9 +35,20 @@ TEST_F(CliTest, VersionAndHelpExitZero) {
 }
 
 TEST_F(CliTest, UsageErrorsExitTwo) {
-  EXPECT_EQ(run_aimcsim("").status, 2);  // a subcommand is required
+  const ProcessResult none = run_aimcsim("");
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.err.find("aimcsim: error: a subcommand is required; accepted: calibrate, compare"),
+            std::string::npos)
+      << none.err;
   EXPECT_EQ(run_aimcsim("frobnicate").status, 2);
-  EXPECT_EQ(run_aimcsim("run --bogus").status, 2);
+  const ProcessResult bogus = run_aimcsim("run --bogus");
+  EXPECT_EQ(bogus.status, 2);
+  EXPECT_EQ(bogus.err.rfind("aimcsim: error: ", 0), 0u) << bogus.err;  // CLI11's, prefixed
+  // A subcommand's help says which options every subcommand takes.
+  EXPECT_NE(run_aimcsim("run --help")
+                .out.find("-q (quiet), -v / -vv or --log-level LEVEL, "
+                          "--strict"),
+            std::string::npos);
   const ProcessResult missing = run_aimcsim("run /nonexistent/config.yaml");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.output().find("/nonexistent/config.yaml"), std::string::npos);
@@ -114,6 +125,24 @@ TEST_F(CliTest, AFileAnEarlierRunLeftIsRemoved) {
   ASSERT_TRUE(std::filesystem::exists(out() + "/trace.json"));
   ASSERT_EQ(run_aimcsim(small).status, 0);
   EXPECT_FALSE(std::filesystem::exists(out() + "/trace.json"));
+}
+
+TEST_F(CliTest, ASweepUnderStrictFailsThePointsOverCapacity) {
+  // The same gpt2 point as below, swept: --strict reaches the point's run.
+  const std::string sweep = out() + ".yaml";
+  {
+    std::ofstream(sweep) << "base:\n  workload: {model: gpt2, seq_len: 32, decode_tokens: 600}\n"
+                            "  pmca: {l2_size: 64KiB}\n"
+                            "grid:\n  pipeline.chunk_tokens: [32]\n";
+  }
+  const ProcessResult lax = run_aimcsim("sweep " + sweep + " -j 1 -o " + out("lax"));
+  EXPECT_EQ(lax.status, 0) << lax.output();
+  EXPECT_NE(test::file_text(out("lax") + "/results.csv").find(",over_capacity,"),
+            std::string::npos);
+  const ProcessResult strict = run_aimcsim("sweep " + sweep + " -j 1 --strict -o " + out("strict"));
+  EXPECT_EQ(strict.status, 1) << strict.output();  // a point failed
+  EXPECT_NE(test::file_text(out("strict") + "/sweep.json").find("is over capacity (strict"),
+            std::string::npos);
 }
 
 TEST_F(CliTest, OverCapacityIsFlaggedAndAnErrorWhenStrict) {
@@ -276,16 +305,16 @@ TEST_F(CliTest, CompareShowsEveryStrategySideBySide) {
   // Every strategy schedules the one-layer analog-only design alike, so the reference (the fastest
   // analog-only schedule, the first of equals: layer-pipelined, in name order) is 164506 ns too;
   // sequential against it: 174356 / 164506 = 1.059876.
-  EXPECT_NE(csv.find("token-pipelined,end to end,164506.000,164762.000,1.001556,layer-pipelined,"
+  EXPECT_NE(csv.find("token-pipelined,ok,end to end,164506.000,164762.000,1.001556,layer-pipelined,"
                      "164506.000,1.001556,"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find("sequential,end to end,164506.000,174356.000,1.059876,layer-pipelined,"
+  EXPECT_NE(csv.find("sequential,ok,end to end,164506.000,174356.000,1.059876,layer-pipelined,"
                      "164506.000,1.059876,"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find("overlapped,end to end,164506.000,164762.000,"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("layer-pipelined,end to end,164506.000,164762.000,"), std::string::npos)
+  EXPECT_NE(csv.find("overlapped,ok,end to end,164506.000,164762.000,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("layer-pipelined,ok,end to end,164506.000,164762.000,"), std::string::npos)
       << csv;
   EXPECT_NE(r.output().find("reference: layer-pipelined, the fastest analog-only schedule"),
             std::string::npos)

@@ -230,6 +230,68 @@ TEST_F(SweepRunTest, ResumeRedoesPointsWithoutACompletionMarkerOnly) {
   EXPECT_EQ(run_sweep(spec(), o).ran, 0u);
 }
 
+TEST_F(SweepRunTest, ResumeRerunsAPointWhoseResultFilesChanged) {
+  SweepOptions o = options("a");
+  o.verbose = false;
+  run_sweep(spec(), o);
+  const std::string complete = test::file_text(dir_ / "a" / "results.csv");
+  const fs::path points = dir_ / "a" / "points";
+  // After the points finished: a truncated summary, an emptied layers.csv, a summary of {}.
+  const std::string summary = test::file_text(points / "p0000" / "summary.json");
+  std::ofstream(points / "p0000" / "summary.json") << summary.substr(0, summary.size() / 2);
+  std::ofstream(points / "p0002" / "layers.csv", std::ios::trunc);
+  std::ofstream(points / "p0005" / "summary.json") << "{}";
+  const SweepOutcome r = run_sweep(spec(), o);
+  EXPECT_EQ(r.rerun, 3u);  // each found changed and run again, none trusted
+  EXPECT_EQ(r.ran, 3u);
+  EXPECT_EQ(r.skipped, 3u);
+  EXPECT_EQ(test::file_text(dir_ / "a" / "results.csv"), complete);
+}
+
+TEST_F(SweepRunTest, AFolderKeepsItsSweepUnlessForced) {
+  run_sweep(spec(), options("a"));
+  // Another sweep (another grid) into the same folder: refused, naming what it holds.
+  const SweepSpec other =
+      parse(std::string(kBase) + "grid: {tile.t_int: [256ns], pipeline.chunk_tokens: [8]}\n");
+  try {
+    run_sweep(other, options("a"));
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("holds another sweep (test.yaml, base hash "),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find(", 6 points); write this one (test.yaml, 1 points) into "
+                                         "another folder, or pass --force"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "a" / "points"), {}), 6);  // untouched
+  // With force it replaces it: one point, one row.
+  SweepOptions force = options("a");
+  force.force = true;
+  EXPECT_EQ(run_sweep(other, force).ran, 1u);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "a" / "points"), {}), 1);
+}
+
+TEST_F(SweepRunTest, ASecondSweepIntoALockedFolderRefusesNamingTheHolder) {
+  fs::create_directories(dir_ / "a");
+  // Another process holds the lock (flock) while this one tries.
+  const test::ProcessResult holder = test::run_command(
+      "cd " + (dir_ / "a").string() +
+      " && (flock -n .lock -c 'echo 4242 otherhost > .lock; sleep 3' > /dev/null 2>&1 &) && "
+      "sleep 0.5");
+  ASSERT_EQ(holder.status, 0);
+  try {
+    run_sweep(spec(), options("a"));
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("another sweep is writing this folder (pid and host: "
+                                         "4242 otherhost"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
   // A 16-byte L1 cannot hold even one row of the adapters and two one-token buffers: the worker
   // exits 2 with the mapper's message.

@@ -65,7 +65,7 @@ TEST(ConfigTest, UnknownKeyInAFileNamesFileAndLine) {
 
 TEST(ConfigTest, UnknownSectionListsTheSections) {
   const std::string e = config_error(std::string(kMinimal) + "tiles:\n  rows: 8\n");
-  EXPECT_NE(e.find("known sections: workload, lora, moe, tile"), std::string::npos) << e;
+  EXPECT_NE(e.find("known sections: workload, limits, lora, moe, tile"), std::string::npos) << e;
 }
 
 TEST(ConfigTest, MissingRequiredKeyIsNamed) {

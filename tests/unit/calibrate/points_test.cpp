@@ -40,13 +40,13 @@ TEST(PointsTest, LatencyPointsTakeAMetricAndAValue) {
   const std::vector<MeasuredPoint> p = points(
       "overrides,metric,value\n"
       "workload.seq_len=64,hybrid_ns,44994\n"
-      ",op:linear/linear_512x128:pmca_busy_ns,100\n");
+      ",op:linear/linear_512x128:hybrid_pmca_busy_ns,100\n");
   ASSERT_EQ(p.size(), 2u);
   EXPECT_EQ(p[0].kind, MeasuredPoint::Kind::Latency);
   EXPECT_EQ(p[0].metric, "hybrid_ns");
   EXPECT_EQ(p[0].metric_where, "p.csv:2: column 2 (metric)");
   EXPECT_TRUE(p[1].overrides.empty());
-  EXPECT_EQ(p[1].description(), "op:linear/linear_512x128:pmca_busy_ns");
+  EXPECT_EQ(p[1].description(), "op:linear/linear_512x128:hybrid_pmca_busy_ns");
 }
 
 TEST(PointsTest, BadKernelFilesNameLineAndColumn) {

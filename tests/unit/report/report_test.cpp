@@ -141,13 +141,13 @@ TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
                                         "overhead",
                                         "hybrid_analytic_span_ns",
                                         "twin_differs",
-                                        "tile_busy_ns",
-                                        "transfer_busy_ns",
-                                        "pmca_busy_ns",
+                                        "hybrid_tile_busy_ns",
+                                        "hybrid_transfer_busy_ns",
+                                        "hybrid_pmca_busy_ns",
                                         "bottleneck",
                                         "pmca_chunk_ns",
                                         "pmca_util",
-                                        "pmca_l1_bytes",
+                                        "pmca_l1_needed_bytes",
                                         "pmca_l1_spill",
                                         "tiles",
                                         "row_blocks",
@@ -184,13 +184,13 @@ TEST(ReportTest, LayersCsvHasOneRowPerLinearWithItsResult) {
   EXPECT_EQ(rec.at("bottleneck"), o.bottleneck);
   EXPECT_NEAR(number(rec.at("analog_only_energy_nj")), kAnalogEnergyPj / 1e3, 5e-7);
   EXPECT_NEAR(number(rec.at("hybrid_energy_nj")), kHybridEnergyPj / 1e3, 5e-7);
-  expect_ns(rec.at("tile_busy_ns"), o.tile_busy, "tile_busy_ns");
-  expect_ns(rec.at("transfer_busy_ns"), o.link_busy, "transfer_busy_ns");
-  EXPECT_EQ(rec.at("pmca_busy_ns"), "6494.000");  // 2 chunks x 3247 ns
+  expect_ns(rec.at("hybrid_tile_busy_ns"), o.tile_busy, "hybrid_tile_busy_ns");
+  expect_ns(rec.at("hybrid_transfer_busy_ns"), o.link_busy, "hybrid_transfer_busy_ns");
+  EXPECT_EQ(rec.at("hybrid_pmca_busy_ns"), "6494.000");  // 2 chunks x 3247 ns
   expect_ns(rec.at("hybrid_analytic_span_ns"), o.hybrid_analytic, "hybrid_analytic_span_ns");
   EXPECT_EQ(rec.at("pmca_chunk_ns"), "3247.000");
   EXPECT_NEAR(number(rec.at("pmca_util")), o.chunk_cost.utilisation, 5e-5);
-  EXPECT_EQ(rec.at("pmca_l1_bytes"), std::to_string(o.chunk_cost.l1_bytes));
+  EXPECT_EQ(rec.at("pmca_l1_needed_bytes"), std::to_string(o.chunk_cost.l1_bytes));
   EXPECT_EQ(rec.at("pmca_l1_spill"), "false");
   EXPECT_EQ(rec.at("tiles"), "1");
   EXPECT_EQ(rec.at("row_blocks"), "1");
@@ -238,12 +238,27 @@ TEST(ReportTest, OpsCsvHasOneRowPerOperatorWithItsSlot) {
   const std::string text = ops_csv(r);
   const auto rows = parse_csv(text);
   ASSERT_EQ(rows.size(), 1u + 3u);
-  EXPECT_EQ(rows[0],
-            (std::vector<std::string>{
-                "block", "op", "kind", "variant", "tokens", "pmca_slot", "analog_only_ready_ns",
-                "analog_only_start_ns", "analog_only_end_ns", "analog_only_span_ns",
-                "hybrid_ready_ns", "hybrid_start_ns", "hybrid_end_ns", "hybrid_span_ns", "overhead",
-                "hybrid_analytic_span_ns", "analog_only_energy_nj", "hybrid_energy_nj"}));
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"block",
+                                               "op",
+                                               "kind",
+                                               "variant",
+                                               "tokens",
+                                               "pmca_slot",
+                                               "analog_only_ready_ns",
+                                               "analog_only_start_ns",
+                                               "analog_only_end_ns",
+                                               "analog_only_span_ns",
+                                               "hybrid_ready_ns",
+                                               "hybrid_start_ns",
+                                               "hybrid_end_ns",
+                                               "hybrid_span_ns",
+                                               "overhead",
+                                               "hybrid_analytic_span_ns",
+                                               "hybrid_tile_busy_ns",
+                                               "hybrid_transfer_busy_ns",
+                                               "hybrid_pmca_busy_ns",
+                                               "analog_only_energy_nj",
+                                               "hybrid_energy_nj"}));
   const auto recs = csv_records(text);
   const std::vector<std::string> names{"a", "norm", "b"}, kinds{"linear", "norm", "linear"},
       slots{"0", "0", "1"};
@@ -271,6 +286,8 @@ TEST(ReportTest, OpsCsvHasOneRowPerOperatorWithItsSlot) {
     EXPECT_LE(o.hybrid_start, o.hybrid_end);
     EXPECT_NEAR(number(rec.at("overhead")), o.overhead(), 5e-7);
     expect_ns(rec.at("hybrid_analytic_span_ns"), o.hybrid_analytic, "hybrid_analytic_span_ns");
+    expect_ns(rec.at("hybrid_pmca_busy_ns"), o.pmca_busy, "hybrid_pmca_busy_ns");
+    EXPECT_LE(o.pmca_busy, o.hybrid);  // the busiest PMCA within the span
     EXPECT_NEAR(number(rec.at("analog_only_energy_nj")), o.analog_only_energy.total() / 1e3, 5e-7);
     EXPECT_NEAR(number(rec.at("hybrid_energy_nj")), o.hybrid_energy.total() / 1e3, 5e-7);
   }
@@ -319,7 +336,7 @@ TEST(ReportTest, SummaryJsonCarriesTheDocumentedKeysWithTheRunsValues) {
   EXPECT_EQ(s.at("mapping").at("tiles_used"), 1);
   EXPECT_EQ(s.at("mapping").at("tile_budget"), "auto");
   EXPECT_EQ(s.at("mapping").at("pmcas_used"), 1);
-  EXPECT_EQ(s.at("mapping").at("pmca_l1_spilled_layers"), 0);
+  EXPECT_EQ(s.at("mapping").at("pmca_l1_spilled_linears"), 0);
   EXPECT_EQ(s.at("platform").at("tiles"), 1);
   EXPECT_EQ(s.at("platform").at("pmcas"), 1);
   EXPECT_EQ(s.at("platform").at("links"), 1);
@@ -428,7 +445,7 @@ TEST(ReportTest, StatsCsvHasOneRowPerSummaryStatisticWithItsValueAndUnit) {
   // A few by name: the cycle count has its unit, the PMCA's L1 bytes theirs.
   EXPECT_EQ(seen.count("pmca.cycles.total"), 1u);
   EXPECT_EQ(seen.count("blocks.0.hybrid_span_ns"), 1u);
-  EXPECT_EQ(seen.count("mapping.pmca_l1_max_bytes"), 1u);
+  EXPECT_EQ(seen.count("mapping.pmca_l1_needed_max_bytes"), 1u);
   // No name holds a dot of its own: every dotted path leads through groups.
   EXPECT_EQ(seen.count("energy.hybrid.components.pmca_compute_nj"), 1u);
 }

@@ -50,9 +50,9 @@ TEST(ConfigFieldsTest, EntriesCountsAnObjectOrAList) {
 TEST(ConfigFieldsTest, ErrorsNameTheOriginTheFieldAndTheContext) {
   ConfigFields f(kConfig, "c.json");
   EXPECT_EQ(error_of([&] { f.integer("zero"); }),
-            "c.json: field 'zero' must be a positive integer");
+            "c.json: field 'zero' must be a positive integer up to 2147483648 (2^31)");
   EXPECT_EQ(error_of([&] { f.integer("ratio"); }),
-            "c.json: field 'ratio' must be a positive integer");
+            "c.json: field 'ratio' must be a positive integer up to 2147483648 (2^31)");
   EXPECT_EQ(error_of([&] { f.text("hidden_size"); }),
             "c.json: field 'hidden_size' must be a string");
   EXPECT_EQ(error_of([&] { f.flag_or("hidden_act", false); }),
