@@ -252,6 +252,53 @@ TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
   EXPECT_EQ(again.skipped, 2u);
 }
 
+TEST_F(SweepRunTest, PoolWorkersWriteWhatAProcessPerPointWrites) {
+  // No executable: the points run on long-lived workers forked from this process, two of them
+  // for six points, so each runs several points in one process.
+  SweepOptions pool = options("pool");
+  pool.exe.clear();
+  EXPECT_EQ(run_sweep(spec(), pool).ran, 6u);
+  run_sweep(spec(), options("exec"));
+  EXPECT_EQ(test::file_text(dir_ / "pool" / "results.csv"),
+            test::file_text(dir_ / "exec" / "results.csv"));
+  EXPECT_EQ(test::file_text(dir_ / "pool" / "sweep.json"),
+            test::file_text(dir_ / "exec" / "sweep.json"));
+  // stderr.log holds the config's warnings, which name the point's file (in its own folder).
+  const auto in_exec = [&](std::string text) {
+    const std::string from = (dir_ / "pool").string(), to = (dir_ / "exec").string();
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at))
+      text.replace(at, from.size(), to);
+    return text;
+  };
+  for (const SweepPoint& p : spec().points)
+    for (const char* f :
+         {"layers.csv", "ops.csv", "summary.json", "stats.csv", "config.yaml", "stderr.log"})
+      EXPECT_EQ(in_exec(test::file_text(dir_ / "pool" / "points" / p.id / f)),
+                test::file_text(dir_ / "exec" / "points" / p.id / f))
+          << p.id << "/" << f;
+}
+
+TEST_F(SweepRunTest, APoolWorkerRecordsAFailingPointAndRunsTheNext) {
+  // One worker runs all three points in order; the 16-byte L1 of the second fails it with the
+  // mapper's message (exit code 2, as `aimcsim run` would) and the worker goes on to the third.
+  const SweepSpec s = parse(std::string(kBase) + "grid: {pmca.l1_size: [128KiB, 16B, 64KiB]}\n");
+  SweepOptions o = options("a");
+  o.exe.clear();
+  o.jobs = 1;
+  const SweepOutcome r = run_sweep(s, o);
+  EXPECT_EQ(r.ran, 3u);
+  EXPECT_EQ(r.failed, 1u);
+  const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
+  EXPECT_EQ(manifest["points"][0]["status"], "ok");
+  EXPECT_EQ(manifest["points"][1]["status"], "failed");
+  EXPECT_EQ(manifest["points"][1]["message"].get<std::string>().rfind("aimcsim: error: ", 0), 0u)
+      << manifest["points"][1];
+  EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find(
+                "cannot hold even one row of the rank-8 adapter"),
+            std::string::npos);
+  EXPECT_EQ(manifest["points"][2]["status"], "ok");
+}
+
 TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {
   SweepOptions o = options("a");
   o.exe = (dir_ / "no-such-aimcsim").string();
