@@ -88,8 +88,9 @@ DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_
   return cost_model(op).cost(p, op, first, end);
 }
 
-DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op,
-                               std::int64_t first, std::int64_t end) {
+namespace {
+DigitalCost digital_group_cost_uncached(const PmcaParams& p, std::int64_t clusters,
+                                        const Operator& op, std::int64_t first, std::int64_t end) {
   const std::int64_t rows = end - first;
   const bool by_heads = cost_model(op).splits_heads();
   const std::int64_t units = by_heads ? op.heads : rows;
@@ -107,6 +108,19 @@ DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const
   const double scale = static_cast<double>(units) / static_cast<double>(per);
   c.energy = c.energy.scaled(scale);
   return c;
+}
+
+}  // namespace
+
+DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op,
+                               std::int64_t first, std::int64_t end) {
+  const DigitalCostKey key{static_cast<int>(op.kind),
+                           op.variant,
+                           {op.tokens, op.heads, op.kv_heads, op.head_dim, op.kv_tokens, op.window,
+                            op.width, first, end, clusters},
+                           op.causal};
+  return DigitalCostMemo::get(
+      p, key, [&] { return digital_group_cost_uncached(p, clusters, op, first, end); });
 }
 
 }  // namespace aimcsim

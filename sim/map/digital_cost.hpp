@@ -1,11 +1,14 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <tuple>
 
 #include "models/riscv/kernels.hpp"
 #include "models/riscv/pmca_model.hpp"
 #include "sim/base/energy.hpp"
+#include "sim/base/memo.hpp"
 #include "sim/base/registry.hpp"
 #include "workloads/workload.hpp"
 
@@ -47,6 +50,11 @@ DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_
 // their rows; the group takes as long as its busiest cluster, the energy adds up.
 DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op,
                                std::int64_t first, std::int64_t end);
+// While one exists for a PmcaParams, digital_group_cost of that object is computed once per
+// operator shape (kind, variant, tokens, heads, head size, keys, mask, window, width), rows and
+// clusters: a run creates one for its platform's PMCA parameters.
+using DigitalCostKey = std::tuple<int, std::string, std::array<std::int64_t, 10>, bool>;
+using DigitalCostMemo = RunMemo<PmcaParams, DigitalCostKey, DigitalCost>;
 
 // Keys each query row in [first, end) attends to, summed: all `kv_tokens` without a causal
 // mask; with one, row i of the prompt sees the cache plus rows up to itself, at most op.window

@@ -338,6 +338,7 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
                                  const std::vector<Picos>& twin, const Spans& spans) {
   static const char* kKinds[3] = {"aimc", "transfer", "pmca"};
   std::vector<OpResult> ops;
+  ops.reserve(w.ops.size());
   for (std::size_t i = 0; i < w.ops.size(); ++i) {
     const Tally &a = sim.analog[i], &h = sim.hybrid[i];
     const OpMapping& m = mapping.ops[i];
@@ -466,6 +467,10 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
   const PipelineParams pipeline = PipelineParams::from(cfg);
   PlatformSizeParams size = PlatformSizeParams::from(cfg);
   size.tiles_per_pmca = tiles_per_pmca;
+  // The costs of a LoRA chunk or a digital operator's rows, each computed once per run (a
+  // decoder's steps repeat the same shapes).
+  const LoraCostMemo lora_memo(params.pmca);
+  const DigitalCostMemo digital_memo(params.pmca);
   const auto strategy = StrategyRegistry::instance().create(pipeline.strategy);
   strategy->set_options(
       {pipeline.adapter_start == "xw-first" ? AdapterStart::XwFirst : AdapterStart::Input,
