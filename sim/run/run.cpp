@@ -252,6 +252,7 @@ struct Simulated {
   PlatformFigures figures;
   std::vector<TraceEvent> trace;
   std::vector<Done<Picos>> hybrid_done;  // when the hybrid design finished each chunk of each op
+  std::size_t jobs = 0;
 };
 
 // Per-operator tallies of the jobs of each design, and the trace when it is wanted.
@@ -288,6 +289,7 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
       build_design(Design::Hybrid, g, w, mapping, params, strategy, placement);
   run_jobs(g);
   Simulated sim;
+  sim.jobs = g.jobs().size();
   tally(sim, g, w, want_trace);
   Picos span = 0, analog_span = 0;
   for (const Tally& t : sim.hybrid) span = std::max(span, t.end);
@@ -532,6 +534,7 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
   r.hybrid_gating = sim.hybrid_gating;
   r.analog_only_area = sim.analog_area;
   r.hybrid_area = sim.hybrid_area;
+  r.jobs = sim.jobs;
   r.workload = std::move(workload);
   return r;
 }
