@@ -37,6 +37,11 @@ const char* job_role_name(JobRole role) {
   return "?";
 }
 
+Job& JobList::emplace_back() {
+  if (size_ == blocks_.size() * kBlock) blocks_.push_back(std::make_unique<Job[]>(kBlock));
+  return at(size_++);
+}
+
 Job& JobGraph::add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes) {
   jobs_.emplace_back();
   Job& job = jobs_.back();

@@ -1,7 +1,8 @@
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <iterator>
+#include <memory>
 #include <queue>
 #include <string>
 #include <systemc>
@@ -58,6 +59,49 @@ struct Job {
   EnergyBreakdown energy;
 };
 
+// Jobs in blocks of kBlock, so they keep their addresses as more are added and a block costs one
+// allocation; iterates in the order the jobs were added.
+class JobList {
+ public:
+  static constexpr std::size_t kBlock = 1024;
+
+  template <class J>
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Job;
+    using difference_type = std::ptrdiff_t;
+    using pointer = J*;
+    using reference = J&;
+    Iterator(const JobList* list, std::size_t i) : list_(list), i_(i) {}
+    J& operator*() const { return list_->at(i_); }
+    J* operator->() const { return &list_->at(i_); }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const Iterator& o) const { return i_ == o.i_; }
+    bool operator!=(const Iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const JobList* list_;
+    std::size_t i_;
+  };
+
+  Job& emplace_back();
+  std::size_t size() const { return size_; }
+  Job& back() { return at(size_ - 1); }
+  Iterator<Job> begin() { return {this, 0}; }
+  Iterator<Job> end() { return {this, size_}; }
+  Iterator<const Job> begin() const { return {this, 0}; }
+  Iterator<const Job> end() const { return {this, size_}; }
+
+ private:
+  Job& at(std::size_t i) const { return blocks_[i / kBlock][i % kBlock]; }
+  std::vector<std::unique_ptr<Job[]>> blocks_;
+  std::size_t size_ = 0;
+};
+
 // The dependency graph of every job in a run. Jobs have stable addresses.
 class JobGraph {
  public:
@@ -65,15 +109,15 @@ class JobGraph {
   Job& add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes = 0);
   void depend(Job& before, Job& after);
   void set_design(Design design) { design_ = design; }
-  std::deque<Job>& jobs() { return jobs_; }
-  const std::deque<Job>& jobs() const { return jobs_; }
+  JobList& jobs() { return jobs_; }
+  const JobList& jobs() const { return jobs_; }
 
   // Called for each job as it retires (its successors released, its times final), in the order
   // jobs retire: a run can tally jobs as they finish instead of after the run.
   std::function<void(Job&)> on_retire;
 
  private:
-  std::deque<Job> jobs_;
+  JobList jobs_;
   Design design_ = Design::Hybrid;
 };
 
