@@ -645,17 +645,27 @@ std::string last_line(const fs::path& path) {
   return last;
 }
 
-// Starts `exe run DIR/point.yaml -q -o DIR` with stderr into DIR/stderr.log. The worker dies
-// with the sweep (PR_SET_PDEATHSIG), so stopping the sweep stops its points.
-pid_t spawn_point(const std::string& exe, const fs::path& dir) {
-  const std::string config = (dir / "point.yaml").string(), out = dir.string(),
-                    err = (dir / "stderr.log").string();
+// fork(), the child dying with the sweep (PR_SET_PDEATHSIG), so stopping the sweep stops its
+// workers.
+pid_t fork_worker() {
+  std::cout.flush();
+  std::cerr.flush();
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) ::_exit(128 + SIGTERM);
+  }
+  return pid;
+}
+
+// Starts `exe run DIR/point.yaml -q -o DIR` with stderr into DIR/stderr.log.
+pid_t spawn_point(const std::string& exe, const fs::path& dir) {
+  const std::string config = (dir / "point.yaml").string(), out = dir.string(),
+                    err = (dir / "stderr.log").string();
+  const pid_t pid = fork_worker();
+  if (pid == 0) {
     const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (fd >= 0) ::dup2(fd, 2);
@@ -873,7 +883,7 @@ struct PoolWorker {
 };
 
 // The worker's side: point index in, {index, exit code} out, until the sweep closes the socket.
-// stderr goes to each point's stderr.log; the worker dies with the sweep (PR_SET_PDEATHSIG).
+// stderr goes to each point's stderr.log.
 [[noreturn]] void pool_worker_main(int fd, const SweepSpec& spec, const SweepOptions& options) {
   const Schema schema = build_schema();
   const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -902,14 +912,8 @@ void start_worker(PoolWorker& w, std::vector<PoolWorker>& pool, const SweepSpec&
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
     throw std::runtime_error(std::string("socketpair failed: ") + std::strerror(errno));
-  std::cout.flush();
-  std::cerr.flush();
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  const pid_t pid = fork_worker();
   if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (::getppid() != parent) ::_exit(128 + SIGTERM);
     ::close(fds[0]);
     for (const PoolWorker& other : pool)
       if (other.fd >= 0) ::close(other.fd);

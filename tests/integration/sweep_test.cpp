@@ -227,22 +227,28 @@ TEST_F(SweepRunTest, ResumeRedoesPointsWithoutACompletionMarkerOnly) {
   EXPECT_EQ(run_sweep(spec(), o).ran, 0u);
 }
 
-TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
-  // A 16-byte L1 cannot hold even one row of the adapters and two one-token buffers: the worker
-  // exits 2 with the mapper's message.
+// Three points, the second with a 16-byte L1, which cannot hold even one row of the adapters
+// and two one-token buffers: its worker fails it with the mapper's message, as `aimcsim run`
+// exits 2 with it. Runs them with `o` and checks that only the second failed.
+SweepSpec run_with_a_failing_point(const SweepOptions& o) {
   const SweepSpec s = parse(std::string(kBase) + "grid: {pmca.l1_size: [128KiB, 16B, 64KiB]}\n");
-  const SweepOptions o = options("a");
   const SweepOutcome r = run_sweep(s, o);
   EXPECT_EQ(r.ran, 3u);
   EXPECT_EQ(r.failed, 1u);
-  const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
+  const auto manifest = nlohmann::json::parse(test::file_text(fs::path(o.outdir) / "sweep.json"));
   EXPECT_EQ(manifest["points"][0]["status"], "ok");
   EXPECT_EQ(manifest["points"][1]["status"], "failed");
-  EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find(
-                "cannot hold even one row of the rank-8 adapter"),
-            std::string::npos)
-      << manifest["points"][1];
+  const std::string message = manifest["points"][1]["message"].get<std::string>();
+  EXPECT_EQ(message.rfind("aimcsim: error: ", 0), 0u) << message;
+  EXPECT_NE(message.find("cannot hold even one row of the rank-8 adapter"), std::string::npos)
+      << message;
   EXPECT_EQ(manifest["points"][2]["status"], "ok");
+  return s;
+}
+
+TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
+  const SweepOptions o = options("a");
+  const SweepSpec s = run_with_a_failing_point(o);
   const std::string csv = test::file_text(dir_ / "a" / "results.csv");
   EXPECT_NE(csv.find("\np0001,failed,16B,,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\np0002,ok,64KiB,linear:512x128,"), std::string::npos) << csv;
@@ -279,24 +285,11 @@ TEST_F(SweepRunTest, PoolWorkersWriteWhatAProcessPerPointWrites) {
 }
 
 TEST_F(SweepRunTest, APoolWorkerRecordsAFailingPointAndRunsTheNext) {
-  // One worker runs all three points in order; the 16-byte L1 of the second fails it with the
-  // mapper's message (exit code 2, as `aimcsim run` would) and the worker goes on to the third.
-  const SweepSpec s = parse(std::string(kBase) + "grid: {pmca.l1_size: [128KiB, 16B, 64KiB]}\n");
+  // One worker runs the three points in order and goes on past the failing second one.
   SweepOptions o = options("a");
   o.exe.clear();
   o.jobs = 1;
-  const SweepOutcome r = run_sweep(s, o);
-  EXPECT_EQ(r.ran, 3u);
-  EXPECT_EQ(r.failed, 1u);
-  const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
-  EXPECT_EQ(manifest["points"][0]["status"], "ok");
-  EXPECT_EQ(manifest["points"][1]["status"], "failed");
-  EXPECT_EQ(manifest["points"][1]["message"].get<std::string>().rfind("aimcsim: error: ", 0), 0u)
-      << manifest["points"][1];
-  EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find(
-                "cannot hold even one row of the rank-8 adapter"),
-            std::string::npos);
-  EXPECT_EQ(manifest["points"][2]["status"], "ok");
+  run_with_a_failing_point(o);
 }
 
 TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {
