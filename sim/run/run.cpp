@@ -213,11 +213,11 @@ MappedReport report_mapping(const Workload& w, const Mapping& mapping, const Pla
                        static_cast<double>(needed * params.tile.rows * params.tile.cols)
                  : 0;
   for (const OpMapping& m : mapping.ops) {
-    rep.l1_peak_bytes = std::max(rep.l1_peak_bytes, m.chunk_cost.l1_bytes);
+    rep.l1_peak_bytes = std::max(rep.l1_peak_bytes, m.chunk_cost().l1_bytes);
   }
   for (std::size_t i = 0; i < n; ++i) {
     const Operator& op = w.ops[i];
-    if (op.kind == OpKind::Linear && !op.decode && mapping.ops[i].chunk_cost.spilled)
+    if (op.kind == OpKind::Linear && !op.decode && mapping.ops[i].chunk_cost().spilled)
       ++rep.spilled_layers;
     // The KV cache stays beside the attention that reads it, in its PMCAs' L2, in the PMCA's
     // data format (pmca.format).
@@ -348,7 +348,7 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
     o.op = w.ops[i];
     o.slot = m.slot;
     o.chunk = m.chunk;
-    o.chunk_cost = m.chunk_cost;
+    o.chunk_cost = m.chunk_cost();
     if (o.op.kind == OpKind::Linear) {
       o.tiles = m.split.tiles();
       o.row_blocks = m.split.row_blocks();
