@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Speed harness: wall time, peak memory and event rates of aimcsim against the raw SystemC kernel.
 
-Each case runs `--repeat` times as a separate process; the table gives the median wall time and
-the largest peak resident set size of the process tree (the largest process of it: a sweep's
+Each case runs `--repeat` times as a separate process; the table gives the median wall time, the
+median CPU time (user + system of the whole process tree; steadier than the wall time on a shared
+machine) and the largest peak resident set size of the process tree (the largest process of it: a sweep's
 biggest worker). For each single run, build/aimcsim_bench (Google Benchmark) runs the same config
 in-process once to count the jobs the engine simulated, giving simulated jobs per second and
 their ratio to this machine's raw SystemC event rate (one method re-notified 1 ps later, measured
@@ -80,18 +81,20 @@ def cases(tmp, quick):
 
 
 def run_tree(cmd):
-    """Wall seconds and the peak RSS (KiB) of the largest process of `cmd`'s tree."""
+    """Wall seconds, CPU seconds (user + system, the whole tree) and the peak RSS (KiB) of the
+    largest process of `cmd`'s tree."""
     probe = ("import resource,subprocess,sys,time\n"
              "t=time.perf_counter();r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,"
              "stderr=subprocess.PIPE)\n"
              "w=time.perf_counter()-t\n"
              "sys.stderr.write(r.stderr.decode()[-2000:]) if r.returncode else None\n"
-             "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+             "u=resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+             "print(w, u.ru_utime+u.ru_stime, u.ru_maxrss, r.returncode)")
     out = subprocess.run([sys.executable, "-c", probe] + cmd, capture_output=True, text=True)
-    wall, rss, code = out.stdout.split()
+    wall, cpu, rss, code = out.stdout.split()
     if int(code) != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed: {out.stderr.strip()}")
-    return float(wall), int(rss)
+    return float(wall), float(cpu), int(rss)
 
 
 def micro(bench, args):
@@ -122,13 +125,15 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name, args, target_s, target_mib, overrides in cases(tmp, a.quick):
             reps = a.sweep_repeat if name.startswith("mobilebert-sweep-1000") else a.repeat
-            walls, peak = [], 0
+            walls, cpus, peak = [], [], 0
             for i in range(reps):
                 out = os.path.join(tmp, f"{name}-{i}")
-                wall, rss = run_tree([a.bin] + args[:1] + ["-q"] * (args[0] == "run") + ["-o", out] + args[1:])
+                wall, cpu, rss = run_tree([a.bin] + args[:1] + ["-q"] * (args[0] == "run") + ["-o", out] + args[1:])
                 walls.append(wall)
+                cpus.append(cpu)
                 peak = max(peak, rss)
             row = {"case": name, "repeats": reps, "wall_s": round(statistics.median(walls), 3),
+                   "cpu_s": round(statistics.median(cpus), 3),
                    "peak_mib": round(peak / 1024, 1), "target_s": target_s,
                    "target_mib": target_mib if target_mib is not None else "",
                    "jobs": "", "jobs_per_s": "", "vs_raw_kernel": ""}
@@ -143,12 +148,17 @@ def main():
     by = {r["case"]: r for r in rows}
     growth = None
     if "llama-3.1-8b-2048+128" in by:
-        growth = round(by["llama-3.1-8b-2048+512"]["wall_s"] / by["llama-3.1-8b-2048+128"]["wall_s"], 2)
-    head = ["case", "repeats", "wall_s", "target_s", "peak_mib", "target_mib", "jobs", "jobs_per_s", "vs_raw_kernel"]
+        growth = [round(by["llama-3.1-8b-2048+512"][k] / by["llama-3.1-8b-2048+128"][k], 2)
+                  for k in ("wall_s", "cpu_s")]
+    head = ["case", "repeats", "wall_s", "target_s", "cpu_s", "peak_mib", "target_mib", "jobs", "jobs_per_s", "vs_raw_kernel"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(r[h]) for h in head) + " |" for r in rows]
     if growth is not None:
-        lines.append(f"\nGrowth: 4x decode tokens (2048+512 against 2048+128) = {growth}x time (target <= 4.4x).")
+        lines.append(f"\nGrowth: 4x decode tokens (2048+512 against 2048+128) = {growth[0]}x wall time, "
+                     f"{growth[1]}x CPU time (target <= 4.4x).")
+    load = os.getloadavg()
+    lines.append(f"\nLoad average at the end: {load[0]:.2f} (1 min), {load[2]:.2f} (15 min) on "
+                 f"{os.cpu_count()} CPUs: wall times above 1x the CPU time mean the run waited for a core.")
     lines.append(f"\nRaw SystemC kernel: {raw_rate / 1e6:.1f} M events/s (median of 5, aimcsim_bench).")
     table = "\n".join(lines)
     print(table)
