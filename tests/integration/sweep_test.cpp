@@ -3,11 +3,15 @@
 #include "sim/sweep/sweep.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "sim/base/error.hpp"
 #include "sim/run/run.hpp"
@@ -290,6 +294,47 @@ TEST_F(SweepRunTest, APoolWorkerRecordsAFailingPointAndRunsTheNext) {
   o.exe.clear();
   o.jobs = 1;
   run_with_a_failing_point(o);
+}
+
+// The pids of this process's children (every thread's), from /proc.
+std::vector<pid_t> children() {
+  std::vector<pid_t> out;
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "children");
+    for (pid_t pid = 0; in >> pid;) out.push_back(pid);
+  }
+  return out;
+}
+
+TEST_F(SweepRunTest, APoolWorkerKilledMidPointIsRecordedAndReplaced) {
+  // One worker; the first point (an 8192-token linear layer in chunks of 1: 8192 chunk jobs per
+  // design and more) runs long enough to be killed while it runs, the other two are small.
+  const SweepSpec s = parse(
+      "base: {workload: {model: 'linear:512x128'}}\n"
+      "zip: {workload.seq_len: [8192, 320, 320], pipeline.chunk_tokens: [1, 8, 16]}\n");
+  SweepOptions o = options("a");
+  o.exe.clear();
+  o.jobs = 1;
+  auto sweep = std::async(std::launch::async, [&] { return run_sweep(s, o); });
+  // Once the worker has opened the first point's stderr.log it is running that point: kill it.
+  const fs::path log = dir_ / "a" / "points" / "p0000" / "stderr.log";
+  bool killed = false;
+  for (int i = 0; i < 2000 && !killed; ++i) {
+    const std::vector<pid_t> kids = children();
+    if (kids.size() == 1 && fs::exists(log)) killed = ::kill(kids[0], SIGKILL) == 0;
+    if (!killed) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(killed);
+  const SweepOutcome r = sweep.get();
+  EXPECT_EQ(r.ran, 3u);
+  EXPECT_EQ(r.failed, 1u);
+  const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
+  EXPECT_EQ(manifest["points"][0]["status"], "failed");
+  EXPECT_EQ(manifest["points"][0]["message"].get<std::string>().rfind("killed by signal 9", 0), 0u)
+      << manifest["points"][0];
+  // A fresh worker ran the other two.
+  EXPECT_EQ(manifest["points"][1]["status"], "ok");
+  EXPECT_EQ(manifest["points"][2]["status"], "ok");
 }
 
 TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {
