@@ -89,17 +89,16 @@ bool Resource::ByPosition::operator()(const Job* a, const Job* b) const {
 void Resource::enqueue(Job& job) {
   job.position = enqueued_++;
   waiting_.push();
-  OpQueue& q = op_queues_[job.op];
-  if (q.tail)
-    q.tail->next_in_op = &job;
+  Job*& tail = op_tails_[job.op];
+  if (tail)
+    tail->next_in_op = &job;
   else
-    q.head = &job;
-  q.tail = &job;
+    job.op_head = true;
+  tail = &job;
 }
 
 void Resource::ready(Job& job) {
-  const auto it = op_queues_.find(job.op);
-  if (it != op_queues_.end() && it->second.head == &job) ready_heads_.push(&job);
+  if (job.op_head) ready_heads_.push(&job);
 }
 
 void Resource::issue_ready(Picos now, std::vector<Job*>& issued) {
@@ -110,13 +109,14 @@ void Resource::issue_ready(Picos now, std::vector<Job*>& issued) {
     if (waiting_.before(job->position) >= kIssueWindow) break;
     ready_heads_.pop();
     waiting_.issued(job->position);
-    const auto q = op_queues_.find(job->op);
-    q->second.head = job->next_in_op;
-    if (!q->second.head)
-      op_queues_.erase(q);
-    else if (q->second.head->pending == 0)
-      ready_heads_.push(q->second.head);
-    job->next_in_op = nullptr;
+    job->op_head = false;
+    if (Job* next = job->next_in_op) {
+      next->op_head = true;
+      if (next->pending == 0) ready_heads_.push(next);
+      job->next_in_op = nullptr;
+    } else {
+      op_tails_.erase(job->op);  // the operator's last queued job here
+    }
     if (job->ready < 0) job->ready = now;
     Picos at = now;
     if (gate_.enabled && in_flight_ == 0 && now - last_end_ > gate_.threshold) {

@@ -54,6 +54,7 @@ struct Job {
   int pending = 0;            // unfinished predecessors
   std::size_t position = 0;   // place in its resource's queue (enqueue order)
   Job* next_in_op = nullptr;  // the next queued job of the same operator on the same resource
+  bool op_head = false;       // the oldest not-yet-issued job of its operator on its resource
   Picos ready = -1, start = -1, end = -1;
   Picos busy = 0;  // time this job added to its resource's busy time
   EnergyBreakdown energy;
@@ -201,11 +202,8 @@ class Resource {
    private:
     std::vector<std::int32_t> tree_;  // 1-based
   };
-  // The not-yet-issued jobs of one operator, oldest first (linked through Job::next_in_op).
-  struct OpQueue {
-    Job* head = nullptr;
-    Job* tail = nullptr;
-  };
+  // The newest queued job of each operator with jobs not yet issued here; the jobs of one
+  // operator are linked oldest first through Job::next_in_op, the oldest marked Job::op_head.
   struct ByPosition {
     bool operator()(const Job* a, const Job* b) const;
   };
@@ -213,7 +211,7 @@ class Resource {
   std::string name_, kind_;
   std::size_t enqueued_ = 0, done_count_ = 0, in_flight_ = 0;
   QueueCount waiting_;
-  std::unordered_map<std::size_t, OpQueue> op_queues_;
+  std::unordered_map<std::size_t, Job*> op_tails_;
   std::priority_queue<Job*, std::vector<Job*>, ByPosition> ready_heads_;
   bool woken_ = false;
   Picos busy_ = 0, last_end_ = 0;
