@@ -158,8 +158,7 @@ Picos Resource::gated_ps(Picos span) const {
 // cycle would.
 class Scheduler : public sc_core::sc_module {
  public:
-  Scheduler(const sc_core::sc_module_name& name, JobGraph& graph)
-      : sc_core::sc_module(name), graph_(graph) {
+  Scheduler(const sc_core::sc_module_name& name, JobGraph& graph) : sc_core::sc_module(name) {
     SC_HAS_PROCESS(Scheduler);
     SC_METHOD(step);
     sensitive << event_;
@@ -197,7 +196,6 @@ class Scheduler : public sc_core::sc_module {
       s->resource->ready(*s);
       wake(*s->resource);
     }
-    if (graph_.on_retire) graph_.on_retire(job);
   }
 
   void step() {
@@ -232,7 +230,6 @@ class Scheduler : public sc_core::sc_module {
           sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
   }
 
-  JobGraph& graph_;
   sc_core::sc_event event_;
   std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
   std::vector<Resource*> woken_, batch_;

@@ -1,6 +1,5 @@
 #pragma once
 #include <cstdint>
-#include <functional>
 #include <iterator>
 #include <memory>
 #include <queue>
@@ -34,7 +33,7 @@ enum class JobRole : std::uint8_t {
 // "digital".
 const char* job_role_name(JobRole role);
 
-// Which of the two designs a run simulates side by side a job belongs to.
+// Which of the two designs a run simulates a job belongs to.
 enum class Design : std::uint8_t { AnalogOnly, Hybrid };
 
 // One unit of work on one hardware resource: a batch of MVMs on a tile, a transfer on a link, a
@@ -112,10 +111,6 @@ class JobGraph {
   void set_design(Design design) { design_ = design; }
   JobList& jobs() { return jobs_; }
   const JobList& jobs() const { return jobs_; }
-
-  // Called for each job as it retires (its successors released, its times final), in the order
-  // jobs retire: a run can tally jobs as they finish instead of after the run.
-  std::function<void(Job&)> on_retire;
 
  private:
   JobList jobs_;
@@ -202,8 +197,6 @@ class Resource {
    private:
     std::vector<std::int32_t> tree_;  // 1-based
   };
-  // The newest queued job of each operator with jobs not yet issued here; the jobs of one
-  // operator are linked oldest first through Job::next_in_op, the oldest marked Job::op_head.
   struct ByPosition {
     bool operator()(const Job* a, const Job* b) const;
   };
@@ -211,6 +204,8 @@ class Resource {
   std::string name_, kind_;
   std::size_t enqueued_ = 0, done_count_ = 0, in_flight_ = 0;
   QueueCount waiting_;
+  // The newest queued job of each operator with jobs not yet issued here; the jobs of one
+  // operator are linked oldest first through Job::next_in_op, the oldest marked Job::op_head.
   std::unordered_map<std::size_t, Job*> op_tails_;
   std::priority_queue<Job*, std::vector<Job*>, ByPosition> ready_heads_;
   bool woken_ = false;
