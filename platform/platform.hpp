@@ -81,7 +81,7 @@ struct GatingFigures {
   double gated_fraction = 0;  // gated unit-time over all unit-time (by leakage power)
 };
 
-// One instance of the hardware as SystemC modules: the tiles of each slot and a PMCA beside them
+// One instance of the hardware as engine resources: the tiles of each slot and a PMCA beside them
 // (AHWA-LoRA pairs every layer's tiles with a PMCA; the analog-only baseline keeps only the
 // PMCAs that run digital operators), joined by the interconnect: dedicated tile-PMCA links
 // (p2p), or ports onto a shared bus or mesh that also carry each layer's input from the

@@ -2,11 +2,11 @@
 
 namespace aimcsim {
 
-Tile::Tile(const sc_core::sc_module_name& name, const TileParams& params, std::int64_t rows_used,
+Tile::Tile(const std::string& name, const TileParams& params, std::int64_t rows_used,
            std::int64_t cols_used)
     : Tile(name, params, TileSplit{rows_used, cols_used, rows_used, cols_used}) {}
 
-Tile::Tile(const sc_core::sc_module_name& name, const TileParams& params, const TileSplit& split)
+Tile::Tile(const std::string& name, const TileParams& params, const TileSplit& split)
     : Resource(name, "aimc"),
       params_(params),
       split_(split),

@@ -15,10 +15,10 @@ namespace aimcsim {
 class Tile : public Resource {
  public:
   // One tile holding a rows_used x cols_used weight block.
-  Tile(const sc_core::sc_module_name& name, const TileParams& params, std::int64_t rows_used,
+  Tile(const std::string& name, const TileParams& params, std::int64_t rows_used,
        std::int64_t cols_used);
   // The tiles of a layer split as `split`.
-  Tile(const sc_core::sc_module_name& name, const TileParams& params, const TileSplit& split);
+  Tile(const std::string& name, const TileParams& params, const TileSplit& split);
   Timing issue(Job& job, Picos now) override;
   // Another small layer packed into this (single) tile; returns its block index for Job::block.
   int add_block(std::int64_t rows_used, std::int64_t cols_used);

@@ -4,7 +4,7 @@
 
 namespace aimcsim {
 
-Link::Link(const sc_core::sc_module_name& name, const LinkParams& params)
+Link::Link(const std::string& name, const LinkParams& params)
     : Resource(name, "transfer"), params_(params) {}
 
 Resource::Timing Link::issue(Job& job, Picos now) {

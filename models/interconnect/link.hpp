@@ -8,7 +8,7 @@ namespace aimcsim {
 // resource with a busy-until time, so transfers queue behind each other.
 class Link : public Resource {
  public:
-  Link(const sc_core::sc_module_name& name, const LinkParams& params);
+  Link(const std::string& name, const LinkParams& params);
   Timing issue(Job& job, Picos now) override;
   std::int64_t bytes_moved() const { return bytes_; }
 

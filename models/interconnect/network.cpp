@@ -131,7 +131,7 @@ Network::Transfer Network::send(std::size_t src, const std::vector<std::size_t>&
   return all;
 }
 
-NetworkPort::NetworkPort(const sc_core::sc_module_name& name, Network& network, std::size_t src,
+NetworkPort::NetworkPort(const std::string& name, Network& network, std::size_t src,
                          std::vector<std::size_t> dsts)
     : Resource(name, "transfer"), network_(network), src_(src), dsts_(std::move(dsts)) {}
 

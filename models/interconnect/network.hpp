@@ -107,7 +107,7 @@ class Network {
 // over the shared network.
 class NetworkPort : public Resource {
  public:
-  NetworkPort(const sc_core::sc_module_name& name, Network& network, std::size_t src,
+  NetworkPort(const std::string& name, Network& network, std::size_t src,
               std::vector<std::size_t> dsts);
   Timing issue(Job& job, Picos now) override;
   std::int64_t bytes_moved() const { return bytes_; }

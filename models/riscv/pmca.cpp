@@ -71,8 +71,8 @@ void PmcaStats::report(StatGroup& g) const {
   g.add("digital_busy_ns", ps_to_ns(digital_busy), "ns", "time the PMCAs ran them");
 }
 
-Pmca::Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-           std::int64_t out, std::int64_t rank, std::int64_t clusters, std::int64_t partial_sums)
+Pmca::Pmca(const std::string& name, const PmcaParams& params, std::int64_t in, std::int64_t out,
+           std::int64_t rank, std::int64_t clusters, std::int64_t partial_sums)
     : Resource(name, "pmca"),
       params_(params),
       in_(in),

@@ -40,9 +40,8 @@ class Pmca : public Resource {
   // `clusters` > 1: a group of identical PMCAs serving one layer as one (lora_group_cost).
   // `partial_sums` > 1: the layer spans that many row blocks of tiles and this PMCA adds their
   // partial sums (one reduction kernel) before the part of each LoRA chunk that needs X W.
-  Pmca(const sc_core::sc_module_name& name, const PmcaParams& params, std::int64_t in,
-       std::int64_t out, std::int64_t rank, std::int64_t clusters = 1,
-       std::int64_t partial_sums = 1);
+  Pmca(const std::string& name, const PmcaParams& params, std::int64_t in, std::int64_t out,
+       std::int64_t rank, std::int64_t clusters = 1, std::int64_t partial_sums = 1);
   std::int64_t clusters() const { return clusters_; }
   Timing issue(Job& job, Picos now) override;
   const LoraChunkCost& chunk_cost(std::int64_t tokens);

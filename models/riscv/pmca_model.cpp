@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "models/riscv/gemm_engine.hpp"
 #include "models/riscv/gemm_redmule.hpp"
@@ -537,8 +538,9 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
 
 }  // namespace
 
-LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
-                              std::int64_t out, std::int64_t rank) {
+namespace {
+LoraChunkCost lora_chunk_cost_uncached(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
+                                       std::int64_t out, std::int64_t rank) {
   LoraChunkCost c = resident_lora(p, tokens, in, out, rank, false);
   if (!c.feasible) return streamed_lora(p, tokens, in, out, rank, c);
   if (c.spilled) {
@@ -548,6 +550,13 @@ LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int
     if (s.feasible && s.cycles < c.cycles) return s;
   }
   return c;
+}
+}  // namespace
+
+LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
+                              std::int64_t out, std::int64_t rank) {
+  return LoraCostMemo::get(p, {tokens, in, out, rank},
+                           [&] { return lora_chunk_cost_uncached(p, tokens, in, out, rank); });
 }
 
 LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens,
@@ -567,6 +576,21 @@ LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::i
   c.dma_bytes = static_cast<std::int64_t>(static_cast<double>(c.dma_bytes) * scale);
   c.utilisation *= scale / static_cast<double>(by_tokens * by_cols);
   return c;
+}
+
+bool PmcaParams::operator==(const PmcaParams& o) const {
+  // A field added to PmcaParams must be compared here too (cost memos rely on it).
+  static_assert(sizeof(PmcaParams) == 352, "compare the new PmcaParams field in operator==");
+  const auto fields = [](const PmcaParams& p) {
+    return std::tie(p.freq_hz, p.cores, p.format, p.fpu_width_bits, p.fpu_util, p.loop_setup_cycles,
+                    p.kernel_launch_cycles, p.barrier_cycles, p.exp_ops, p.recip_ops, p.div_cycles,
+                    p.l1_bytes, p.l1_banks, p.l1_bank_bytes, p.l2_bytes, p.l2_bytes_per_cycle,
+                    p.l2_latency_cycles, p.dma_bytes_per_cycle, p.dma_setup_cycles, p.preset,
+                    p.engine, p.e_fma_fp32_pj, p.e_fma_fp16_pj, p.e_fma_fp8_pj, p.e_l1_byte_pj,
+                    p.e_dma_byte_pj, p.p_static_mw, p.node_nm, p.area_core_mm2, p.area_l1_kib_mm2,
+                    p.area_dma_mm2, p.lanes, p.elem_bytes, p.gemm_engine);
+  };
+  return fields(*this) == fields(o);
 }
 
 AIMCSIM_REGISTER_PARAMS(50, "pmca", PmcaParams);

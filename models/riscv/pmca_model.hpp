@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -6,6 +7,7 @@
 #include <string>
 
 #include "sim/base/energy.hpp"
+#include "sim/base/memo.hpp"
 #include "sim/base/params.hpp"
 #include "sim/base/units.hpp"
 
@@ -68,6 +70,8 @@ struct PmcaParams : Params<PmcaParams> {
 
   static void bind(ParamBinder<PmcaParams>& b);
   static PmcaParams from(const Config& cfg);
+  // Every field equal, and the same engine object (copies share it): the same costs.
+  bool operator==(const PmcaParams& o) const;
 };
 
 // A PMCA's area, mm2 (models/README.md#area): the compute cores and the DMA core, the L1, the
@@ -201,6 +205,9 @@ struct LoraChunkCost {
 
 LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
                               std::int64_t out, std::int64_t rank);
+// While one exists for a PmcaParams, lora_chunk_cost of that object is computed once per
+// (tokens, in, out, rank): a run creates one for its platform's PMCA parameters.
+using LoraCostMemo = RunMemo<PmcaParams, std::array<std::int64_t, 4>, LoraChunkCost>;
 
 // The same chunk on a group of `clusters` identical PMCAs serving one layer (one per group of
 // tiles): the tokens split evenly over them and, when there are more clusters than tokens, the

@@ -11,6 +11,7 @@ void EnergyBreakdown::add(const std::string& component, double pj) {
       return;
     }
   }
+  if (items_.empty()) items_.reserve(4);  // a job's few components without regrowing
   items_.emplace_back(component, pj);
 }
 

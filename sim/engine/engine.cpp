@@ -37,6 +37,11 @@ const char* job_role_name(JobRole role) {
   return "?";
 }
 
+Job& JobList::emplace_back() {
+  if (size_ == blocks_.size() * kBlock) blocks_.push_back(std::make_unique<Job[]>(kBlock));
+  return at(size_++);
+}
+
 Job& JobGraph::add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes) {
   jobs_.emplace_back();
   Job& job = jobs_.back();
@@ -57,55 +62,64 @@ void JobGraph::depend(Job& before, Job& after) {
 
 Picos now_ps() { return static_cast<Picos>(sc_core::sc_time_stamp().value()); }
 
-Resource::Resource(const sc_core::sc_module_name& name, std::string kind)
-    : sc_core::sc_module(name), kind_(std::move(kind)) {
-  SC_HAS_PROCESS(Resource);
-  SC_METHOD(issue_method);
-  sensitive << wake_event_;
-  SC_METHOD(retire_method);
-  sensitive << retire_event_;
-  dont_initialize();
+Resource::Resource(std::string name, std::string kind)
+    : name_(std::move(name)), kind_(std::move(kind)) {}
+
+void Resource::QueueCount::push() {
+  const std::size_t n = tree_.size() + 1;
+  const std::size_t low = n & (~n + 1);
+  // Node n counts positions (n - low, n]: the new one and those below it in that range.
+  tree_.push_back(static_cast<std::int32_t>(1 + before(n - 1) - before(n - low)));
 }
 
-void Resource::enqueue(Job& job) { queue_.push_back(&job); }
-
-void Resource::wake() { wake_event_.notify(sc_core::SC_ZERO_TIME); }
-
-namespace {
-// The first exception a resource threw during the current run; run_jobs rethrows it with its
-// type (an InputError stays an InputError) once the kernel has stopped.
-std::exception_ptr& pending_error() {
-  static std::exception_ptr error;
-  return error;
-}
-}  // namespace
-
-void Resource::issue_method() {
-  try {
-    issue_ready();
-  } catch (...) {
-    if (!pending_error()) pending_error() = std::current_exception();
-    sc_core::sc_stop();
-  }
+void Resource::QueueCount::issued(std::size_t pos) {
+  for (std::size_t i = pos + 1; i <= tree_.size(); i += i & (~i + 1)) --tree_[i - 1];
 }
 
-void Resource::issue_ready() {
-  const Picos now = now_ps();
-  std::vector<std::size_t> blocked_ops;  // operators with an earlier job still waiting
-  auto is_blocked = [&](std::size_t op) {
-    return std::find(blocked_ops.begin(), blocked_ops.end(), op) != blocked_ops.end();
-  };
-  for (std::size_t k = 0; k < queue_.size() && k < kIssueWindow;) {
-    Job* job = queue_[k];
-    if (job->pending != 0 || is_blocked(job->op)) {
-      if (!is_blocked(job->op)) blocked_ops.push_back(job->op);
-      ++k;
-      continue;
+std::size_t Resource::QueueCount::before(std::size_t pos) const {
+  std::int64_t sum = 0;
+  for (std::size_t i = pos; i > 0; i -= i & (~i + 1)) sum += tree_[i - 1];
+  return static_cast<std::size_t>(sum);
+}
+
+bool Resource::ByPosition::operator()(const Job* a, const Job* b) const {
+  return a->position > b->position;  // the heap's top is the oldest
+}
+
+void Resource::enqueue(Job& job) {
+  job.position = enqueued_++;
+  waiting_.push();
+  Job*& tail = op_tails_[job.op];
+  if (tail)
+    tail->next_in_op = &job;
+  else
+    job.op_head = true;
+  tail = &job;
+}
+
+void Resource::ready(Job& job) {
+  if (job.op_head) ready_heads_.push(&job);
+}
+
+void Resource::issue_ready(Picos now, std::vector<Job*>& issued) {
+  while (!ready_heads_.empty()) {
+    Job* job = ready_heads_.top();
+    // Not-yet-issued jobs ahead of it: at kIssueWindow the window ends before it (and before
+    // every later head).
+    if (waiting_.before(job->position) >= kIssueWindow) break;
+    ready_heads_.pop();
+    waiting_.issued(job->position);
+    job->op_head = false;
+    if (Job* next = job->next_in_op) {
+      next->op_head = true;
+      if (next->pending == 0) ready_heads_.push(next);
+      job->next_in_op = nullptr;
+    } else {
+      op_tails_.erase(job->op);  // the operator's last queued job here
     }
-    queue_.erase(queue_.begin() + static_cast<std::ptrdiff_t>(k));
     if (job->ready < 0) job->ready = now;
     Picos at = now;
-    if (gate_.enabled && in_flight_.empty() && now - last_end_ > gate_.threshold) {
+    if (gate_.enabled && in_flight_ == 0 && now - last_end_ > gate_.threshold) {
       // Idle since last_end_, gated from last_end_ + threshold: wake up first.
       gated_ += now - last_end_ - gate_.threshold;
       ++wakes_;
@@ -114,7 +128,7 @@ void Resource::issue_ready() {
     }
     const Timing t = issue(*job, at);
     if (t.start < now || t.end < t.start)
-      throw std::logic_error(name() + std::string(": job timing goes backwards"));
+      throw std::logic_error(name_ + ": job timing goes backwards");
     job->start = t.start;
     job->end = t.end;
     const Picos from = std::max(t.start, last_end_);
@@ -122,11 +136,9 @@ void Resource::issue_ready() {
     busy_ += job->busy;
     last_end_ = std::max(last_end_, t.end);
     energy_.add(job->energy);
-    in_flight_.push({t.end, seq_++, job});
+    ++in_flight_;
+    issued.push_back(job);
   }
-  if (!in_flight_.empty())
-    retire_event_.notify(
-        sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
 }
 
 void Resource::set_power(double leak_mw, const PowerGate& gate) {
@@ -139,23 +151,92 @@ Picos Resource::gated_ps(Picos span) const {
   return gated_ + std::max<Picos>(0, span - last_end_ - gate_.threshold);
 }
 
-void Resource::retire_method() {
-  const Picos now = now_ps();
-  while (!in_flight_.empty() && in_flight_.top().end <= now) {
-    Job* job = in_flight_.top().job;
-    in_flight_.pop();
-    ++done_count_;
-    for (Job* s : job->successors) {
-      if (--s->pending == 0) {
-        s->ready = now;
-        s->resource->wake();
-      }
+// The one SystemC process of a run: at each time something ends, it retires the jobs that end
+// then (by end, then issue order) and lets the resources that a retirement woke issue, in the
+// order they were woken, until nothing more happens at that time; then it sleeps until the next
+// end. A job issued with zero duration retires in the next round of the same time, as a delta
+// cycle would.
+class Scheduler : public sc_core::sc_module {
+ public:
+  Scheduler(const sc_core::sc_module_name& name, JobGraph& graph) : sc_core::sc_module(name) {
+    SC_HAS_PROCESS(Scheduler);
+    SC_METHOD(step);
+    sensitive << event_;
+    for (Job& job : graph.jobs()) {
+      if (job.pending != 0) continue;
+      job.ready = 0;
+      job.resource->ready(job);
+      wake(*job.resource);
     }
   }
-  if (!in_flight_.empty())
-    retire_event_.notify(
-        sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
-}
+
+  std::exception_ptr error() const { return error_; }
+  std::size_t retired() const { return retired_; }
+
+ private:
+  struct InFlight {
+    Picos end;
+    std::size_t seq;
+    Job* job;
+    bool operator>(const InFlight& o) const { return end != o.end ? end > o.end : seq > o.seq; }
+  };
+
+  void wake(Resource& r) {
+    if (r.woken_) return;
+    r.woken_ = true;
+    woken_.push_back(&r);
+  }
+
+  void retire(Job& job, Picos now) {
+    job.resource->retired();
+    ++retired_;
+    for (Job* s : job.successors) {
+      if (--s->pending != 0) continue;
+      s->ready = now;
+      s->resource->ready(*s);
+      wake(*s->resource);
+    }
+  }
+
+  void step() {
+    try {
+      advance();
+    } catch (...) {
+      if (!error_) error_ = std::current_exception();
+      sc_core::sc_stop();
+    }
+  }
+
+  void advance() {
+    const Picos now = now_ps();
+    for (;;) {
+      while (!in_flight_.empty() && in_flight_.top().end <= now) {
+        Job* job = in_flight_.top().job;
+        in_flight_.pop();
+        retire(*job, now);
+      }
+      if (woken_.empty()) break;
+      batch_.swap(woken_);
+      for (Resource* r : batch_) {
+        r->woken_ = false;
+        issued_.clear();
+        r->issue_ready(now, issued_);
+        for (Job* job : issued_) in_flight_.push({job->end, seq_++, job});
+      }
+      batch_.clear();
+    }
+    if (!in_flight_.empty())
+      event_.notify(
+          sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
+  }
+
+  sc_core::sc_event event_;
+  std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
+  std::vector<Resource*> woken_, batch_;
+  std::vector<Job*> issued_;
+  std::size_t seq_ = 0, retired_ = 0;
+  std::exception_ptr error_;
+};
 
 SimulationContext::SimulationContext() {
   (void)kBannerOff;
@@ -170,17 +251,15 @@ SimulationContext::~SimulationContext() {
 }
 
 void run_jobs(JobGraph& graph) {
-  for (Job& job : graph.jobs())
-    if (job.pending == 0) job.ready = 0;
-  // Every resource's issue method runs once at initialisation and starts its ready jobs.
-  pending_error() = nullptr;
-  sc_core::sc_start();
-  if (std::exception_ptr error = pending_error()) {
-    pending_error() = nullptr;
-    std::rethrow_exception(error);
+  std::size_t retired = 0;
+  {
+    Scheduler scheduler("scheduler", graph);
+    sc_core::sc_start();
+    if (std::exception_ptr error = scheduler.error()) std::rethrow_exception(error);
+    retired = scheduler.retired();
   }
-  for (const Job& job : graph.jobs())
-    if (job.end < 0) throw std::logic_error("a job never ran: the schedule has a dependency cycle");
+  if (retired != graph.jobs().size())
+    throw std::logic_error("a job never ran: the schedule has a dependency cycle");
 }
 
 }  // namespace aimcsim

@@ -1,9 +1,11 @@
 #pragma once
 #include <cstdint>
-#include <deque>
+#include <iterator>
+#include <memory>
 #include <queue>
 #include <string>
 #include <systemc>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/base/energy.hpp"
@@ -12,6 +14,7 @@
 namespace aimcsim {
 
 class Resource;
+class Scheduler;
 
 // What a job does, for the resource that runs it and for reports and traces.
 enum class JobRole : std::uint8_t {
@@ -30,7 +33,7 @@ enum class JobRole : std::uint8_t {
 // "digital".
 const char* job_role_name(JobRole role);
 
-// Which of the two designs a run simulates side by side a job belongs to.
+// Which of the two designs a run simulates a job belongs to.
 enum class Design : std::uint8_t { AnalogOnly, Hybrid };
 
 // One unit of work on one hardware resource: a batch of MVMs on a tile, a transfer on a link, a
@@ -47,10 +50,56 @@ struct Job {
   int block = 0;                   // tiles: the packed weight block the MVMs use (0: the first)
   Picos fixed = -1;                // >= 0: a precomputed duration (digital operators on a PMCA)
   std::vector<Job*> successors;
-  int pending = 0;  // unfinished predecessors
+  int pending = 0;            // unfinished predecessors
+  std::size_t position = 0;   // place in its resource's queue (enqueue order)
+  Job* next_in_op = nullptr;  // the next queued job of the same operator on the same resource
+  bool op_head = false;       // the oldest not-yet-issued job of its operator on its resource
   Picos ready = -1, start = -1, end = -1;
   Picos busy = 0;  // time this job added to its resource's busy time
   EnergyBreakdown energy;
+};
+
+// Jobs in blocks of kBlock, so they keep their addresses as more are added and a block costs one
+// allocation; iterates in the order the jobs were added.
+class JobList {
+ public:
+  static constexpr std::size_t kBlock = 1024;
+
+  template <class J>
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Job;
+    using difference_type = std::ptrdiff_t;
+    using pointer = J*;
+    using reference = J&;
+    Iterator(const JobList* list, std::size_t i) : list_(list), i_(i) {}
+    J& operator*() const { return list_->at(i_); }
+    J* operator->() const { return &list_->at(i_); }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const Iterator& o) const { return i_ == o.i_; }
+    bool operator!=(const Iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const JobList* list_;
+    std::size_t i_;
+  };
+
+  Job& emplace_back();
+  std::size_t size() const { return size_; }
+  Job& back() { return at(size_ - 1); }
+  Iterator<Job> begin() { return {this, 0}; }
+  Iterator<Job> end() { return {this, size_}; }
+  Iterator<const Job> begin() const { return {this, 0}; }
+  Iterator<const Job> end() const { return {this, size_}; }
+
+ private:
+  Job& at(std::size_t i) const { return blocks_[i / kBlock][i % kBlock]; }
+  std::vector<std::unique_ptr<Job[]>> blocks_;
+  std::size_t size_ = 0;
 };
 
 // The dependency graph of every job in a run. Jobs have stable addresses.
@@ -60,21 +109,25 @@ class JobGraph {
   Job& add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes = 0);
   void depend(Job& before, Job& after);
   void set_design(Design design) { design_ = design; }
-  std::deque<Job>& jobs() { return jobs_; }
-  const std::deque<Job>& jobs() const { return jobs_; }
+  JobList& jobs() { return jobs_; }
+  const JobList& jobs() const { return jobs_; }
 
  private:
-  std::deque<Job> jobs_;
+  JobList jobs_;
   Design design_ = Design::Hybrid;
 };
 
 // A hardware resource that executes jobs. Jobs of one operator issue in the order they were
 // enqueued; jobs of different operators may overtake each other: the resource issues the oldest
-// ready job of each operator within a window of kIssueWindow queued jobs. It is a SystemC module
-// with two methods and no thread: `issue` starts ready jobs, `retire` completes jobs at their end
-// time and wakes the resources of their successors. Timing is transaction-level: a job's start
-// and end come from the resource's cost model.
-class Resource : public sc_core::sc_module {
+// ready job of each operator within a window of kIssueWindow queued jobs (the first kIssueWindow
+// jobs of its queue that have not issued, counted as the queue shrinks). A resource is not a
+// SystemC process of its own: one kernel process (run_jobs) retires the jobs that end, in the
+// order of their ends (ties: the order they were issued), and then lets each resource woken by a
+// retirement issue, in the order of the wakes. Per resource, a job's operator keeps its own
+// queue, the oldest ready job of each operator waits in a heap by queue position, and a counter
+// tree gives the not-yet-issued jobs ahead of one, so issuing costs O(log n) however long the
+// queue. Timing is transaction-level: a job's start and end come from the resource's cost model.
+class Resource {
  public:
   struct Timing {
     Picos start = 0;
@@ -83,11 +136,14 @@ class Resource : public sc_core::sc_module {
 
   static constexpr std::size_t kIssueWindow = 256;
 
-  Resource(const sc_core::sc_module_name& name, std::string kind);
+  Resource(std::string name, std::string kind);
+  virtual ~Resource() = default;
+  Resource(const Resource&) = delete;
+  Resource& operator=(const Resource&) = delete;
+  const char* name() const { return name_.c_str(); }
   const std::string& resource_kind() const { return kind_; }
 
   void enqueue(Job& job);
-  void wake();
 
   // Contract: called once per job when the job's predecessors are done and the earlier jobs of
   // its operator on this resource have been issued (not necessarily finished). Returns the
@@ -118,21 +174,41 @@ class Resource : public sc_core::sc_module {
   std::int64_t wakes() const { return wakes_; }
 
  private:
-  void issue_method();
-  void issue_ready();
-  void retire_method();
+  friend class Scheduler;
+  // Marks `job` (enqueued here, its predecessors done) ready to issue once it heads its
+  // operator's queue.
+  void ready(Job& job);
+  // Issues every job the issue window allows at `now`; each issued job goes to `issued`.
+  void issue_ready(Picos now, std::vector<Job*>& issued);
+  // A job issued here has ended.
+  void retired() {
+    ++done_count_;
+    --in_flight_;
+  }
 
-  std::string kind_;
-  sc_core::sc_event wake_event_, retire_event_;
-  std::deque<Job*> queue_;
-  struct InFlight {
-    Picos end;
-    std::size_t seq;
-    Job* job;
-    bool operator>(const InFlight& o) const { return end != o.end ? end > o.end : seq > o.seq; }
+  // Counts of not-yet-issued jobs by queue position (a Fenwick tree that grows as jobs are
+  // enqueued), so the window test costs O(log n).
+  class QueueCount {
+   public:
+    void push();                                // a new last position, not issued
+    void issued(std::size_t pos);               // position `pos` has issued
+    std::size_t before(std::size_t pos) const;  // not-yet-issued positions below `pos`
+
+   private:
+    std::vector<std::int32_t> tree_;  // 1-based
   };
-  std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
-  std::size_t seq_ = 0, done_count_ = 0;
+  struct ByPosition {
+    bool operator()(const Job* a, const Job* b) const;
+  };
+
+  std::string name_, kind_;
+  std::size_t enqueued_ = 0, done_count_ = 0, in_flight_ = 0;
+  QueueCount waiting_;
+  // The newest queued job of each operator with jobs not yet issued here; the jobs of one
+  // operator are linked oldest first through Job::next_in_op, the oldest marked Job::op_head.
+  std::unordered_map<std::size_t, Job*> op_tails_;
+  std::priority_queue<Job*, std::vector<Job*>, ByPosition> ready_heads_;
+  bool woken_ = false;
   Picos busy_ = 0, last_end_ = 0;
   EnergyBreakdown energy_;
   double leak_mw_ = 0;

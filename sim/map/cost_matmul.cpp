@@ -6,7 +6,7 @@ namespace {
 
 // Attention's Q K^T ("scores") and softmax(.) V ("values") per head: a chunk of query rows at
 // their average number of keys, K or V of each head resident in L1, keys in blocks when a head
-// does not fit (over_key_blocks).
+// does not fit, query rows in blocks too when even one key does not fit (attention_cost).
 class MatmulCost final : public DigitalOpCost {
  public:
   DigitalCost cost(const PmcaParams& p, const Operator& op, std::int64_t first,

@@ -23,39 +23,41 @@ std::int64_t attended_keys(const Operator& op, std::int64_t first, std::int64_t 
   return sum(a, op.window) + (b - op.window) * op.window;
 }
 
-namespace {
-// A kernel over `keys` keys; when it does not fit L1, the keys go in the largest block that does
-// and the blocks' costs add up.
-KernelCost over_key_blocks(const std::function<KernelCost(std::int64_t)>& kernel, std::int64_t keys,
-                           const std::string& where) {
-  KernelCost whole = kernel(keys);
+KernelCost over_blocks(const std::function<KernelCost(std::int64_t)>& kernel, std::int64_t n) {
+  KernelCost whole = kernel(n);
   if (whole.feasible) return whole;
-  std::int64_t block = keys;
+  std::int64_t block = n;
   KernelCost k;
   do {
     block = (block + 1) / 2;
     k = kernel(block);
   } while (!k.feasible && block > 1);
-  if (!k.feasible)
-    throw InputError(where + ": not even one key of a head fits pmca.l1_size beside its buffers");
-  const std::int64_t full = keys / block, rest = keys % block;
+  if (!k.feasible) return k;
   KernelCost total = k;
-  for (std::int64_t b = 1; b < full; ++b) total.accumulate(k);
-  if (rest > 0) total.accumulate(kernel(rest));
+  for (std::int64_t b = 1; b < n / block; ++b) total.accumulate(k);
+  if (n % block > 0) total.accumulate(kernel(n % block));
   return total;
 }
-
-}  // namespace
 
 KernelCost attention_cost(const PmcaParams& p, bool scores, std::int64_t q_tokens,
                           std::int64_t kv_tokens, std::int64_t head_dim, std::int64_t heads,
                           const std::string& where) {
-  return over_key_blocks(
-      [&](std::int64_t keys) {
-        return scores ? attention_scores_cost(p, q_tokens, keys, head_dim, heads)
-                      : attention_context_cost(p, q_tokens, keys, head_dim, heads);
+  // Query rows against every key, the keys in blocks when a head's K or V does not fit; when not
+  // even one key fits beside all the rows, the rows go in blocks too, and each row block streams
+  // every key block through L1 again (flash-attention's outer loop over query blocks).
+  const KernelCost k = over_blocks(
+      [&](std::int64_t q) {
+        return over_blocks(
+            [&](std::int64_t keys) {
+              return scores ? attention_scores_cost(p, q, keys, head_dim, heads)
+                            : attention_context_cost(p, q, keys, head_dim, heads);
+            },
+            kv_tokens);
       },
-      kv_tokens, where);
+      q_tokens);
+  if (!k.feasible)
+    throw InputError(where + ": not even one key of a head fits pmca.l1_size beside its buffers");
+  return k;
 }
 
 DigitalCost cost_of_kernel(const PmcaParams& p, const KernelCost& k) {
@@ -86,8 +88,9 @@ DigitalCost digital_op_cost(const PmcaParams& p, const Operator& op, std::int64_
   return cost_model(op).cost(p, op, first, end);
 }
 
-DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op,
-                               std::int64_t first, std::int64_t end) {
+namespace {
+DigitalCost digital_group_cost_uncached(const PmcaParams& p, std::int64_t clusters,
+                                        const Operator& op, std::int64_t first, std::int64_t end) {
   const std::int64_t rows = end - first;
   const bool by_heads = cost_model(op).splits_heads();
   const std::int64_t units = by_heads ? op.heads : rows;
@@ -105,6 +108,19 @@ DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const
   const double scale = static_cast<double>(units) / static_cast<double>(per);
   c.energy = c.energy.scaled(scale);
   return c;
+}
+
+}  // namespace
+
+DigitalCost digital_group_cost(const PmcaParams& p, std::int64_t clusters, const Operator& op,
+                               std::int64_t first, std::int64_t end) {
+  const DigitalCostKey key{static_cast<int>(op.kind),
+                           op.variant,
+                           {op.tokens, op.heads, op.kv_heads, op.head_dim, op.kv_tokens, op.window,
+                            op.width, first, end, clusters},
+                           op.causal};
+  return DigitalCostMemo::get(
+      p, key, [&] { return digital_group_cost_uncached(p, clusters, op, first, end); });
 }
 
 }  // namespace aimcsim

@@ -54,6 +54,11 @@ std::function<Picos(std::int64_t, JobRole)> pmca_costs(const PmcaParams& pmca, c
 
 }  // namespace
 
+const LoraChunkCost& OpMapping::chunk_cost() const {
+  static const LoraChunkCost kNone;
+  return cost ? *cost : kNone;
+}
+
 OpTiming op_timing(const PlatformParams& p, const Operator& op, std::int64_t chunk,
                    std::int64_t clusters) {
   // As Platform builds the hybrid design: partial sums go to the PMCA only where it runs an
@@ -157,7 +162,9 @@ std::pair<std::int64_t, LoraChunkCost> chunk_for(const Operator& op, const Platf
 void place_linears(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
                    const Strategy& strategy, std::int64_t tiles_per_pmca, Mapping& m) {
   std::map<std::pair<std::string, std::string>, std::size_t> slot_of;
-  std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, LoraChunkCost>> chunk_of;
+  std::map<std::pair<std::string, std::string>,
+           std::pair<std::int64_t, std::shared_ptr<const LoraChunkCost>>>
+      chunk_of;
   // Linears that run no token here (experts no token reached) still hold their tiles; they get
   // their slots after the last linear of their block's prompt pass, beside their layer.
   std::map<std::string, std::vector<const Operator*>> idle;
@@ -182,10 +189,15 @@ void place_linears(const Workload& w, const PlatformParams& p, std::optional<std
     const auto ckey = std::make_pair(fmt::format("{}x{}r{}c{}", op.in, op.out, op.rank, clusters),
                                      std::to_string(op.tokens));
     auto c = chunk_of.find(ckey);
-    if (c == chunk_of.end())
-      c = chunk_of.emplace(ckey, chunk_for(op, p, chunk, strategy, clusters)).first;
+    if (c == chunk_of.end()) {
+      auto [t, cost] = chunk_for(op, p, chunk, strategy, clusters);
+      c = chunk_of
+              .emplace(ckey,
+                       std::make_pair(t, std::make_shared<const LoraChunkCost>(std::move(cost))))
+              .first;
+    }
     om.chunk = c->second.first;
-    om.chunk_cost = c->second.second;
+    om.cost = c->second.second;
   }
   if (!w.ops.empty()) place_idle(w.ops.back().block);
   for (const auto& [block, ops] : idle)

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -11,11 +12,14 @@ namespace aimcsim {
 
 // Where one operator runs and how a linear is chunked.
 struct OpMapping {
-  std::size_t slot = 0;      // linears: the tile/link/PMCA slot holding their weights;
-                             // digital operators: the slot whose PMCA runs them
-  TileSplit split;           // linears: row blocks x column blocks of tiles
-  std::int64_t chunk = 0;    // linears: tokens per chunk
-  LoraChunkCost chunk_cost;  // linears with an adapter: the PMCA's cost of one full chunk
+  std::size_t slot = 0;    // linears: the tile/link/PMCA slot holding their weights;
+                           // digital operators: the slot whose PMCA runs them
+  TileSplit split;         // linears: row blocks x column blocks of tiles
+  std::int64_t chunk = 0;  // linears: tokens per chunk
+  // Linears with an adapter: the PMCA's cost of one full chunk, shared by the operators of one
+  // shape (a decoder's steps); empty otherwise.
+  std::shared_ptr<const LoraChunkCost> cost;
+  const LoraChunkCost& chunk_cost() const;
 };
 
 struct Mapping {

@@ -11,7 +11,7 @@
 
 namespace aimcsim {
 
-// One design of a run as SystemC modules, with when each operator's output rows are produced.
+// One design of a run as resources, with when each operator's output rows are produced.
 struct BuiltDesign {
   Design design = Design::Hybrid;
   std::unique_ptr<Platform> platform;

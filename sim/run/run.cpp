@@ -216,11 +216,11 @@ MappingReport report_mapping(const Workload& w, const Mapping& mapping,
                        static_cast<double>(needed * params.tile.rows * params.tile.cols)
                  : 0;
   for (const OpMapping& m : mapping.ops) {
-    rep.l1_peak_bytes = std::max(rep.l1_peak_bytes, m.chunk_cost.l1_bytes);
+    rep.l1_peak_bytes = std::max(rep.l1_peak_bytes, m.chunk_cost().l1_bytes);
   }
   for (std::size_t i = 0; i < n; ++i) {
     const Operator& op = w.ops[i];
-    if (op.kind == OpKind::Linear && !op.decode && mapping.ops[i].chunk_cost.spilled)
+    if (op.kind == OpKind::Linear && !op.decode && mapping.ops[i].chunk_cost().spilled)
       ++rep.spilled_layers;
     // The KV cache stays beside the attention that reads it, in its PMCAs' L2, in the PMCA's
     // data format (pmca.format).
@@ -279,6 +279,7 @@ struct Simulated {
   PlatformFigures figures;
   std::vector<TraceEvent> trace;
   std::vector<Done<Picos>> hybrid_done;  // when the hybrid design finished each chunk of each op
+  std::size_t jobs = 0;
 };
 
 // Per-operator tallies of the jobs of each design, and the trace when it is wanted.
@@ -323,19 +324,33 @@ void tally(Simulated& sim, const JobGraph& g, const Workload& w, bool want_trace
     }
 }
 
-// Both designs on one floorplan in one simulation: map -> build -> simulate -> tally.
+// Both designs on one floorplan, each in a simulation of its own: build -> simulate -> tally.
 Simulated simulate_designs(const Workload& w, const Mapping& mapping, const PlatformParams& params,
                            const Strategy& strategy, bool want_trace) {
-  SimulationContext context;
-  JobGraph g;
   const Placement placement = place_workload(mapping, params, true);
-  const BuiltDesign analog =
-      build_design(Design::AnalogOnly, g, w, mapping, params, strategy, placement);
-  const BuiltDesign hybrid =
-      build_design(Design::Hybrid, g, w, mapping, params, strategy, placement);
-  run_jobs(g);
   Simulated sim;
-  tally(sim, g, w, want_trace);
+  // The two designs share no resource, so each runs in a simulation of its own, one after the
+  // other, with the same timing as side by side: one design's jobs are freed before the other's
+  // are built. Each design's platform outlives its jobs for the figures below.
+  const auto simulate_one_design = [&](Design design) {
+    SimulationContext context;
+    JobGraph g;
+    BuiltDesign d = build_design(design, g, w, mapping, params, strategy, placement);
+    run_jobs(g);
+    sim.jobs += g.jobs().size();
+    tally(sim, g, w, want_trace);
+    if (design == Design::Hybrid) {
+      for (const Done<Job*>& done : d.done) {
+        Done<Picos> times;
+        for (const auto& [rows, job] : done) times.emplace_back(rows, job->end);
+        sim.hybrid_done.push_back(times);
+      }
+    }
+    d.done.clear();  // its jobs go with the graph
+    return d;
+  };
+  const BuiltDesign analog = simulate_one_design(Design::AnalogOnly);
+  const BuiltDesign hybrid = simulate_one_design(Design::Hybrid);
   Picos span = 0, analog_span = 0;
   for (const Tally& t : sim.hybrid) span = std::max(span, t.end);
   for (const Tally& t : sim.analog) analog_span = std::max(analog_span, t.end);
@@ -345,11 +360,6 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
   sim.hybrid_area = hybrid.platform->area();
   sim.figures = platform_figures(w, params, *hybrid.platform, span);
   sim.figures.analog_only_pmcas = analog.platform->pmcas();
-  for (const Done<Job*>& d : hybrid.done) {
-    Done<Picos> times;
-    for (const auto& [rows, job] : d) times.emplace_back(rows, job->end);
-    sim.hybrid_done.push_back(times);
-  }
   return sim;
 }
 
@@ -385,6 +395,7 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
                                  const std::vector<Picos>& twin, const Spans& spans) {
   static const char* kKinds[3] = {"aimc", "transfer", "pmca"};
   std::vector<OpResult> ops;
+  ops.reserve(w.ops.size());
   for (std::size_t i = 0; i < w.ops.size(); ++i) {
     const Tally &a = sim.analog[i], &h = sim.hybrid[i];
     const OpMapping& m = mapping.ops[i];
@@ -392,7 +403,7 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
     o.op = w.ops[i];
     o.slot = m.slot;
     o.chunk = m.chunk;
-    o.chunk_cost = m.chunk_cost;
+    o.chunk_cost = m.chunk_cost();
     if (o.op.kind == OpKind::Linear) {
       o.tiles = m.split.tiles();
       o.row_blocks = m.split.row_blocks();
@@ -518,6 +529,10 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
   const PipelineParams pipeline = PipelineParams::from(cfg);
   PlatformSizeParams size = PlatformSizeParams::from(cfg);
   size.tiles_per_pmca = tiles_per_pmca;
+  // The costs of a LoRA chunk or a digital operator's rows, each computed once per run (a
+  // decoder's steps repeat the same shapes).
+  const LoraCostMemo lora_memo(params.pmca);
+  const DigitalCostMemo digital_memo(params.pmca);
   const auto strategy = StrategyRegistry::instance().create(pipeline.strategy);
   strategy->set_options(
       {pipeline.adapter_start == "xw-first" ? AdapterStart::XwFirst : AdapterStart::Input,
@@ -586,6 +601,7 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
   r.hybrid_gating = sim.hybrid_gating;
   r.analog_only_area = sim.analog_area;
   r.hybrid_area = sim.hybrid_area;
+  r.jobs = sim.jobs;
   r.workload = std::move(workload);
   return r;
 }

@@ -190,6 +190,7 @@ struct RunResult {
   GatingFigures analog_only_gating, hybrid_gating;  // leakage ("static") and wake-ups
   PlatformArea analog_only_area, hybrid_area;       // mm2
   SizingReport sizing;                              // platform.area_budget
+  std::size_t jobs = 0;  // jobs the engine simulated, both designs (the chosen size's run)
 };
 
 // Builds the workload and both platforms from `cfg`, simulates the analog-only baseline and the

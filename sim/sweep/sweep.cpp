@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -26,6 +28,8 @@
 #include "sim/base/error.hpp"
 #include "sim/base/files.hpp"
 #include "sim/base/version.hpp"
+#include "sim/report/report.hpp"
+#include "sim/run/run.hpp"
 #include "workloads/workload.hpp"
 
 namespace aimcsim {
@@ -730,17 +734,27 @@ std::string last_line(const fs::path& path) {
   return last;
 }
 
-// Starts `exe run DIR/point.yaml -q -o DIR [--strict]` with stderr into DIR/stderr.log. The worker
-// dies with the sweep (PR_SET_PDEATHSIG), so stopping the sweep stops its points.
-pid_t spawn_point(const std::string& exe, const fs::path& dir, bool strict) {
-  const std::string config = (dir / "point.yaml").string(), out = dir.string(),
-                    err = (dir / "stderr.log").string();
+// fork(), the child dying with the sweep (PR_SET_PDEATHSIG), so stopping the sweep stops its
+// workers.
+pid_t fork_worker() {
+  std::cout.flush();
+  std::cerr.flush();
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) ::_exit(128 + SIGTERM);
+  }
+  return pid;
+}
+
+// Starts `exe run DIR/point.yaml -q -o DIR` with stderr into DIR/stderr.log.
+pid_t spawn_point(const std::string& exe, const fs::path& dir, bool strict) {
+  const std::string config = (dir / "point.yaml").string(), out = dir.string(),
+                    err = (dir / "stderr.log").string();
+  const pid_t pid = fork_worker();
+  if (pid == 0) {
     const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
     if (fd >= 0) ::dup2(fd, 2);
@@ -863,8 +877,8 @@ struct Progress {
   }
 };
 
-// Clears a point's folder, writes its point.yaml there and starts its worker.
-pid_t start_point(const SweepSpec& spec, const SweepPoint& p, const SweepOptions& options) {
+// Clears a point's folder and writes its point.yaml there; returns the folder.
+fs::path prepare_point(const SweepSpec& spec, const SweepPoint& p, const SweepOptions& options) {
   const fs::path dir = fs::path(options.outdir) / "points" / p.id;
   std::error_code ec;
   fs::remove_all(dir, ec);
@@ -873,7 +887,7 @@ pid_t start_point(const SweepSpec& spec, const SweepPoint& p, const SweepOptions
     throw InputError(fmt::format("{}: cannot create point folder: {}", dir.string(), ec.message()));
   write_file_atomic((dir / "point.yaml").string(), fmt::format("# aimcsim sweep {}, point {}\n{}",
                                                                spec.name, p.id, p.config_yaml));
-  return spawn_point(options.exe, dir, options.strict);
+  return dir;
 }
 
 // Records a finished worker's point as ok or failed in its status.json, from the wait status,
@@ -896,17 +910,19 @@ std::string finish_point(const SweepPoint& p, int status, const SweepOptions& op
   return message;
 }
 
-// Runs the queued points, at most `jobs` workers at a time, recording each as it ends; returns
-// the number that ran.
-std::size_t run_queue(const SweepSpec& spec, const std::vector<std::size_t>& queue,
-                      const SweepOptions& options, const Progress& progress) {
+// Runs the queued points, each in a process of `options.exe` of its own, at most `jobs` at a
+// time, recording each as it ends; returns the number that ran.
+std::size_t run_queue_exec(const SweepSpec& spec, const std::vector<std::size_t>& queue,
+                           const SweepOptions& options, const Progress& progress) {
   std::map<pid_t, std::size_t> running;
   std::size_t next = 0, done = 0, failed_now = 0;
   const std::size_t jobs = std::max<std::size_t>(1, options.jobs);
   progress.show(done, failed_now, false);
   while (next < queue.size() || !running.empty()) {
     while (running.size() < jobs && next < queue.size()) {
-      running[start_point(spec, spec.points[queue[next]], options)] = queue[next];
+      running[spawn_point(options.exe, prepare_point(spec, spec.points[queue[next]], options),
+                          options.strict)] =
+          queue[next];
       ++next;
     }
     int status = 0;
@@ -925,6 +941,191 @@ std::size_t run_queue(const SweepSpec& spec, const std::vector<std::size_t>& que
   }
   progress.show(done, failed_now, true);
   return done;
+}
+
+// `aimcsim run DIR/point.yaml -q -o DIR [--strict]` without a process of its own: the same
+// config, simulation, capacity check and files, warnings and errors on stderr in the CLI's
+// words; returns the exit code the CLI would (0, 2 for bad input, 1 for an internal error).
+int run_point_here(const Schema& schema, const fs::path& dir, bool strict) {
+  try {
+    const std::string path = (dir / "point.yaml").string();
+    const std::optional<std::string> text = read_file(path);
+    if (!text) throw InputError(fmt::format("{}: cannot open config file", path));
+    const Config cfg = Config::load(schema, {{path, *text}}, {}, strict);
+    for (const std::string& w : cfg.warnings()) std::cerr << "aimcsim: " << w << "\n";
+    const RunResult r = simulate(cfg);
+    if (strict || OutputParams::from(cfg).strict) require_capacity(r);
+    write_outputs(r, cfg, dir.string());
+    for (const std::string& note : r.notes) std::cerr << "aimcsim: " << note << "\n";
+    for (const std::string& v : capacity_violations(r))
+      std::cerr << "aimcsim: over capacity: " << v << "\n";
+    return 0;
+  } catch (const InputError& e) {
+    std::cerr << "aimcsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "aimcsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+bool send_all(int fd, const void* data, std::size_t size) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::send(fd, p, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// False at end of stream (the other side is gone) or on an error.
+bool recv_all(int fd, void* data, std::size_t size) {
+  char* p = static_cast<char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::recv(fd, p, size, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// A long-lived worker of the pool: a child forked from the sweep (no exec, so no start-up per
+// point) that runs the points it is sent one after another and answers each with its exit code,
+// over one socket.
+struct PoolWorker {
+  pid_t pid = -1;
+  int fd = -1;
+  std::size_t point = 0;  // index into the spec's points while busy
+  bool busy = false;
+};
+
+// The worker's side: point index in, {index, exit code} out, until the sweep closes the socket.
+// stderr goes to each point's stderr.log.
+[[noreturn]] void pool_worker_main(int fd, const SweepSpec& spec, const SweepOptions& options) {
+  const Schema schema = build_schema();
+  const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0) {
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+  }
+  std::uint64_t index = 0;
+  while (recv_all(fd, &index, sizeof index)) {
+    const fs::path dir = fs::path(options.outdir) / "points" / spec.points.at(index).id;
+    const int err =
+        ::open((dir / "stderr.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (err >= 0) {
+      ::dup2(err, 2);
+      ::close(err);
+    }
+    const std::uint64_t reply[2] = {
+        index, static_cast<std::uint64_t>(run_point_here(schema, dir, options.strict))};
+    std::cerr.flush();
+    if (!send_all(fd, reply, sizeof reply)) break;
+  }
+  ::_exit(0);
+}
+
+void start_worker(PoolWorker& w, std::vector<PoolWorker>& pool, const SweepSpec& spec,
+                  const SweepOptions& options) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    throw std::runtime_error(std::string("socketpair failed: ") + std::strerror(errno));
+  const pid_t pid = fork_worker();
+  if (pid == 0) {
+    ::close(fds[0]);
+    for (const PoolWorker& other : pool)
+      if (other.fd >= 0) ::close(other.fd);
+    pool_worker_main(fds[1], spec, options);
+  }
+  ::close(fds[1]);
+  w.pid = pid;
+  w.fd = fds[0];
+  w.busy = false;
+}
+
+// Reaps a worker that closed its socket (it crashed, or was killed, while running its point).
+int reap_worker(PoolWorker& w) {
+  ::close(w.fd);
+  w.fd = -1;
+  int status = 0;
+  while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  w.pid = -1;
+  w.busy = false;
+  return status;
+}
+
+// Runs the queued points on a pool of at most `jobs` long-lived workers forked from this process,
+// recording each as it ends. A point that crashes its worker is recorded as failed with the
+// signal, and a fresh worker takes the next point. Returns the number that ran.
+std::size_t run_queue_pool(const SweepSpec& spec, const std::vector<std::size_t>& queue,
+                           const SweepOptions& options, const Progress& progress) {
+  std::vector<PoolWorker> pool(std::max<std::size_t>(1, std::min(options.jobs, queue.size())));
+  std::size_t next = 0, done = 0, failed_now = 0;
+  const auto finish = [&](std::size_t point, int status) {
+    if (!finish_point(spec.points[point], status, options).empty()) ++failed_now;
+    ++done;
+    progress.show(done, failed_now, false);
+  };
+  progress.show(done, failed_now, false);
+  while (done < queue.size()) {
+    for (PoolWorker& w : pool) {
+      while (!w.busy && next < queue.size()) {
+        if (w.pid < 0) start_worker(w, pool, spec, options);
+        prepare_point(spec, spec.points[queue[next]], options);
+        const std::uint64_t index = queue[next];
+        if (!send_all(w.fd, &index, sizeof index)) {
+          reap_worker(w);  // it died between points: a fresh one takes this point
+          continue;
+        }
+        w.point = queue[next++];
+        w.busy = true;
+      }
+    }
+    std::vector<pollfd> fds;
+    std::vector<PoolWorker*> busy;
+    for (PoolWorker& w : pool)
+      if (w.busy) {
+        fds.push_back({w.fd, POLLIN, 0});
+        busy.push_back(&w);
+      }
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
+    }
+    for (std::size_t k = 0; k < fds.size(); ++k) {
+      if (fds[k].revents == 0) continue;
+      PoolWorker& w = *busy[k];
+      std::uint64_t reply[2] = {0, 0};
+      if (recv_all(w.fd, reply, sizeof reply) && reply[0] == w.point) {
+        w.busy = false;
+        finish(w.point, static_cast<int>(reply[1] & 0xff) << 8);  // as an exit status
+      } else {
+        const std::size_t point = w.point;
+        finish(point, reap_worker(w));
+      }
+    }
+  }
+  for (PoolWorker& w : pool)
+    if (w.pid >= 0) reap_worker(w);  // closing the socket ends its loop
+  progress.show(done, failed_now, true);
+  return done;
+}
+
+// The pool when the workers would run this very program (so forking it is the same as starting
+// it), else a process of `options.exe` per point.
+std::size_t run_queue(const SweepSpec& spec, const std::vector<std::size_t>& queue,
+                      const SweepOptions& options, const Progress& progress) {
+  if (queue.empty()) return 0;
+  std::error_code ec;
+  const bool same = options.exe.empty() || fs::equivalent(options.exe, "/proc/self/exe", ec);
+  return same ? run_queue_pool(spec, queue, options, progress)
+              : run_queue_exec(spec, queue, options, progress);
 }
 
 // The points of the shard that are not finished after the run.

@@ -43,6 +43,8 @@ std::vector<std::size_t> shard_points(std::size_t total, std::size_t index, std:
 // How to run a sweep: the aimcsim executable that runs one point, parallel workers, the output
 // folder, the shard, and whether to draw a progress line on stderr.
 struct SweepOptions {
+  // Empty, or this very program: the points run on a pool of `jobs` long-lived workers forked
+  // from this process (no start-up per point). Another executable: one `exe run` per point.
   std::string exe;
   std::size_t jobs = 1;
   std::string outdir = "sweep-out";
@@ -60,8 +62,10 @@ struct SweepOutcome {
   std::size_t rerun = 0;  // finished points whose result files changed since: run again
 };
 
-// Runs the points of the chosen shard, each in its own `aimcsim run` process (at most
-// `jobs` at a time), into OUTDIR/points/<id>/; a point whose status.json says ok for the same
+// Runs the points of the chosen shard (at most `jobs` at a time, on the pool or one `exe run`
+// process each, as SweepOptions::exe says) into OUTDIR/points/<id>/: a point writes what
+// `aimcsim run` would, and one that fails or crashes its worker is recorded as failed while the
+// others go on; a point whose status.json says ok for the same
 // config hash is skipped. Then writes OUTDIR/results.csv and OUTDIR/sweep.json from the point
 // folders. Each file is written to a temporary name and renamed into place.
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options);

@@ -555,5 +555,29 @@ TEST(RunTest, AreaBudgetPicksTheFastestSplitThatFits) {
   EXPECT_NE(error.find("1.464 mm2"), std::string::npos) << error;
 }
 
+// A 32k-token prompt on LLaMA-3.1-8B: attention streams key and query blocks through L1
+// (attention_cost), so the run completes; the KV cache is checked against the L2 beside it.
+TEST(RunTest, LlamaRunsA32kTokenPrompt) {
+  const RunResult r =
+      simulate(test::default_config({"workload.model=llama-3.1-8b", "workload.seq_len=32768",
+                                     "lora.rank=16", "platform.tiles_per_pmca=1"}));
+  EXPECT_EQ(r.workload.seq_len, 32768);
+  EXPECT_GT(r.prefill_hybrid, 0);
+  EXPECT_EQ(r.hybrid, r.prefill_hybrid);  // no decode steps
+  // One layer's K and V: 2 x 8 KV heads x 128 x 32768 positions x 2 bytes = 128 MiB.
+  EXPECT_EQ(r.mapping.kv_cache_layer_bytes, 2LL * 8 * 128 * 32768 * 2);
+  EXPECT_EQ(r.mapping.kv_cache_bytes, 32 * r.mapping.kv_cache_layer_bytes);
+  // The attention runs on the PMCAs of q_proj's 4096 x 4096 weights: 8 x 8 tiles of 512 x 512,
+  // one PMCA each, 1 MiB of L2 apiece: 64 MiB, half the cache, and the run says so.
+  EXPECT_EQ(r.mapping.kv_cache_capacity_bytes, 64LL << 20);
+  bool noted = false;
+  for (const std::string& n : r.notes) noted = noted || n.find("the KV cache of a layer") == 0;
+  EXPECT_TRUE(noted);
+  for (const OpResult& o : r.ops) {
+    if (o.op.kind != OpKind::Matmul) continue;
+    EXPECT_GT(o.pmca_busy, 0) << o.op.block << "." << o.op.name;
+  }
+}
+
 }  // namespace
 }  // namespace aimcsim

@@ -3,11 +3,15 @@
 #include "sim/sweep/sweep.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "sim/base/error.hpp"
 #include "sim/run/run.hpp"
@@ -292,22 +296,28 @@ TEST_F(SweepRunTest, ASecondSweepIntoALockedFolderRefusesNamingTheHolder) {
   }
 }
 
-TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
-  // A 16-byte L1 cannot hold even one row of the adapters and two one-token buffers: the worker
-  // exits 2 with the mapper's message.
+// Three points, the second with a 16-byte L1, which cannot hold even one row of the adapters
+// and two one-token buffers: its worker fails it with the mapper's message, as `aimcsim run`
+// exits 2 with it. Runs them with `o` and checks that only the second failed.
+SweepSpec run_with_a_failing_point(const SweepOptions& o) {
   const SweepSpec s = parse(std::string(kBase) + "grid: {pmca.l1_size: [128KiB, 16B, 64KiB]}\n");
-  const SweepOptions o = options("a");
   const SweepOutcome r = run_sweep(s, o);
   EXPECT_EQ(r.ran, 3u);
   EXPECT_EQ(r.failed, 1u);
-  const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
+  const auto manifest = nlohmann::json::parse(test::file_text(fs::path(o.outdir) / "sweep.json"));
   EXPECT_EQ(manifest["points"][0]["status"], "ok");
   EXPECT_EQ(manifest["points"][1]["status"], "failed");
-  EXPECT_NE(manifest["points"][1]["message"].get<std::string>().find(
-                "cannot hold even one row of the rank-8 adapter"),
-            std::string::npos)
-      << manifest["points"][1];
+  const std::string message = manifest["points"][1]["message"].get<std::string>();
+  EXPECT_EQ(message.rfind("aimcsim: error: ", 0), 0u) << message;
+  EXPECT_NE(message.find("cannot hold even one row of the rank-8 adapter"), std::string::npos)
+      << message;
   EXPECT_EQ(manifest["points"][2]["status"], "ok");
+  return s;
+}
+
+TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
+  const SweepOptions o = options("a");
+  const SweepSpec s = run_with_a_failing_point(o);
   const std::string csv = test::file_text(dir_ / "a" / "results.csv");
   EXPECT_NE(csv.find("\np0001,failed,16B,,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\np0002,ok,64KiB,linear:512x128,"), std::string::npos) << csv;
@@ -315,6 +325,81 @@ TEST_F(SweepRunTest, AFailingPointIsRecordedAndTheOthersFinish) {
   const SweepOutcome again = run_sweep(s, o);
   EXPECT_EQ(again.ran, 1u);
   EXPECT_EQ(again.skipped, 2u);
+}
+
+TEST_F(SweepRunTest, PoolWorkersWriteWhatAProcessPerPointWrites) {
+  // No executable: the points run on long-lived workers forked from this process, two of them
+  // for six points, so each runs several points in one process.
+  SweepOptions pool = options("pool");
+  pool.exe.clear();
+  EXPECT_EQ(run_sweep(spec(), pool).ran, 6u);
+  run_sweep(spec(), options("exec"));
+  EXPECT_EQ(test::file_text(dir_ / "pool" / "results.csv"),
+            test::file_text(dir_ / "exec" / "results.csv"));
+  EXPECT_EQ(test::file_text(dir_ / "pool" / "sweep.json"),
+            test::file_text(dir_ / "exec" / "sweep.json"));
+  // stderr.log holds the config's warnings, which name the point's file (in its own folder).
+  const auto in_exec = [&](std::string text) {
+    const std::string from = (dir_ / "pool").string(), to = (dir_ / "exec").string();
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at))
+      text.replace(at, from.size(), to);
+    return text;
+  };
+  for (const SweepPoint& p : spec().points)
+    for (const char* f :
+         {"layers.csv", "ops.csv", "summary.json", "stats.csv", "config.yaml", "stderr.log"})
+      EXPECT_EQ(in_exec(test::file_text(dir_ / "pool" / "points" / p.id / f)),
+                test::file_text(dir_ / "exec" / "points" / p.id / f))
+          << p.id << "/" << f;
+}
+
+TEST_F(SweepRunTest, APoolWorkerRecordsAFailingPointAndRunsTheNext) {
+  // One worker runs the three points in order and goes on past the failing second one.
+  SweepOptions o = options("a");
+  o.exe.clear();
+  o.jobs = 1;
+  run_with_a_failing_point(o);
+}
+
+// The pids of this process's children (every thread's), from /proc.
+std::vector<pid_t> children() {
+  std::vector<pid_t> out;
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "children");
+    for (pid_t pid = 0; in >> pid;) out.push_back(pid);
+  }
+  return out;
+}
+
+TEST_F(SweepRunTest, APoolWorkerKilledMidPointIsRecordedAndReplaced) {
+  // One worker; the first point (an 8192-token linear layer in chunks of 1: 8192 chunk jobs per
+  // design and more) runs long enough to be killed while it runs, the other two are small.
+  const SweepSpec s = parse(
+      "base: {workload: {model: 'linear:512x128'}}\n"
+      "zip: {workload.seq_len: [8192, 320, 320], pipeline.chunk_tokens: [1, 8, 16]}\n");
+  SweepOptions o = options("a");
+  o.exe.clear();
+  o.jobs = 1;
+  auto sweep = std::async(std::launch::async, [&] { return run_sweep(s, o); });
+  // Once the worker has opened the first point's stderr.log it is running that point: kill it.
+  const fs::path log = dir_ / "a" / "points" / "p0000" / "stderr.log";
+  bool killed = false;
+  for (int i = 0; i < 2000 && !killed; ++i) {
+    const std::vector<pid_t> kids = children();
+    if (kids.size() == 1 && fs::exists(log)) killed = ::kill(kids[0], SIGKILL) == 0;
+    if (!killed) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(killed);
+  const SweepOutcome r = sweep.get();
+  EXPECT_EQ(r.ran, 3u);
+  EXPECT_EQ(r.failed, 1u);
+  const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
+  EXPECT_EQ(manifest["points"][0]["status"], "failed");
+  EXPECT_EQ(manifest["points"][0]["message"].get<std::string>().rfind("killed by signal 9", 0), 0u)
+      << manifest["points"][0];
+  // A fresh worker ran the other two.
+  EXPECT_EQ(manifest["points"][1]["status"], "ok");
+  EXPECT_EQ(manifest["points"][2]["status"], "ok");
 }
 
 TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {

@@ -7,8 +7,7 @@
 
 namespace aimcsim::test {
 
-ScriptedResource::ScriptedResource(const sc_core::sc_module_name& name, std::vector<Row> script,
-                                   Mode mode)
+ScriptedResource::ScriptedResource(const std::string& name, std::vector<Row> script, Mode mode)
     : Resource(name, "scripted"), script_(std::move(script)), mode_(mode) {}
 
 Resource::Timing ScriptedResource::issue(Job& job, Picos now) {

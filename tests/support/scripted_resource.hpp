@@ -37,8 +37,7 @@ class ScriptedResource : public Resource {
     Picos now = 0, start = 0, end = 0;
   };
 
-  ScriptedResource(const sc_core::sc_module_name& name, std::vector<Row> script,
-                   Mode mode = Mode::Serial);
+  ScriptedResource(const std::string& name, std::vector<Row> script, Mode mode = Mode::Serial);
 
   Timing issue(Job& job, Picos now) override;
 

@@ -53,6 +53,23 @@ TEST(DigitalCostTest, KeysThatDoNotFitL1AreProcessedInBlocks) {
   EXPECT_EQ(c.duration, (2048 / block) * one.cycles * 1000);
 }
 
+TEST(DigitalCostTest, QueryRowsWhoseStagedRowsExceedL2GoInBlocksThatReloadTheKeys) {
+  const PmcaParams p = PmcaParams::defaults();  // L1 128 KiB, L2 1 MiB, FP16
+  // Scores of 4096 query rows over 4096 keys, one 128-wide head. A staged row holds its Q row and
+  // its scores: 2 * (128 + keys) bytes. All 4096 rows exceed L2 even beside one key:
+  // 4096 * 2 * 129 = 1056768 > 1048576.
+  ASSERT_FALSE(attention_scores_cost(p, 4096, 1, 128, 1).feasible);
+  // Halved, 2048 rows fit beside 64 keys (2048 * 2 * 192 + K 64 * 128 * 2 = 802816 <= 1 MiB) but
+  // not beside 128 (2048 * 2 * 256 + 32768 = 1081344): keys go in 64 blocks of 64.
+  ASSERT_FALSE(attention_scores_cost(p, 2048, 128, 128, 1).feasible);
+  const KernelCost block = attention_scores_cost(p, 2048, 64, 128, 1);
+  ASSERT_TRUE(block.feasible);
+  // Two row blocks, each streaming all 64 key blocks (K reloaded per row block).
+  const KernelCost c = attention_cost(p, true, 4096, 4096, 128, 1, "layer.0.scores");
+  EXPECT_EQ(c.cycles, 2 * 64 * block.cycles);
+  EXPECT_EQ(c.dma_bytes, 2 * 64 * block.dma_bytes);
+}
+
 TEST(DigitalCostTest, ElementwiseOpsArePassesOverTheirInput) {
   const PmcaParams p = PmcaParams::defaults();
   Operator add;

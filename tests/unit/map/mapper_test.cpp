@@ -146,7 +146,7 @@ TEST(MapperTest, FixedChunkIsCappedAtTheOpsTokens) {
   const Workload plain = build("linear:512x128", 16, 0, 0);
   const Mapping m = map_workload(plain, defaults(), 64, *strategy());
   EXPECT_EQ(m.ops[0].chunk, 16);
-  EXPECT_EQ(m.ops[0].chunk_cost.cycles, 0);
+  EXPECT_EQ(m.ops[0].chunk_cost().cycles, 0);
   // Auto without an adapter: the whole sequence at once.
   EXPECT_EQ(map_workload(plain, defaults(), std::nullopt, *strategy()).ops[0].chunk, 16);
 }
@@ -154,8 +154,8 @@ TEST(MapperTest, FixedChunkIsCappedAtTheOpsTokens) {
 TEST(MapperTest, FixedChunkCarriesThePmcaCostOfOneFullChunk) {
   // 512x128, rank 8, 8 tokens: 2386 + 679 + 182 = 3247 cycles at 1 GHz (pmca_model_test).
   const Mapping m = map_workload(build("linear:512x128", 16), defaults(), 8, *strategy());
-  EXPECT_EQ(m.ops[0].chunk_cost.cycles, 3247);
-  EXPECT_EQ(m.ops[0].chunk_cost.duration, ns_to_ps(3247));
+  EXPECT_EQ(m.ops[0].chunk_cost().cycles, 3247);
+  EXPECT_EQ(m.ops[0].chunk_cost().duration, ns_to_ps(3247));
 }
 
 TEST(MapperTest, ChunkCandidatesArePowersOfTwoBelowTheSequenceAndTheSequence) {
@@ -205,7 +205,7 @@ TEST(MapperTest, AutoChunkHasTheLowestAnalyticLatencyUnderEachStrategy) {
       if (!lora_chunk_cost(defaults().pmca, t, 512, 128, 8).feasible) continue;
       EXPECT_GE(s->analytic(op_timing(defaults(), op, t), at_zero).back(), best) << "chunk " << t;
     }
-    EXPECT_EQ(m.ops[0].chunk_cost.duration,
+    EXPECT_EQ(m.ops[0].chunk_cost().duration,
               lora_chunk_cost(defaults().pmca, expected, 512, 128, 8).duration);
   }
 }
@@ -219,7 +219,7 @@ TEST(MapperTest, AutoChunkOfAClusterGroupIsCostedOnTheGroup) {
   Picos best = 0;
   const std::int64_t expected = expected_auto_chunk(defaults(), w.ops[0], *s, 2, &best);
   EXPECT_EQ(m.ops[0].chunk, expected);
-  EXPECT_EQ(m.ops[0].chunk_cost.duration,
+  EXPECT_EQ(m.ops[0].chunk_cost().duration,
             lora_group_cost(defaults().pmca, 2, expected, 1024, 1024, 8).duration);
 }
 
