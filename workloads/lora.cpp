@@ -131,19 +131,20 @@ void place_lora(Workload& w, const WorkloadParams& p) {
   };
   for (auto& op : w.ops) place(op);
   for (auto& op : w.idle_linears) place(op);
-  // An adapter of rank r on an in x out linear has r (in + out) parameters: past min(in, out)
-  // it is no longer low-rank (it has more than the layer itself at r > in out / (in + out)).
+  // An adapter of rank r on an in x out linear has r (in + out) parameters; past max(in, out)
+  // each of its two factors alone is larger than the layer: a mistake, most likely (a rank past
+  // min(in, out) only, such as rank 8 on a 2-class head, is a choice some studies make).
   std::size_t wide = 0;
   const Operator* first = nullptr;
   for (const auto& op : w.ops)
-    if (op.kind == OpKind::Linear && op.rank > std::min(op.in, op.out)) {
+    if (op.kind == OpKind::Linear && op.rank > std::max(op.in, op.out)) {
       if (!first) first = &op;
       ++wide;
     }
   if (first)
     w.notes.push_back(fmt::format(
-        "lora: {} adapter(s) have a rank above the smaller side of their layer (first {}.{}: rank "
-        "{} on {}x{}); such an adapter is not low-rank and costs more than the layer it adapts",
+        "lora: {} adapter(s) have a rank above both sides of their layer (first {}.{}: rank {} on "
+        "{}x{}); each factor of such an adapter is larger than the layer it adapts",
         wide, first->block, first->name, first->rank, first->in, first->out));
 }
 

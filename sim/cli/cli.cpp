@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 
 #include "platform/embedded_config.hpp"
@@ -104,6 +105,9 @@ Config load_run_config(const Schema& schema, const std::vector<std::string>& fil
 }
 
 int cli_main(int argc, char** argv) {
+  // A file-size limit (ulimit -f) makes a write fail with EFBIG, reported with the file, instead
+  // of killing the process.
+  ::signal(SIGXFSZ, SIG_IGN);
   auto logger = spdlog::stderr_color_st("aimcsim");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("aimcsim: %v");

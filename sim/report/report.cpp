@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -168,7 +169,8 @@ ChosenChunks chosen_chunks(const RunResult& r) {
 std::vector<std::string> capacity_violations(const RunResult& r) {
   std::vector<std::string> out;
   const MappingReport& m = r.mapping;
-  if (r.workload.decode_tokens > 0 && m.kv_cache_layer_bytes > m.kv_cache_capacity_bytes)
+  // A decoder's K and V of every position stay beside its attention (prompt and decode alike).
+  if (m.kv_cache_layer_bytes > 0 && m.kv_cache_layer_bytes > m.kv_cache_capacity_bytes)
     out.push_back(fmt::format(
         "kv_cache: a layer's K and V ({} B at {} tokens) exceed the L2 of the PMCAs running its "
         "attention ({} B); raise pmca.l2_size or platform.tiles_per_pmca",
@@ -432,29 +434,40 @@ std::vector<std::string> write_outputs(const RunResult& r, const Config& cfg,
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
+  // Temporary files a run killed while writing into this folder left behind.
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    for (const char* out : {"layers.csv", "ops.csv", "experts.csv", "trace.json", "summary.json",
+                            "stats.csv", "config.yaml"})
+      if (name.rfind(std::string(out) + ".tmp.", 0) == 0) {
+        std::error_code ignored;
+        std::filesystem::remove(entry.path(), ignored);
+      }
+  }
+  // Every file to its temporary name first, then all renamed into place: a failure (a full disk)
+  // leaves the earlier run's set whole, never a mix.
+  std::vector<std::pair<std::string, std::string>> files;
   std::vector<std::string> written;
-  auto write = [&](const std::string& name, const std::string& text) {
-    write_file_atomic(dir + "/" + name, text);
+  auto write = [&](const std::string& name, std::string text) {
+    files.emplace_back(dir + "/" + name, std::move(text));
     written.push_back(name);
-  };
-  // A file an earlier run into the same folder wrote and this one does not is removed, so the
-  // folder never mixes runs.
-  auto write_or_remove = [&](bool wanted, const std::string& name, const auto& text) {
-    if (wanted)
-      write(name, text());
-    else
-      std::filesystem::remove(dir + "/" + name, ec);
   };
   write("layers.csv", layers_csv(r));
   write("ops.csv", ops_csv(r));
-  write_or_remove(r.workload.experts > 0, "experts.csv", [&] { return experts_csv(r.workload); });
-  write_or_remove(!r.trace.empty(), "trace.json", [&] { return trace_json(r); });
+  if (r.workload.experts > 0) write("experts.csv", experts_csv(r.workload));
+  if (!r.trace.empty()) write("trace.json", trace_json(r));
   write("summary.json", summary_json(r, cfg));
   write("stats.csv", stats_csv(r, cfg));
   write("config.yaml",
         fmt::format(
             "# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",
             kVersion, cfg.to_yaml()));
+  write_files_atomic(files);
+  // A file an earlier run into the same folder wrote and this one does not is removed, so the
+  // folder never mixes runs.
+  for (const char* name : {"experts.csv", "trace.json"})
+    if (std::find(written.begin(), written.end(), name) == written.end())
+      std::filesystem::remove(dir + "/" + name, ec);
   return written;
 }
 

@@ -241,23 +241,23 @@ MappingReport report_mapping(const Workload& w, const Mapping& mapping,
 }
 
 // What a run will take, estimated from the workload and its mapping before anything is built:
-// jobs per operator and design are its chunks times its PMCAs, a linear's chunk making up to six
-// jobs (MVMs, transfers, the adapter's parts); digital operators count a job per 64 tokens.
-// Simplified: an upper-bound estimate for the guard, not a model of the engine's memory.
+// per design, a linear makes up to five jobs a chunk (MVMs, transfers, the adapter's parts; the
+// PMCAs of a layer share its jobs), a digital operator one job per chunk of the largest chunk.
+// Simplified: an upper-bound estimate for the guard (results/benchmarks: LLaMA-3.1-8B 2048+128
+// runs 251082 jobs in 236 MiB), not a model of the engine's memory.
 void check_resources(const Workload& w, const Mapping& mapping, const MappingReport& rep,
                      double limit) {
-  constexpr double kJobBytes = 512, kTileBytes = 1024;
+  constexpr double kJobBytes = 1024, kTileBytes = 1024;
+  std::int64_t widest = 64;
+  for (const OpMapping& m : mapping.ops) widest = std::max(widest, m.chunk);
   double jobs = 0;
   for (std::size_t i = 0; i < w.ops.size(); ++i) {
     const Operator& op = w.ops[i];
-    const OpMapping& m = mapping.ops[i];
-    const double clusters =
-        mapping.slots.empty() ? 1.0 : static_cast<double>(mapping.slots.at(m.slot).clusters);
-    const double chunk =
-        static_cast<double>(op.kind == OpKind::Linear && m.chunk > 0 ? m.chunk : 64);
-    const double chunks =
-        std::ceil(static_cast<double>(std::max<std::int64_t>(op.tokens, 1)) / chunk);
-    jobs += 2 * chunks * clusters * (op.kind == OpKind::Linear ? 6 : 1);
+    const bool linear = op.kind == OpKind::Linear;
+    const std::int64_t chunk = linear && mapping.ops[i].chunk > 0 ? mapping.ops[i].chunk : widest;
+    const double chunks = std::ceil(static_cast<double>(std::max<std::int64_t>(op.tokens, 1)) /
+                                    static_cast<double>(chunk));
+    jobs += 2 * chunks * (linear ? 5 : 1);
   }
   const double bytes = static_cast<double>(w.ops.size()) * kOperatorBytes + jobs * kJobBytes +
                        static_cast<double>(rep.tiles_needed) * kTileBytes;

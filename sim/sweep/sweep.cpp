@@ -921,8 +921,7 @@ std::size_t run_queue_exec(const SweepSpec& spec, const std::vector<std::size_t>
   while (next < queue.size() || !running.empty()) {
     while (running.size() < jobs && next < queue.size()) {
       running[spawn_point(options.exe, prepare_point(spec, spec.points[queue[next]], options),
-                          options.strict)] =
-          queue[next];
+                          options.strict)] = queue[next];
       ++next;
     }
     int status = 0;

@@ -3,6 +3,7 @@
 // way out shows as a crash here, not as a slow machine).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -64,10 +65,11 @@ TEST_F(BadInputTest, AGraphLargerThanTheMemoryLimitStopsAsItGrows) {
 }
 
 TEST_F(BadInputTest, APlatformLargerThanTheMemoryLimitStopsBeforeItIsBuilt) {
-  // One linear of 2^20 x 2^20 on 512 x 512 tiles: 2048 x 2048 = 4194304 tiles at 1 KiB each
-  // (4 GiB) and their jobs pass the 4 GiB limit.
-  expect_input_error(capped("-p workload.model=linear:1048576x1048576 -p workload.seq_len=8"),
-                     "the run would take about");
+  // One linear of 2^21 x 2^21 on 512 x 512 tiles: 4096 x 4096 = 16777216 tiles at 1 KiB each,
+  // 16 GiB against the 4 GiB limit.
+  expect_input_error(capped("-p workload.model=linear:2097152x2097152 -p workload.seq_len=8"),
+                     "the run would take about 16.0 GiB (1 operators, 10 jobs over both designs, "
+                     "16777216 tiles;");
   // Raised, the guard says nothing (the run is then refused by nothing but its size; not run).
   const ProcessResult small =
       capped("-p workload.model=linear:64x64 -p workload.seq_len=8 -p limits.memory=2MiB");
@@ -81,10 +83,37 @@ TEST_F(BadInputTest, ARankAboveTheLayerIsSaid) {
                         " -p workload.model=linear:64x64 -p "
                         "workload.seq_len=8 -p lora.rank=4096");
   EXPECT_EQ(r.status, 0);
-  EXPECT_NE(r.err.find("lora: 1 adapter(s) have a rank above the smaller side of their layer "
-                       "(first linear.linear_64x64: rank 4096 on 64x64)"),
+  EXPECT_NE(r.err.find("lora: 1 adapter(s) have a rank above both sides of their layer (first "
+                       "linear.linear_64x64: rank 4096 on 64x64)"),
             std::string::npos)
       << r.err;
+}
+
+TEST_F(BadInputTest, AFullDiskLeavesTheEarlierRunWholeAndSaysWhy) {
+  const std::string out = (dir_.path() / "out").string();
+  const std::string run = test::aimcsim_exe() + " run -q -o " + out +
+                          " -p workload.model=linear:64x64 -p workload.seq_len=8";
+  ASSERT_EQ(test::run_command(run).status, 0);
+  const std::string config = test::file_text(out + "/config.yaml");
+  // A 16 KiB file-size limit: layers.csv fits, stats.csv does not (EFBIG, not SIGXFSZ).
+  const ProcessResult r = test::run_command("ulimit -f 16; " + run + " -p tile.t_int=256ns");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find(": write failed: File too large"), std::string::npos) << r.err;
+  // The earlier run's files are all still there, unchanged, and no temporary file is left.
+  EXPECT_EQ(test::file_text(out + "/config.yaml"), config);
+  for (const auto& e : std::filesystem::directory_iterator(out))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << e.path();
+}
+
+TEST_F(BadInputTest, AnEndlessConfigIsCappedAndAnOutputPathThatIsAFileNamed) {
+  expect_input_error(capped("/dev/zero"), "/dev/zero: larger than 64 MiB");
+  const std::string file = (dir_.path() / "afile").string();
+  std::ofstream(file) << "x";
+  const ProcessResult r = test::run_command(test::aimcsim_exe() + " run -q -o " + file +
+                                            " -p workload.model=linear:64x64 -p "
+                                            "workload.seq_len=8");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find(file + ": cannot create output folder"), std::string::npos) << r.err;
 }
 
 }  // namespace

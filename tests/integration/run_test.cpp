@@ -568,11 +568,12 @@ TEST(RunTest, LlamaRunsA32kTokenPrompt) {
   EXPECT_EQ(r.mapping.kv_cache_layer_bytes, 2LL * 8 * 128 * 32768 * 2);
   EXPECT_EQ(r.mapping.kv_cache_bytes, 32 * r.mapping.kv_cache_layer_bytes);
   // The attention runs on the PMCAs of q_proj's 4096 x 4096 weights: 8 x 8 tiles of 512 x 512,
-  // one PMCA each, 1 MiB of L2 apiece: 64 MiB, half the cache, and the run says so.
+  // one PMCA each, 1 MiB of L2 apiece: 64 MiB, half the cache, and the run is over capacity.
   EXPECT_EQ(r.mapping.kv_cache_capacity_bytes, 64LL << 20);
-  bool noted = false;
-  for (const std::string& n : r.notes) noted = noted || n.find("the KV cache of a layer") == 0;
-  EXPECT_TRUE(noted);
+  const std::vector<std::string> over = capacity_violations(r);
+  ASSERT_EQ(over.size(), 1u);
+  EXPECT_EQ(over[0].rfind("kv_cache: a layer's K and V (134217728 B at 32768 tokens)", 0), 0u)
+      << over[0];
   for (const OpResult& o : r.ops) {
     if (o.op.kind != OpKind::Matmul) continue;
     EXPECT_GT(o.pmca_busy, 0) << o.op.block << "." << o.op.name;
