@@ -92,7 +92,13 @@ Command::Action setup_sweep(CLI::App& app) {
     options.strict = cli_options().strict;
     options.force = o->force;
     options.verbose = !cli_options().quiet;
-    const SweepOutcome r = run_sweep(spec, options);
+    SweepOutcome r;
+    try {
+      r = run_sweep(spec, options);
+    } catch (const SweepInterrupted& e) {
+      std::cerr << "aimcsim: " << e.what() << "\n";
+      return 128 + e.signal;
+    }
     if (!cli_options().quiet)
       std::cout << fmt::format(
           "sweep: {} of {} points{}: {} ran, {} already done, {} failed; wrote {}/results.csv\n",

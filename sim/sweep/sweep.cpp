@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -734,6 +735,19 @@ std::string last_line(const fs::path& path) {
   return last;
 }
 
+// SIGINT or SIGTERM received by the sweep (0: none): its loops stop at once and say so.
+volatile std::sig_atomic_t stop_signal = 0;
+extern "C" void request_stop(int sig) { stop_signal = sig; }
+
+// Thrown by a sweep's loop when a signal asked it to stop.
+struct Interrupted {
+  int signal;
+};
+
+void check_stop() {
+  if (stop_signal != 0) throw Interrupted{static_cast<int>(stop_signal)};
+}
+
 // fork(), the child dying with the sweep (PR_SET_PDEATHSIG), so stopping the sweep stops its
 // workers.
 pid_t fork_worker() {
@@ -743,6 +757,8 @@ pid_t fork_worker() {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
+    ::signal(SIGINT, SIG_DFL);  // the sweep's handlers (stop_requested) are not the worker's
+    ::signal(SIGTERM, SIG_DFL);
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) ::_exit(128 + SIGTERM);
   }
@@ -926,6 +942,7 @@ std::size_t run_queue_exec(const SweepSpec& spec, const std::vector<std::size_t>
     }
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, 0);
+    check_stop();
     if (pid < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
@@ -1093,7 +1110,9 @@ std::size_t run_queue_pool(const SweepSpec& spec, const std::vector<std::size_t>
         fds.push_back({w.fd, POLLIN, 0});
         busy.push_back(&w);
       }
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    const int polled = ::poll(fds.data(), fds.size(), -1);
+    check_stop();
+    if (polled < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error(std::string("poll failed: ") + std::strerror(errno));
     }
@@ -1266,7 +1285,33 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   SweepOutcome outcome;
   const std::vector<std::size_t> queue = queue_points(spec, options, outcome);
   const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
-  outcome.ran = run_queue(spec, queue, options, progress);
+  // SIGINT and SIGTERM stop the sweep at once (its workers die with it); what finished is kept
+  // and results.csv written, so rerunning the same command resumes.
+  stop_signal = 0;
+  struct sigaction stop {
+  }, old_int{}, old_term{};
+  stop.sa_handler = request_stop;
+  sigemptyset(&stop.sa_mask);
+  ::sigaction(SIGINT, &stop, &old_int);
+  ::sigaction(SIGTERM, &stop, &old_term);
+  try {
+    outcome.ran = run_queue(spec, queue, options, progress);
+  } catch (const Interrupted& i) {
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGTERM, &old_term, nullptr);
+    write_sweep_results(spec, options.outdir);
+    std::size_t finished = 0;
+    for (const SweepPoint& p : spec.points)
+      finished +=
+          point_state(fs::path(options.outdir) / "points" / p.id, p.config_hash).status == "ok";
+    throw SweepInterrupted(
+        i.signal, fmt::format("sweep stopped by {}: {} of {} points finished, kept in {}; run the "
+                              "same command again to resume",
+                              i.signal == SIGINT ? "SIGINT" : "SIGTERM", finished,
+                              spec.points.size(), options.outdir));
+  }
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGTERM, &old_term, nullptr);
   write_sweep_results(spec, options.outdir);
   outcome.failed = count_unfinished(spec, options);
   return outcome;

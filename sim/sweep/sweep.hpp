@@ -1,6 +1,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,14 @@ struct SweepOptions {
 struct SweepOutcome {
   std::size_t selected = 0, ran = 0, skipped = 0, failed = 0;
   std::size_t rerun = 0;  // finished points whose result files changed since: run again
+};
+
+// A sweep stopped by SIGINT or SIGTERM: the signal and a one-line message of what finished and
+// how to resume.
+struct SweepInterrupted : std::runtime_error {
+  SweepInterrupted(int sig, const std::string& message)
+      : std::runtime_error(message), signal(sig) {}
+  int signal;
 };
 
 // Runs the points of the chosen shard (at most `jobs` at a time, on the pool or one `exe run`

@@ -1,6 +1,7 @@
 // Drives the aimcsim executable as a user would and checks exit codes, messages and files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -143,6 +144,31 @@ TEST_F(CliTest, ASweepUnderStrictFailsThePointsOverCapacity) {
   EXPECT_EQ(strict.status, 1) << strict.output();  // a point failed
   EXPECT_NE(test::file_text(out("strict") + "/sweep.json").find("is over capacity (strict"),
             std::string::npos);
+}
+
+TEST_F(CliTest, ASweepStoppedBySigintSaysWhatFinishedAndResumes) {
+  // Three LLaMA-3.1-8B points of 1.5-2 s each (results/benchmarks), one at a time; SIGINT after
+  // half a second.
+  const std::string sweep = out() + ".yaml";
+  {
+    std::ofstream(sweep) << "base:\n  workload: {model: llama-3.1-8b, seq_len: 2048, "
+                            "decode_tokens: 128}\n  platform: {tiles_per_pmca: 1}\n"
+                            "grid:\n  lora.rank: [14, 15, 16]\n";
+  }
+  const std::string run = test::aimcsim_exe() + " sweep " + sweep + " -j 1 -o " + out("s");
+  const test::ProcessResult r =
+      test::run_command(run + " & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; echo status=$?");
+  EXPECT_NE(r.out.find("status=130"), std::string::npos) << r.output();
+  EXPECT_NE(r.err.find("aimcsim: sweep stopped by SIGINT: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" of 3 points finished, kept in " + out("s") +
+                       "; run the same command again to resume"),
+            std::string::npos)
+      << r.err;
+  // Rerun: it finishes the rest.
+  const test::ProcessResult again = test::run_command(run);
+  EXPECT_EQ(again.status, 0) << again.output();
+  const std::string csv = test::file_text(out("s") + "/results.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);  // the header and three rows
 }
 
 TEST_F(CliTest, OverCapacityIsFlaggedAndAnErrorWhenStrict) {
