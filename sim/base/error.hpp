@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -10,5 +11,10 @@ class InputError : public std::runtime_error {
  public:
   explicit InputError(const std::string& what) : std::runtime_error(what) {}
 };
+
+// Runs `action` and returns its exit status; an InputError is printed on stderr as
+// "aimcsim: error: ..." and gives 2, any other exception "aimcsim: internal error: ..." and 1.
+// The command line and a sweep's in-process workers answer alike through it.
+int exit_status_of(const std::function<int()>& action);
 
 }  // namespace aimcsim

@@ -159,17 +159,11 @@ int cli_main(int argc, char** argv) {
   if (log_level.empty()) log_level = verbose >= 2 ? "debug" : verbose == 1 ? "info" : "warn";
   spdlog::set_level(spdlog::level::from_str(log_level));
 
-  try {
+  return exit_status_of([&] {
     for (auto& [cmd, action] : commands)
       if (cmd->parsed()) return action();
     return 2;
-  } catch (const InputError& e) {
-    std::cerr << "aimcsim: error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "aimcsim: internal error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace aimcsim

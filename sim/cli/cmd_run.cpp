@@ -35,13 +35,9 @@ Command::Action setup_run(CLI::App& app) {
   return [o] {
     const Schema schema = build_schema();
     const Config cfg = load_run_config(schema, o->configs, o->overrides);
-    const RunResult r = simulate(cfg);
-    if (cli_options().strict || OutputParams::from(cfg).strict) require_capacity(r);
-    const std::vector<std::string> files = write_outputs(r, cfg, o->outdir);
-    for (const auto& note : r.notes) spdlog::warn("{}", note);
-    for (const auto& v : capacity_violations(r)) spdlog::warn("over capacity: {}", v);
-    if (!cli_options().quiet) print_table(std::cout, r);
-    say_outputs(o->outdir, files);
+    const FolderRun run = run_to_folder(cfg, o->outdir, cli_options().strict);
+    if (!cli_options().quiet) print_table(std::cout, run.result);
+    say_outputs(o->outdir, run.files);
     return 0;
   };
 }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -469,6 +470,16 @@ std::vector<std::string> write_outputs(const RunResult& r, const Config& cfg,
     if (std::find(written.begin(), written.end(), name) == written.end())
       std::filesystem::remove(dir + "/" + name, ec);
   return written;
+}
+
+FolderRun run_to_folder(const Config& cfg, const std::string& dir, bool strict) {
+  FolderRun out{simulate(cfg), {}};
+  if (strict || OutputParams::from(cfg).strict) require_capacity(out.result);
+  out.files = write_outputs(out.result, cfg, dir);
+  for (const std::string& note : out.result.notes) std::cerr << "aimcsim: " << note << "\n";
+  for (const std::string& v : capacity_violations(out.result))
+    std::cerr << "aimcsim: over capacity: " << v << "\n";
+  return out;
 }
 
 }  // namespace aimcsim

@@ -41,4 +41,13 @@ void print_table(std::ostream& os, const RunResult& r);
 std::vector<std::string> write_outputs(const RunResult& r, const Config& cfg,
                                        const std::string& dir);
 
+// `aimcsim run`'s work for one config: simulates it, checks its capacity under `strict` or
+// output.strict (InputError when over), writes its outputs into `dir` and prints its notes and
+// capacity violations on stderr ("aimcsim: ..."). Returns the result and the files written.
+struct FolderRun {
+  RunResult result;
+  std::vector<std::string> files;
+};
+FolderRun run_to_folder(const Config& cfg, const std::string& dir, bool strict);
+
 }  // namespace aimcsim

@@ -963,26 +963,15 @@ std::size_t run_queue_exec(const SweepSpec& spec, const std::vector<std::size_t>
 // config, simulation, capacity check and files, warnings and errors on stderr in the CLI's
 // words; returns the exit code the CLI would (0, 2 for bad input, 1 for an internal error).
 int run_point_here(const Schema& schema, const fs::path& dir, bool strict) {
-  try {
+  return exit_status_of([&] {
     const std::string path = (dir / "point.yaml").string();
     const std::optional<std::string> text = read_file(path);
     if (!text) throw InputError(fmt::format("{}: cannot open config file", path));
     const Config cfg = Config::load(schema, {{path, *text}}, {}, strict);
     for (const std::string& w : cfg.warnings()) std::cerr << "aimcsim: " << w << "\n";
-    const RunResult r = simulate(cfg);
-    if (strict || OutputParams::from(cfg).strict) require_capacity(r);
-    write_outputs(r, cfg, dir.string());
-    for (const std::string& note : r.notes) std::cerr << "aimcsim: " << note << "\n";
-    for (const std::string& v : capacity_violations(r))
-      std::cerr << "aimcsim: over capacity: " << v << "\n";
+    run_to_folder(cfg, dir.string(), strict);
     return 0;
-  } catch (const InputError& e) {
-    std::cerr << "aimcsim: error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "aimcsim: internal error: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 bool send_all(int fd, const void* data, std::size_t size) {
