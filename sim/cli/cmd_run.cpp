@@ -1,5 +1,4 @@
 // `aimcsim run`: one simulation of the hybrid design and the analog-only baseline.
-#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>

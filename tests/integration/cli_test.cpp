@@ -132,7 +132,7 @@ TEST_F(CliTest, ASweepUnderStrictFailsThePointsOverCapacity) {
   // The same gpt2 point as below, swept: --strict reaches the point's run.
   const std::string sweep = out() + ".yaml";
   {
-    std::ofstream(sweep) << "base:\n  workload: {model: gpt2, seq_len: 32, decode_tokens: 600}\n"
+    std::ofstream(sweep) << "base:\n  workload: {model: gpt2, seq_len: 16, decode_tokens: 8}\n"
                             "  pmca: {l2_size: 64KiB}\n"
                             "grid:\n  pipeline.chunk_tokens: [32]\n";
   }
@@ -147,20 +147,20 @@ TEST_F(CliTest, ASweepUnderStrictFailsThePointsOverCapacity) {
 }
 
 TEST_F(CliTest, ASweepStoppedBySigintSaysWhatFinishedAndResumes) {
-  // Three LLaMA-3.1-8B points of 1.5-2 s each (results/benchmarks), one at a time; SIGINT after
+  // Four LLaMA-3.1-8B points of about 0.4 s each (2048 + 32 tokens), one at a time; SIGINT after
   // half a second.
   const std::string sweep = out() + ".yaml";
   {
     std::ofstream(sweep) << "base:\n  workload: {model: llama-3.1-8b, seq_len: 2048, "
-                            "decode_tokens: 128}\n  platform: {tiles_per_pmca: 1}\n"
-                            "grid:\n  lora.rank: [14, 15, 16]\n";
+                            "decode_tokens: 32}\n  platform: {tiles_per_pmca: 1}\n"
+                            "grid:\n  lora.rank: [13, 14, 15, 16]\n";
   }
   const std::string run = test::aimcsim_exe() + " sweep " + sweep + " -j 1 -o " + out("s");
   const test::ProcessResult r =
       test::run_command(run + " & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; echo status=$?");
   EXPECT_NE(r.out.find("status=130"), std::string::npos) << r.output();
   EXPECT_NE(r.err.find("aimcsim: sweep stopped by SIGINT: "), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(" of 3 points finished, kept in " + out("s") +
+  EXPECT_NE(r.err.find(" of 4 points finished, kept in " + out("s") +
                        "; run the same command again to resume"),
             std::string::npos)
       << r.err;
@@ -168,20 +168,20 @@ TEST_F(CliTest, ASweepStoppedBySigintSaysWhatFinishedAndResumes) {
   const test::ProcessResult again = test::run_command(run);
   EXPECT_EQ(again.status, 0) << again.output();
   const std::string csv = test::file_text(out("s") + "/results.csv");
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4);  // the header and three rows
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);  // the header and four rows
 }
 
 TEST_F(CliTest, OverCapacityIsFlaggedAndAnErrorWhenStrict) {
-  // gpt2, 32 + 600 tokens: a layer's K and V, 2 x 12 heads x 64 x 632 x 2 B = 1941504 B, against
+  // gpt2, 16 + 8 tokens: a layer's K and V, 2 x 12 heads x 64 x 24 x 2 B = 73728 B, against
   // a 64 KiB L2.
   const std::string run =
-      "run -p workload.model=gpt2 -p workload.seq_len=32 -p workload.decode_tokens=600 -p "
+      "run -p workload.model=gpt2 -p workload.seq_len=16 -p workload.decode_tokens=8 -p "
       "pmca.l2_size=64KiB -p pipeline.chunk_tokens=32 -o " +
       out();
   const ProcessResult flagged = run_aimcsim(run);
   ASSERT_EQ(flagged.status, 0) << flagged.err;
   EXPECT_NE(flagged.out.find("OVER CAPACITY (the figures assume it fits): kv_cache: a layer's K "
-                             "and V (1941504 B at 632 tokens)"),
+                             "and V (73728 B at 24 tokens)"),
             std::string::npos);
   const auto summary = nlohmann::json::parse(test::file_text(out() + "/summary.json"));
   EXPECT_EQ(summary.at("status"), "over_capacity");
