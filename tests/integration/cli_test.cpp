@@ -147,8 +147,9 @@ TEST_F(CliTest, ASweepUnderStrictFailsThePointsOverCapacity) {
 }
 
 TEST_F(CliTest, ASweepStoppedBySigintSaysWhatFinishedAndResumes) {
-  // Four LLaMA-3.1-8B points of about 0.4 s each (2048 + 32 tokens), one at a time; SIGINT after
-  // half a second.
+  // Four LLaMA-3.1-8B points of about 0.4 s each (2048 + 32 tokens), one at a time; SIGINT once
+  // the first point is under way (a background job of a shell ignores SIGINT until the sweep
+  // installs its handler, so it is sent after the sweep has started its points).
   const std::string sweep = out() + ".yaml";
   {
     std::ofstream(sweep) << "base:\n  workload: {model: llama-3.1-8b, seq_len: 2048, "
@@ -157,7 +158,9 @@ TEST_F(CliTest, ASweepStoppedBySigintSaysWhatFinishedAndResumes) {
   }
   const std::string run = test::aimcsim_exe() + " sweep " + sweep + " -j 1 -o " + out("s");
   const test::ProcessResult r =
-      test::run_command(run + " & pid=$!; sleep 0.5; kill -INT $pid; wait $pid; echo status=$?");
+      test::run_command(run + " & pid=$!; for i in $(seq 300); do [ -e " + out("s") +
+                        "/points/p0000/point.yaml ] && break; sleep 0.1; done; sleep 0.2; "
+                        "kill -INT $pid; wait $pid; echo status=$?");
   EXPECT_NE(r.out.find("status=130"), std::string::npos) << r.output();
   EXPECT_NE(r.err.find("aimcsim: sweep stopped by SIGINT: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(" of 4 points finished, kept in " + out("s") +
