@@ -372,6 +372,13 @@ std::vector<pid_t> children() {
 }
 
 TEST_F(SweepRunTest, APoolWorkerKilledMidPointIsRecordedAndReplaced) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The test forks the pool from a second thread while this one polls /proc, allocating; under
+  // AddressSanitizer a child forked then can hang on the sanitizer allocator's lock (the CLI's
+  // sweep forks from its only thread). The release suite runs it.
+  GTEST_SKIP() << "forks from a multithreaded test process, which AddressSanitizer's allocator "
+                  "does not survive";
+#endif
   // One worker; the first point (an 8192-token linear layer in chunks of 1: 8192 chunk jobs per
   // design and more) runs long enough to be killed while it runs, the other two are small.
   const SweepSpec s = parse(
@@ -384,12 +391,14 @@ TEST_F(SweepRunTest, APoolWorkerKilledMidPointIsRecordedAndReplaced) {
   // Once the worker has opened the first point's stderr.log it is running that point: kill it.
   const fs::path log = dir_ / "a" / "points" / "p0000" / "stderr.log";
   bool killed = false;
-  for (int i = 0; i < 2000 && !killed; ++i) {
+  std::size_t seen = 0;
+  for (int i = 0; i < 30000 && !killed; ++i) {  // up to ~30 s: slow under the sanitizers
     const std::vector<pid_t> kids = children();
+    seen = std::max(seen, kids.size());
     if (kids.size() == 1 && fs::exists(log)) killed = ::kill(kids[0], SIGKILL) == 0;
     if (!killed) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  ASSERT_TRUE(killed);
+  ASSERT_TRUE(killed) << "children seen at most: " << seen << ", log: " << fs::exists(log);
   const SweepOutcome r = sweep.get();
   EXPECT_EQ(r.ran, 3u);
   EXPECT_EQ(r.failed, 1u);
