@@ -282,8 +282,8 @@ TEST_F(SweepRunTest, ASecondSweepIntoALockedFolderRefusesNamingTheHolder) {
   // Another process holds the lock (flock) while this one tries.
   const test::ProcessResult holder = test::run_command(
       "cd " + (dir_ / "a").string() +
-      " && (flock -n .lock -c 'echo 4242 otherhost > .lock; sleep 3' > /dev/null 2>&1 &) && "
-      "sleep 0.5");
+      " && (flock -n .lock -c 'echo 4242 otherhost > .lock; sleep 5' > /dev/null 2>&1 &) && "
+      "for i in $(seq 100); do grep -q 4242 .lock 2>/dev/null && break; sleep 0.1; done");
   ASSERT_EQ(holder.status, 0);
   try {
     run_sweep(spec(), options("a"));
