@@ -19,6 +19,7 @@
 
 #include "sim/base/error.hpp"
 #include "sim/base/files.hpp"
+#include "sim/base/math.hpp"
 #include "sim/base/version.hpp"
 #include "sim/report/energy_area.hpp"
 #include "sim/report/trace.hpp"
@@ -301,13 +302,6 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
 
 namespace {
 
-// `v` rounded to 12 significant digits, so that values equal up to the rounding of the
-// arithmetic that made them print as the same string (0.1 + 0.2 and 0.3 both as 0.3).
-double fixed_precision(double v) {
-  if (!std::isfinite(v) || v == 0) return v;
-  return std::strtod(fmt::format("{:.12g}", v).c_str(), nullptr);
-}
-
 nlohmann::ordered_json json_of(const StatGroup& g) {
   nlohmann::ordered_json j =
       g.is_list() ? nlohmann::ordered_json::array() : nlohmann::ordered_json::object();
@@ -322,7 +316,7 @@ nlohmann::ordered_json json_of(const StatGroup& g) {
     std::visit(
         [&](const auto& v) {
           if constexpr (std::is_same_v<std::decay_t<decltype(v)>, double>)
-            j[e.stat->name] = fixed_precision(v);
+            j[e.stat->name] = printed_figure(v);
           else
             j[e.stat->name] = v;
         },
@@ -344,7 +338,7 @@ std::string text_of(const StatGroup::Value& value) {
           for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
           return out;
         } else if constexpr (std::is_same_v<T, double>)
-          return nlohmann::json(fixed_precision(v)).dump();
+          return nlohmann::json(printed_figure(v)).dump();
         else
           return nlohmann::json(v).dump();
       },

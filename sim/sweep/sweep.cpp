@@ -28,6 +28,7 @@
 #include "platform/embedded_config.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/files.hpp"
+#include "sim/base/math.hpp"
 #include "sim/base/version.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/run.hpp"
@@ -486,10 +487,8 @@ std::string json_field(const Json& j) {
   return j.dump();
 }
 
-// `v` as summary.json prints a figure: rounded to 12 significant digits, shortest form.
-std::string json_number(double v) {
-  return Json(std::strtod(fmt::format("{:.12g}", v).c_str(), nullptr)).dump();
-}
+// `v` as summary.json prints a figure (printed_figure), shortest form.
+std::string json_number(double v) { return Json(printed_figure(v)).dump(); }
 
 std::vector<std::string> split_csv_line(const std::string& line) {
   std::vector<std::string> out;

@@ -179,7 +179,7 @@ TEST(EngineTest, AJobReadyBeforeAnEarlierJobOfItsOperatorWaitsForIt) {
   JobGraph graph;
   // Operator 0 on `pmca`: a (ready), b (waits for gate, which ends at 40), c (ready). a issues
   // at 0 [0, 10]; c is ready at 0 but may not pass b: both issue at 40 in their order,
-  // b [40, 45], c [45, 52] on the serial stub.
+  // b [40, 45], c [45, 52] on the scripted resource, which runs one job at a time.
   ScriptedResource gate_res("gate_res", {{"gate", 0, 40}});
   ScriptedResource pmca("pmca", {{"a", 0, 10}, {"b", 40, 5}, {"c", 40, 7}});
   Job& gate = add_job(graph, gate_res, 9, "gate");
