@@ -429,16 +429,6 @@ std::vector<std::string> write_outputs(const RunResult& r, const Config& cfg,
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
-  // Temporary files a run killed while writing into this folder left behind.
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    for (const char* out : {"layers.csv", "ops.csv", "experts.csv", "trace.json", "summary.json",
-                            "stats.csv", "config.yaml"})
-      if (name.rfind(std::string(out) + ".tmp.", 0) == 0) {
-        std::error_code ignored;
-        std::filesystem::remove(entry.path(), ignored);
-      }
-  }
   // Every file to its temporary name first, then all renamed into place: a failure (a full disk)
   // leaves the earlier run's set whole, never a mix.
   std::vector<std::pair<std::string, std::string>> files;
@@ -458,11 +448,22 @@ std::vector<std::string> write_outputs(const RunResult& r, const Config& cfg,
             "# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",
             kVersion, cfg.to_yaml()));
   write_files_atomic(files);
-  // A file an earlier run into the same folder wrote and this one does not is removed, so the
-  // folder never mixes runs.
-  for (const char* name : {"experts.csv", "trace.json"})
-    if (std::find(written.begin(), written.end(), name) == written.end())
-      std::filesystem::remove(dir + "/" + name, ec);
+  // What an earlier run into the folder left: a file this run does not write (its trace.json),
+  // temporary files of a run killed while writing. Removed, so the folder never mixes runs.
+  static const std::vector<std::string> kOutputs = {"layers.csv", "ops.csv",      "experts.csv",
+                                                    "trace.json", "summary.json", "stats.csv",
+                                                    "config.yaml"};
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    for (const std::string& out : kOutputs) {
+      const bool stale =
+          name == out && std::find(written.begin(), written.end(), out) == written.end();
+      if (stale || name.rfind(out + ".tmp.", 0) == 0) {
+        std::error_code ignored;
+        std::filesystem::remove(entry.path(), ignored);
+      }
+    }
+  }
   return written;
 }
 
