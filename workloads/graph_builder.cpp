@@ -31,7 +31,7 @@ std::size_t GraphBuilder::linear(const std::string& name, std::int64_t tokens, s
   op.tokens = tokens;
   op.in = in;
   op.out = out;
-  return add(op, std::move(inputs));
+  return add(std::move(op), std::move(inputs));
 }
 
 std::size_t GraphBuilder::unary(OpKind kind, const std::string& name, const std::string& variant,
@@ -43,7 +43,7 @@ std::size_t GraphBuilder::unary(OpKind kind, const std::string& name, const std:
   op.variant = variant;
   op.tokens = tokens;
   op.width = width;
-  return add(op, std::move(inputs));
+  return add(std::move(op), std::move(inputs));
 }
 
 std::size_t GraphBuilder::embedding(const std::string& name, std::int64_t tokens,

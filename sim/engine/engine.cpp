@@ -124,7 +124,8 @@ void Resource::issue_ready(Picos now, std::vector<Job*>& issued) {
       gated_ += now - last_end_ - gate_.threshold;
       ++wakes_;
       at = now + gate_.wake;
-      job->energy.add("wake", gate_.e_wake_pj);
+      static const EnergyComponent kWake = energy_component("wake");
+      job->energy.add(kWake, gate_.e_wake_pj);
     }
     const Timing t = issue(*job, at);
     if (t.start < now || t.end < t.start)

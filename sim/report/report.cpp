@@ -28,7 +28,6 @@ namespace aimcsim {
 
 namespace {
 
-std::string ns(Picos ps) { return fmt::format("{:.3f}", ps_to_ns(ps)); }
 double ns_value(Picos ps) { return ps_to_ns(ps); }
 double ratio(Picos a, Picos b) {
   return b == 0 ? 0 : static_cast<double>(a) / static_cast<double>(b);
@@ -37,9 +36,21 @@ double ratio(Picos a, Picos b) {
 // Energy of the components whose names start with `prefix`, pJ.
 double prefix_total(const EnergyBreakdown& e, const std::string& prefix) {
   double sum = 0;
-  for (const auto& [name, pj] : e.items())
-    if (name.compare(0, prefix.size(), prefix) == 0) sum += pj;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    const auto [id, pj] = e.at(i);
+    if (energy_component_name(id).compare(0, prefix.size(), prefix) == 0) sum += pj;
+  }
   return sum;
+}
+
+// Appends `ps` in ns with three decimals and a comma: the digits of the integer picoseconds, the
+// same text as "{:.3f}" of ps_to_ns(ps) (exact below 2^53 ps), without formatting a double.
+void append_ns(std::string& out, Picos ps) {
+  if (ps < 0) {
+    out += '-';
+    ps = -ps;
+  }
+  fmt::format_to(std::back_inserter(out), "{}.{:03},", ps / 1000, ps % 1000);
 }
 
 }  // namespace
@@ -52,11 +63,15 @@ std::string timing_header() {
   return out;
 }
 
-std::string timing_fields(const OpResult& o) {
-  return fmt::format("{},{},{},{},{},{},{},{},", ns(o.analog_only_ready), ns(o.analog_only_start),
-                     ns(o.analog_only_end), ns(o.analog_only), ns(o.hybrid_ready),
-                     ns(o.hybrid_start), ns(o.hybrid_end), ns(o.hybrid));
+namespace {
+
+void append_timing_fields(std::string& out, const OpResult& o) {
+  for (Picos t : {o.analog_only_ready, o.analog_only_start, o.analog_only_end, o.analog_only,
+                  o.hybrid_ready, o.hybrid_start, o.hybrid_end, o.hybrid})
+    append_ns(out, t);
 }
+
+}  // namespace
 
 std::string layers_csv(const RunResult& r) {
   std::string out =
@@ -68,21 +83,26 @@ std::string layers_csv(const RunResult& r) {
       "hybrid_transfer_energy_nj,hybrid_pmca_energy_nj,hybrid_static_energy_nj\n";
   for (const OpResult& o : r.ops) {
     if (o.op.kind != OpKind::Linear) continue;
-    out += fmt::format("{},{},{},{},{},{},{},", o.op.block, o.op.name, o.op.in, o.op.out,
-                       o.op.tokens, o.op.rank, o.chunk);
-    out += timing_fields(o);
-    out += fmt::format("{:.6f},{},{},{},{},{},{},{},{:.4f},{},{},", o.overhead(),
-                       ns(o.hybrid_analytic), o.twin_differs() ? "true" : "false", ns(o.tile_busy),
-                       ns(o.link_busy), ns(o.pmca_busy), o.bottleneck, ns(o.chunk_cost.duration),
-                       o.chunk_cost.utilisation, o.chunk_cost.l1_bytes,
-                       o.chunk_cost.spilled ? "true" : "false");
-    out += fmt::format("{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f}\n", o.tiles,
-                       o.row_blocks, o.col_blocks, ns(o.input_transfer),
-                       ns(o.analog_only_input_transfer), o.analog_only_energy.total() / 1e3,
-                       o.hybrid_energy.total() / 1e3, prefix_total(o.hybrid_energy, "aimc.") / 1e3,
-                       prefix_total(o.hybrid_energy, "link") / 1e3,
-                       prefix_total(o.hybrid_energy, "pmca.") / 1e3,
-                       prefix_total(o.hybrid_energy, "static") / 1e3);
+    const auto to = std::back_inserter(out);
+    fmt::format_to(to, "{},{},{},{},{},{},{},", o.op.block, o.op.name, o.op.in, o.op.out,
+                   o.op.tokens, o.op.rank, o.chunk);
+    append_timing_fields(out, o);
+    fmt::format_to(to, "{:.6f},", o.overhead());
+    append_ns(out, o.hybrid_analytic);
+    out += o.twin_differs() ? "true," : "false,";
+    for (Picos t : {o.tile_busy, o.link_busy, o.pmca_busy}) append_ns(out, t);
+    out += o.bottleneck;
+    out += ',';
+    append_ns(out, o.chunk_cost.duration);
+    fmt::format_to(to, "{:.4f},{},{},{},{},{},", o.chunk_cost.utilisation, o.chunk_cost.l1_bytes,
+                   o.chunk_cost.spilled ? "true" : "false", o.tiles, o.row_blocks, o.col_blocks);
+    append_ns(out, o.input_transfer);
+    append_ns(out, o.analog_only_input_transfer);
+    fmt::format_to(
+        to, "{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f}\n", o.analog_only_energy.total() / 1e3,
+        o.hybrid_energy.total() / 1e3, prefix_total(o.hybrid_energy, "aimc.") / 1e3,
+        prefix_total(o.hybrid_energy, "link") / 1e3, prefix_total(o.hybrid_energy, "pmca.") / 1e3,
+        prefix_total(o.hybrid_energy, "static") / 1e3);
   }
   return out;
 }
@@ -92,12 +112,14 @@ std::string ops_csv(const RunResult& r) {
                     "overhead,hybrid_analytic_span_ns,hybrid_tile_busy_ns,hybrid_transfer_busy_ns,"
                     "hybrid_pmca_busy_ns,analog_only_energy_nj,hybrid_energy_nj\n";
   for (const OpResult& o : r.ops) {
-    out += fmt::format("{},{},{},{},{},{},", o.op.block, o.op.name, op_kind_name(o.op.kind),
-                       o.op.variant, o.op.tokens, o.slot);
-    out += timing_fields(o);
-    out += fmt::format("{:.6f},{},{},{},{},{:.6f},{:.6f}\n", o.overhead(), ns(o.hybrid_analytic),
-                       ns(o.tile_busy), ns(o.link_busy), ns(o.pmca_busy),
-                       o.analog_only_energy.total() / 1e3, o.hybrid_energy.total() / 1e3);
+    const auto to = std::back_inserter(out);
+    fmt::format_to(to, "{},{},{},{},{},{},", o.op.block, o.op.name, op_kind_name(o.op.kind),
+                   o.op.variant, o.op.tokens, o.slot);
+    append_timing_fields(out, o);
+    fmt::format_to(to, "{:.6f},", o.overhead());
+    for (Picos t : {o.hybrid_analytic, o.tile_busy, o.link_busy, o.pmca_busy}) append_ns(out, t);
+    fmt::format_to(to, "{:.6f},{:.6f}\n", o.analog_only_energy.total() / 1e3,
+                   o.hybrid_energy.total() / 1e3);
   }
   return out;
 }

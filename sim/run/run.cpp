@@ -6,7 +6,6 @@
 #include <cmath>
 #include <map>
 #include <memory>
-#include <unordered_map>
 
 #include "models/aimc/tile.hpp"
 #include "models/riscv/gemm_engine.hpp"
@@ -102,8 +101,17 @@ struct Tally {
   Picos input = 0;  // time the layer's input spent on the bus / mesh
   // Busy time of the operator's jobs on each resource that served it, and (after tally) the
   // busiest resource of each kind: aimc, transfer, pmca.
-  std::unordered_map<const Resource*, Picos> by_resource;
+  // An operator's jobs use a handful of resources: a short list beats a hash map here.
+  std::vector<std::pair<const Resource*, Picos>> by_resource;
   Picos busy[3] = {0, 0, 0};
+  void add_busy(const Resource* r, Picos busy_ps) {
+    for (auto& [resource, total] : by_resource)
+      if (resource == r) {
+        total += busy_ps;
+        return;
+      }
+    by_resource.emplace_back(r, busy_ps);
+  }
   EnergyBreakdown energy;
 };
 
@@ -293,7 +301,7 @@ void tally(Simulated& sim, const JobGraph& g, const Workload& w, bool want_trace
     t.ready = t.ready < 0 ? job.ready : std::min(t.ready, job.ready);
     t.start = t.start < 0 ? job.start : std::min(t.start, job.start);
     t.end = std::max(t.end, job.end);
-    t.by_resource[job.resource] += job.busy;
+    t.add_busy(job.resource, job.busy);
     t.energy.add(job.energy);
     if (want_trace) {
       const Operator& op = w.ops[job.op];
@@ -321,6 +329,7 @@ void tally(Simulated& sim, const JobGraph& g, const Workload& w, bool want_trace
         most = std::max(most, busy);
       }
       t.by_resource.clear();
+      t.by_resource.shrink_to_fit();
     }
 }
 
@@ -403,7 +412,8 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
     o.op = w.ops[i];
     o.slot = m.slot;
     o.chunk = m.chunk;
-    o.chunk_cost = m.chunk_cost();
+    const LoraChunkCost& cost = m.chunk_cost();
+    o.chunk_cost = {cost.duration, cost.utilisation, cost.l1_bytes, cost.spilled};
     if (o.op.kind == OpKind::Linear) {
       o.tiles = m.split.tiles();
       o.row_blocks = m.split.row_blocks();
@@ -425,10 +435,11 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
     o.pmca_busy = h.busy[2];
     o.bottleneck = kKinds[std::max_element(h.busy, h.busy + 3) - h.busy];
     o.analog_only_energy = a.energy;
+    static const EnergyComponent kStatic = energy_component("static");
     o.analog_only_energy.add(
-        "static", static_share(sim.analog_gating.leakage_pj, o.analog_only, spans.sum_analog_only));
+        kStatic, static_share(sim.analog_gating.leakage_pj, o.analog_only, spans.sum_analog_only));
     o.hybrid_energy = h.energy;
-    o.hybrid_energy.add("static",
+    o.hybrid_energy.add(kStatic,
                         static_share(sim.hybrid_gating.leakage_pj, o.hybrid, spans.sum_hybrid));
     ops.push_back(std::move(o));
   }

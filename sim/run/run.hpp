@@ -65,7 +65,13 @@ struct OpResult {
   Picos tile_busy = 0, link_busy = 0, pmca_busy = 0;
   std::string bottleneck;  // the kind with the largest of the three: aimc, transfer or pmca
   EnergyBreakdown analog_only_energy, hybrid_energy;
-  LoraChunkCost chunk_cost;  // linears with an adapter: PMCA cost of one full chunk
+  // Linears with an adapter: the PMCA cost of one full chunk (from the mapping's LoraChunkCost).
+  struct ChunkFigures {
+    Picos duration = 0;
+    double utilisation = 0;
+    std::int64_t l1_bytes = 0;
+    bool spilled = false;
+  } chunk_cost;
   std::int64_t tiles = 0, row_blocks = 0, col_blocks = 0;  // linears: tiles holding the weights
   Picos input_transfer = 0;  // hybrid: the layer's input arriving over the bus / mesh
   Picos analog_only_input_transfer = 0;
