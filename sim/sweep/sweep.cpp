@@ -326,10 +326,20 @@ std::vector<KeyValues> expand(const std::vector<Axis>& grid, const std::vector<A
   return combos;
 }
 
-// Loads one point's config over the base and builds its workload, so that a bad point fails
-// here, naming its values; records the effective config and its hash.
+// The workload parameters of a point, as a key: points that share them share a workload, so it
+// is built (checked) once. Every field of WorkloadParams is in the key.
+std::string workload_key(const WorkloadParams& p) {
+  return fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n{:a}\n{}\n{}\n{:a}", p.model, p.seq_len,
+                     p.decode_tokens, p.rank, p.targets, p.rank_overrides, p.routing,
+                     p.zipf_exponent, p.routing_trace, p.routing_seed, p.memory_limit);
+}
+
+// Loads one point's config over the base and builds its workload (once per distinct workload
+// parameters, `built`), so that a bad point fails here, naming its values; records the effective
+// config and its hash.
 void check_point(const Schema& schema, const std::vector<Config::Source>& base,
-                 const KeyValues& combo, const std::string& name, SweepPoint& pt) {
+                 const KeyValues& combo, const std::string& name, SweepPoint& pt,
+                 std::set<std::string>& built) {
   std::vector<std::string> overrides;
   std::string described;
   for (const auto& [k, v] : combo) {
@@ -338,7 +348,8 @@ void check_point(const Schema& schema, const std::vector<Config::Source>& base,
   }
   try {
     const Config cfg = Config::load(schema, base, overrides);
-    (void)build_workload(WorkloadParams::from(cfg));
+    const WorkloadParams workload = WorkloadParams::from(cfg);
+    if (built.insert(workload_key(workload)).second) (void)build_workload(workload);
     pt.config_yaml = cfg.to_yaml();
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: point {} ({}): {}", name, pt.id,
@@ -376,10 +387,11 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
   const std::vector<KeyValues> point_list = collect_points(schema, root, name);
   spec.keys = swept_keys(grid, zip, point_list, name);
   const std::vector<KeyValues> combos = expand(grid, zip, point_list);
+  std::set<std::string> built;
   for (std::size_t i = 0; i < combos.size(); ++i) {
     SweepPoint pt;
     pt.id = point_id(i, combos.size());
-    check_point(schema, base, combos[i], name, pt);
+    check_point(schema, base, combos[i], name, pt, built);
     pt.values = point_values(spec.keys, combos[i], pt.config_yaml);
     spec.points.push_back(std::move(pt));
   }
