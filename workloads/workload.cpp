@@ -260,6 +260,7 @@ Workload build_workload(const WorkloadParams& p) {
     build_linear(w, g, p);
   else
     build_model(w, g, p);
+  w.ops.shrink_to_fit();  // the graph grew by doubling; a run keeps it to the end
   place_lora(w, p);
   return w;
 }

@@ -96,23 +96,18 @@ bool OpResult::twin_differs() const {
 
 namespace {
 
+// Where the jobs of one design add up in an operator's result: its ready, start and end times
+// (ready and start -1 until a job is seen), the time its input spent on the bus or mesh, and its
+// energy. The operator's result is filled in place, so a run holds one record per operator.
 struct Tally {
-  Picos ready = -1, start = -1, end = 0;
-  Picos input = 0;  // time the layer's input spent on the bus / mesh
-  // Busy time of the operator's jobs on each resource that served it, and (after tally) the
-  // busiest resource of each kind: aimc, transfer, pmca.
-  // An operator's jobs use a handful of resources: a short list beats a hash map here.
-  std::vector<std::pair<const Resource*, Picos>> by_resource;
-  Picos busy[3] = {0, 0, 0};
-  void add_busy(const Resource* r, Picos busy_ps) {
-    for (auto& [resource, total] : by_resource)
-      if (resource == r) {
-        total += busy_ps;
-        return;
-      }
-    by_resource.emplace_back(r, busy_ps);
+  Picos &ready, &start, &end, &input;
+  EnergyBreakdown& energy;
+  static Tally of(OpResult& o, bool hybrid) {
+    return hybrid ? Tally{o.hybrid_ready, o.hybrid_start, o.hybrid_end, o.input_transfer,
+                          o.hybrid_energy}
+                  : Tally{o.analog_only_ready, o.analog_only_start, o.analog_only_end,
+                          o.analog_only_input_transfer, o.analog_only_energy};
   }
-  EnergyBreakdown energy;
 };
 
 int kind_index(const std::string& kind) {
@@ -281,7 +276,7 @@ void check_resources(const Workload& w, const Mapping& mapping, const MappingRep
 // What the simulation of both designs left: per-operator tallies of what their jobs did, the
 // leakage power of each platform, and the hybrid platform's figures.
 struct Simulated {
-  std::vector<Tally> analog, hybrid;
+  std::vector<OpResult> ops;                   // per operator: what both designs' jobs did
   GatingFigures analog_gating, hybrid_gating;  // leakage over each design's run
   PlatformArea analog_area, hybrid_area;
   PlatformFigures figures;
@@ -290,19 +285,33 @@ struct Simulated {
   std::size_t jobs = 0;
 };
 
-// Per-operator tallies of the jobs of each design, and the trace when it is wanted.
-void tally(Simulated& sim, const JobGraph& g, const Workload& w, bool want_trace) {
-  sim.analog.resize(w.ops.size());
-  sim.hybrid.resize(w.ops.size());
+// Adds one design's jobs into the operators' results (hybrid: also the busy time of the busiest
+// resource of each kind), and the trace when it is wanted.
+void tally(Simulated& sim, const JobGraph& g, const Workload& w, Design design, bool want_trace) {
+  const bool hybrid = design == Design::Hybrid;
+  // An operator's jobs use a handful of resources: a short list per operator.
+  std::vector<std::vector<std::pair<const Resource*, Picos>>> by_resource(hybrid ? w.ops.size()
+                                                                                 : 0);
+  for (OpResult& o : sim.ops) {
+    Tally t = Tally::of(o, hybrid);
+    t.ready = t.start = -1;
+  }
   for (const Job& job : g.jobs()) {
-    const bool hybrid = job.design == Design::Hybrid;
-    Tally& t = hybrid ? sim.hybrid[job.op] : sim.analog[job.op];
+    Tally t = Tally::of(sim.ops[job.op], hybrid);
     if (job.role == JobRole::Input) t.input += job.end - job.start;
     t.ready = t.ready < 0 ? job.ready : std::min(t.ready, job.ready);
     t.start = t.start < 0 ? job.start : std::min(t.start, job.start);
     t.end = std::max(t.end, job.end);
-    t.add_busy(job.resource, job.busy);
     t.energy.add(job.energy);
+    if (hybrid) {
+      auto& list = by_resource[job.op];
+      auto it = std::find_if(list.begin(), list.end(),
+                             [&](const auto& entry) { return entry.first == job.resource; });
+      if (it == list.end())
+        list.emplace_back(job.resource, job.busy);
+      else
+        it->second += job.busy;
+    }
     if (want_trace) {
       const Operator& op = w.ops[job.op];
       const char* what =
@@ -322,15 +331,14 @@ void tally(Simulated& sim, const JobGraph& g, const Workload& w, bool want_trace
       sim.trace.push_back(std::move(e));
     }
   }
-  for (auto* tallies : {&sim.analog, &sim.hybrid})
-    for (Tally& t : *tallies) {
-      for (const auto& [resource, busy] : t.by_resource) {
-        Picos& most = t.busy[kind_index(resource->resource_kind())];
-        most = std::max(most, busy);
-      }
-      t.by_resource.clear();
-      t.by_resource.shrink_to_fit();
+  for (std::size_t i = 0; i < by_resource.size(); ++i) {
+    OpResult& o = sim.ops[i];
+    Picos* busy[3] = {&o.tile_busy, &o.link_busy, &o.pmca_busy};
+    for (const auto& [resource, time] : by_resource[i]) {
+      Picos& most = *busy[kind_index(resource->resource_kind())];
+      most = std::max(most, time);
     }
+  }
 }
 
 // Both designs on one floorplan, each in a simulation of its own: build -> simulate -> tally.
@@ -338,6 +346,7 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
                            const Strategy& strategy, bool want_trace) {
   const Placement placement = place_workload(mapping, params, true);
   Simulated sim;
+  sim.ops.resize(w.ops.size());
   // The two designs share no resource, so each runs in a simulation of its own, one after the
   // other, with the same timing as side by side: one design's jobs are freed before the other's
   // are built. Each design's platform outlives its jobs for the figures below.
@@ -347,7 +356,7 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
     BuiltDesign d = build_design(design, g, w, mapping, params, strategy, placement);
     run_jobs(g);
     sim.jobs += g.jobs().size();
-    tally(sim, g, w, want_trace);
+    tally(sim, g, w, design, want_trace);
     if (design == Design::Hybrid) {
       for (const Done<Job*>& done : d.done) {
         Done<Picos> times;
@@ -361,8 +370,10 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
   const BuiltDesign analog = simulate_one_design(Design::AnalogOnly);
   const BuiltDesign hybrid = simulate_one_design(Design::Hybrid);
   Picos span = 0, analog_span = 0;
-  for (const Tally& t : sim.hybrid) span = std::max(span, t.end);
-  for (const Tally& t : sim.analog) analog_span = std::max(analog_span, t.end);
+  for (const OpResult& o : sim.ops) {
+    span = std::max(span, o.hybrid_end);
+    analog_span = std::max(analog_span, o.analog_only_end);
+  }
   sim.analog_gating = analog.platform->gating(analog_span);
   sim.hybrid_gating = hybrid.platform->gating(span);
   sim.analog_area = analog.platform->area();
@@ -381,14 +392,14 @@ struct Spans {
 Spans spans_of(const Workload& w, const Simulated& sim) {
   Spans s;
   for (std::size_t i = 0; i < w.ops.size(); ++i) {
-    const Tally &a = sim.analog[i], &h = sim.hybrid[i];
-    s.analog_only = std::max(s.analog_only, a.end);
-    s.hybrid = std::max(s.hybrid, h.end);
-    s.sum_analog_only += a.end - a.ready;
-    s.sum_hybrid += h.end - h.ready;
+    const OpResult& o = sim.ops[i];
+    s.analog_only = std::max(s.analog_only, o.analog_only_end);
+    s.hybrid = std::max(s.hybrid, o.hybrid_end);
+    s.sum_analog_only += o.analog_only_end - o.analog_only_ready;
+    s.sum_hybrid += o.hybrid_end - o.hybrid_ready;
     if (!w.ops[i].decode) {
-      s.prefill_analog_only = std::max(s.prefill_analog_only, a.end);
-      s.prefill_hybrid = std::max(s.prefill_hybrid, h.end);
+      s.prefill_analog_only = std::max(s.prefill_analog_only, o.analog_only_end);
+      s.prefill_hybrid = std::max(s.prefill_hybrid, o.hybrid_end);
     }
   }
   return s;
@@ -399,16 +410,16 @@ double static_share(double total_pj, Picos op_latency, Picos sum) {
   return sum > 0 ? total_pj * static_cast<double>(op_latency) / static_cast<double>(sum) : 0;
 }
 
-// One result per operator, in execution order.
-std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, const Simulated& sim,
-                                 const std::vector<Picos>& twin, const Spans& spans) {
+// Completes each operator's result in place: its operator and mapping, its spans (end - ready,
+// from the raw ready times), the analytic twin, its bottleneck and its share of each platform's
+// leakage. Ready and start times stay raw (-1: no job) until clamp_times.
+void finish_op_results(const Workload& w, const Mapping& mapping, Simulated& sim,
+                       const std::vector<Picos>& twin, const Spans& spans) {
   static const char* kKinds[3] = {"aimc", "transfer", "pmca"};
-  std::vector<OpResult> ops;
-  ops.reserve(w.ops.size());
+  static const EnergyComponent kStatic = energy_component("static");
   for (std::size_t i = 0; i < w.ops.size(); ++i) {
-    const Tally &a = sim.analog[i], &h = sim.hybrid[i];
+    OpResult& o = sim.ops[i];
     const OpMapping& m = mapping.ops[i];
-    OpResult o;
     o.op = w.ops[i];
     o.slot = m.slot;
     o.chunk = m.chunk;
@@ -419,37 +430,28 @@ std::vector<OpResult> op_results(const Workload& w, const Mapping& mapping, cons
       o.row_blocks = m.split.row_blocks();
       o.col_blocks = m.split.col_blocks();
     }
-    o.input_transfer = h.input;
-    o.analog_only_input_transfer = a.input;
-    o.analog_only = a.end - a.ready;
-    o.hybrid = h.end - h.ready;
-    o.analog_only_ready = std::max<Picos>(a.ready, 0);
-    o.hybrid_ready = std::max<Picos>(h.ready, 0);
-    o.analog_only_start = std::max<Picos>(a.start, 0);
-    o.hybrid_start = std::max<Picos>(h.start, 0);
-    o.analog_only_end = a.end;
-    o.hybrid_end = h.end;
+    o.analog_only = o.analog_only_end - o.analog_only_ready;
+    o.hybrid = o.hybrid_end - o.hybrid_ready;
     o.hybrid_analytic = twin[i];
-    o.tile_busy = h.busy[0];
-    o.link_busy = h.busy[1];
-    o.pmca_busy = h.busy[2];
-    o.bottleneck = kKinds[std::max_element(h.busy, h.busy + 3) - h.busy];
-    o.analog_only_energy = a.energy;
-    static const EnergyComponent kStatic = energy_component("static");
+    const Picos busy[3] = {o.tile_busy, o.link_busy, o.pmca_busy};
+    o.bottleneck = kKinds[std::max_element(busy, busy + 3) - busy];
     o.analog_only_energy.add(
         kStatic, static_share(sim.analog_gating.leakage_pj, o.analog_only, spans.sum_analog_only));
-    o.hybrid_energy = h.energy;
     o.hybrid_energy.add(kStatic,
                         static_share(sim.hybrid_gating.leakage_pj, o.hybrid, spans.sum_hybrid));
-    ops.push_back(std::move(o));
   }
-  return ops;
+}
+
+// Ready and start times of an operator with no job of a design read 0.
+void clamp_times(std::vector<OpResult>& ops) {
+  for (OpResult& o : ops)
+    for (Picos* t : {&o.analog_only_ready, &o.hybrid_ready, &o.analog_only_start, &o.hybrid_start})
+      *t = std::max<Picos>(*t, 0);
 }
 
 // A block's latency runs from its first ready input to its last job; a decode block recurs once
 // per step, and its steps' spans add up.
-std::vector<BlockResult> block_results(const Workload& w, const std::vector<OpResult>& ops,
-                                       const Simulated& sim) {
+std::vector<BlockResult> block_results(const Workload& w, const std::vector<OpResult>& ops) {
   std::vector<BlockResult> blocks;
   for (const std::string& name : w.blocks) {
     BlockResult b;
@@ -461,14 +463,13 @@ std::vector<BlockResult> block_results(const Workload& w, const std::vector<OpRe
     for (std::size_t i = 0; i < ops.size(); ++i) {
       const OpResult& o = ops[i];
       if (o.op.block != name) continue;
-      const Tally &a = sim.analog[i], &h = sim.hybrid[i];
       ++b.ops;
       b.linear_ops += o.op.kind == OpKind::Linear;
       Span& s = steps[o.op.step];
-      s.ready_a = s.ready_a < 0 ? a.ready : std::min(s.ready_a, a.ready);
-      s.ready_h = s.ready_h < 0 ? h.ready : std::min(s.ready_h, h.ready);
-      s.end_a = std::max(s.end_a, a.end);
-      s.end_h = std::max(s.end_h, h.end);
+      s.ready_a = s.ready_a < 0 ? o.analog_only_ready : std::min(s.ready_a, o.analog_only_ready);
+      s.ready_h = s.ready_h < 0 ? o.hybrid_ready : std::min(s.ready_h, o.hybrid_ready);
+      s.end_a = std::max(s.end_a, o.analog_only_end);
+      s.end_h = std::max(s.end_h, o.hybrid_end);
       b.analog_only_energy.add(o.analog_only_energy);
       b.hybrid_energy.add(o.hybrid_energy);
     }
@@ -557,8 +558,7 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
   const MappingReport mapped = report_mapping(w, mapping, params, cfg);
   check_resources(w, mapping, mapped, WorkloadParams::from(cfg).memory_limit);
   // Build and simulate both designs, and the analytic twin.
-  const Simulated sim =
-      simulate_designs(w, mapping, params, *strategy, OutputParams::from(cfg).trace);
+  Simulated sim = simulate_designs(w, mapping, params, *strategy, OutputParams::from(cfg).trace);
   const std::vector<Picos> twin = twin_latencies(w, mapping, params, *strategy, sim.hybrid_done);
   // Collect.
   RunResult r;
@@ -571,7 +571,10 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
   r.hybrid = spans.hybrid;
   r.prefill_analog_only = spans.prefill_analog_only;
   r.prefill_hybrid = spans.prefill_hybrid;
-  r.ops = op_results(w, mapping, sim, twin, spans);
+  finish_op_results(w, mapping, sim, twin, spans);
+  r.blocks = block_results(w, sim.ops);  // from the raw ready times
+  clamp_times(sim.ops);
+  r.ops = std::move(sim.ops);
   for (std::string& note : faster_with_lora_notes(r.ops, r.analog_only, r.hybrid, r.strategy))
     r.notes.push_back(std::move(note));
   for (const OpResult& o : r.ops) {
@@ -582,7 +585,6 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
     r.analog_only_energy.add(o.analog_only_energy);
     r.hybrid_energy.add(o.hybrid_energy);
   }
-  r.blocks = block_results(w, r.ops, sim);
   for (BlockResult& b : r.blocks) {
     b.analog_only_share =
         r.analog_only > 0 ? static_cast<double>(b.analog_only) / static_cast<double>(r.analog_only)
@@ -602,7 +604,7 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
   r.busiest_links = f.busiest_links;
   r.programming = f.programming;
   r.pmca = f.pmca;
-  r.trace = sim.trace;
+  r.trace = std::move(sim.trace);
   r.pmca_engine = params.pmca.gemm().describe(params.pmca);
   if (r.pmca_engine.empty())
     r.pmca_engine = "GEMMs on the " + std::to_string(params.pmca.cores) + " cores";
