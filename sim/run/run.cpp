@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <unordered_map>
 
 #include "models/aimc/tile.hpp"
 #include "models/riscv/gemm_engine.hpp"
@@ -452,33 +453,37 @@ void clamp_times(std::vector<OpResult>& ops) {
 // A block's latency runs from its first ready input to its last job; a decode block recurs once
 // per step, and its steps' spans add up.
 std::vector<BlockResult> block_results(const Workload& w, const std::vector<OpResult>& ops) {
-  std::vector<BlockResult> blocks;
-  for (const std::string& name : w.blocks) {
-    BlockResult b;
-    b.name = name;
-    struct Span {
-      Picos ready_a = -1, ready_h = -1, end_a = 0, end_h = 0;
-    };
-    std::map<std::int64_t, Span> steps;
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      const OpResult& o = ops[i];
-      if (o.op.block != name) continue;
-      ++b.ops;
-      b.linear_ops += o.op.kind == OpKind::Linear;
-      Span& s = steps[o.op.step];
-      s.ready_a = s.ready_a < 0 ? o.analog_only_ready : std::min(s.ready_a, o.analog_only_ready);
-      s.ready_h = s.ready_h < 0 ? o.hybrid_ready : std::min(s.ready_h, o.hybrid_ready);
-      s.end_a = std::max(s.end_a, o.analog_only_end);
-      s.end_h = std::max(s.end_h, o.hybrid_end);
-      b.analog_only_energy.add(o.analog_only_energy);
-      b.hybrid_energy.add(o.hybrid_energy);
-    }
-    for (const auto& [step, s] : steps) {
-      b.analog_only += s.end_a - std::max<Picos>(s.ready_a, 0);
-      b.hybrid += s.end_h - std::max<Picos>(s.ready_h, 0);
-    }
-    blocks.push_back(b);
+  struct Span {
+    Picos ready_a = -1, ready_h = -1, end_a = 0, end_h = 0;
+  };
+  std::vector<BlockResult> blocks(w.blocks.size());
+  std::vector<std::map<std::int64_t, Span>> steps(w.blocks.size());
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t k = 0; k < w.blocks.size(); ++k) {
+    blocks[k].name = w.blocks[k];
+    index.emplace(w.blocks[k], k);
   }
+  // One pass over the operators in order, so each block adds its operators' energies in the
+  // order it always did.
+  for (const OpResult& o : ops) {
+    const auto it = index.find(o.op.block);
+    if (it == index.end()) continue;
+    BlockResult& b = blocks[it->second];
+    ++b.ops;
+    b.linear_ops += o.op.kind == OpKind::Linear;
+    Span& s = steps[it->second][o.op.step];
+    s.ready_a = s.ready_a < 0 ? o.analog_only_ready : std::min(s.ready_a, o.analog_only_ready);
+    s.ready_h = s.ready_h < 0 ? o.hybrid_ready : std::min(s.ready_h, o.hybrid_ready);
+    s.end_a = std::max(s.end_a, o.analog_only_end);
+    s.end_h = std::max(s.end_h, o.hybrid_end);
+    b.analog_only_energy.add(o.analog_only_energy);
+    b.hybrid_energy.add(o.hybrid_energy);
+  }
+  for (std::size_t k = 0; k < blocks.size(); ++k)
+    for (const auto& [step, s] : steps[k]) {
+      blocks[k].analog_only += s.end_a - std::max<Picos>(s.ready_a, 0);
+      blocks[k].hybrid += s.end_h - std::max<Picos>(s.ready_h, 0);
+    }
   return blocks;
 }
 
