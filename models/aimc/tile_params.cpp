@@ -1,6 +1,7 @@
 #include "models/aimc/tile_params.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "models/aimc/tile_model.hpp"
@@ -292,19 +293,28 @@ Picos TilePipeline::stream_slot(Picos ready, Picos length, bool shared) {
 TilePipeline::Span TilePipeline::run(Picos ready, std::int64_t n, const MvmStages& s) {
   Span span{-1, ready};
   if (!pipelined_) {
-    for (std::int64_t k = 0; k < n; ++k) {
-      const Picos begin = std::max(ready, reduce_free_);
-      if (span.start < 0) span.start = begin;
-      reduce_free_ = begin + s.total();
-    }
-    span.end = n > 0 ? reduce_free_ : ready;
-    if (span.start < 0) span.start = ready;
+    // Each MVM starts when the previous one ended: the first at max(ready, free), the rest back
+    // to back.
+    if (n <= 0) return {ready, ready};
+    span.start = std::max(ready, reduce_free_);
+    reduce_free_ = span.start + n * s.total();
+    span.end = reduce_free_;
     return span;
   }
   // MVMs of this call past each stage: out <= post <= analog <= in <= n. A stage takes MVM k
   // once k left the stage before and MVM k - 1 left the stage after, so analog - post <= 1,
   // post - out <= 1 and in - analog <= 1: the last value each stage holds is all it needs.
   std::int64_t in = 0, analog = 0, post = 0, out = 0;
+  // Steady state with separate ports: once `ready` no longer binds, the stages' times after an
+  // MVM streams out are a max-plus function of their times after the previous one (the order of
+  // the stages follows the counters alone), so when two successive stream-outs find every time
+  // shifted by the same d, with the same counters between the stages, every later MVM shifts by d
+  // too. The loop then skips to the last stream-in and goes on from there: the same times as
+  // MVM by MVM, in constant time.
+  constexpr std::size_t kTimes = 8;
+  std::array<Picos, kTimes> last{};
+  std::array<std::int64_t, 3> last_lag{};
+  bool have_last = !s.shared_port, seen = false;
   while (out < n) {
     if (analog < in && post == analog) {
       analog_start_ = std::max({in_free_, analog_free_, post_start_});
@@ -339,6 +349,29 @@ TilePipeline::Span TilePipeline::run(Picos ready, std::int64_t n, const MvmStage
       out_free_ = out_start_ + s.stream_out;
       reduce_free_ = std::max(out_free_, reduce_free_) + s.reduce;
       ++out;
+      if (!have_last) continue;  // shared port, or already skipped
+      const std::array<Picos*, kTimes> times{&in_free_,    &analog_start_, &analog_free_,
+                                             &post_start_, &post_free_,    &out_start_,
+                                             &out_free_,   &reduce_free_};
+      const std::array<std::int64_t, 3> lag{in - out, analog - out, post - out};
+      const std::int64_t skip = n - in - 1;  // MVMs that may be skipped: all but the last
+      if (seen && lag == last_lag && ready <= std::max(last[0], last[1]) && skip > 0) {
+        const Picos d = *times[0] - last[0];
+        bool uniform = true;
+        for (std::size_t k = 0; k < kTimes; ++k) uniform = uniform && *times[k] - last[k] == d;
+        if (uniform) {
+          for (Picos* t : times) *t += skip * d;
+          in += skip;
+          analog += skip;
+          post += skip;
+          out += skip;
+          have_last = false;
+          continue;
+        }
+      }
+      for (std::size_t k = 0; k < kTimes; ++k) last[k] = *times[k];
+      last_lag = lag;
+      seen = true;
     }
   }
   if (n > 0) span.end = reduce_free_;

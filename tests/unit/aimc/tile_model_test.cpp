@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
+
 #include "sim/base/error.hpp"
 
 namespace aimcsim {
@@ -166,6 +169,71 @@ TEST(TileModelTest, TheModelIsChosenByNameFromTheRegistry) {
   // 512 * 8 / 256 = 16 cycles at 1 GHz.
   EXPECT_EQ(mvm_stages(p, 512, 512).stream_in, 16000);
   EXPECT_THROW(Config::load(schema, {}, {"tile.model=sram"}), InputError);
+}
+
+// The MVM-by-MVM flow shop TilePipeline::run computes for separate ports, written out plainly:
+// each stage takes MVM k once MVM k left the stage before it and MVM k - 1 left the stage after.
+struct ReferencePipeline {
+  Picos in_free = 0, analog_start = 0, analog_free = 0, post_start = 0, post_free = 0;
+  Picos out_start = 0, out_free = 0, reduce_free = 0;
+  TilePipeline::Span run(Picos ready, std::int64_t n, const MvmStages& s) {
+    TilePipeline::Span span{-1, ready};
+    std::int64_t in = 0, analog = 0, post = 0, out = 0;
+    while (out < n) {
+      if (analog < in && post == analog) {
+        analog_start = std::max({in_free, analog_free, post_start});
+        analog_free = analog_start + s.analog();
+        ++analog;
+      } else if (post < analog && out == post) {
+        post_start = std::max({analog_free, post_free, out_start});
+        post_free = post_start + s.post;
+        ++post;
+      } else if (in < n && analog == in) {
+        const Picos start = std::max({ready, in_free, analog_start});
+        if (span.start < 0) span.start = start;
+        in_free = start + s.stream_in;
+        ++in;
+      } else {
+        out_start = std::max(post_free, out_free);
+        out_free = out_start + s.stream_out;
+        reduce_free = std::max(out_free, reduce_free) + s.reduce;
+        ++out;
+      }
+    }
+    if (n > 0) span.end = reduce_free;
+    if (span.start < 0) span.start = ready;
+    return span;
+  }
+};
+
+// run() skips ahead once the pipeline repeats itself; on random stage times and random batches
+// (issued early, late, back to back) it gives the reference's every start and end.
+TEST(TileModelTest, SteadyStateSkipGivesTheMvmByMvmTimes) {
+  std::uint64_t state = 12345;
+  const auto next = [&state](std::int64_t lo, std::int64_t hi) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return lo + static_cast<std::int64_t>((state >> 33) % static_cast<std::uint64_t>(hi - lo + 1));
+  };
+  for (int trial = 0; trial < 300; ++trial) {
+    MvmStages s;
+    s.stream_in = next(0, 40) * 1000;
+    s.integrate = next(1, 60) * 1000;
+    s.convert = next(0, 10) * 1000;
+    s.post = next(0, 40) * 1000;
+    s.stream_out = next(0, 40) * 1000;
+    s.reduce = next(0, 3) * next(0, 30) * 1000;
+    TilePipeline pipe(true);
+    ReferencePipeline ref;
+    Picos now = 0;
+    for (int call = 0; call < 6; ++call) {
+      now += next(0, 2) == 0 ? 0 : next(0, 2000) * 1000;
+      const std::int64_t n = next(0, 3) == 0 ? next(0, 4) : next(5, 300);
+      const auto got = pipe.run(now, n, s);
+      const auto want = ref.run(now, n, s);
+      ASSERT_EQ(got.start, want.start) << "trial " << trial << " call " << call << " n " << n;
+      ASSERT_EQ(got.end, want.end) << "trial " << trial << " call " << call << " n " << n;
+    }
+  }
 }
 
 }  // namespace
