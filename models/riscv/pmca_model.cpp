@@ -281,33 +281,44 @@ StagedTimeline staged_timeline(const PmcaParams& p, const Staging& s, std::int64
                                const std::function<const KernelCost&(std::int64_t)>& cost) {
   StagedTimeline r;
   r.blocks = ceil_div(s.rows, sub);
-  auto rows_of = [&](std::int64_t i) { return std::min(sub, s.rows - i * sub); };
   auto in_cycles = [&](std::int64_t rows) {
     return s.strided_in ? dma_cycles(p, rows, s.in_row) : dma_cycles(p, 1, rows * s.in_row);
   };
   auto out_cycles = [&](std::int64_t rows) {
     return s.strided_out ? dma_cycles(p, rows, s.out_row) : dma_cycles(p, 1, rows * s.out_row);
   };
+  // Every block holds `sub` rows but the last: their kernel and DMA cycles are costed once.
+  struct Block {
+    std::int64_t rows, kernel, in, out;
+  };
+  const auto block = [&](std::int64_t rows) {
+    return Block{rows, cost(rows).cycles, in_cycles(rows), out_cycles(rows)};
+  };
+  const Block full = block(std::min(sub, s.rows));
+  const std::int64_t last_rows = s.rows - (r.blocks - 1) * sub;
+  const Block last = last_rows == full.rows ? full : block(last_rows);
+  const auto of = [&](std::int64_t i) -> const Block& { return i + 1 < r.blocks ? full : last; };
   std::int64_t dma_free = 0, comp_free = 0;
   if (s.load_resident) {
     dma_free = dma_cycles(p, 1, s.resident);
     r.bytes += s.resident;
   }
-  dma_free += in_cycles(rows_of(0));
-  r.bytes += rows_of(0) * s.in_row;
+  dma_free += of(0).in;
+  r.bytes += of(0).rows * s.in_row;
   std::int64_t in_done = dma_free;
   for (std::int64_t i = 0; i < r.blocks; ++i) {
-    const std::int64_t k = cost(rows_of(i)).cycles;
+    const Block& b = of(i);
     const std::int64_t start = std::max(in_done, comp_free);
-    comp_free = start + k;
-    r.kernel_cycles += k;
+    comp_free = start + b.kernel;
+    r.kernel_cycles += b.kernel;
     if (i + 1 < r.blocks) {
       // Block i+1's buffer held block i-1, which is done by the time block i starts.
-      in_done = dma_free = std::max(dma_free, start) + in_cycles(rows_of(i + 1));
-      r.bytes += rows_of(i + 1) * s.in_row;
+      const Block& next = of(i + 1);
+      in_done = dma_free = std::max(dma_free, start) + next.in;
+      r.bytes += next.rows * s.in_row;
     }
-    dma_free = std::max(dma_free, comp_free) + out_cycles(rows_of(i));
-    r.bytes += rows_of(i) * s.out_row;
+    dma_free = std::max(dma_free, comp_free) + b.out;
+    r.bytes += b.rows * s.out_row;
   }
   r.cycles = dma_free;
   return r;

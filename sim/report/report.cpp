@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -46,11 +47,20 @@ double prefix_total(const EnergyBreakdown& e, const std::string& prefix) {
 // Appends `ps` in ns with three decimals and a comma: the digits of the integer picoseconds, the
 // same text as "{:.3f}" of ps_to_ns(ps) (exact below 2^53 ps), without formatting a double.
 void append_ns(std::string& out, Picos ps) {
+  char buf[32];
+  char* end = buf;
   if (ps < 0) {
-    out += '-';
+    *end++ = '-';
     ps = -ps;
   }
-  fmt::format_to(std::back_inserter(out), "{}.{:03},", ps / 1000, ps % 1000);
+  end = std::to_chars(end, buf + sizeof buf, ps / 1000).ptr;
+  const Picos frac = ps % 1000;
+  end[0] = '.';
+  end[1] = static_cast<char>('0' + frac / 100);
+  end[2] = static_cast<char>('0' + frac / 10 % 10);
+  end[3] = static_cast<char>('0' + frac % 10);
+  end[4] = ',';
+  out.append(buf, end + 5);
 }
 
 }  // namespace
