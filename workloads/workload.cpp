@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "sim/base/error.hpp"
 #include "sim/base/files.hpp"
@@ -54,10 +55,14 @@ std::int64_t Operator::macs() const {
 
 std::vector<const Operator*> Workload::weights() const {
   std::vector<const Operator*> out;
-  std::set<std::pair<std::string, std::string>> seen;
+  // Views into the operators' own names: a decoder's steps repeat every linear, and copying
+  // their names for the lookup cost more than the rest of this.
+  std::set<std::pair<std::string_view, std::string_view>> seen;
   const auto take = [&](const Operator& op) {
     if (op.kind != OpKind::Linear) return;
-    if (seen.insert({base_block(op.block), op.name}).second) out.push_back(&op);
+    std::string_view block = op.block;
+    if (block.rfind("decode/", 0) == 0) block.remove_prefix(7);  // base_block, without a copy
+    if (seen.insert({block, op.name}).second) out.push_back(&op);
   };
   for (const auto& op : ops) take(op);
   for (const auto& op : idle_linears) take(op);

@@ -29,11 +29,15 @@ class PcmCrossbar final : public TileModel {
 
   EnergyBreakdown mvm_energy(const TileParams& p, std::int64_t rows_used,
                              std::int64_t cols_used) const override {
+    static const EnergyComponent kDac = energy_component("aimc.dac"),
+                                 kArray = energy_component("aimc.array"),
+                                 kAdc = energy_component("aimc.adc"),
+                                 kPost = energy_component("aimc.post");
     EnergyBreakdown e;
-    e.add("aimc.dac", p.e_dac_per_row_pj * static_cast<double>(rows_used));
-    e.add("aimc.array", p.e_cell_pj * static_cast<double>(rows_used * cols_used));
-    e.add("aimc.adc", p.e_adc_pj * static_cast<double>(cols_used));
-    e.add("aimc.post", p.e_post_pj * static_cast<double>(cols_used));
+    e.add(kDac, p.e_dac_per_row_pj * static_cast<double>(rows_used));
+    e.add(kArray, p.e_cell_pj * static_cast<double>(rows_used * cols_used));
+    e.add(kAdc, p.e_adc_pj * static_cast<double>(cols_used));
+    e.add(kPost, p.e_post_pj * static_cast<double>(cols_used));
     return e;
   }
 

@@ -27,12 +27,13 @@ MvmStages layer_stages(const TileParams& p, const TileSplit& s) {
 }
 
 EnergyBreakdown layer_mvm_energy(const TileParams& p, const TileSplit& s) {
+  static const EnergyComponent kReduce = energy_component("aimc.reduce");
   EnergyBreakdown e;
   for (std::int64_t i = 0; i < s.row_blocks(); ++i)
     for (std::int64_t j = 0; j < s.col_blocks(); ++j)
       e.add(mvm_energy(p, s.block_rows(i), s.block_cols(j)));
   if (s.row_blocks() > 1 && p.reduction == "tile")
-    e.add("aimc.reduce", p.e_post_pj * static_cast<double>((s.row_blocks() - 1) * s.out));
+    e.add(kReduce, p.e_post_pj * static_cast<double>((s.row_blocks() - 1) * s.out));
   return e;
 }
 

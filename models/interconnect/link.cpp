@@ -12,7 +12,8 @@ Resource::Timing Link::issue(Job& job, Picos now) {
   const Picos ser = serialisation_ps(params_, job.bytes);
   free_ = start + ser;
   bytes_ += job.bytes;
-  job.energy.add("link", params_.e_per_bit_pj * 8.0 * static_cast<double>(job.bytes));
+  static const EnergyComponent kLinkEnergy = energy_component("link");
+  job.energy.add(kLinkEnergy, params_.e_per_bit_pj * 8.0 * static_cast<double>(job.bytes));
   return {start, start + ns_to_ps(params_.latency_ns) + ser};
 }
 

@@ -138,7 +138,8 @@ NetworkPort::NetworkPort(const std::string& name, Network& network, std::size_t 
 Resource::Timing NetworkPort::issue(Job& job, Picos now) {
   const Network::Transfer t = network_.send(src_, dsts_, job.bytes, now);
   bytes_ += job.bytes;
-  job.energy.add("link", t.energy_pj);
+  static const EnergyComponent kLinkEnergy = energy_component("link");
+  job.energy.add(kLinkEnergy, t.energy_pj);
   return {t.start, t.end};
 }
 

@@ -93,7 +93,8 @@ KernelCost gemm_redmule_cost(const PmcaParams& p, const RedmuleParams& rm, std::
   c = finish_kernel(c);
   // auto (0): the published cluster power less this cluster's own leakage, counted apart.
   const double e_cycle = rm.e_cycle_pj > 0 ? rm.e_cycle_pj : redmule_e_cycle_pj(p.p_static_mw);
-  c.energy.add("pmca.redmule", e_cycle * static_cast<double>(c.cycles));
+  static const EnergyComponent kPmcaRedmuleEnergy = energy_component("pmca.redmule");
+  c.energy.add(kPmcaRedmuleEnergy, e_cycle * static_cast<double>(c.cycles));
   return c;
 }
 

@@ -241,8 +241,10 @@ KernelCost cores_kernel(const PmcaParams& p, std::string name, double issue, std
   c.lane_ops = lane_ops;
   c.peak_ops = p.cores * p.lanes;
   c.l1_bytes = l1_bytes;
-  c.energy.add("pmca.compute", p.e_fma_pj() * static_cast<double>(lane_ops));
-  c.energy.add("pmca.l1", p.e_l1_byte_pj * static_cast<double>(l1_bytes));
+  static const EnergyComponent kPmcaComputeEnergy = energy_component("pmca.compute");
+  c.energy.add(kPmcaComputeEnergy, p.e_fma_pj() * static_cast<double>(lane_ops));
+  static const EnergyComponent kPmcaL1Energy = energy_component("pmca.l1");
+  c.energy.add(kPmcaL1Energy, p.e_l1_byte_pj * static_cast<double>(l1_bytes));
   return finish_kernel(c);
 }
 
@@ -380,7 +382,8 @@ StagedCost staged_cost(const PmcaParams& p, const Staging& s,
   r.total.cycles = best_t.cycles;
   r.total.l1_footprint = s.resident + std::min<std::int64_t>(best_t.blocks, 2) * best * s.row_l1;
   r.total.l1_required = r.footprint;
-  r.total.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(best_t.bytes));
+  static const EnergyComponent kPmcaDmaEnergy = energy_component("pmca.dma");
+  r.total.energy.add(kPmcaDmaEnergy, p.e_dma_byte_pj * static_cast<double>(best_t.bytes));
   return r;
 }
 
@@ -442,7 +445,8 @@ LoraChunkCost streamed_blocks(const PmcaParams& p, std::int64_t in, std::int64_t
   c.energy.add(c.down.energy);
   c.energy.add(c.up.energy);
   c.energy.add(c.add.energy);
-  c.energy.add("pmca.dma", p.e_dma_byte_pj * static_cast<double>(c.dma_bytes));
+  static const EnergyComponent kPmcaDmaEnergy = energy_component("pmca.dma");
+  c.energy.add(kPmcaDmaEnergy, p.e_dma_byte_pj * static_cast<double>(c.dma_bytes));
   return c;
 }
 

@@ -93,6 +93,17 @@ double EnergyBreakdown::get(const std::string& component) const {
   return 0;
 }
 
+double EnergyBreakdown::total_with_prefix(const std::string& prefix) const {
+  ComponentTable& t = table();
+  std::lock_guard<std::mutex> lock(t.mutex);
+  double sum = 0;
+  for (std::size_t i = 0; i < size(); ++i) {
+    const auto [id, pj] = at(i);
+    if (t.names[id].compare(0, prefix.size(), prefix) == 0) sum += pj;
+  }
+  return sum;
+}
+
 std::vector<std::pair<std::string, double>> EnergyBreakdown::items() const {
   std::vector<std::pair<std::string, double>> out;
   out.reserve(size());

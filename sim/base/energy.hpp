@@ -30,6 +30,8 @@ class EnergyBreakdown {
   EnergyBreakdown scaled(double factor) const;
   double total() const;
   double get(const std::string& component) const;
+  // The energy of the components whose names start with `prefix` ("aimc.", "pmca.").
+  double total_with_prefix(const std::string& prefix) const;
   std::size_t size() const { return n_ + more_.size(); }
   // The i-th component in insertion order, i < size().
   std::pair<EnergyComponent, double> at(std::size_t i) const {

@@ -34,16 +34,6 @@ double ratio(Picos a, Picos b) {
   return b == 0 ? 0 : static_cast<double>(a) / static_cast<double>(b);
 }
 
-// Energy of the components whose names start with `prefix`, pJ.
-double prefix_total(const EnergyBreakdown& e, const std::string& prefix) {
-  double sum = 0;
-  for (std::size_t i = 0; i < e.size(); ++i) {
-    const auto [id, pj] = e.at(i);
-    if (energy_component_name(id).compare(0, prefix.size(), prefix) == 0) sum += pj;
-  }
-  return sum;
-}
-
 // Appends `ps` in ns with three decimals and a comma: the digits of the integer picoseconds, the
 // same text as "{:.3f}" of ps_to_ns(ps) (exact below 2^53 ps), without formatting a double.
 void append_ns(std::string& out, Picos ps) {
@@ -108,11 +98,12 @@ std::string layers_csv(const RunResult& r) {
                    o.chunk_cost.spilled ? "true" : "false", o.tiles, o.row_blocks, o.col_blocks);
     append_ns(out, o.input_transfer);
     append_ns(out, o.analog_only_input_transfer);
-    fmt::format_to(
-        to, "{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f}\n", o.analog_only_energy.total() / 1e3,
-        o.hybrid_energy.total() / 1e3, prefix_total(o.hybrid_energy, "aimc.") / 1e3,
-        prefix_total(o.hybrid_energy, "link") / 1e3, prefix_total(o.hybrid_energy, "pmca.") / 1e3,
-        prefix_total(o.hybrid_energy, "static") / 1e3);
+    fmt::format_to(to, "{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f}\n",
+                   o.analog_only_energy.total() / 1e3, o.hybrid_energy.total() / 1e3,
+                   o.hybrid_energy.total_with_prefix("aimc.") / 1e3,
+                   o.hybrid_energy.total_with_prefix("link") / 1e3,
+                   o.hybrid_energy.total_with_prefix("pmca.") / 1e3,
+                   o.hybrid_energy.total_with_prefix("static") / 1e3);
   }
   return out;
 }

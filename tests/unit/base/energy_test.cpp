@@ -54,5 +54,15 @@ TEST(EnergyBreakdownTest, MoreComponentsThanFitInlineKeepTheirOrderAndSums) {
   EXPECT_DOUBLE_EQ(f.total(), 1.0 + double(n * (n + 1)) / 2.0);
 }
 
+TEST(EnergyBreakdownTest, TotalWithPrefixAddsTheComponentsNamedSo) {
+  EnergyBreakdown e;
+  e.add("test.pre.a", 1.0);
+  e.add("test.other", 2.0);
+  e.add("test.pre.b", 4.0);
+  EXPECT_DOUBLE_EQ(e.total_with_prefix("test.pre."), 5.0);  // 1 + 4
+  EXPECT_DOUBLE_EQ(e.total_with_prefix("test."), 7.0);      // 1 + 2 + 4
+  EXPECT_DOUBLE_EQ(e.total_with_prefix("none."), 0.0);
+}
+
 }  // namespace
 }  // namespace aimcsim
