@@ -53,6 +53,26 @@ void append_ns(std::string& out, Picos ps) {
   out.append(buf, end + 5);
 }
 
+// Appends `v` with `precision` decimals (the text of fmt's "{:.Nf}": both round the exact binary
+// value correctly) and `sep`.
+void append_fixed(std::string& out, double v, int precision, char sep = ',') {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, precision);
+  out.append(buf, r.ptr);
+  out += sep;
+}
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  out += ',';
+}
+
+void append_text(std::string& out, const std::string& text) {
+  out += text;
+  out += ',';
+}
+
 }  // namespace
 
 // The timing columns of one operator, per design: ready, start, end and span.
@@ -83,27 +103,28 @@ std::string layers_csv(const RunResult& r) {
       "hybrid_transfer_energy_nj,hybrid_pmca_energy_nj,hybrid_static_energy_nj\n";
   for (const OpResult& o : r.ops) {
     if (o.op.kind != OpKind::Linear) continue;
-    const auto to = std::back_inserter(out);
-    fmt::format_to(to, "{},{},{},{},{},{},{},", o.op.block, o.op.name, o.op.in, o.op.out,
-                   o.op.tokens, o.op.rank, o.chunk);
+    append_text(out, o.op.block);
+    append_text(out, o.op.name);
+    for (std::int64_t v : {o.op.in, o.op.out, o.op.tokens, o.op.rank, o.chunk}) append_int(out, v);
     append_timing_fields(out, o);
-    fmt::format_to(to, "{:.6f},", o.overhead());
+    append_fixed(out, o.overhead(), 6);
     append_ns(out, o.hybrid_analytic);
     out += o.twin_differs() ? "true," : "false,";
     for (Picos t : {o.tile_busy, o.link_busy, o.pmca_busy}) append_ns(out, t);
-    out += o.bottleneck;
-    out += ',';
+    append_text(out, o.bottleneck);
     append_ns(out, o.chunk_cost.duration);
-    fmt::format_to(to, "{:.4f},{},{},{},{},{},", o.chunk_cost.utilisation, o.chunk_cost.l1_bytes,
-                   o.chunk_cost.spilled ? "true" : "false", o.tiles, o.row_blocks, o.col_blocks);
+    append_fixed(out, o.chunk_cost.utilisation, 4);
+    append_int(out, o.chunk_cost.l1_bytes);
+    out += o.chunk_cost.spilled ? "true," : "false,";
+    for (std::int64_t v : {o.tiles, o.row_blocks, o.col_blocks}) append_int(out, v);
     append_ns(out, o.input_transfer);
     append_ns(out, o.analog_only_input_transfer);
-    fmt::format_to(to, "{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f}\n",
-                   o.analog_only_energy.total() / 1e3, o.hybrid_energy.total() / 1e3,
-                   o.hybrid_energy.total_with_prefix("aimc.") / 1e3,
-                   o.hybrid_energy.total_with_prefix("link") / 1e3,
-                   o.hybrid_energy.total_with_prefix("pmca.") / 1e3,
-                   o.hybrid_energy.total_with_prefix("static") / 1e3);
+    append_fixed(out, o.analog_only_energy.total() / 1e3, 6);
+    append_fixed(out, o.hybrid_energy.total() / 1e3, 6);
+    append_fixed(out, o.hybrid_energy.total_with_prefix("aimc.") / 1e3, 6);
+    append_fixed(out, o.hybrid_energy.total_with_prefix("link") / 1e3, 6);
+    append_fixed(out, o.hybrid_energy.total_with_prefix("pmca.") / 1e3, 6);
+    append_fixed(out, o.hybrid_energy.total_with_prefix("static") / 1e3, 6, '\n');
   }
   return out;
 }
@@ -113,14 +134,17 @@ std::string ops_csv(const RunResult& r) {
                     "overhead,hybrid_analytic_span_ns,hybrid_tile_busy_ns,hybrid_transfer_busy_ns,"
                     "hybrid_pmca_busy_ns,analog_only_energy_nj,hybrid_energy_nj\n";
   for (const OpResult& o : r.ops) {
-    const auto to = std::back_inserter(out);
-    fmt::format_to(to, "{},{},{},{},{},{},", o.op.block, o.op.name, op_kind_name(o.op.kind),
-                   o.op.variant, o.op.tokens, o.slot);
+    append_text(out, o.op.block);
+    append_text(out, o.op.name);
+    append_text(out, op_kind_name(o.op.kind));
+    append_text(out, o.op.variant);
+    append_int(out, o.op.tokens);
+    append_int(out, static_cast<std::int64_t>(o.slot));
     append_timing_fields(out, o);
-    fmt::format_to(to, "{:.6f},", o.overhead());
+    append_fixed(out, o.overhead(), 6);
     for (Picos t : {o.hybrid_analytic, o.tile_busy, o.link_busy, o.pmca_busy}) append_ns(out, t);
-    fmt::format_to(to, "{:.6f},{:.6f}\n", o.analog_only_energy.total() / 1e3,
-                   o.hybrid_energy.total() / 1e3);
+    append_fixed(out, o.analog_only_energy.total() / 1e3, 6);
+    append_fixed(out, o.hybrid_energy.total() / 1e3, 6, '\n');
   }
   return out;
 }
