@@ -1276,6 +1276,33 @@ void claim_folder(const SweepSpec& spec, const std::string& outdir, bool force) 
   fs::create_directories(root / "points", ec);
 }
 
+// Installs request_stop for SIGINT and SIGTERM while it lives and puts the caller's handlers
+// back when it goes (or at restore(), whichever comes first), on every path out of a sweep.
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction stop {};
+    stop.sa_handler = request_stop;
+    sigemptyset(&stop.sa_mask);
+    ::sigaction(SIGINT, &stop, &old_int_);
+    ::sigaction(SIGTERM, &stop, &old_term_);
+  }
+  ~StopSignals() { restore(); }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  void restore() const {
+    if (restored_) return;
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    restored_ = true;
+  }
+
+ private:
+  struct sigaction old_int_ {
+  }, old_term_{};
+  mutable bool restored_ = false;
+};
+
 }  // namespace
 
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
@@ -1286,32 +1313,28 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   const std::vector<std::size_t> queue = queue_points(spec, options, outcome);
   const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
   // SIGINT and SIGTERM stop the sweep at once (its workers die with it); what finished is kept
-  // and results.csv written, so rerunning the same command resumes.
+  // and results.csv written, so rerunning the same command resumes. The caller's handlers are
+  // back in place however the sweep ends (an interruption, an error, a failed fork).
   stop_signal = 0;
-  struct sigaction stop {
-  }, old_int{}, old_term{};
-  stop.sa_handler = request_stop;
-  sigemptyset(&stop.sa_mask);
-  ::sigaction(SIGINT, &stop, &old_int);
-  ::sigaction(SIGTERM, &stop, &old_term);
-  try {
-    outcome.ran = run_queue(spec, queue, options, progress);
-  } catch (const Interrupted& i) {
-    ::sigaction(SIGINT, &old_int, nullptr);
-    ::sigaction(SIGTERM, &old_term, nullptr);
-    write_sweep_results(spec, options.outdir);
-    std::size_t finished = 0;
-    for (const SweepPoint& p : spec.points)
-      finished +=
-          point_state(fs::path(options.outdir) / "points" / p.id, p.config_hash).status == "ok";
-    throw SweepInterrupted(
-        i.signal, fmt::format("sweep stopped by {}: {} of {} points finished, kept in {}; run the "
-                              "same command again to resume",
-                              i.signal == SIGINT ? "SIGINT" : "SIGTERM", finished,
-                              spec.points.size(), options.outdir));
+  {
+    const StopSignals signals;
+    try {
+      outcome.ran = run_queue(spec, queue, options, progress);
+    } catch (const Interrupted& i) {
+      signals.restore();
+      write_sweep_results(spec, options.outdir);
+      std::size_t finished = 0;
+      for (const SweepPoint& p : spec.points)
+        finished +=
+            point_state(fs::path(options.outdir) / "points" / p.id, p.config_hash).status == "ok";
+      throw SweepInterrupted(
+          i.signal,
+          fmt::format("sweep stopped by {}: {} of {} points finished, kept in {}; run the "
+                      "same command again to resume",
+                      i.signal == SIGINT ? "SIGINT" : "SIGTERM", finished, spec.points.size(),
+                      options.outdir));
+    }
   }
-  ::sigaction(SIGINT, &old_int, nullptr);
-  ::sigaction(SIGTERM, &old_term, nullptr);
   write_sweep_results(spec, options.outdir);
   outcome.failed = count_unfinished(spec, options);
   return outcome;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <filesystem>
@@ -419,6 +420,36 @@ TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {
   const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
   EXPECT_NE(manifest["points"][0]["message"].get<std::string>().find("cannot execute"),
             std::string::npos);
+}
+
+// A handler of the caller's, to see whether a sweep puts it back.
+extern "C" void callers_handler(int) {}
+
+TEST_F(SweepRunTest, TheCallersSignalHandlersAreBackAfterASweepThatFails) {
+  // A file-size limit of 256 bytes lets the folder's lock be written (pid and host) but not a
+  // point's point.yaml, so the sweep fails with an InputError after it took SIGINT and SIGTERM.
+  struct sigaction mine {
+  }, old_int{}, old_term{}, now{};
+  mine.sa_handler = callers_handler;
+  sigemptyset(&mine.sa_mask);
+  ::sigaction(SIGINT, &mine, &old_int);
+  ::sigaction(SIGTERM, &mine, &old_term);
+  const auto old_xfsz = ::signal(SIGXFSZ, SIG_IGN);
+  rlimit old_fsize{};
+  ::getrlimit(RLIMIT_FSIZE, &old_fsize);
+  rlimit small = old_fsize;
+  small.rlim_cur = 256;
+  ::setrlimit(RLIMIT_FSIZE, &small);
+  const std::string error = test::error_of([&] { run_sweep(spec(), options("a")); });
+  ::setrlimit(RLIMIT_FSIZE, &old_fsize);
+  ::signal(SIGXFSZ, old_xfsz);
+  EXPECT_NE(error.find("point.yaml"), std::string::npos) << error;
+  ::sigaction(SIGINT, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, callers_handler);
+  ::sigaction(SIGTERM, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, callers_handler);
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGTERM, &old_term, nullptr);
 }
 
 TEST_F(SweepRunTest, ShardsMergedGiveTheRowsOfOneUnshardedRun) {
