@@ -942,6 +942,17 @@ std::string finish_point(const SweepPoint& p, int status, const SweepOptions& op
 std::size_t run_queue_exec(const SweepSpec& spec, const std::vector<std::size_t>& queue,
                            const SweepOptions& options, const Progress& progress) {
   std::map<pid_t, std::size_t> running;
+  // However the queue ends (an interruption, an error), no point's process is left running.
+  const struct StopRunning {
+    std::map<pid_t, std::size_t>& running;
+    ~StopRunning() {
+      for (const auto& entry : running) {
+        ::kill(entry.first, SIGTERM);
+        while (::waitpid(entry.first, nullptr, 0) < 0 && errno == EINTR) {
+        }
+      }
+    }
+  } stop_running{running};
   std::size_t next = 0, done = 0, failed_now = 0;
   const std::size_t jobs = std::max<std::size_t>(1, options.jobs);
   progress.show(done, failed_now, false);
@@ -1082,6 +1093,19 @@ int reap_worker(PoolWorker& w) {
 std::size_t run_queue_pool(const SweepSpec& spec, const std::vector<std::size_t>& queue,
                            const SweepOptions& options, const Progress& progress) {
   std::vector<PoolWorker> pool(std::max<std::size_t>(1, std::min(options.jobs, queue.size())));
+  // However the queue ends (an interruption, an error), no worker is left behind: in a process
+  // that goes on after the sweep (a Python interpreter), one would keep running and hold the
+  // folder's lock, which it inherited.
+  const struct StopPool {
+    std::vector<PoolWorker>& pool;
+    ~StopPool() {
+      for (PoolWorker& w : pool)
+        if (w.pid >= 0) {
+          ::kill(w.pid, SIGTERM);
+          reap_worker(w);
+        }
+    }
+  } stop_pool{pool};
   std::size_t next = 0, done = 0, failed_now = 0;
   const auto finish = [&](std::size_t point, int status) {
     if (!finish_point(spec.points[point], status, options).empty()) ++failed_now;
