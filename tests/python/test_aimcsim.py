@@ -4,8 +4,10 @@ command's outputs do. Run by ctest with PYTHONPATH=build/python and AIMCSIM_EXE=
 import filecmp
 import json
 import os
+import signal
 import subprocess
 import threading
+import time
 import warnings
 
 import pandas as pd
@@ -185,6 +187,29 @@ def test_a_failing_sweep_point_is_a_row_and_the_interpreter_goes_on(tmp_path):
     assert list(df.status) == ["ok", "failed", "ok"]
     with open(tmp_path / "s" / "points" / "p0001" / "status.json") as f:
         assert "cannot hold even one row" in json.load(f)["message"]
+
+
+def test_ctrl_c_stops_a_sweep_and_the_same_call_resumes_it(tmp_path):
+    # SIGINT while the first, long point (8192 tokens in chunks of 1) runs.
+    spec = {"base": {"workload": {"model": "linear:512x128"}},
+            "zip": {"workload.seq_len": [8192, 320], "pipeline.chunk_tokens": [1, 8]}}
+    main, log = threading.get_ident(), tmp_path / "s" / "points" / "p0000" / "stderr.log"
+
+    def interrupt():
+        for _ in range(30000):
+            if log.exists():
+                signal.pthread_kill(main, signal.SIGINT)
+                return
+            time.sleep(0.001)
+
+    t = threading.Thread(target=interrupt)
+    t.start()
+    with pytest.raises(KeyboardInterrupt, match="sweep stopped by SIGINT: 0 of 2 points finished"):
+        aimcsim.sweep(spec, jobs=1, outdir=tmp_path / "s")
+    t.join()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    df = aimcsim.sweep(spec, jobs=1, outdir=tmp_path / "s")
+    assert list(df.status) == ["ok", "ok"] and df.attrs["ran"] == 2
 
 
 def test_a_bad_sweep_is_a_config_error():
