@@ -32,6 +32,7 @@ LEVELS = [
     ("sim/sweep", 8),
     ("sim/calibrate", 8),
     ("sim/cli", 9),
+    ("sim/python", 9),
 ]
 SOURCE_SUFFIXES = (".hpp", ".cpp", ".in")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')

@@ -9,9 +9,7 @@
 #include <csignal>
 #include <iostream>
 
-#include "platform/embedded_config.hpp"
 #include "sim/base/error.hpp"
-#include "sim/base/files.hpp"
 #include "sim/base/version.hpp"
 #include "sim/cli/revision.hpp"
 
@@ -81,19 +79,6 @@ const CliOptions& cli_options() { return options; }
 void say_outputs(const std::string& dir, const std::vector<std::string>& files) {
   if (options.quiet) return;
   std::cerr << fmt::format("aimcsim: wrote {} in {}/\n", joined(files), dir);
-}
-
-std::vector<Config::Source> run_config_documents(const std::vector<std::string>& files,
-                                                 bool over_default) {
-  std::vector<Config::Source> docs;
-  if (files.empty() || over_default)
-    docs.push_back({"embedded default config", embedded_default_config()});
-  for (const std::string& f : files) {
-    const std::optional<std::string> text = read_file(f);
-    if (!text) throw InputError(fmt::format("{}: cannot open config file", f));
-    docs.push_back({f, *text});
-  }
-  return docs;
 }
 
 Config load_run_config(const Schema& schema, const std::vector<std::string>& files,

@@ -5,6 +5,7 @@
 
 #include "sim/base/config.hpp"
 #include "sim/base/registry.hpp"
+#include "sim/run/config_documents.hpp"
 
 namespace CLI {
 class App;
@@ -61,8 +62,5 @@ void say_outputs(const std::string& dir, const std::vector<std::string>& files);
 // default (for commands that need only part of a config, such as `kernel`).
 Config load_run_config(const Schema& schema, const std::vector<std::string>& files,
                        const std::vector<std::string>& overrides, bool over_default = false);
-// The documents load_run_config layers, read once (InputError naming a file it cannot read).
-std::vector<Config::Source> run_config_documents(const std::vector<std::string>& files,
-                                                 bool over_default = false);
 
 }  // namespace aimcsim

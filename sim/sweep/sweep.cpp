@@ -942,6 +942,17 @@ std::string finish_point(const SweepPoint& p, int status, const SweepOptions& op
 std::size_t run_queue_exec(const SweepSpec& spec, const std::vector<std::size_t>& queue,
                            const SweepOptions& options, const Progress& progress) {
   std::map<pid_t, std::size_t> running;
+  // However the queue ends (an interruption, an error), no point's process is left running.
+  const struct StopRunning {
+    std::map<pid_t, std::size_t>& running;
+    ~StopRunning() {
+      for (const auto& entry : running) {
+        ::kill(entry.first, SIGTERM);
+        while (::waitpid(entry.first, nullptr, 0) < 0 && errno == EINTR) {
+        }
+      }
+    }
+  } stop_running{running};
   std::size_t next = 0, done = 0, failed_now = 0;
   const std::size_t jobs = std::max<std::size_t>(1, options.jobs);
   progress.show(done, failed_now, false);
@@ -1082,6 +1093,19 @@ int reap_worker(PoolWorker& w) {
 std::size_t run_queue_pool(const SweepSpec& spec, const std::vector<std::size_t>& queue,
                            const SweepOptions& options, const Progress& progress) {
   std::vector<PoolWorker> pool(std::max<std::size_t>(1, std::min(options.jobs, queue.size())));
+  // However the queue ends (an interruption, an error), no worker is left behind: in a process
+  // that goes on after the sweep (a Python interpreter), one would keep running and hold the
+  // folder's lock, which it inherited.
+  const struct StopPool {
+    std::vector<PoolWorker>& pool;
+    ~StopPool() {
+      for (PoolWorker& w : pool)
+        if (w.pid >= 0) {
+          ::kill(w.pid, SIGTERM);
+          reap_worker(w);
+        }
+    }
+  } stop_pool{pool};
   std::size_t next = 0, done = 0, failed_now = 0;
   const auto finish = [&](std::size_t point, int status) {
     if (!finish_point(spec.points[point], status, options).empty()) ++failed_now;
@@ -1276,6 +1300,33 @@ void claim_folder(const SweepSpec& spec, const std::string& outdir, bool force) 
   fs::create_directories(root / "points", ec);
 }
 
+// Installs request_stop for SIGINT and SIGTERM while it lives and puts the caller's handlers
+// back when it goes (or at restore(), whichever comes first), on every path out of a sweep.
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction stop {};
+    stop.sa_handler = request_stop;
+    sigemptyset(&stop.sa_mask);
+    ::sigaction(SIGINT, &stop, &old_int_);
+    ::sigaction(SIGTERM, &stop, &old_term_);
+  }
+  ~StopSignals() { restore(); }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  void restore() const {
+    if (restored_) return;
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    restored_ = true;
+  }
+
+ private:
+  struct sigaction old_int_ {
+  }, old_term_{};
+  mutable bool restored_ = false;
+};
+
 }  // namespace
 
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
@@ -1286,32 +1337,28 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   const std::vector<std::size_t> queue = queue_points(spec, options, outcome);
   const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
   // SIGINT and SIGTERM stop the sweep at once (its workers die with it); what finished is kept
-  // and results.csv written, so rerunning the same command resumes.
+  // and results.csv written, so rerunning the same command resumes. The caller's handlers are
+  // back in place however the sweep ends (an interruption, an error, a failed fork).
   stop_signal = 0;
-  struct sigaction stop {
-  }, old_int{}, old_term{};
-  stop.sa_handler = request_stop;
-  sigemptyset(&stop.sa_mask);
-  ::sigaction(SIGINT, &stop, &old_int);
-  ::sigaction(SIGTERM, &stop, &old_term);
-  try {
-    outcome.ran = run_queue(spec, queue, options, progress);
-  } catch (const Interrupted& i) {
-    ::sigaction(SIGINT, &old_int, nullptr);
-    ::sigaction(SIGTERM, &old_term, nullptr);
-    write_sweep_results(spec, options.outdir);
-    std::size_t finished = 0;
-    for (const SweepPoint& p : spec.points)
-      finished +=
-          point_state(fs::path(options.outdir) / "points" / p.id, p.config_hash).status == "ok";
-    throw SweepInterrupted(
-        i.signal, fmt::format("sweep stopped by {}: {} of {} points finished, kept in {}; run the "
-                              "same command again to resume",
-                              i.signal == SIGINT ? "SIGINT" : "SIGTERM", finished,
-                              spec.points.size(), options.outdir));
+  {
+    const StopSignals signals;
+    try {
+      outcome.ran = run_queue(spec, queue, options, progress);
+    } catch (const Interrupted& i) {
+      signals.restore();
+      write_sweep_results(spec, options.outdir);
+      std::size_t finished = 0;
+      for (const SweepPoint& p : spec.points)
+        finished +=
+            point_state(fs::path(options.outdir) / "points" / p.id, p.config_hash).status == "ok";
+      throw SweepInterrupted(
+          i.signal,
+          fmt::format("sweep stopped by {}: {} of {} points finished, kept in {}; run the "
+                      "same command again to resume",
+                      i.signal == SIGINT ? "SIGINT" : "SIGTERM", finished, spec.points.size(),
+                      options.outdir));
+    }
   }
-  ::sigaction(SIGINT, &old_int, nullptr);
-  ::sigaction(SIGTERM, &old_term, nullptr);
   write_sweep_results(spec, options.outdir);
   outcome.failed = count_unfinished(spec, options);
   return outcome;

@@ -2,10 +2,16 @@
 // shard and merge behaviour with real worker processes.
 #include "sim/sweep/sweep.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -411,6 +417,43 @@ TEST_F(SweepRunTest, APoolWorkerKilledMidPointIsRecordedAndReplaced) {
   EXPECT_EQ(manifest["points"][2]["status"], "ok");
 }
 
+TEST_F(SweepRunTest, AnInterruptedSweepLeavesNoWorkerBehindAndItsFolderFree) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "forks from a multithreaded test process, which AddressSanitizer's allocator "
+                  "does not survive";
+#endif
+  // The process goes on after the sweep (as a Python interpreter does): SIGINT while the first,
+  // long point runs stops the sweep, and its worker must be gone, not left holding the lock.
+  const SweepSpec s = parse(
+      "base: {workload: {model: 'linear:512x128'}}\n"
+      "zip: {workload.seq_len: [8192, 320], pipeline.chunk_tokens: [1, 8]}\n");
+  SweepOptions o = options("a");
+  o.exe.clear();
+  o.jobs = 1;
+  const pthread_t sweeping = ::pthread_self();
+  const fs::path log = dir_ / "a" / "points" / "p0000" / "stderr.log";
+  auto interrupt = std::async(std::launch::async, [&] {
+    for (int i = 0; i < 30000; ++i) {
+      if (children().size() == 1 && fs::exists(log)) return ::pthread_kill(sweeping, SIGINT) == 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return false;
+  });
+  int signal = 0;
+  try {
+    run_sweep(s, o);
+  } catch (const SweepInterrupted& e) {
+    signal = e.signal;
+  }
+  ASSERT_TRUE(interrupt.get());
+  EXPECT_EQ(signal, SIGINT);
+  EXPECT_EQ(children(), std::vector<pid_t>{});
+  const int fd = ::open((dir_ / "a" / ".lock").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0) << std::strerror(errno);
+  ::close(fd);
+}
+
 TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {
   SweepOptions o = options("a");
   o.exe = (dir_ / "no-such-aimcsim").string();
@@ -419,6 +462,36 @@ TEST_F(SweepRunTest, AWorkerThatCannotStartIsRecorded) {
   const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
   EXPECT_NE(manifest["points"][0]["message"].get<std::string>().find("cannot execute"),
             std::string::npos);
+}
+
+// A handler of the caller's, to see whether a sweep puts it back.
+extern "C" void callers_handler(int) {}
+
+TEST_F(SweepRunTest, TheCallersSignalHandlersAreBackAfterASweepThatFails) {
+  // A file-size limit of 256 bytes lets the folder's lock be written (pid and host) but not a
+  // point's point.yaml, so the sweep fails with an InputError after it took SIGINT and SIGTERM.
+  struct sigaction mine {
+  }, old_int{}, old_term{}, now{};
+  mine.sa_handler = callers_handler;
+  sigemptyset(&mine.sa_mask);
+  ::sigaction(SIGINT, &mine, &old_int);
+  ::sigaction(SIGTERM, &mine, &old_term);
+  const auto old_xfsz = ::signal(SIGXFSZ, SIG_IGN);
+  rlimit old_fsize{};
+  ::getrlimit(RLIMIT_FSIZE, &old_fsize);
+  rlimit small = old_fsize;
+  small.rlim_cur = 256;
+  ::setrlimit(RLIMIT_FSIZE, &small);
+  const std::string error = test::error_of([&] { run_sweep(spec(), options("a")); });
+  ::setrlimit(RLIMIT_FSIZE, &old_fsize);
+  ::signal(SIGXFSZ, old_xfsz);
+  EXPECT_NE(error.find("point.yaml"), std::string::npos) << error;
+  ::sigaction(SIGINT, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, callers_handler);
+  ::sigaction(SIGTERM, nullptr, &now);
+  EXPECT_EQ(now.sa_handler, callers_handler);
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGTERM, &old_term, nullptr);
 }
 
 TEST_F(SweepRunTest, ShardsMergedGiveTheRowsOfOneUnshardedRun) {
