@@ -32,6 +32,7 @@
 #include "sim/base/version.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/run.hpp"
+#include "sim/sweep/sweep_file.hpp"
 #include "workloads/workload.hpp"
 
 namespace aimcsim {
@@ -1216,42 +1217,37 @@ void merge_point(const std::vector<std::string>& shard_dirs, const fs::path& roo
   copy_point(best_dir, dest, root, p);
 }
 
-// An advisory lock on OUTDIR/.lock for the life of a sweep, holding "pid host"; a second sweep
-// into the folder refuses (InputError) naming the holder instead of deleting its work.
-class FolderLock {
- public:
-  explicit FolderLock(const std::string& outdir) : path_((fs::path(outdir) / ".lock").string()) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-      throw InputError(
-          fmt::format("{}: cannot open the sweep folder's lock: {}", path_, std::strerror(errno)));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      const std::string holder = read_text(path_);
-      ::close(fd_);
-      throw InputError(fmt::format(
-          "{}: another sweep is writing this folder ({}); wait for it to end, or use another -o",
-          outdir, holder.empty() ? "holder unknown" : "pid and host: " + holder));
-    }
-    char host[256] = {};
-    ::gethostname(host, sizeof(host) - 1);
-    const std::string who = fmt::format("{} {}", ::getpid(), host);
-    if (::ftruncate(fd_, 0) == 0 && ::write(fd_, who.data(), who.size()) < 0) {
-      // the holder's name is a courtesy; the lock holds without it
-    }
-  }
-  ~FolderLock() {
-    if (::ftruncate(fd_, 0) != 0) {
-      // as above
-    }
-    ::close(fd_);  // releases the lock
-  }
-  FolderLock(const FolderLock&) = delete;
-  FolderLock& operator=(const FolderLock&) = delete;
+}  // namespace
 
- private:
-  std::string path_;
-  int fd_ = -1;
-};
+FolderLock::FolderLock(const std::string& outdir, const std::string& holder_kind)
+    : path_((fs::path(outdir) / ".lock").string()) {
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw InputError(
+        fmt::format("{}: cannot open the folder's lock: {}", path_, std::strerror(errno)));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const std::string holder = read_text(path_);
+    ::close(fd_);
+    throw InputError(fmt::format(
+        "{}: another {} is writing this folder ({}); wait for it to end, or use another -o", outdir,
+        holder_kind, holder.empty() ? "holder unknown" : "pid and host: " + holder));
+  }
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  const std::string who = fmt::format("{} {}", ::getpid(), host);
+  if (::ftruncate(fd_, 0) == 0 && ::write(fd_, who.data(), who.size()) < 0) {
+    // the holder's name is a courtesy; the lock holds without it
+  }
+}
+
+FolderLock::~FolderLock() {
+  if (::ftruncate(fd_, 0) != 0) {
+    // as above
+  }
+  ::close(fd_);  // releases the lock
+}
+
+namespace {
 
 // A folder holds one sweep: a folder whose sweep.json names another sweep (another base, other
 // keys or points) is refused, unless `force` clears it first.
@@ -1278,15 +1274,12 @@ void claim_folder(const SweepSpec& spec, const std::string& outdir, bool force) 
 
 }  // namespace
 
-SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
-  create_output_folder(options.outdir);
-  const FolderLock lock(options.outdir);
-  claim_folder(spec, options.outdir, options.force);
-  SweepOutcome outcome;
-  const std::vector<std::size_t> queue = queue_points(spec, options, outcome);
-  const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
-  // SIGINT and SIGTERM stop the sweep at once (its workers die with it); what finished is kept
-  // and results.csv written, so rerunning the same command resumes.
+namespace {
+
+// Runs the queue with SIGINT and SIGTERM stopping it at once (its workers die with it): throws
+// SweepInterrupted with a bare message; what finished is kept.
+std::size_t run_queue_stoppable(const SweepSpec& spec, const std::vector<std::size_t>& queue,
+                                const SweepOptions& options, const Progress& progress) {
   stop_signal = 0;
   struct sigaction stop {
   }, old_int{}, old_term{};
@@ -1295,26 +1288,95 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   ::sigaction(SIGINT, &stop, &old_int);
   ::sigaction(SIGTERM, &stop, &old_term);
   try {
-    outcome.ran = run_queue(spec, queue, options, progress);
+    const std::size_t ran = run_queue(spec, queue, options, progress);
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGTERM, &old_term, nullptr);
+    return ran;
   } catch (const Interrupted& i) {
     ::sigaction(SIGINT, &old_int, nullptr);
     ::sigaction(SIGTERM, &old_term, nullptr);
+    throw SweepInterrupted(i.signal,
+                           fmt::format("stopped by {}", i.signal == SIGINT ? "SIGINT" : "SIGTERM"));
+  }
+}
+
+}  // namespace
+
+SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
+  create_output_folder(options.outdir);
+  const FolderLock lock(options.outdir);
+  claim_folder(spec, options.outdir, options.force);
+  SweepOutcome outcome;
+  const std::vector<std::size_t> queue = queue_points(spec, options, outcome);
+  const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
+  // SIGINT and SIGTERM stop the sweep at once; what finished is kept and results.csv written, so
+  // rerunning the same command resumes.
+  try {
+    outcome.ran = run_queue_stoppable(spec, queue, options, progress);
+  } catch (const SweepInterrupted& i) {
     write_sweep_results(spec, options.outdir);
     std::size_t finished = 0;
     for (const SweepPoint& p : spec.points)
       finished +=
           point_state(fs::path(options.outdir) / "points" / p.id, p.config_hash).status == "ok";
-    throw SweepInterrupted(
-        i.signal, fmt::format("sweep stopped by {}: {} of {} points finished, kept in {}; run the "
-                              "same command again to resume",
-                              i.signal == SIGINT ? "SIGINT" : "SIGTERM", finished,
-                              spec.points.size(), options.outdir));
+    throw SweepInterrupted(i.signal,
+                           fmt::format("sweep {}: {} of {} points finished, kept in {}; run the "
+                                       "same command again to resume",
+                                       i.what(), finished, spec.points.size(), options.outdir));
   }
-  ::sigaction(SIGINT, &old_int, nullptr);
-  ::sigaction(SIGTERM, &old_term, nullptr);
   write_sweep_results(spec, options.outdir);
   outcome.failed = count_unfinished(spec, options);
   return outcome;
+}
+
+SweepOutcome run_sweep_points(const SweepSpec& spec, const std::vector<std::size_t>& points,
+                              const SweepOptions& options) {
+  create_output_folder(options.outdir);
+  SweepOutcome outcome;
+  std::vector<std::size_t> queue;
+  const fs::path root(options.outdir);
+  for (std::size_t i : points) {
+    ++outcome.selected;
+    const SweepPoint& p = spec.points.at(i);
+    if (point_state(root / "points" / p.id, p.config_hash).status == "ok")
+      ++outcome.skipped;
+    else
+      queue.push_back(i);
+  }
+  const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
+  outcome.ran = run_queue_stoppable(spec, queue, options, progress);
+  for (std::size_t i : points)
+    outcome.failed +=
+        point_state(root / "points" / spec.points[i].id, spec.points[i].config_hash).status != "ok";
+  return outcome;
+}
+
+SweepPointStatus sweep_point_status(const std::string& dir, const std::string& config_hash) {
+  const PointState s = point_state(dir, config_hash);
+  return {s.status, s.message};
+}
+
+std::vector<std::string> point_figure_columns() {
+  std::vector<std::string> out;
+  for (const SummaryFigure& f : summary_columns()) out.push_back(f.column);
+  for (const std::string& c : layer_columns()) out.push_back(c);
+  return out;
+}
+
+std::vector<std::string> read_point_figures(const std::string& dir) { return point_figures(dir); }
+
+std::vector<Config::Source> load_sweep_base(const YAML::Node& base, const std::string& file,
+                                            const std::string& base_dir) {
+  return load_base(base, file, base_dir);
+}
+
+void check_sweep_key(const Schema& schema, const std::string& where, const std::string& key) {
+  check_key(schema, where, key);
+}
+
+void check_sweep_value(const Schema& schema, const std::string& where, const std::string& key,
+                       const std::string& value) {
+  check_value(schema, where, key, value);
 }
 
 void merge_sweeps(const std::vector<std::string>& shard_dirs, const std::string& outdir) {
