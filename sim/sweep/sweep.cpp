@@ -559,7 +559,8 @@ const std::vector<SummaryFigure>& summary_columns() {
 const std::vector<std::string>& layer_columns() {
   static const std::vector<std::string> cols = {
       "linears_tile_busy_ns", "linears_transfer_busy_ns", "linears_pmca_busy_ns",
-      "pmca_chunk_max_ns",    "pmca_l1_needed_max_bytes", "pmca_l1_spilled_linears"};
+      "pmca_chunk_max_ns",    "pmca_l1_needed_max_bytes", "pmca_l1_spilled_linears",
+      "linears_overhead_max"};
   return cols;
 }
 
@@ -584,7 +585,7 @@ std::vector<std::string> summary_figures(const fs::path& dir) {
 }
 
 // The layers.csv aggregates of a finished point: busy sums, the longest PMCA chunk, the largest
-// L1 footprint and the number of layers that spill L1.
+// L1 footprint, the number of layers that spill L1 and the largest overhead of a layer.
 std::vector<std::string> layer_figures(const fs::path& dir) {
   std::istringstream layers(read_text(dir / "layers.csv"));
   std::string line;
@@ -596,8 +597,9 @@ std::vector<std::string> layer_figures(const fs::path& dir) {
   };
   const int tile = col("hybrid_tile_busy_ns"), link = col("hybrid_transfer_busy_ns"),
             pmca = col("hybrid_pmca_busy_ns"), chunk = col("pmca_chunk_ns"),
-            l1 = col("pmca_l1_needed_bytes"), spill = col("pmca_l1_spill");
-  double sum_tile = 0, sum_link = 0, sum_pmca = 0, max_chunk = 0;
+            l1 = col("pmca_l1_needed_bytes"), spill = col("pmca_l1_spill"),
+            overhead = col("overhead");
+  double sum_tile = 0, sum_link = 0, sum_pmca = 0, max_chunk = 0, max_overhead = 0;
   long long max_l1 = 0, spills = 0;
   while (std::getline(layers, line)) {
     const std::vector<std::string> f = split_csv_line(line);
@@ -609,11 +611,13 @@ std::vector<std::string> layer_figures(const fs::path& dir) {
     sum_pmca += num(pmca);
     max_chunk = std::max(max_chunk, num(chunk));
     max_l1 = std::max(max_l1, static_cast<long long>(num(l1)));
+    max_overhead = std::max(max_overhead, num(overhead));
     if (spill >= 0 && spill < static_cast<int>(f.size()) && f[spill] == "true") ++spills;
   }
   return {fmt::format("{:.3f}", sum_tile), fmt::format("{:.3f}", sum_link),
           fmt::format("{:.3f}", sum_pmca), fmt::format("{:.3f}", max_chunk),
-          std::to_string(max_l1),          std::to_string(spills)};
+          std::to_string(max_l1),          std::to_string(spills),
+          json_number(max_overhead)};
 }
 
 // The figures of a finished point: summary.json figures and layers.csv aggregates.
