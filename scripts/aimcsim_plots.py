@@ -7,6 +7,9 @@ From a sweep's results.csv:
 From a run folder (aimcsim run -o DIR, or a sweep's points/<id>/):
   aimcsim_plots.py layers DIR [--by block|linear] -o OUT
   aimcsim_plots.py energy DIR -o OUT
+From a search's folder (aimcsim explore -o DIR):
+  aimcsim_plots.py front DIR --x COLUMN --y COLUMN [--mark LABEL=ID ...] -o OUT
+  aimcsim_plots.py convergence DIR -o OUT
 
 `overhead` and `strategies` take --where KEY=VALUE to keep some rows; when several rows remain for
 one point of a line or bar, they stop naming the keys that differ instead of picking one. Latency
@@ -27,6 +30,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 plt.rcParams.update({
     "svg.hashsalt": "aimcsim",
@@ -114,6 +118,9 @@ LABELS = {
     "hybrid_ns": "hybrid end-to-end latency",
     "analog_only_ns": "analog-only end-to-end latency",
     "hybrid_energy_nj": "hybrid energy (nJ)",
+    "hybrid_area_mm2": "hybrid platform area (mm2)",
+    "hybrid_energy_per_token_nj": "hybrid energy per token (nJ)",
+    "linears_overhead_max": "largest overhead of one linear, hybrid / analog-only (x)",
     "pmca_l1_needed_max_bytes": "PMCA L1 footprint, largest (bytes)",
     "pipeline.chunk_tokens": "chunk size t, pipeline.chunk_tokens (tokens)",
     "chunk_tokens_chosen": "chunk size t chosen (tokens)",
@@ -358,6 +365,94 @@ def plot_strategies(rows, out, key="pipeline.strategy", group=None, title=None):
     save(fig, out)
 
 
+def read_candidates(explore_dir):
+    """The rows of a search's candidates.csv and the ids on its Pareto front (pareto.csv)."""
+    rows = read_results(os.path.join(explore_dir, "candidates.csv"))
+    front = {r["id"] for r in read_results(os.path.join(explore_dir, "pareto.csv"))}
+    return rows, front
+
+
+def front_2d(points):
+    """The points (x, y, ...) no other point beats in both x and y (minimising), by x."""
+    out = []
+    for p in sorted(points, key=lambda q: (q[0], q[1])):
+        if not out or p[1] < out[-1][1]:
+            out.append(p)
+    return out
+
+
+def plot_front(explore_dir, x, y, out, marks=(), title=None):
+    """Every simulated candidate of a search in two of its statistics: feasible ones, infeasible
+    ones (missing the constraints), the search's Pareto front (pareto.csv: non-dominated in all
+    objectives, so in two of them some front points lie behind others), the staircases of the
+    candidates non-dominated in these two (feasible ones, and all of them when some are
+    infeasible), and marked points (LABEL, x, y)."""
+    rows, front = read_candidates(explore_dir)
+    ok = [r for r in rows if r["status"] == "ok" and r.get(x, "") != "" and r.get(y, "") != ""]
+    if not ok:
+        fail(f"{explore_dir}: no simulated candidate has {x} and {y}")
+    xs = [float(r[x]) for r in ok] + [m[1] for m in marks]
+    ys = [float(r[y]) for r in ok] + [m[2] for m in marks]
+    xd, xu = time_scale(xs) if x.endswith("_ns") else (1.0, "")
+    yd, yu = time_scale(ys) if y.endswith("_ns") else (1.0, "")
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    infeasible = [r for r in ok if r["feasible"] != "true"]
+    feasible = [r for r in ok if r["feasible"] == "true"]
+    if infeasible:
+        ax.scatter([float(r[x]) / xd for r in infeasible], [float(r[y]) / yd for r in infeasible],
+                   marker="x", s=12, color="0.7", linewidths=0.8, label="infeasible (misses a constraint)")
+    if infeasible:
+        stairs = front_2d([(float(r[x]) / xd, float(r[y]) / yd) for r in ok])
+        ax.step([p[0] for p in stairs], [p[1] for p in stairs], where="post", color="0.5",
+                linewidth=0.8, linestyle="--", label=f"non-dominated in these two, constraints ignored ({len(stairs)})")
+    if feasible:
+        ax.scatter([float(r[x]) / xd for r in feasible], [float(r[y]) / yd for r in feasible],
+                   s=10, color="tab:blue", alpha=0.6, label="feasible")
+        stairs = front_2d([(float(r[x]) / xd, float(r[y]) / yd) for r in feasible])
+        ax.step([p[0] for p in stairs], [p[1] for p in stairs], where="post", color="tab:blue",
+                linewidth=0.8, label=f"non-dominated in these two ({len(stairs)})")
+    on_front = [r for r in ok if r["id"] in front]
+    if on_front:
+        ax.scatter([float(r[x]) / xd for r in on_front], [float(r[y]) / yd for r in on_front],
+                   s=28, facecolors="none", edgecolors="tab:red", linewidths=1.0,
+                   label=f"Pareto front, all objectives ({len(on_front)})")
+    for (label, mx, my), marker in zip(marks, ("*", "D", "P", "s")):
+        ax.scatter([mx / xd], [my / yd], marker=marker, s=90, color="black", zorder=5, label=label)
+    ax.set_xlabel(axis_label(x, xu))
+    ax.set_ylabel(axis_label(y, yu))
+    plain_y(ax)
+    ax.set_title(title or f"{len(ok)} candidates: {axis_label(y).split(' (')[0]} against "
+                          f"{axis_label(x).split(' (')[0]}", fontsize=8)
+    legend_outside(ax)
+    save(fig, out)
+
+
+def plot_convergence(explore_dir, out, title=None):
+    """A search's hypervolume and front size after each generation, against the evaluations so far
+    (explore.json)."""
+    with open(os.path.join(explore_dir, "explore.json")) as f:
+        j = json.load(f)
+    gens = j["generations"]
+    ev = [g["evaluations"] for g in gens]
+    fig, ax = plt.subplots(figsize=(7.2, 3.6))
+    ax.plot(ev, [g["hypervolume"] for g in gens], marker="o", markersize=3, color="tab:blue",
+            label="hypervolume (objectives scaled to [0, 1], reference 1.1)")
+    ax.set_xlabel("candidates evaluated")
+    ax.set_ylabel("hypervolume of the front")
+    ax2 = ax.twinx()
+    ax2.step(ev, [g["front"] for g in gens], where="post", color="tab:red", linewidth=0.8,
+             label="front size (right axis)")
+    ax2.set_ylabel("candidates on the front")
+    ax2.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="lower right")
+    algo = j["algorithm"]
+    ax.set_title(title or f"{j['space']}: {algo['name']} ({algo['library']} {algo['version']}), seed {j['seed']}, "
+                          f"{j['evaluations']} of {j['space_size']} candidates", fontsize=8)
+    save(fig, out)
+
+
 def study_arguments(parser, runs):
     """The options every scripts/study_*.py takes."""
     parser.add_argument("-j", "--jobs", type=int, default=2)
@@ -409,6 +504,16 @@ def main(argv):
     e = sub.add_parser("energy", help="energy by component from a run folder's summary.json")
     e.add_argument("run_dir")
     e.add_argument("-o", "--output", required=True)
+    f = sub.add_parser("front", help="a search's candidates and front in two statistics (aimcsim explore)")
+    f.add_argument("explore_dir")
+    f.add_argument("--x", required=True, help="candidates.csv column on the x axis, e.g. hybrid_area_mm2")
+    f.add_argument("--y", required=True, help="candidates.csv column on the y axis, e.g. overhead")
+    f.add_argument("--mark", action="append", default=[], metavar="LABEL=ID",
+                   help="mark the candidate ID (candidates.csv's id) with LABEL")
+    f.add_argument("-o", "--output", required=True)
+    c = sub.add_parser("convergence", help="a search's hypervolume and front size per generation")
+    c.add_argument("explore_dir")
+    c.add_argument("-o", "--output", required=True)
     a = p.parse_args(argv)
     if a.cmd == "overhead":
         plot_lines(where(read_results(a.results), a.where), a.x, a.y, a.series, a.output, xlog=not a.linear_x)
@@ -416,6 +521,18 @@ def main(argv):
         plot_strategies(where(read_results(a.results), a.where), a.output, a.key, a.group)
     elif a.cmd == "layers":
         plot_layers(a.run_dir, a.output, a.by)
+    elif a.cmd == "front":
+        rows, _ = read_candidates(a.explore_dir)
+        by_id = {r["id"]: r for r in rows}
+        marks = []
+        for m in a.mark:
+            label, _, cid = m.rpartition("=")
+            if cid not in by_id or by_id[cid].get(a.x, "") == "" or by_id[cid].get(a.y, "") == "":
+                fail(f"--mark {m}: no simulated candidate {cid!r} in {a.explore_dir}/candidates.csv")
+            marks.append((label or cid, float(by_id[cid][a.x]), float(by_id[cid][a.y])))
+        plot_front(a.explore_dir, a.x, a.y, a.output, marks)
+    elif a.cmd == "convergence":
+        plot_convergence(a.explore_dir, a.output)
     else:
         plot_energy(a.run_dir, a.output)
     return 0
