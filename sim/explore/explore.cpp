@@ -100,6 +100,7 @@ class PoolEvaluator final : public Evaluator {
       if (!seen_.count(c) && std::find(fresh.begin(), fresh.end(), c) == fresh.end())
         fresh.push_back(c);
     const std::size_t room = space_.budget - all_.size();
+    if (room == 0 && !fresh.empty()) throw BudgetSpent();  // no generation without a candidate
     const bool spent = fresh.size() > room;
     if (spent) fresh.resize(room);
     run(fresh);
@@ -280,8 +281,10 @@ void write_outputs(const ExploreSpace& space, const ExploreOptions& options,
                                    (root / "points" / e.id / "config.yaml").string()));
     write_file_atomic((root / "pareto" / e.id / "config.yaml").string(), *cfg);
   }
+  std::vector<fs::path> stale;
   for (const auto& entry : fs::directory_iterator(root / "pareto", ec))
-    if (!keep.count(entry.path().filename().string())) fs::remove_all(entry.path(), ec);
+    if (!keep.count(entry.path().filename().string())) stale.push_back(entry.path());
+  for (const fs::path& p : stale) fs::remove_all(p, ec);
 
   // Hypervolume per generation against the final ideal and nadir of the feasible points.
   std::vector<std::vector<double>> all_points;
