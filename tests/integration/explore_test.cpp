@@ -256,6 +256,26 @@ TEST(ExploreCliTest, AnInfeasibleSpaceSaysSoWithTheLeastViolatingPoint) {
   EXPECT_TRUE(test::csv_records(test::file_text(fs::path(tmp / "out") / "pareto.csv")).empty());
 }
 
+TEST(ExploreCliTest, BudgetOnTheCommandLineOverridesTheFiles) {
+  test::ScratchDir tmp("explore");
+  {
+    std::ofstream(tmp / "all.yaml") << kSpace << "algorithm: exhaustive\nbudget: 48\n";
+    std::ofstream(tmp / "ga.yaml") << kSpace << "algorithm: nsga2\nbudget: 48\n";
+  }
+  test::ProcessResult r = test::run_aimcsim("explore " + (tmp / "all.yaml") + " --budget 10");
+  EXPECT_EQ(r.status, 2) << r.output();
+  EXPECT_NE(r.err.find("--budget 10: exhaustive: the space has 48 candidates, more than the budget "
+                       "of 10"),
+            std::string::npos)
+      << r.err;
+  r = test::run_aimcsim("explore -q " + (tmp / "ga.yaml") + " --budget 12 -j 2 -o " + (tmp / "ga"));
+  ASSERT_EQ(r.status, 0) << r.output();
+  const auto j = nlohmann::json::parse(test::file_text(fs::path(tmp / "ga") / "explore.json"));
+  EXPECT_EQ(j["budget"], 12);
+  EXPECT_EQ(j["evaluations"], 12);
+  EXPECT_EQ(j["stopped"], "the budget was spent");
+}
+
 TEST(ExploreCliTest, ABadSpaceFileExitsTwoNamingTheKey) {
   test::ScratchDir tmp("explore");
   {
