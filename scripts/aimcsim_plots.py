@@ -7,6 +7,9 @@ From a sweep's results.csv:
 From a run folder (aimcsim run -o DIR, or a sweep's points/<id>/):
   aimcsim_plots.py layers DIR [--by block|linear] -o OUT
   aimcsim_plots.py energy DIR -o OUT
+From a search's folder (aimcsim explore -o DIR):
+  aimcsim_plots.py front DIR --x COLUMN --y COLUMN [--mark LABEL=ID ...] -o OUT
+  aimcsim_plots.py convergence DIR -o OUT
 
 `overhead` and `strategies` take --where KEY=VALUE to keep some rows; when several rows remain for
 one point of a line or bar, they stop naming the keys that differ instead of picking one. Latency
@@ -87,6 +90,17 @@ def plot_strategies(rows, out, key="pipeline.strategy", group=None, title=None):
     _saved(plot.strategies_figure, out, rows, key=key, group=group, title=title)
 
 
+def plot_front(explore_dir, x, y, out, marks=(), title=None):
+    """A search's candidates and front in two statistics (aimcsim.plot.front_figure)."""
+    rows, front = plot.read_candidates(explore_dir)
+    _saved(plot.front_figure, out, rows, front, x, y, marks, title=title)
+
+
+def plot_convergence(explore_dir, out, title=None):
+    """A search's hypervolume and front size per generation (aimcsim.plot.convergence_figure)."""
+    _saved(plot.convergence_figure, out, plot.read_explore(explore_dir), title=title)
+
+
 def study_arguments(parser, runs):
     """The options every scripts/study_*.py takes."""
     parser.add_argument("-j", "--jobs", type=int, default=2)
@@ -138,6 +152,16 @@ def main(argv):
     e = sub.add_parser("energy", help="energy by component from a run folder's summary.json")
     e.add_argument("run_dir")
     e.add_argument("-o", "--output", required=True)
+    f = sub.add_parser("front", help="a search's candidates and front in two statistics (aimcsim explore)")
+    f.add_argument("explore_dir")
+    f.add_argument("--x", required=True, help="candidates.csv column on the x axis, e.g. hybrid_area_mm2")
+    f.add_argument("--y", required=True, help="candidates.csv column on the y axis, e.g. overhead")
+    f.add_argument("--mark", action="append", default=[], metavar="LABEL=ID",
+                   help="mark the candidate ID (candidates.csv's id) with LABEL")
+    f.add_argument("-o", "--output", required=True)
+    c = sub.add_parser("convergence", help="a search's hypervolume and front size per generation")
+    c.add_argument("explore_dir")
+    c.add_argument("-o", "--output", required=True)
     a = p.parse_args(argv)
     try:
         if a.cmd == "overhead":
@@ -147,6 +171,18 @@ def main(argv):
             plot_strategies(plot.select(read_results(a.results), a.where), a.output, a.key, a.group)
         elif a.cmd == "layers":
             plot_layers(a.run_dir, a.output, a.by)
+        elif a.cmd == "front":
+            rows, _ = plot.read_candidates(a.explore_dir)
+            by_id = {r["id"]: r for r in rows}
+            marks = []
+            for m in a.mark:
+                label, _, cid = m.rpartition("=")
+                if cid not in by_id or by_id[cid].get(a.x, "") == "" or by_id[cid].get(a.y, "") == "":
+                    fail(f"--mark {m}: no simulated candidate {cid!r} in {a.explore_dir}/candidates.csv")
+                marks.append((label or cid, float(by_id[cid][a.x]), float(by_id[cid][a.y])))
+            plot_front(a.explore_dir, a.x, a.y, a.output, marks)
+        elif a.cmd == "convergence":
+            plot_convergence(a.explore_dir, a.output)
         else:
             plot_energy(a.run_dir, a.output)
     except plot.PlotError as e:

@@ -31,8 +31,9 @@ LEVELS = [
     ("sim/report", 7),
     ("sim/sweep", 8),
     ("sim/calibrate", 8),
-    ("sim/cli", 9),
-    ("sim/python", 9),
+    ("sim/explore", 9),
+    ("sim/cli", 10),
+    ("sim/python", 10),
 ]
 SOURCE_SUFFIXES = (".hpp", ".cpp", ".in")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ pkg-config libsystemc-dev libspdlog-dev libfmt-dev
           libyaml-cpp-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libeigen3-dev
+          libpagmo-dev
           clang-format python3 python3-matplotlib python3-yaml
           pybind11-dev python3-dev python3-pandas python3-pytest)
 

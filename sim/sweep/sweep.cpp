@@ -32,6 +32,7 @@
 #include "sim/base/version.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/run.hpp"
+#include "sim/sweep/sweep_file.hpp"
 #include "workloads/workload.hpp"
 
 namespace aimcsim {
@@ -558,7 +559,8 @@ const std::vector<SummaryFigure>& summary_columns() {
 const std::vector<std::string>& layer_columns() {
   static const std::vector<std::string> cols = {
       "linears_tile_busy_ns", "linears_transfer_busy_ns", "linears_pmca_busy_ns",
-      "pmca_chunk_max_ns",    "pmca_l1_needed_max_bytes", "pmca_l1_spilled_linears"};
+      "pmca_chunk_max_ns",    "pmca_l1_needed_max_bytes", "pmca_l1_spilled_linears",
+      "linears_overhead_max"};
   return cols;
 }
 
@@ -583,7 +585,7 @@ std::vector<std::string> summary_figures(const fs::path& dir) {
 }
 
 // The layers.csv aggregates of a finished point: busy sums, the longest PMCA chunk, the largest
-// L1 footprint and the number of layers that spill L1.
+// L1 footprint, the number of layers that spill L1 and the largest overhead of a layer.
 std::vector<std::string> layer_figures(const fs::path& dir) {
   std::istringstream layers(read_text(dir / "layers.csv"));
   std::string line;
@@ -595,8 +597,9 @@ std::vector<std::string> layer_figures(const fs::path& dir) {
   };
   const int tile = col("hybrid_tile_busy_ns"), link = col("hybrid_transfer_busy_ns"),
             pmca = col("hybrid_pmca_busy_ns"), chunk = col("pmca_chunk_ns"),
-            l1 = col("pmca_l1_needed_bytes"), spill = col("pmca_l1_spill");
-  double sum_tile = 0, sum_link = 0, sum_pmca = 0, max_chunk = 0;
+            l1 = col("pmca_l1_needed_bytes"), spill = col("pmca_l1_spill"),
+            overhead = col("overhead");
+  double sum_tile = 0, sum_link = 0, sum_pmca = 0, max_chunk = 0, max_overhead = 0;
   long long max_l1 = 0, spills = 0;
   while (std::getline(layers, line)) {
     const std::vector<std::string> f = split_csv_line(line);
@@ -608,11 +611,13 @@ std::vector<std::string> layer_figures(const fs::path& dir) {
     sum_pmca += num(pmca);
     max_chunk = std::max(max_chunk, num(chunk));
     max_l1 = std::max(max_l1, static_cast<long long>(num(l1)));
+    max_overhead = std::max(max_overhead, num(overhead));
     if (spill >= 0 && spill < static_cast<int>(f.size()) && f[spill] == "true") ++spills;
   }
   return {fmt::format("{:.3f}", sum_tile), fmt::format("{:.3f}", sum_link),
           fmt::format("{:.3f}", sum_pmca), fmt::format("{:.3f}", max_chunk),
-          std::to_string(max_l1),          std::to_string(spills)};
+          std::to_string(max_l1),          std::to_string(spills),
+          json_number(max_overhead)};
 }
 
 // The figures of a finished point: summary.json figures and layers.csv aggregates.
@@ -1240,42 +1245,37 @@ void merge_point(const std::vector<std::string>& shard_dirs, const fs::path& roo
   copy_point(best_dir, dest, root, p);
 }
 
-// An advisory lock on OUTDIR/.lock for the life of a sweep, holding "pid host"; a second sweep
-// into the folder refuses (InputError) naming the holder instead of deleting its work.
-class FolderLock {
- public:
-  explicit FolderLock(const std::string& outdir) : path_((fs::path(outdir) / ".lock").string()) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0)
-      throw InputError(
-          fmt::format("{}: cannot open the sweep folder's lock: {}", path_, std::strerror(errno)));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      const std::string holder = read_text(path_);
-      ::close(fd_);
-      throw InputError(fmt::format(
-          "{}: another sweep is writing this folder ({}); wait for it to end, or use another -o",
-          outdir, holder.empty() ? "holder unknown" : "pid and host: " + holder));
-    }
-    char host[256] = {};
-    ::gethostname(host, sizeof(host) - 1);
-    const std::string who = fmt::format("{} {}", ::getpid(), host);
-    if (::ftruncate(fd_, 0) == 0 && ::write(fd_, who.data(), who.size()) < 0) {
-      // the holder's name is a courtesy; the lock holds without it
-    }
-  }
-  ~FolderLock() {
-    if (::ftruncate(fd_, 0) != 0) {
-      // as above
-    }
-    ::close(fd_);  // releases the lock
-  }
-  FolderLock(const FolderLock&) = delete;
-  FolderLock& operator=(const FolderLock&) = delete;
+}  // namespace
 
- private:
-  std::string path_;
-  int fd_ = -1;
-};
+FolderLock::FolderLock(const std::string& outdir, const std::string& holder_kind)
+    : path_((fs::path(outdir) / ".lock").string()) {
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw InputError(
+        fmt::format("{}: cannot open the folder's lock: {}", path_, std::strerror(errno)));
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const std::string holder = read_text(path_);
+    ::close(fd_);
+    throw InputError(fmt::format(
+        "{}: another {} is writing this folder ({}); wait for it to end, or use another -o", outdir,
+        holder_kind, holder.empty() ? "holder unknown" : "pid and host: " + holder));
+  }
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  const std::string who = fmt::format("{} {}", ::getpid(), host);
+  if (::ftruncate(fd_, 0) == 0 && ::write(fd_, who.data(), who.size()) < 0) {
+    // the holder's name is a courtesy; the lock holds without it
+  }
+}
+
+FolderLock::~FolderLock() {
+  if (::ftruncate(fd_, 0) != 0) {
+    // as above
+  }
+  ::close(fd_);  // releases the lock
+}
+
+namespace {
 
 // A folder holds one sweep: a folder whose sweep.json names another sweep (another base, other
 // keys or points) is refused, unless `force` clears it first.
@@ -1329,6 +1329,27 @@ class StopSignals {
 
 }  // namespace
 
+namespace {
+
+// Runs the queue with SIGINT and SIGTERM stopping it at once (its workers die with it): throws
+// SweepInterrupted with a bare message; what finished is kept.
+std::size_t run_queue_stoppable(const SweepSpec& spec, const std::vector<std::size_t>& queue,
+                                const SweepOptions& options, const Progress& progress) {
+  stop_signal = 0;
+  // The caller's handlers are back in place however the queue ends (an interruption, an error,
+  // a failed fork).
+  const StopSignals signals;
+  try {
+    return run_queue(spec, queue, options, progress);
+  } catch (const Interrupted& i) {
+    signals.restore();
+    throw SweepInterrupted(i.signal,
+                           fmt::format("stopped by {}", i.signal == SIGINT ? "SIGINT" : "SIGTERM"));
+  }
+}
+
+}  // namespace
+
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   create_output_folder(options.outdir);
   const FolderLock lock(options.outdir);
@@ -1336,32 +1357,74 @@ SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options) {
   SweepOutcome outcome;
   const std::vector<std::size_t> queue = queue_points(spec, options, outcome);
   const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
-  // SIGINT and SIGTERM stop the sweep at once (its workers die with it); what finished is kept
-  // and results.csv written, so rerunning the same command resumes. The caller's handlers are
-  // back in place however the sweep ends (an interruption, an error, a failed fork).
-  stop_signal = 0;
-  {
-    const StopSignals signals;
-    try {
-      outcome.ran = run_queue(spec, queue, options, progress);
-    } catch (const Interrupted& i) {
-      signals.restore();
-      write_sweep_results(spec, options.outdir);
-      std::size_t finished = 0;
-      for (const SweepPoint& p : spec.points)
-        finished +=
-            point_state(fs::path(options.outdir) / "points" / p.id, p.config_hash).status == "ok";
-      throw SweepInterrupted(
-          i.signal,
-          fmt::format("sweep stopped by {}: {} of {} points finished, kept in {}; run the "
-                      "same command again to resume",
-                      i.signal == SIGINT ? "SIGINT" : "SIGTERM", finished, spec.points.size(),
-                      options.outdir));
-    }
+  // SIGINT and SIGTERM stop the sweep at once; what finished is kept and results.csv written, so
+  // rerunning the same command resumes.
+  try {
+    outcome.ran = run_queue_stoppable(spec, queue, options, progress);
+  } catch (const SweepInterrupted& i) {
+    write_sweep_results(spec, options.outdir);
+    std::size_t finished = 0;
+    for (const SweepPoint& p : spec.points)
+      finished +=
+          point_state(fs::path(options.outdir) / "points" / p.id, p.config_hash).status == "ok";
+    throw SweepInterrupted(i.signal,
+                           fmt::format("sweep {}: {} of {} points finished, kept in {}; run the "
+                                       "same command again to resume",
+                                       i.what(), finished, spec.points.size(), options.outdir));
   }
   write_sweep_results(spec, options.outdir);
   outcome.failed = count_unfinished(spec, options);
   return outcome;
+}
+
+SweepOutcome run_sweep_points(const SweepSpec& spec, const std::vector<std::size_t>& points,
+                              const SweepOptions& options) {
+  create_output_folder(options.outdir);
+  SweepOutcome outcome;
+  std::vector<std::size_t> queue;
+  const fs::path root(options.outdir);
+  for (std::size_t i : points) {
+    ++outcome.selected;
+    const SweepPoint& p = spec.points.at(i);
+    if (point_state(root / "points" / p.id, p.config_hash).status == "ok")
+      ++outcome.skipped;
+    else
+      queue.push_back(i);
+  }
+  const Progress progress{options.progress, outcome.selected, outcome.skipped, queue.size()};
+  outcome.ran = run_queue_stoppable(spec, queue, options, progress);
+  for (std::size_t i : points)
+    outcome.failed +=
+        point_state(root / "points" / spec.points[i].id, spec.points[i].config_hash).status != "ok";
+  return outcome;
+}
+
+SweepPointStatus sweep_point_status(const std::string& dir, const std::string& config_hash) {
+  const PointState s = point_state(dir, config_hash);
+  return {s.status, s.message};
+}
+
+std::vector<std::string> point_figure_columns() {
+  std::vector<std::string> out;
+  for (const SummaryFigure& f : summary_columns()) out.push_back(f.column);
+  for (const std::string& c : layer_columns()) out.push_back(c);
+  return out;
+}
+
+std::vector<std::string> read_point_figures(const std::string& dir) { return point_figures(dir); }
+
+std::vector<Config::Source> load_sweep_base(const YAML::Node& base, const std::string& file,
+                                            const std::string& base_dir) {
+  return load_base(base, file, base_dir);
+}
+
+void check_sweep_key(const Schema& schema, const std::string& where, const std::string& key) {
+  check_key(schema, where, key);
+}
+
+void check_sweep_value(const Schema& schema, const std::string& where, const std::string& key,
+                       const std::string& value) {
+  check_value(schema, where, key, value);
 }
 
 void merge_sweeps(const std::vector<std::string>& shard_dirs, const std::string& outdir) {

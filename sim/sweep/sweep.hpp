@@ -79,6 +79,45 @@ struct SweepInterrupted : std::runtime_error {
 // folders. Each file is written to a temporary name and renamed into place.
 SweepOutcome run_sweep(const SweepSpec& spec, const SweepOptions& options);
 
+// Runs the given points of `spec` as run_sweep does, on the pool (or one `exe run` each) into
+// OUTDIR/points/<id>/, skipping those whose status.json says ok for the same config hash, but
+// neither takes the folder's lock nor writes results.csv or sweep.json: for a caller that holds
+// the lock and writes its own summary of the points (aimcsim explore). SIGINT and SIGTERM throw
+// SweepInterrupted ("stopped by SIGINT"); what finished is kept. `failed` counts the given points
+// not ok after the run.
+SweepOutcome run_sweep_points(const SweepSpec& spec, const std::vector<std::size_t>& points,
+                              const SweepOptions& options);
+
+// A point folder's state: "ok" (finished for this config hash, its result files unchanged),
+// "failed" (with the message) or "missing".
+struct SweepPointStatus {
+  std::string status;
+  std::string message;
+};
+SweepPointStatus sweep_point_status(const std::string& dir, const std::string& config_hash);
+
+// The figures results.csv gives each finished point, by column name (the summary's figures, then
+// the layers.csv aggregates; not the reference columns, which depend on the other points), and
+// their values read from a finished point's folder, in that order ("" where the run has none,
+// such as the decode figures of a run without decode tokens).
+std::vector<std::string> point_figure_columns();
+std::vector<std::string> read_point_figures(const std::string& dir);
+
+// An advisory lock on OUTDIR/.lock while a sweep (or a search) writes the folder, holding
+// "pid host"; a second one into the folder refuses (InputError) naming the holder instead of
+// deleting its work. `holder_kind` names the first in that message ("sweep").
+class FolderLock {
+ public:
+  explicit FolderLock(const std::string& outdir, const std::string& holder_kind = "sweep");
+  ~FolderLock();
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
 // Joins the folders of a sweep's shards into `outdir`: copies each finished or failed point
 // folder, then writes results.csv and sweep.json as one unsharded run would. Throws InputError
 // when the folders come from different sweeps.

@@ -205,6 +205,14 @@ TEST_F(SweepRunTest, WritesOneRowPerPointWithTheSummaryFigures) {
                 "p0003,ok,512ns,8,linear:512x128,token-pipelined,320,0,8,ok,164506.0,164762.0,", 0),
             0u)
       << rows[3];
+  // One linear: the largest overhead of a linear is that linear's, as layers.csv prints it.
+  const auto results = test::csv_records(test::file_text(dir_ / "a" / "results.csv"));
+  const auto layers =
+      test::csv_records(test::file_text(dir_ / "a" / "points" / "p0003" / "layers.csv"));
+  ASSERT_EQ(layers.size(), 1u);
+  EXPECT_EQ(std::stod(results.at(3).at("linears_overhead_max")),
+            std::stod(layers[0].at("overhead")));
+  EXPECT_GT(std::stod(results.at(3).at("linears_overhead_max")), 1.0);
   const auto manifest = nlohmann::json::parse(test::file_text(dir_ / "a" / "sweep.json"));
   EXPECT_EQ(manifest["points"].size(), 6u);
   EXPECT_EQ(manifest["points"][3]["status"], "ok");

@@ -26,6 +26,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 plt.rcParams.update({
     "svg.hashsalt": "aimcsim",
@@ -82,7 +83,7 @@ def keep_ran(rows):
     """The rows of points that ran; points over capacity are kept, and said in a warning (their
     figures assume the memory they lack)."""
     rows = [r for r in rows if r.get("status", "ok") == "ok"]
-    over = [r["point"] for r in rows if r.get("capacity_status") == "over_capacity"]
+    over = [r.get("point", r.get("id", "?")) for r in rows if r.get("capacity_status") == "over_capacity"]
     if over:
         warnings.warn(f"{len(over)} point(s) are over capacity ({', '.join(over[:5])}"
                       f"{', ...' if len(over) > 5 else ''}): their figures assume memory the platform lacks",
@@ -131,6 +132,9 @@ LABELS = {
     "hybrid_ns": "hybrid end-to-end latency",
     "analog_only_ns": "analog-only end-to-end latency",
     "hybrid_energy_nj": "hybrid energy (nJ)",
+    "hybrid_area_mm2": "hybrid platform area (mm2)",
+    "hybrid_energy_per_token_nj": "hybrid energy per token (nJ)",
+    "linears_overhead_max": "largest overhead of one linear, hybrid / analog-only (x)",
     "pmca_l1_needed_max_bytes": "PMCA L1 footprint, largest (bytes)",
     "pipeline.chunk_tokens": "chunk size t, pipeline.chunk_tokens (tokens)",
     "chunk_tokens_chosen": "chunk size t chosen (tokens)",
@@ -434,3 +438,94 @@ def energy(run, title=None):
     if isinstance(run, (str, os.PathLike)):
         return energy_figure(read_summary(os.fspath(run)), title=title)
     return energy_figure(run.summary, title=title)
+
+
+def read_candidates(explore_dir):
+    """The rows of a search's candidates.csv (aimcsim explore) and the ids on its Pareto front
+    (pareto.csv)."""
+    rows = read_results(os.path.join(explore_dir, "candidates.csv"))
+    front = {r["id"] for r in read_results(os.path.join(explore_dir, "pareto.csv"))}
+    return rows, front
+
+
+def read_explore(explore_dir):
+    with open(os.path.join(explore_dir, "explore.json")) as f:
+        return json.load(f)
+
+
+def front_2d(points):
+    """The points (x, y, ...) no other point beats in both x and y (minimising), by x."""
+    out = []
+    for p in sorted(points, key=lambda q: (q[0], q[1])):
+        if not out or p[1] < out[-1][1]:
+            out.append(p)
+    return out
+
+
+def front_figure(rows, front, x, y, marks=(), title=None):
+    """Every simulated candidate of a search in two of its statistics: feasible ones, infeasible
+    ones (missing the constraints), the search's Pareto front (`front`, the ids of pareto.csv:
+    non-dominated in all objectives, so in two of them some front points lie behind others), the
+    staircases of the candidates non-dominated in these two (feasible ones, and all of them when
+    some are infeasible), and marked points (LABEL, x, y)."""
+    ok = [r for r in rows if r.get(x, "") != "" and r.get(y, "") != ""]
+    if not ok:
+        raise PlotError(f"no simulated candidate has {x} and {y}")
+    xs = [float(r[x]) for r in ok] + [m[1] for m in marks]
+    ys = [float(r[y]) for r in ok] + [m[2] for m in marks]
+    xd, xu = time_scale(xs) if x.endswith("_ns") else (1.0, "")
+    yd, yu = time_scale(ys) if y.endswith("_ns") else (1.0, "")
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    infeasible = [r for r in ok if r["feasible"] != "true"]
+    feasible = [r for r in ok if r["feasible"] == "true"]
+    if infeasible:
+        ax.scatter([float(r[x]) / xd for r in infeasible], [float(r[y]) / yd for r in infeasible],
+                   marker="x", s=12, color="0.7", linewidths=0.8, label="infeasible (misses a constraint)")
+        stairs = front_2d([(float(r[x]) / xd, float(r[y]) / yd) for r in ok])
+        ax.step([p[0] for p in stairs], [p[1] for p in stairs], where="post", color="0.5",
+                linewidth=0.8, linestyle="--", label=f"non-dominated in these two, constraints ignored ({len(stairs)})")
+    if feasible:
+        ax.scatter([float(r[x]) / xd for r in feasible], [float(r[y]) / yd for r in feasible],
+                   s=10, color="tab:blue", alpha=0.6, label="feasible")
+        stairs = front_2d([(float(r[x]) / xd, float(r[y]) / yd) for r in feasible])
+        ax.step([p[0] for p in stairs], [p[1] for p in stairs], where="post", color="tab:blue",
+                linewidth=0.8, label=f"non-dominated in these two ({len(stairs)})")
+    on_front = [r for r in ok if r["id"] in front]
+    if on_front:
+        ax.scatter([float(r[x]) / xd for r in on_front], [float(r[y]) / yd for r in on_front],
+                   s=28, facecolors="none", edgecolors="tab:red", linewidths=1.0,
+                   label=f"Pareto front, all objectives ({len(on_front)})")
+    for (label, mx, my), marker in zip(marks, ("*", "D", "P", "s")):
+        ax.scatter([mx / xd], [my / yd], marker=marker, s=90, color="black", zorder=5, label=label)
+    ax.set_xlabel(axis_label(x, xu))
+    ax.set_ylabel(axis_label(y, yu))
+    plain_y(ax)
+    ax.set_title(title or f"{len(ok)} candidates: {axis_label(y).split(' (')[0]} against "
+                          f"{axis_label(x).split(' (')[0]}", fontsize=8)
+    legend_outside(ax)
+    return fig
+
+
+def convergence_figure(explore, title=None):
+    """A search's hypervolume and front size after each generation, against the evaluations so far
+    (`explore`: explore.json as a dict)."""
+    gens = explore["generations"]
+    ev = [g["evaluations"] for g in gens]
+    fig, ax = plt.subplots(figsize=(7.2, 3.6))
+    ax.plot(ev, [g["hypervolume"] for g in gens], marker="o", markersize=3, color="tab:blue",
+            label="hypervolume (objectives scaled to [0, 1], reference 1.1)")
+    ax.set_xlabel("candidates evaluated")
+    ax.set_ylabel("hypervolume of the front")
+    ax2 = ax.twinx()
+    ax2.step(ev, [g["front"] for g in gens], where="post", color="tab:red", linewidth=0.8,
+             label="front size (right axis)")
+    ax2.set_ylabel("candidates on the front")
+    ax2.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="lower right")
+    algo = explore["algorithm"]
+    ax.set_title(title or f"{explore['space']}: {algo['name']} ({algo['library']} {algo['version']}), "
+                          f"seed {explore['seed']}, {explore['evaluations']} of {explore['space_size']} candidates",
+                 fontsize=8)
+    return fig
