@@ -2,6 +2,9 @@
 // hybrid design (adapters swapped), the same tiles reprogrammed per task, and the analog-only
 // lower bound.
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -42,7 +45,15 @@ Command::Action setup_serve(CLI::App& app) {
     std::vector<std::string> overrides = o->overrides;
     if (!o->requests.empty()) overrides.push_back("serve.trace=" + o->requests);
     const Config cfg = load_run_config(schema, o->configs, overrides);
-    const ServeResult r = serve(cfg, request_stream(cfg));
+    ServeProgress progress;
+    if (::isatty(2) != 0 && !cli_options().quiet)
+      progress = [](const std::string& design, std::size_t done, std::size_t total) {
+        std::cerr << fmt::format("\r\033[Kserve: {} {}/{} requests", design, done, total)
+                  << std::flush;
+      };
+    const RequestStream stream = request_stream(cfg);
+    const ServeResult r = serve(cfg, stream, progress);
+    if (progress) std::cerr << "\r\033[K" << std::flush;
     const std::vector<std::string> files = write_serve_outputs(r, cfg, o->outdir);
     if (!cli_options().quiet) print_serve_table(std::cout, r);
     say_outputs(o->outdir, files);

@@ -158,8 +158,13 @@ DesignCosts CostModel::prefill(std::int64_t prompt) {
   } else {
     const std::int64_t lo = floor_pow2(prompt);
     const double f = static_cast<double>(prompt - lo) / static_cast<double>(lo);
-    const DesignCosts a = simulate_prefill(lo), b = simulate_prefill(2 * lo);
-    c = {between(a.hybrid, b.hybrid, f), between(a.analog_only, b.analog_only, f)};
+    const DesignCosts a = simulate_prefill(lo);
+    try {
+      const DesignCosts b = simulate_prefill(2 * lo);
+      c = {between(a.hybrid, b.hybrid, f), between(a.analog_only, b.analog_only, f)};
+    } catch (const InputError&) {
+      c = simulate_prefill(prompt);  // the next power of two cannot be simulated (limits)
+    }
   }
   return prefills_[prompt] = c;
 }
@@ -175,8 +180,12 @@ DesignCosts CostModel::step(std::int64_t batch, std::int64_t groups, std::int64_
     const std::int64_t lo = floor_pow2(context);
     const double f = static_cast<double>(context - lo) / static_cast<double>(lo);
     const DesignCosts a = simulate_step(batch, groups, lo);
-    const DesignCosts b = simulate_step(batch, groups, 2 * lo);
-    c = {between(a.hybrid, b.hybrid, f), between(a.analog_only, b.analog_only, f)};
+    try {
+      const DesignCosts b = simulate_step(batch, groups, 2 * lo);
+      c = {between(a.hybrid, b.hybrid, f), between(a.analog_only, b.analog_only, f)};
+    } catch (const InputError&) {
+      c = simulate_step(batch, groups, context);  // as for prefill()
+    }
   }
   return steps_[key] = c;
 }

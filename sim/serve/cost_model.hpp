@@ -28,7 +28,8 @@ struct DesignCosts {
 // left out, the step's operators carrying b tokens, attention over c + 1 keys per query) with
 // pipeline.chunk_tokens = b / k, so each adapter's tokens are one LoRA chunk. Simplification:
 // a batch's requests are taken at the batch's mean context, and with serve.cost_grid: pow2
-// lengths and contexts are simulated at powers of two and interpolated linearly between them.
+// lengths and contexts are simulated at powers of two and interpolated linearly between them
+// (exactly where the next power of two cannot be simulated, such as past limits.memory).
 class CostModel {
  public:
   // `cfg`'s workload, platform and pipeline keys; `grid` is serve.cost_grid.

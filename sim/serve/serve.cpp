@@ -84,7 +84,7 @@ class Loop {
     }
   }
 
-  DesignServed run() {
+  DesignServed run(const ServeProgress& progress) {
     requests_ = stream_.requests;
     view_.waiting.reset(sp_.adapters);
     const std::size_t n = requests_.size();
@@ -97,8 +97,11 @@ class Loop {
       for (const Request& r : requests_) arrive_at(r.id, r.arrival);
     }
     out_.first_arrival = pending_.empty() ? 0 : pending_.top().first;
-    std::size_t done = 0;
+    std::size_t done = 0, shown = 0;
+    const std::size_t every = std::max<std::size_t>(1, n / 100);
+    if (progress) progress(out_.name, 0, n);
     while (done < n) {
+      if (progress && done >= shown + every) progress(out_.name, shown = done, n);
       while (!pending_.empty() && pending_.top().first <= now_) {
         view_.waiting.push(requests_[static_cast<std::size_t>(pending_.top().second)]);
         pending_.pop();
@@ -295,7 +298,7 @@ RequestStream request_stream(const Config& cfg) {
   return generate_requests(sp);
 }
 
-ServeResult serve(const Config& cfg, const RequestStream& stream) {
+ServeResult serve(const Config& cfg, const RequestStream& stream, const ServeProgress& progress) {
   const ServeParams sp = ServeParams::from(cfg);
   CostModel cost(cfg, sp.cost_grid);
   if (!cost.decoder()) {
@@ -314,7 +317,7 @@ ServeResult serve(const Config& cfg, const RequestStream& stream) {
   out.adapter_bytes = cost.adapter_bytes();
   out.adapter_share = cost.adapter_share();
   for (Design d : {Design::Hybrid, Design::Reprogram, Design::AnalogOnly})
-    out.designs.push_back(Loop(d, cfg, sp, cost, stream).run());
+    out.designs.push_back(Loop(d, cfg, sp, cost, stream).run(progress));
   out.simulations = cost.simulations();
   return out;
 }

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -58,7 +59,11 @@ struct ServeResult {
 // Serves `stream` on the three designs under `cfg` (the model's platform and the serve.* and
 // memory.* keys). Throws InputError on a stream the model cannot serve (decode tokens on an
 // encoder) or adapters the memories cannot hold.
-ServeResult serve(const Config& cfg, const RequestStream& stream);
+// `progress`, when set, is called as each design starts and then about every 1 % of its
+// requests (design name, requests finished, requests in all).
+using ServeProgress = std::function<void(const std::string&, std::size_t, std::size_t)>;
+ServeResult serve(const Config& cfg, const RequestStream& stream,
+                  const ServeProgress& progress = {});
 // The stream serve.* describes: serve.trace read, or generated.
 RequestStream request_stream(const Config& cfg);
 

@@ -196,6 +196,19 @@ TEST(ServeTest, MixedBatchesHoldOnlyAsManyAdaptersAsL1Does) {
   EXPECT_EQ(design(r, "analog_only").steps, 2);
 }
 
+TEST(ServeTest, Pow2CostsInterpolateBetweenSimulatedPowersOfTwo) {
+  const Config cfg = test::reference_config({"workload.model=gpt2", "workload.seq_len=16"});
+  CostModel pow2(cfg, "pow2"), exact(cfg, "exact");
+  // A context of 600 lies 88 / 512 of the way from 512 to 1024.
+  const double lo = static_cast<double>(exact.step(2, 1, 512).hybrid.latency);
+  const double hi = static_cast<double>(exact.step(2, 1, 1024).hybrid.latency);
+  EXPECT_EQ(pow2.step(2, 1, 600).hybrid.latency, std::llround(lo + (hi - lo) * 88.0 / 512));
+  EXPECT_EQ(pow2.step(2, 1, 512).hybrid.latency, exact.step(2, 1, 512).hybrid.latency);
+  const double p16 = static_cast<double>(exact.prefill(16).analog_only.latency);
+  const double p32 = static_cast<double>(exact.prefill(32).analog_only.latency);
+  EXPECT_EQ(pow2.prefill(20).analog_only.latency, std::llround(p16 + (p32 - p16) * 4.0 / 16));
+}
+
 TEST(ServeTest, DecodeTokensOnAnEncoderAreAnError) {
   const Config cfg = linear_config({"serve.adapters=1"});
   EXPECT_EQ(test::error_of([&] {
