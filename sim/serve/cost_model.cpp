@@ -99,15 +99,10 @@ CostModel::CostModel(const Config& cfg, const std::string& grid)
   } catch (const InputError&) {
     decoder_ = false;
   }
-  // Sizes, programming and leakage from a run of the configured prompt.
+  rank_ = wp.rank;
+  // Programming and leakage from a run of the configured prompt.
   const RunResult r = simulate(base);
   ++simulations_;
-  const std::int64_t elem = PmcaParams::from(base).elem_bytes;
-  for (const Operator* op : r.workload.weights()) {
-    const std::int64_t bytes = op->rank * (op->in + op->out) * elem;
-    adapter_bytes_ += bytes;
-    adapter_share_ = std::max(adapter_share_, bytes);
-  }
   pmcas_ = static_cast<std::int64_t>(r.pmcas);
   program_time_ = r.programming.all_tiles_parallel;
   program_energy_pj_ = r.programming.energy_pj;
@@ -116,29 +111,62 @@ CostModel::CostModel(const Config& cfg, const std::string& grid)
   };
   leak_hybrid_mw_ = mw(r.hybrid_gating.ungated_pj, r.hybrid);
   leak_analog_mw_ = mw(r.analog_only_gating.ungated_pj, r.analog_only);
-  prefill_points_[wp.seq_len] = costs_of(r);
+  prefill_points_[{wp.seq_len, rank_}] = costs_of(r);
+}
+
+std::int64_t CostModel::adapter_bytes(std::int64_t rank) {
+  rank = rank_of(rank);
+  if (!sizes_.count(rank)) adapter_share(rank);
+  return sizes_.at(rank).first;
+}
+
+std::int64_t CostModel::adapter_share(std::int64_t rank) {
+  rank = rank_of(rank);
+  const auto at = sizes_.find(rank);
+  if (at != sizes_.end()) return at->second.second;
+  std::vector<std::string> o = rank_override(rank);
+  o.push_back("workload.decode_tokens=0");
+  const Config cfg = with(o);
+  const std::int64_t elem = PmcaParams::from(cfg).elem_bytes;
+  std::int64_t bytes = 0, share = 0;
+  const Workload w = build_workload(WorkloadParams::from(cfg));
+  for (const Operator* op : w.weights()) {
+    const std::int64_t b = op->rank * (op->in + op->out) * elem;
+    bytes += b;
+    share = std::max(share, b);
+  }
+  sizes_[rank] = {bytes, share};
+  return share;
+}
+
+std::vector<std::string> CostModel::rank_override(std::int64_t rank) const {
+  if (rank == rank_) return {};
+  return {fmt::format("lora.rank={}", rank)};
 }
 
 Config CostModel::with(const std::vector<std::string>& overrides) const {
   return Config::load(schema_, {{"serve config", yaml_}}, overrides);
 }
 
-DesignCosts CostModel::simulate_prefill(std::int64_t prompt) {
-  const auto at = prefill_points_.find(prompt);
+DesignCosts CostModel::simulate_prefill(std::int64_t prompt, std::int64_t rank) {
+  const auto at = prefill_points_.find({prompt, rank});
   if (at != prefill_points_.end()) return at->second;
-  const RunResult r =
-      simulate(with({fmt::format("workload.seq_len={}", prompt), "workload.decode_tokens=0"}));
+  std::vector<std::string> o = rank_override(rank);
+  o.push_back(fmt::format("workload.seq_len={}", prompt));
+  o.push_back("workload.decode_tokens=0");
+  const RunResult r = simulate(with(o));
   ++simulations_;
-  return prefill_points_[prompt] = costs_of(r);
+  return prefill_points_[{prompt, rank}] = costs_of(r);
 }
 
-DesignCosts CostModel::simulate_step(std::int64_t batch, std::int64_t groups,
-                                     std::int64_t context) {
-  const auto key = std::make_tuple(batch, groups, context);
+DesignCosts CostModel::simulate_step(std::int64_t batch, std::int64_t groups, std::int64_t context,
+                                     std::int64_t rank) {
+  const StepKey key{batch, groups, context, rank};
   const auto at = step_points_.find(key);
   if (at != step_points_.end()) return at->second;
-  std::vector<std::string> overrides = {fmt::format("workload.seq_len={}", context),
-                                        "workload.decode_tokens=1"};
+  std::vector<std::string> overrides = rank_override(rank);
+  overrides.push_back(fmt::format("workload.seq_len={}", context));
+  overrides.push_back("workload.decode_tokens=1");
   if (groups > 1)
     overrides.push_back(
         fmt::format("pipeline.chunk_tokens={}", std::max<std::int64_t>(1, batch / groups)));
@@ -149,42 +177,45 @@ DesignCosts CostModel::simulate_step(std::int64_t batch, std::int64_t groups,
   return step_points_[key] = costs_of(r);
 }
 
-DesignCosts CostModel::prefill(std::int64_t prompt) {
-  const auto at = prefills_.find(prompt);
+DesignCosts CostModel::prefill(std::int64_t prompt, std::int64_t rank) {
+  rank = rank_of(rank);
+  const auto at = prefills_.find({prompt, rank});
   if (at != prefills_.end()) return at->second;
   DesignCosts c;
   if (!pow2_ || power_of_two(prompt)) {
-    c = simulate_prefill(prompt);
+    c = simulate_prefill(prompt, rank);
   } else {
     const std::int64_t lo = floor_pow2(prompt);
     const double f = static_cast<double>(prompt - lo) / static_cast<double>(lo);
-    const DesignCosts a = simulate_prefill(lo);
+    const DesignCosts a = simulate_prefill(lo, rank);
     try {
-      const DesignCosts b = simulate_prefill(2 * lo);
+      const DesignCosts b = simulate_prefill(2 * lo, rank);
       c = {between(a.hybrid, b.hybrid, f), between(a.analog_only, b.analog_only, f)};
     } catch (const InputError&) {
-      c = simulate_prefill(prompt);  // the next power of two cannot be simulated (limits)
+      c = simulate_prefill(prompt, rank);  // the next power of two cannot be simulated (limits)
     }
   }
-  return prefills_[prompt] = c;
+  return prefills_[{prompt, rank}] = c;
 }
 
-DesignCosts CostModel::step(std::int64_t batch, std::int64_t groups, std::int64_t context) {
-  const auto key = std::make_tuple(batch, groups, context);
+DesignCosts CostModel::step(std::int64_t batch, std::int64_t groups, std::int64_t context,
+                            std::int64_t rank) {
+  rank = rank_of(rank);
+  const StepKey key{batch, groups, context, rank};
   const auto at = steps_.find(key);
   if (at != steps_.end()) return at->second;
   DesignCosts c;
   if (!pow2_ || power_of_two(context)) {
-    c = simulate_step(batch, groups, context);
+    c = simulate_step(batch, groups, context, rank);
   } else {
     const std::int64_t lo = floor_pow2(context);
     const double f = static_cast<double>(context - lo) / static_cast<double>(lo);
-    const DesignCosts a = simulate_step(batch, groups, lo);
+    const DesignCosts a = simulate_step(batch, groups, lo, rank);
     try {
-      const DesignCosts b = simulate_step(batch, groups, 2 * lo);
+      const DesignCosts b = simulate_step(batch, groups, 2 * lo, rank);
       c = {between(a.hybrid, b.hybrid, f), between(a.analog_only, b.analog_only, f)};
     } catch (const InputError&) {
-      c = simulate_step(batch, groups, context);  // as for prefill()
+      c = simulate_step(batch, groups, context, rank);  // as for prefill()
     }
   }
   return steps_[key] = c;

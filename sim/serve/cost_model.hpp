@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "sim/base/config.hpp"
 #include "sim/base/units.hpp"
@@ -37,13 +39,17 @@ class CostModel {
   CostModel(const CostModel&) = delete;
   CostModel& operator=(const CostModel&) = delete;
 
-  DesignCosts prefill(std::int64_t prompt);
-  DesignCosts step(std::int64_t batch, std::int64_t groups, std::int64_t context);
+  // `rank` sets lora.rank for the pass (an adapter's own rank); 0: the config's.
+  DesignCosts prefill(std::int64_t prompt, std::int64_t rank = 0);
+  DesignCosts step(std::int64_t batch, std::int64_t groups, std::int64_t context,
+                   std::int64_t rank = 0);
 
   bool decoder() const { return decoder_; }
   std::string model() const { return model_; }
-  std::int64_t adapter_bytes() const { return adapter_bytes_; }  // A and B of every linear
-  std::int64_t adapter_share() const { return adapter_share_; }  // the most one PMCA holds
+  std::int64_t rank() const { return rank_; }  // lora.rank
+  // A and B of every adapted linear, and the most of it one PMCA holds, at `rank` (0: lora.rank).
+  std::int64_t adapter_bytes(std::int64_t rank = 0);
+  std::int64_t adapter_share(std::int64_t rank = 0);
   std::int64_t pmcas() const { return pmcas_; }
   Picos program_time() const { return program_time_; }  // every tile at once
   double program_energy_pj() const { return program_energy_pj_; }
@@ -51,8 +57,11 @@ class CostModel {
   std::int64_t simulations() const { return simulations_; }
 
  private:
-  DesignCosts simulate_prefill(std::int64_t prompt);
-  DesignCosts simulate_step(std::int64_t batch, std::int64_t groups, std::int64_t context);
+  DesignCosts simulate_prefill(std::int64_t prompt, std::int64_t rank);
+  DesignCosts simulate_step(std::int64_t batch, std::int64_t groups, std::int64_t context,
+                            std::int64_t rank);
+  std::vector<std::string> rank_override(std::int64_t rank) const;
+  std::int64_t rank_of(std::int64_t rank) const { return rank > 0 ? rank : rank_; }
   Config with(const std::vector<std::string>& overrides) const;
 
   Schema schema_;
@@ -60,12 +69,14 @@ class CostModel {
   bool pow2_ = true;
   bool decoder_ = false;
   std::string model_;
-  std::int64_t adapter_bytes_ = 0, adapter_share_ = 0, pmcas_ = 0;
+  std::int64_t rank_ = 0, pmcas_ = 0;
+  std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> sizes_;  // rank -> bytes, share
   Picos program_time_ = 0;
   double program_energy_pj_ = 0, leak_hybrid_mw_ = 0, leak_analog_mw_ = 0;
   std::int64_t simulations_ = 0;
-  std::map<std::int64_t, DesignCosts> prefills_, prefill_points_;
-  std::map<std::tuple<std::int64_t, std::int64_t, std::int64_t>, DesignCosts> steps_, step_points_;
+  std::map<std::pair<std::int64_t, std::int64_t>, DesignCosts> prefills_, prefill_points_;
+  using StepKey = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>;
+  std::map<StepKey, DesignCosts> steps_, step_points_;
 };
 
 }  // namespace aimcsim

@@ -21,6 +21,10 @@ void ServeParams::bind(ParamBinder<ServeParams>& b) {
   b.integer("serve.adapters", &P::adapters, 8)
       .range(1, 1 << 20)
       .desc("tasks served, each with its own LoRA adapter (numbered 0 .. adapters-1)");
+  b.text("serve.ranks", &P::ranks, "none")
+      .desc(
+          "each adapter's LoRA rank, comma-separated (one per adapter, e.g. 8,8,16,4); none: "
+          "lora.rank for all (lora.targets and lora.rank_overrides apply to each)");
   b.text("serve.trace", &P::trace, "none")
       .desc(
           "request file: CSV with arrival_us,adapter,prompt_tokens,decode_tokens or JSON Lines "
@@ -266,6 +270,35 @@ RequestStream read_requests(const std::string& path, std::int64_t adapters) {
   const auto text = read_file(path);
   if (!text) throw InputError(fmt::format("{}: cannot read the request file", path));
   return parse_requests(*text, path, adapters);
+}
+
+std::vector<std::int64_t> adapter_ranks(const ServeParams& p, std::int64_t lora_rank) {
+  std::vector<std::int64_t> out;
+  if (p.ranks == "none")
+    return std::vector<std::int64_t>(static_cast<std::size_t>(p.adapters), lora_rank);
+  std::stringstream ss(p.ranks);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::size_t used = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || v < 1 || v > (1 << 20))
+      throw InputError(fmt::format(
+          "serve.ranks: '{}' is not a rank (accepted: one whole number >= 1 per adapter, "
+          "comma-separated, or none)",
+          item));
+    out.push_back(v);
+  }
+  if (static_cast<std::int64_t>(out.size()) != p.adapters)
+    throw InputError(
+        fmt::format("serve.ranks: {} ranks for serve.adapters {} (accepted: one "
+                    "rank per adapter, comma-separated, or none)",
+                    out.size(), p.adapters));
+  return out;
 }
 
 RequestStream generate_requests(const ServeParams& p) {

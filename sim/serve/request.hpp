@@ -11,6 +11,7 @@ namespace aimcsim {
 // How `aimcsim serve` makes and serves a request stream (the serve.* keys).
 struct ServeParams : Params<ServeParams> {
   std::int64_t adapters;           // tasks, each with its own LoRA adapter: 0 .. adapters-1
+  std::string ranks;               // one LoRA rank per adapter, comma-separated; none: lora.rank
   std::string trace;               // a request file (CSV or JSON Lines), or none: generated
   std::string arrival;             // poisson, closed
   double rate_hz;                  // poisson: requests per second
@@ -62,6 +63,9 @@ RequestStream read_requests(const std::string& path, std::int64_t adapters);
 // The same from text (`name` in messages).
 RequestStream parse_requests(const std::string& text, const std::string& name,
                              std::int64_t adapters);
+// Each adapter's LoRA rank from serve.ranks (lora.rank for every adapter when none); InputError
+// naming the key on a list of the wrong length or a rank that is not a whole number >= 1.
+std::vector<std::int64_t> adapter_ranks(const ServeParams& p, std::int64_t lora_rank);
 // The stream the serve.* keys describe, deterministic under serve.seed.
 RequestStream generate_requests(const ServeParams& p);
 

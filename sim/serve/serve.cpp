@@ -32,11 +32,18 @@ struct AdapterMemory {
   std::vector<std::int64_t> capacity;
 };
 
-AdapterMemory adapter_levels(const Config& cfg, const CostModel& cost, std::int64_t adapters) {
+// Capacities count the largest adapter's bytes (the largest share per PMCA level), so adapters
+// of lower ranks take a whole slot too.
+AdapterMemory adapter_levels(const Config& cfg, CostModel& cost,
+                             const std::vector<std::int64_t>& ranks) {
+  const auto adapters = static_cast<std::int64_t>(ranks.size());
   const std::vector<MemoryLevel> all =
       adapter_memory(PmcaParams::from(cfg), MemoryParams::from(cfg));
-  const std::int64_t share = std::max<std::int64_t>(1, cost.adapter_share());
-  const std::int64_t whole = std::max<std::int64_t>(1, cost.adapter_bytes());
+  std::int64_t share = 1, whole = 1;
+  for (std::int64_t r : ranks) {
+    share = std::max(share, cost.adapter_share(r));
+    whole = std::max(whole, cost.adapter_bytes(r));
+  }
   AdapterMemory m;
   for (const MemoryLevel& l : all) {
     const std::int64_t cap = l.capacity / (l.per_pmca ? share : whole);
@@ -60,8 +67,8 @@ AdapterMemory adapter_levels(const Config& cfg, const CostModel& cost, std::int6
 class Loop {
  public:
   Loop(Design design, const Config& cfg, const ServeParams& sp, CostModel& cost,
-       const RequestStream& stream)
-      : design_(design), sp_(sp), cost_(cost), stream_(stream) {
+       const RequestStream& stream, const std::vector<std::int64_t>& ranks)
+      : design_(design), sp_(sp), cost_(cost), stream_(stream), ranks_(ranks) {
     out_.name = design == Design::Hybrid      ? "hybrid"
                 : design == Design::Reprogram ? "reprogram"
                                               : "analog_only";
@@ -71,7 +78,7 @@ class Loop {
     view_.max_batch = design == Design::Reprogram && sp.policy == "fcfs" ? 1 : sp.max_batch;
     view_.reprogram_queue = sp.reprogram_queue;
     if (design == Design::Hybrid) {
-      memory_ = adapter_levels(cfg, cost, sp.adapters);
+      memory_ = adapter_levels(cfg, cost, ranks);
       residency_ = ResidencyRegistry::instance().create(sp.residency, cfg);
       const auto preload = residency_->setup({memory_.capacity, sp.adapters, stream.popularity});
       view_.adapter_slots = memory_.capacity[0];
@@ -79,8 +86,8 @@ class Loop {
       for (const MemoryLevel& l : memory_.levels) t.levels.push_back(l.name);
       t.capacity = memory_.capacity;
       t.found.assign(memory_.levels.size(), 0);
-      for (std::size_t i = 0; i < preload.size(); ++i)
-        t.preload_bytes += cost.adapter_bytes() * static_cast<std::int64_t>(preload[i].size());
+      for (const std::vector<std::int64_t>& level : preload)
+        for (std::int64_t a : level) t.preload_bytes += cost.adapter_bytes(rank(a));
     }
   }
 
@@ -140,6 +147,10 @@ class Loop {
     pending_.push({t, id});
   }
 
+  std::int64_t rank(std::int64_t adapter) const {
+    return ranks_[static_cast<std::size_t>(adapter)];
+  }
+
   PassCost pick(const DesignCosts& c) const {
     return design_ == Design::Hybrid ? c.hybrid : c.analog_only;
   }
@@ -165,13 +176,14 @@ class Loop {
     // Hop by hop towards the working level: DRAM feeds every PMCA's share over its one channel
     // (the whole adapter), an L2 its own PMCA's share by DMA, all PMCAs at once.
     Picos time = 0;
+    const std::int64_t bytes = cost_.adapter_bytes(rank(a)), share = cost_.adapter_share(rank(a));
     for (int h = found; h > 0; --h) {
       const MemoryLevel& src = memory_.levels[static_cast<std::size_t>(h)];
-      time += src.transfer(src.per_pmca ? cost_.adapter_share() : cost_.adapter_bytes());
-      const double pj = src.energy_pj(cost_.adapter_bytes());
+      time += src.transfer(src.per_pmca ? share : bytes);
+      const double pj = src.energy_pj(bytes);
       out_.load_pj += pj;
       s.energy_pj += pj;
-      t.bytes_moved += cost_.adapter_bytes();
+      t.bytes_moved += bytes;
     }
     ++t.loads;
     t.load_time += time;
@@ -197,7 +209,9 @@ class Loop {
     }
     view_.waiting.erase(r);
     if (s.waited_for == "none" || design_ == Design::Hybrid) s.start = begin;
-    const PassCost c = pick(cost_.prefill(r.prompt_tokens));
+    // The analog designs run no adapter: their costs do not depend on its rank.
+    const PassCost c =
+        pick(cost_.prefill(r.prompt_tokens, design_ == Design::Hybrid ? rank(r.adapter) : 0));
     charge(c);
     s.energy_pj += c.energy_pj;
     s.first_token = now_;
@@ -209,17 +223,20 @@ class Loop {
 
   std::size_t step(const std::vector<std::int64_t>& batch) {
     std::vector<std::int64_t> adapters;
-    std::int64_t context = 0;
+    std::int64_t context = 0, top_rank = 0;
     for (std::int64_t id : batch) {
       const Request& r = requests_[static_cast<std::size_t>(id)];
       context += r.prompt_tokens + produced_[static_cast<std::size_t>(id)];
+      top_rank = std::max(top_rank, rank(r.adapter));
       if (std::find(adapters.begin(), adapters.end(), r.adapter) == adapters.end())
         adapters.push_back(r.adapter);
     }
     const auto b = static_cast<std::int64_t>(batch.size());
     const std::int64_t groups =
         design_ == Design::Hybrid ? static_cast<std::int64_t>(adapters.size()) : 1;
-    const PassCost c = pick(cost_.step(b, groups, (context + b / 2) / b));
+    // A mixed batch runs every adapter at the batch's highest rank (simplification).
+    const PassCost c = pick(
+        cost_.step(b, groups, (context + b / 2) / b, design_ == Design::Hybrid ? top_rank : 0));
     charge(c);
     ++out_.steps;
     out_.step_tokens += b;
@@ -265,6 +282,7 @@ class Loop {
   const ServeParams& sp_;
   CostModel& cost_;
   const RequestStream& stream_;
+  std::vector<std::int64_t> ranks_;  // per adapter
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<Residency> residency_;
   AdapterMemory memory_;
@@ -309,15 +327,19 @@ ServeResult serve(const Config& cfg, const RequestStream& stream, const ServePro
             "decode_tokens 0 (serve.decode_tokens, or the trace's column)",
             r.id, r.decode_tokens, cost.model()));
   }
+  const std::vector<std::int64_t> ranks = adapter_ranks(sp, cost.rank());
   ServeResult out;
   out.model = cost.model();
+  out.ranks = ranks;
   out.policy = sp.policy;
   out.residency = sp.residency;
   out.adapters = sp.adapters;
-  out.adapter_bytes = cost.adapter_bytes();
-  out.adapter_share = cost.adapter_share();
+  for (std::int64_t r : ranks) {
+    out.adapter_bytes = std::max(out.adapter_bytes, cost.adapter_bytes(r));
+    out.adapter_share = std::max(out.adapter_share, cost.adapter_share(r));
+  }
   for (Design d : {Design::Hybrid, Design::Reprogram, Design::AnalogOnly})
-    out.designs.push_back(Loop(d, cfg, sp, cost, stream).run(progress));
+    out.designs.push_back(Loop(d, cfg, sp, cost, stream, ranks).run(progress));
   out.simulations = cost.simulations();
   return out;
 }
@@ -350,6 +372,7 @@ std::string serve_json(const ServeResult& r) {
   j["policy"] = r.policy;
   j["residency"] = r.residency;
   j["adapters"] = r.adapters;
+  j["adapter_ranks"] = r.ranks;
   j["adapter_bytes"] = r.adapter_bytes;
   j["adapter_share_bytes"] = r.adapter_share;
   j["simulations"] = r.simulations;

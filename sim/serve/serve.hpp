@@ -51,7 +51,8 @@ struct DesignServed {
 struct ServeResult {
   std::string model, policy, residency;
   std::int64_t adapters = 0;
-  std::int64_t adapter_bytes = 0, adapter_share = 0;
+  std::vector<std::int64_t> ranks;                    // per adapter
+  std::int64_t adapter_bytes = 0, adapter_share = 0;  // of the largest adapter
   std::int64_t simulations = 0;  // runs of the simulator behind the cached costs
   std::vector<DesignServed> designs;
 };

@@ -82,6 +82,29 @@ TEST(ServeTest, TwoRequestsForDifferentAdaptersWithAOneAdapterL1PayOneLoadEach) 
   EXPECT_NEAR(h.load_pj, 2 * kDramToL1Pj, 1e-6);
 }
 
+TEST(ServeTest, AdaptersOfDifferentRanksLoadAndRunAtTheirOwnRank) {
+  // Adapter 1 has rank 16: 16 x (512 + 128) x 2 B = 20480 B, so L1's 32 KiB hold one adapter of
+  // the largest size. Its load: 100 ns + 20480 B / 17.064 GB/s (1200.188 ns) from DRAM, then
+  // 30 + 20480 / 64 cycles at 1 GHz (350 ns) from L2.
+  const Config cfg = linear_config({"serve.adapters=2", "serve.ranks=8,16"});
+  const ServeResult r =
+      serve(cfg, parse_requests(std::string(kHeader) + "0,0,64,0\n1000,1,64,0\n", "t.csv", 2));
+  EXPECT_EQ(r.ranks, (std::vector<std::int64_t>{8, 16}));
+  EXPECT_EQ(r.adapter_bytes, 20480);
+  const DesignServed& h = design(r, "hybrid");
+  EXPECT_EQ(h.traffic.capacity[0], 1);
+  EXPECT_EQ(h.requests[0].wait, kDramToL1);
+  EXPECT_EQ(h.requests[0].finish, kDramToL1 + simulate(linear_config()).hybrid);
+  const Picos load16 = 100000 + 1200188 + 350000;
+  EXPECT_EQ(h.requests[1].wait, load16);
+  EXPECT_EQ(h.requests[1].finish,
+            1000000000 + load16 + simulate(linear_config({"lora.rank=16"})).hybrid);
+  EXPECT_EQ(h.traffic.bytes_moved, 2 * 10240 + 2 * 20480);
+  // The analog-only design has no adapters: both requests take the same time.
+  const DesignServed& a = design(r, "analog_only");
+  EXPECT_EQ(a.requests[1].finish - a.requests[1].request.arrival, a.requests[0].finish);
+}
+
 TEST(ServeTest, TheCachedPathEqualsAFullSimulationOfADecoder) {
   const std::vector<std::string> model = {"workload.model=gpt2", "workload.seq_len=16",
                                           "workload.decode_tokens=4", "lora.rank=8"};

@@ -139,6 +139,22 @@ TEST(RequestStreamTest, WeightsMixAndItsErrors) {
       "comma-separated)");
 }
 
+TEST(RequestStreamTest, RanksAreOnePerAdapterOrLoraRank) {
+  EXPECT_EQ(adapter_ranks(params({"serve.adapters=3"}), 8), (std::vector<std::int64_t>{8, 8, 8}));
+  EXPECT_EQ(adapter_ranks(params({"serve.adapters=3", "serve.ranks=4,16,8"}), 8),
+            (std::vector<std::int64_t>{4, 16, 8}));
+  EXPECT_EQ(error_of([] {
+              adapter_ranks(params({"serve.adapters=3", "serve.ranks=4,16"}), 8);
+            }),
+            "serve.ranks: 2 ranks for serve.adapters 3 (accepted: one rank per adapter, "
+            "comma-separated, or none)");
+  EXPECT_EQ(error_of([] {
+              adapter_ranks(params({"serve.adapters=2", "serve.ranks=4,0"}), 8);
+            }),
+            "serve.ranks: '0' is not a rank (accepted: one whole number >= 1 per adapter, "
+            "comma-separated, or none)");
+}
+
 TEST(RequestStreamTest, ClosedLoopGivesEachClientItsRequestsInTurn) {
   const RequestStream s = generate_requests(
       params({"serve.arrival=closed", "serve.clients=3", "serve.requests=7", "serve.think=2us"}));
