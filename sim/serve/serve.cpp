@@ -16,6 +16,7 @@
 #include "sim/base/files.hpp"
 #include "sim/base/math.hpp"
 #include "sim/base/version.hpp"
+#include "sim/run/run.hpp"
 #include "sim/serve/cost_model.hpp"
 #include "sim/serve/residency.hpp"
 #include "sim/serve/scheduler.hpp"
@@ -23,7 +24,7 @@
 namespace aimcsim {
 namespace {
 
-enum class Design { Hybrid, Reprogram, AnalogOnly };
+enum class Served { Hybrid, Reprogram, AnalogOnly };
 
 // Where adapters live for the hybrid design: the levels from the one an adapter runs from down
 // to DRAM, with their capacities in adapters.
@@ -66,18 +67,19 @@ AdapterMemory adapter_levels(const Config& cfg, CostModel& cost,
 
 class Loop {
  public:
-  Loop(Design design, const Config& cfg, const ServeParams& sp, CostModel& cost,
+  Loop(Served design, const Config& cfg, const ServeParams& sp, CostModel& cost,
        const RequestStream& stream, const std::vector<std::int64_t>& ranks)
       : design_(design), sp_(sp), cost_(cost), stream_(stream), ranks_(ranks) {
-    out_.name = design == Design::Hybrid      ? "hybrid"
-                : design == Design::Reprogram ? "reprogram"
+    out_.name = design == Served::Hybrid      ? "hybrid"
+                : design == Served::Reprogram ? "reprogram"
                                               : "analog_only";
-    scheduler_ = design == Design::Reprogram ? reprogram_scheduler()
+    scheduler_ = design == Served::Reprogram ? reprogram_scheduler()
                                              : SchedulerRegistry::instance().create(sp.policy);
     view_.requests = &requests_;
-    view_.max_batch = design == Design::Reprogram && sp.policy == "fcfs" ? 1 : sp.max_batch;
+    view_.max_batch = design == Served::Reprogram && sp.policy == "fcfs" ? 1 : sp.max_batch;
     view_.reprogram_queue = sp.reprogram_queue;
-    if (design == Design::Hybrid) {
+    trace_ = OutputParams::from(cfg).trace;
+    if (design == Served::Hybrid) {
       memory_ = adapter_levels(cfg, cost, ranks);
       residency_ = ResidencyRegistry::instance().create(sp.residency, cfg);
       const auto preload = residency_->setup({memory_.capacity, sp.adapters, stream.popularity});
@@ -135,7 +137,7 @@ class Loop {
       }
     }
     out_.end = now_;
-    const double mw = cost_.leakage_mw(design_ == Design::Hybrid);
+    const double mw = cost_.leakage_mw(design_ == Served::Hybrid);
     out_.leakage_pj = mw * static_cast<double>(out_.end - out_.first_arrival) * 1e-3;
     out_.requests = std::move(served_);
     return std::move(out_);
@@ -152,7 +154,13 @@ class Loop {
   }
 
   PassCost pick(const DesignCosts& c) const {
-    return design_ == Design::Hybrid ? c.hybrid : c.analog_only;
+    return design_ == Served::Hybrid ? c.hybrid : c.analog_only;
+  }
+
+  void event(const char* lane, std::string name, const char* category, Picos start,
+             std::int64_t adapter, std::int64_t requests) {
+    if (trace_)
+      out_.events.push_back({lane, std::move(name), category, start, now_, adapter, requests});
   }
 
   void charge(const PassCost& c) {
@@ -195,7 +203,7 @@ class Loop {
     const Request& r = requests_[static_cast<std::size_t>(id)];
     ServedRequest& s = served_[static_cast<std::size_t>(id)];
     const Picos begin = now_;
-    if (design_ == Design::Hybrid) {
+    if (design_ == Served::Hybrid) {
       const Picos load = load_adapter(r.adapter, s);
       if (load < 0) {
         // Its adapter has no slot while the batch's adapters (and the pinned ones) hold them
@@ -206,13 +214,17 @@ class Loop {
       }
       s.wait += load;
       now_ += load;
+      if (load > 0)
+        event("memory", fmt::format("load adapter {} from {}", r.adapter, s.waited_for), "load",
+              now_ - load, r.adapter, 1);
     }
     view_.waiting.erase(r);
-    if (s.waited_for == "none" || design_ == Design::Hybrid) s.start = begin;
+    if (s.waited_for == "none" || design_ == Served::Hybrid) s.start = begin;
     // The analog designs run no adapter: their costs do not depend on its rank.
     const PassCost c =
-        pick(cost_.prefill(r.prompt_tokens, design_ == Design::Hybrid ? rank(r.adapter) : 0));
+        pick(cost_.prefill(r.prompt_tokens, design_ == Served::Hybrid ? rank(r.adapter) : 0));
     charge(c);
+    event("platform", fmt::format("prefill {}", id), "prefill", now_ - c.latency, r.adapter, 1);
     s.energy_pj += c.energy_pj;
     s.first_token = now_;
     ++out_.prefills;
@@ -233,11 +245,15 @@ class Loop {
     }
     const auto b = static_cast<std::int64_t>(batch.size());
     const std::int64_t groups =
-        design_ == Design::Hybrid ? static_cast<std::int64_t>(adapters.size()) : 1;
+        design_ == Served::Hybrid ? static_cast<std::int64_t>(adapters.size()) : 1;
     // A mixed batch runs every adapter at the batch's highest rank (simplification).
     const PassCost c = pick(
-        cost_.step(b, groups, (context + b / 2) / b, design_ == Design::Hybrid ? top_rank : 0));
+        cost_.step(b, groups, (context + b / 2) / b, design_ == Served::Hybrid ? top_rank : 0));
     charge(c);
+    event("platform",
+          fmt::format("step of {} ({} adapter{})", b, adapters.size(),
+                      adapters.size() == 1 ? "" : "s"),
+          "step", now_ - c.latency, adapters.size() == 1 ? adapters.front() : -1, b);
     ++out_.steps;
     out_.step_tokens += b;
     std::size_t finished = 0;
@@ -272,13 +288,14 @@ class Loop {
       s.wait += t;
     }
     now_ += t;
+    event("tiles", fmt::format("program task {}", task), "program", now_ - t, task, 0);
     out_.program_pj += cost_.program_energy_pj();
     ++out_.reprogrammings;
     out_.reprogram_time += t;
     view_.tiles_task = task;
   }
 
-  Design design_;
+  Served design_;
   const ServeParams& sp_;
   CostModel& cost_;
   const RequestStream& stream_;
@@ -293,6 +310,7 @@ class Loop {
   using Arrival = std::pair<Picos, std::int64_t>;
   std::priority_queue<Arrival, std::vector<Arrival>, std::greater<Arrival>> pending_;
   Picos now_ = 0;
+  bool trace_ = false;
   DesignServed out_;
 };
 
@@ -338,7 +356,7 @@ ServeResult serve(const Config& cfg, const RequestStream& stream, const ServePro
     out.adapter_bytes = std::max(out.adapter_bytes, cost.adapter_bytes(r));
     out.adapter_share = std::max(out.adapter_share, cost.adapter_share(r));
   }
-  for (Design d : {Design::Hybrid, Design::Reprogram, Design::AnalogOnly})
+  for (Served d : {Served::Hybrid, Served::Reprogram, Served::AnalogOnly})
     out.designs.push_back(Loop(d, cfg, sp, cost, stream, ranks).run(progress));
   out.simulations = cost.simulations();
   return out;
@@ -484,20 +502,65 @@ void print_serve_table(std::ostream& os, const ServeResult& r) {
   }
 }
 
+std::string serve_trace_json(const ServeResult& r) {
+  using json = nlohmann::ordered_json;
+  const auto us_text = [](Picos ps) {
+    return json::parse(fmt::format("{}.{:06}", ps / 1000000, ps % 1000000));
+  };
+  json events = json::array();
+  static const char* kLanes[] = {"platform", "memory", "tiles"};
+  for (std::size_t pid = 0; pid < r.designs.size(); ++pid) {
+    const DesignServed& d = r.designs[pid];
+    events.push_back(
+        {{"name", "process_name"}, {"ph", "M"}, {"pid", pid}, {"args", {{"name", d.name}}}});
+    for (int tid = 0; tid < 3; ++tid)
+      events.push_back({{"name", "thread_name"},
+                        {"ph", "M"},
+                        {"pid", pid},
+                        {"tid", tid},
+                        {"args", {{"name", kLanes[tid]}}}});
+    for (const ServeEvent& e : d.events) {
+      int tid = 0;
+      while (tid < 2 && e.lane != kLanes[tid]) ++tid;
+      json args = {{"requests", e.requests}};
+      if (e.adapter >= 0) args["adapter"] = e.adapter;
+      events.push_back({{"name", e.name},
+                        {"cat", e.category},
+                        {"ph", "X"},
+                        {"pid", pid},
+                        {"tid", tid},
+                        {"ts", us_text(e.start)},
+                        {"dur", us_text(e.end - e.start)},
+                        {"args", args}});
+    }
+  }
+  json j;
+  j["traceEvents"] = events;
+  j["displayTimeUnit"] = "ns";
+  return j.dump() + "\n";
+}
+
 std::vector<std::string> write_serve_outputs(const ServeResult& r, const Config& cfg,
                                              const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
-  const std::vector<std::pair<std::string, std::string>> files = {
+  std::vector<std::pair<std::string, std::string>> files = {
       {dir + "/requests.csv", requests_csv(r)},
       {dir + "/serve.json", serve_json(r)},
       {dir + "/config.yaml",
        fmt::format("# Effective aimcsim {} config; `aimcsim serve config.yaml` reproduces this "
                    "serving run.\n{}",
                    kVersion, cfg.to_yaml())}};
+  std::vector<std::string> names = {"requests.csv", "serve.json", "config.yaml"};
+  const bool trace = OutputParams::from(cfg).trace;
+  if (trace) {
+    files.push_back({dir + "/trace.json", serve_trace_json(r)});
+    names.push_back("trace.json");
+  }
   write_files_atomic(files);
-  return {"requests.csv", "serve.json", "config.yaml"};
+  if (!trace) std::filesystem::remove(dir + "/trace.json", ec);  // an earlier run's
+  return names;
 }
 
 }  // namespace aimcsim

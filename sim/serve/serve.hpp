@@ -33,6 +33,15 @@ struct AdapterTraffic {
   Picos load_time = 0;
 };
 
+// One interval of a design's timeline, for trace.json.
+struct ServeEvent {
+  std::string lane;      // platform (passes), memory (adapter loads), tiles (reprogramming)
+  std::string name;      // "prefill 12", "step of 8", "load adapter 3 from dram", ...
+  std::string category;  // prefill, step, load, program
+  Picos start = 0, end = 0;
+  std::int64_t adapter = -1, requests = 0;  // the adapter (or task); requests in the pass
+};
+
 // One design's serving of the stream: hybrid (adapters swapped on the PMCAs), reprogram (the
 // tiles programmed with one task's merged weights at a time) or analog-only (no adapters, the
 // lower bound).
@@ -46,6 +55,7 @@ struct DesignServed {
   double compute_pj = 0, load_pj = 0, program_pj = 0, leakage_pj = 0;
   Picos tile_busy = 0, pmca_busy = 0;  // mean busy time of a tile, of a PMCA
   std::int64_t prefills = 0, steps = 0, step_tokens = 0;
+  std::vector<ServeEvent> events;  // with output.trace
 };
 
 struct ServeResult {
@@ -73,10 +83,13 @@ std::string requests_csv(const ServeResult& r);
 // serve.json: per design throughput, TTFT / TPOT / latency percentiles, hit rates, bytes moved,
 // energy per request and token, utilisation.
 std::string serve_json(const ServeResult& r);
+// trace.json: Chrome trace events, one process per design, lanes platform / memory / tiles.
+std::string serve_trace_json(const ServeResult& r);
 // One row per design on `os`.
 void print_serve_table(std::ostream& os, const ServeResult& r);
-// requests.csv, serve.json and config.yaml into `dir`, as a set (written to temporary names,
-// then renamed). Returns the names written.
+// requests.csv, serve.json, config.yaml and, with output.trace, trace.json into `dir`, as a set
+// (written to temporary names, then renamed; an earlier trace.json is removed when this run
+// writes none). Returns the names written.
 std::vector<std::string> write_serve_outputs(const ServeResult& r, const Config& cfg,
                                              const std::string& dir);
 

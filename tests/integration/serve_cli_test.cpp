@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/process.hpp"
@@ -55,6 +56,40 @@ TEST(ServeCliTest, ServesATraceAndWritesTheSameBytesTwice) {
   const auto c = run_aimcsim("serve " + (dir / "a/config.yaml") + " -o " + (dir / "c"));
   ASSERT_EQ(c.status, 0) << c.output();
   EXPECT_EQ(file_text(dir / "a/requests.csv"), file_text(dir / "c/requests.csv"));
+}
+
+TEST(ServeCliTest, TraceJsonHasALanePerPartOfEachDesign) {
+  ScratchDir dir("serve-cli");
+  const std::string trace = dir / "trace.csv";
+  write(trace, "arrival_us,adapter,prompt_tokens,decode_tokens\n0,0,64,0\n5,1,32,0\n9,0,64,0\n");
+  const std::string args = std::string("serve ") + kLinear + "-p serve.adapters=2 --requests " +
+                           trace + " -o " + (dir / "out");
+  const auto r = run_aimcsim(args + " -p output.trace=true");
+  ASSERT_EQ(r.status, 0) << r.output();
+  const auto j = nlohmann::json::parse(file_text(dir / "out/trace.json"));
+  std::map<std::string, int> by_category;
+  std::vector<std::string> lanes;
+  double first_load_us = -1;
+  for (const auto& e : j["traceEvents"]) {
+    if (e["ph"] == "M" && e["name"] == "thread_name" && e["pid"] == 0)
+      lanes.push_back(e["args"]["name"]);
+    if (e["ph"] != "X") continue;
+    ++by_category[std::to_string(e["pid"].get<int>()) + ":" + e["cat"].get<std::string>()];
+    if (e["cat"] == "load" && first_load_us < 0) first_load_us = e["dur"].get<double>();
+  }
+  EXPECT_EQ(lanes, (std::vector<std::string>{"platform", "memory", "tiles"}));
+  // Hybrid: adapters 0 and 1 loaded once each, three prefills; reprogramming (tiles' policy
+  // with serve.reprogram_queue 4): task 0, then task 1; analog-only: three prefills.
+  EXPECT_EQ(
+      by_category,
+      (std::map<std::string, int>{
+          {"0:load", 2}, {"0:prefill", 3}, {"1:prefill", 3}, {"1:program", 2}, {"2:prefill", 3}}));
+  // The first load is the first request's wait in requests.csv: 100 ns + 10240 B / 17.064 GB/s
+  // from DRAM, then (20 + 10 + 160) cycles at the default job's 666 MHz from L2.
+  EXPECT_NEAR(first_load_us, 0.985379, 1e-6);
+  // Without the trace, a later run into the folder leaves no trace.json behind.
+  ASSERT_EQ(run_aimcsim(args).status, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir / "out/trace.json"));
 }
 
 TEST(ServeCliTest, ABadTraceExits2NamingTheLine) {
