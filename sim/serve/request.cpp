@@ -302,6 +302,15 @@ std::vector<std::int64_t> adapter_ranks(const ServeParams& p, std::int64_t lora_
 }
 
 RequestStream generate_requests(const ServeParams& p) {
+  const auto check_max = [](const char* key, std::int64_t max, std::int64_t min) {
+    if (max != 0 && max < min)
+      throw InputError(fmt::format(
+          "serve.{}_max: {} is below serve.{} {} (accepted: 0 for a fixed length, or at least "
+          "serve.{})",
+          key, max, key, min, key));
+  };
+  check_max("prompt_tokens", p.prompt_tokens_max, p.prompt_tokens);
+  check_max("decode_tokens", p.decode_tokens_max, p.decode_tokens);
   RequestStream s;
   s.popularity = mix_weights(p);
   std::vector<double> cdf;

@@ -155,6 +155,19 @@ TEST(RequestStreamTest, RanksAreOnePerAdapterOrLoraRank) {
             "comma-separated, or none)");
 }
 
+TEST(RequestStreamTest, ALengthMaximumBelowItsMinimumIsAnError) {
+  EXPECT_EQ(error_of([] {
+              generate_requests(params({"serve.prompt_tokens=128", "serve.prompt_tokens_max=64"}));
+            }),
+            "serve.prompt_tokens_max: 64 is below serve.prompt_tokens 128 (accepted: 0 for a fixed "
+            "length, or at least serve.prompt_tokens)");
+  EXPECT_EQ(error_of([] {
+              generate_requests(params({"serve.decode_tokens=8", "serve.decode_tokens_max=4"}));
+            }),
+            "serve.decode_tokens_max: 4 is below serve.decode_tokens 8 (accepted: 0 for a fixed "
+            "length, or at least serve.decode_tokens)");
+}
+
 TEST(RequestStreamTest, ClosedLoopGivesEachClientItsRequestsInTurn) {
   const RequestStream s = generate_requests(
       params({"serve.arrival=closed", "serve.clients=3", "serve.requests=7", "serve.think=2us"}));
