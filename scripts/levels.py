@@ -31,6 +31,7 @@ LEVELS = [
     ("sim/report", 7),
     ("sim/sweep", 8),
     ("sim/calibrate", 8),
+    ("sim/serve", 8),
     ("sim/explore", 9),
     ("sim/cli", 10),
     ("sim/python", 10),
