@@ -18,6 +18,7 @@
 #include "tests/support/config_helpers.hpp"
 #include "tests/support/csv.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 namespace aimcsim {
@@ -410,7 +411,7 @@ std::vector<pid_t> children() {
 }
 
 TEST_F(SweepRunTest, APoolWorkerKilledMidPointIsRecordedAndReplaced) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(AIMCSIM_ASAN)
   // The test forks the pool from a second thread while this one polls /proc, allocating; under
   // AddressSanitizer a child forked then can hang on the sanitizer allocator's lock (the CLI's
   // sweep forks from its only thread). The release suite runs it.
