@@ -30,10 +30,7 @@ TEST(VariantTest, ANameThatIsNotOneFolderNameIsRefused) {
     EXPECT_NE(error_of([&] { parse_variant(bad); }).find("is the variant's output folder"),
               std::string::npos)
         << bad;
-  EXPECT_NE(error_of([] {
-              parse_variant(std::string("a\0b:x=1", 7));
-            }).find("is the variant's output folder"),
-            std::string::npos);
+  EXPECT_THROW(parse_variant(std::string("a\0b:x=1", 7)), InputError);  // (no NUL from a shell)
 }
 
 TEST(VariantTest, TwoVariantsOfOneNameAreRefusedNamingIt) {
