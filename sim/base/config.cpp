@@ -198,7 +198,7 @@ bool parse_real(const std::string& text, double& out) {
   if (text.empty()) return false;
   char* end = nullptr;
   out = std::strtod(text.c_str(), &end);
-  return end && *end == '\0' && std::isfinite(out);
+  return end == text.c_str() + text.size() && std::isfinite(out);  // "1\0x" is not a number
 }
 
 // The position of the first byte of `text` that is a control character or not part of valid
