@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=60
-build=build-asan
+build="build-asan"
 while getopts "t:b:" opt; do
   case $opt in
     t) seconds=$OPTARG ;;
@@ -34,6 +34,7 @@ for s in llvm-symbolizer /usr/lib/llvm-14/bin/llvm-symbolizer; do
 done
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 
+read -ra extra <<<"${FUZZ_FLAGS:-}"  # more libFuzzer flags, split at blanks
 failed=()
 for t in "${targets[@]}"; do
   bin="$fuzz/fuzz_$t"
@@ -41,14 +42,13 @@ for t in "${targets[@]}"; do
   mkdir -p "$fuzz/work/$t"
   log="$fuzz/work/$t.log"
   echo "fuzz: $t for ${seconds}s"
-  # shellcheck disable=SC2086  # FUZZ_FLAGS holds several flags
   seeds=("tests/fuzz/corpus/$t")  # and real inputs kept elsewhere (as tests/fuzz/CMakeLists.txt)
   [ "$t" = config ] && seeds+=(platform/configs)
   [ "$t" = model_config ] && seeds+=(workloads/zoo)
   [ "$t" = csv ] && seeds+=(scripts/examples)
   if "$bin" "$fuzz/work/$t" "${seeds[@]}" -dict="$fuzz/aimcsim.dict" \
       -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 -print_final_stats=1 \
-      -artifact_prefix="$fuzz/findings/$t-" ${FUZZ_FLAGS:-} </dev/null >"$log" 2>&1; then
+      -artifact_prefix="$fuzz/findings/$t-" "${extra[@]}" </dev/null >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
     echo "fuzz: $t: no finding in $runs inputs ($cov)"
