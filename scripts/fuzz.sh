@@ -3,7 +3,8 @@
 # Needs the libFuzzer build: cmake --preset asan && cmake --build --preset asan.
 # Usage: scripts/fuzz.sh [-t SECONDS] [-b BUILD_DIR] [TARGET...]
 #   -t SECONDS  time per target (default 60); TARGET: config overrides variant model_config sweep
-#               csv (default: all). Extra libFuzzer flags go in FUZZ_FLAGS (e.g. FUZZ_FLAGS=-jobs=2).
+#               csv (default: all). Extra libFuzzer flags go in FUZZ_FLAGS
+#               (e.g. FUZZ_FLAGS=-max_len=16384).
 # Each target starts from its seed corpus (tests/fuzz/corpus/<target>/, plus platform/configs/ for
 # config, workloads/zoo/ for model_config, scripts/examples/ for csv) and the dictionary
 # (BUILD_DIR/fuzz/aimcsim.dict); inputs it finds that reach new code go to
@@ -18,7 +19,7 @@ while getopts "t:b:" opt; do
   case $opt in
     t) seconds=$OPTARG ;;
     b) build=$OPTARG ;;
-    *) sed -n 2,11p "$0"; exit 2 ;;
+    *) sed -n 2,12p "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
