@@ -8,9 +8,7 @@ namespace aimcsim {
 
 void GraphBuilder::block(const std::string& name) {
   block_ = name;
-  bool seen = false;
-  for (const auto& b : w_.blocks) seen = seen || b == name;
-  if (!seen) w_.blocks.push_back(name);
+  if (block_names_.insert(name).second) w_.blocks.push_back(name);
 }
 
 std::size_t GraphBuilder::add(Operator op, std::vector<std::size_t> inputs) {

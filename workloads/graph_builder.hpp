@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "workloads/model_config.hpp"
@@ -42,7 +43,7 @@ using LayerFn =
 // operator costs and where it runs is decided later.
 class GraphBuilder {
  public:
-  explicit GraphBuilder(Workload& w) : w_(w) {}
+  explicit GraphBuilder(Workload& w) : w_(w), block_names_(w.blocks.begin(), w.blocks.end()) {}
 
   // Starts (or returns to) block `name`; each name is listed once in Workload::blocks.
   void block(const std::string& name);
@@ -133,6 +134,7 @@ class GraphBuilder {
   std::size_t max_ops_ = 0;  // 0: no limit
   std::function<std::string(std::size_t)> limit_message_;
   Workload& w_;
+  std::unordered_set<std::string> block_names_;  // of w_.blocks, so block() takes O(1)
   std::string block_;
   std::int64_t step_ = -1;
   std::int64_t layer_ = -1;

@@ -198,7 +198,38 @@ bool parse_real(const std::string& text, double& out) {
   if (text.empty()) return false;
   char* end = nullptr;
   out = std::strtod(text.c_str(), &end);
-  return end && *end == '\0' && std::isfinite(out);
+  return end == text.c_str() + text.size() && std::isfinite(out);  // "1\0x" is not a number
+}
+
+// The position of the first byte of `text` that is a control character or not part of valid
+// UTF-8 (an overlong form, a surrogate, past U+10FFFF), or npos. Such text would not print back
+// as the same bytes in config.yaml (YAML replaces invalid UTF-8), nor read well in a message.
+std::size_t first_unprintable(const std::string& text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f) return i;
+      ++i;
+      continue;
+    }
+    const std::size_t len = c >= 0xc2 && c <= 0xdf   ? 2
+                            : c >= 0xe0 && c <= 0xef ? 3
+                            : c >= 0xf0 && c <= 0xf4 ? 4
+                                                     : 0;
+    if (len == 0 || i + len > n) return i;
+    std::uint32_t cp = c & (0x7f >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xc0) != 0x80) return i;
+      cp = (cp << 6) | (s[i + k] & 0x3f);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0x80 && cp <= 0x9f))
+      return i;
+    i += len;
+  }
+  return std::string::npos;
 }
 
 void flatten(const Schema& schema, const YAML::Node& node, const std::string& prefix,
@@ -271,9 +302,16 @@ void Config::set(const ParamSpec& spec, const std::string& text, const std::stri
       if (!ok) fail(origin, spec.key, "'" + text + "' is not accepted" + expect);
       break;
     }
-    case ParamKind::Text:
+    case ParamKind::Text: {
       if (text.empty()) fail(origin, spec.key, "is empty" + expect);
+      const std::size_t bad = first_unprintable(text);
+      if (bad != std::string::npos)
+        fail(origin, spec.key,
+             fmt::format("byte {} (0x{:02x}) is a control character or not UTF-8; expected "
+                         "printable UTF-8 text",
+                         bad + 1, static_cast<unsigned char>(text[bad])));
       break;
+    }
     case ParamKind::Quantity:
       if (spec.allow_auto && text == "auto") {
         v.is_auto = true;

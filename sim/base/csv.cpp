@@ -113,7 +113,9 @@ std::string CsvTable::where(const Row& row, std::size_t column) const {
 }
 
 std::string csv_field(const std::string& field) {
-  const bool plain = field.find_first_of(",\"\n") == std::string::npos && trim(field) == field;
+  // A field starting with '#' is quoted too: at the start of a line it would read as a comment.
+  const bool plain = field.find_first_of(",\"\n") == std::string::npos && trim(field) == field &&
+                     (field.empty() || field[0] != '#');
   if (plain) return field;
   std::string out = "\"";
   for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);

@@ -39,7 +39,8 @@ class CsvTable {
   std::vector<Row> rows_;
 };
 
-// `field` as one CSV field: quoted when it holds a comma, a quote or surrounding blanks.
+// `field` as one CSV field: quoted when it holds a comma, a quote or surrounding blanks, or starts
+// with '#'.
 std::string csv_field(const std::string& field);
 
 }  // namespace aimcsim

@@ -159,7 +159,7 @@ double parse_quantity(std::string_view text, Dimension d) {
   const double value = std::strtod(begin, &num_end);
   if (num_end == begin)
     throw std::invalid_argument("'" + body + "' is not a number; expected " + what);
-  std::string unit(num_end);
+  std::string unit = body.substr(static_cast<std::size_t>(num_end - begin));  // NULs included
   std::size_t u = 0;
   while (u < unit.size() && std::isspace(static_cast<unsigned char>(unit[u]))) ++u;
   unit = unit.substr(u);

@@ -10,6 +10,7 @@
 
 #include "sim/base/error.hpp"
 #include "sim/cli/cli.hpp"
+#include "sim/cli/variant.hpp"
 #include "sim/report/report.hpp"
 #include "sim/run/run.hpp"
 #include "sim/schedule/strategy.hpp"
@@ -25,30 +26,8 @@ struct CompareOptions {
   std::string outdir = "out-compare";
 };
 
-struct Variant {
-  std::string name;
-  std::vector<std::string> overrides;
-};
-
 std::vector<Variant> variants_of(const CompareOptions& o) {
-  std::vector<Variant> out;
-  for (const std::string& v : o.variants) {
-    const auto colon = v.find(':');
-    if (colon == std::string::npos || colon == 0)
-      throw InputError(fmt::format(
-          "--variant {}: expected NAME:KEY=VALUE[;KEY=VALUE...], e.g. fast:tile.t_int=128ns", v));
-    Variant x{v.substr(0, colon), {}};
-    std::string rest = v.substr(colon + 1);
-    for (std::size_t pos = 0; pos <= rest.size();) {
-      const auto semi = rest.find(';', pos);
-      const std::string kv =
-          rest.substr(pos, semi == std::string::npos ? std::string::npos : semi - pos);
-      if (!kv.empty()) x.overrides.push_back(kv);
-      if (semi == std::string::npos) break;
-      pos = semi + 1;
-    }
-    out.push_back(x);
-  }
+  std::vector<Variant> out = parse_variants(o.variants);
   if (out.empty()) {
     std::vector<std::string> names = o.strategies;
     const std::vector<std::string> known = StrategyRegistry::instance().names();

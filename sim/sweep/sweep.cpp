@@ -162,14 +162,6 @@ void collect_point(const Schema& schema, const YAML::Node& node, const std::stri
   }
 }
 
-// The value of a dotted key in an effective config written by Config::to_yaml.
-std::string effective_value(const YAML::Node& root, const std::string& key) {
-  YAML::Node node = root;
-  std::stringstream ss(key);
-  for (std::string part; std::getline(ss, part, '.');) node = node[part];
-  return node.Scalar();
-}
-
 std::vector<Config::Source> load_base(const YAML::Node& base, const std::string& file,
                                       const std::string& base_dir) {
   if (!base) return {{"embedded default config", embedded_default_config()}};
@@ -309,6 +301,25 @@ std::vector<KeyValues> cross(const std::vector<KeyValues>& combos, std::size_t r
   return next;
 }
 
+// Refuses a sweep of more than kMaxSweepPoints points before expanding it, naming its factors.
+void check_point_count(const std::vector<Axis>& grid, const std::vector<Axis>& zip,
+                       const std::vector<KeyValues>& point_list, const std::string& name) {
+  double count = 1;
+  std::string factors;
+  auto factor = [&](std::size_t n, const std::string& what) {
+    count *= static_cast<double>(n);
+    factors += fmt::format("{}{} {}", factors.empty() ? "" : " x ", n, what);
+  };
+  for (const auto& a : grid) factor(a.values.size(), a.key);
+  if (!zip.empty()) factor(zip[0].values.size(), "zip rows");
+  if (!point_list.empty()) factor(point_list.size(), "points");
+  if (count > static_cast<double>(kMaxSweepPoints))
+    throw InputError(fmt::format(
+        "{}: the sweep has {:.0f} points ({}), more than the {} a sweep file takes; split the "
+        "study into several sweep files",
+        name, count, factors, kMaxSweepPoints));
+}
+
 // Expands grid (odometer, last key fastest) x zip rows x explicit points.
 std::vector<KeyValues> expand(const std::vector<Axis>& grid, const std::vector<Axis>& zip,
                               const std::vector<KeyValues>& point_list) {
@@ -337,10 +348,11 @@ std::string workload_key(const WorkloadParams& p) {
 
 // Loads one point's config over the base and builds its workload (once per distinct workload
 // parameters, `built`), so that a bad point fails here, naming its values; records the effective
-// config and its hash.
+// config, its hash and the value of every swept key: as the point sets it, else the point's
+// effective value (its base's, or the default).
 void check_point(const Schema& schema, const std::vector<Config::Source>& base,
-                 const KeyValues& combo, const std::string& name, SweepPoint& pt,
-                 std::set<std::string>& built) {
+                 const std::vector<std::string>& keys, const KeyValues& combo,
+                 const std::string& name, SweepPoint& pt, std::set<std::string>& built) {
   std::vector<std::string> overrides;
   std::string described;
   for (const auto& [k, v] : combo) {
@@ -352,26 +364,12 @@ void check_point(const Schema& schema, const std::vector<Config::Source>& base,
     const WorkloadParams workload = WorkloadParams::from(cfg);
     if (built.insert(workload_key(workload)).second) (void)build_workload(workload);
     pt.config_yaml = cfg.to_yaml();
+    for (const auto& key : keys) pt.values.push_back(cfg.value_text(key));
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: point {} ({}): {}", name, pt.id,
                                  described.empty() ? "base only" : described, e.what()));
   }
   pt.config_hash = fnv1a64(pt.config_yaml);
-}
-
-// The value of every swept key at one point: as written, or the effective one where the point
-// does not set the key.
-std::vector<std::string> point_values(const std::vector<std::string>& keys, const KeyValues& combo,
-                                      const std::string& config_yaml) {
-  std::vector<std::string> values;
-  const YAML::Node effective = YAML::Load(config_yaml);
-  for (const auto& key : keys) {
-    std::string value;
-    for (const auto& [k, v] : combo)
-      if (k == key) value = v;
-    values.push_back(value.empty() ? effective_value(effective, key) : value);
-  }
-  return values;
 }
 
 }  // namespace
@@ -387,13 +385,13 @@ SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::
   collect_grid_and_zip(schema, root, name, grid, zip);
   const std::vector<KeyValues> point_list = collect_points(schema, root, name);
   spec.keys = swept_keys(grid, zip, point_list, name);
+  check_point_count(grid, zip, point_list, name);
   const std::vector<KeyValues> combos = expand(grid, zip, point_list);
   std::set<std::string> built;
   for (std::size_t i = 0; i < combos.size(); ++i) {
     SweepPoint pt;
     pt.id = point_id(i, combos.size());
-    check_point(schema, base, combos[i], name, pt, built);
-    pt.values = point_values(spec.keys, combos[i], pt.config_yaml);
+    check_point(schema, base, spec.keys, combos[i], name, pt, built);
     spec.points.push_back(std::move(pt));
   }
   return spec;

@@ -28,9 +28,15 @@ struct SweepSpec {
   std::vector<SweepPoint> points;
 };
 
+// The most points a sweep file may expand to: checking each takes about a millisecond and
+// running each tens of milliseconds, so more is a mistake (an axis too many); split the study
+// into several sweep files instead.
+inline constexpr std::size_t kMaxSweepPoints = 1000000;
+
 // Parses a sweep document. `base_dir` resolves the base's config file paths. Every key, value and
 // point config is checked against `schema` and the workload is built for each point; bad input
-// throws InputError naming the file, the axis or point and what is accepted. Nothing runs.
+// throws InputError naming the file, the axis or point and what is accepted, as does a sweep of
+// more than kMaxSweepPoints points (before it is expanded). Nothing runs.
 SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::string& name,
                       const std::string& base_dir);
 SweepSpec load_sweep(const Schema& schema, const std::string& path);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tests/support/process.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 namespace aimcsim {
@@ -29,7 +30,7 @@ class BadInputTest : public ::testing::Test {
   // `aimcsim run ARGS` under `ulimit -v` 4 GiB (not under AddressSanitizer, whose shadow memory
   // reserves terabytes of address space; the sanitizer reports an allocation that fails).
   ProcessResult capped(const std::string& args) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(AIMCSIM_ASAN)
     const std::string cap;
 #else
     const std::string cap = "ulimit -v 4194304; ";

@@ -183,10 +183,12 @@ TEST(KernelTiesTest, ActivationsPrintWhatTheRunCharges) {
   // GELU exp 8 + recip 5 + 3 = 16: 1024 -> ceil(1137.78 + 110) = 1248.
   const std::vector<std::pair<std::string, std::int64_t>> cases = {
       {"relu", 182}, {"silu", 1177}, {"gelu", 1248}};
-  for (const auto& [name, hand] : cases)
-    expect_tie(name + " --tokens 8 --width 128", name, hand, [&](const PmcaParams& p) {
-      return digital(p, rows_of_128(OpKind::Activation, name));
+  for (const auto& [name, hand] : cases) {
+    const std::string& kernel = name;  // a lambda captures a variable, not a structured binding
+    expect_tie(kernel + " --tokens 8 --width 128", kernel, hand, [&](const PmcaParams& p) {
+      return digital(p, rows_of_128(OpKind::Activation, kernel));
     });
+  }
 }
 
 TEST(KernelTiesTest, AddPrintsWhatTheRunChargesForAnElementwiseAdd) {

@@ -24,6 +24,7 @@
 #include "tests/support/config_helpers.hpp"
 #include "tests/support/csv.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 namespace aimcsim {
@@ -91,6 +92,21 @@ TEST(SweepExpansionTest, PointsListFillsKeysAPointLeavesOutFromItsEffectiveConfi
   EXPECT_EQ(values(s, 1), (std::vector<std::string>{"1GHz", "4"}));
 }
 
+TEST(SweepExpansionTest, APointLeavingOutSeveralKeysListsTheValueOfEach) {
+  // The second key left out used to read as '' (found by the sweep fuzz target).
+  const SweepSpec s = parse(std::string(kBase) +
+                            "points: [{tile.t_int: 256ns}, {pmca.freq: 666MHz, lora.rank: 4}]\n");
+  EXPECT_EQ(s.keys, (std::vector<std::string>{"tile.t_int", "pmca.freq", "lora.rank"}));
+  EXPECT_EQ(values(s, 0), (std::vector<std::string>{"256ns", "1GHz", "8"}));
+  EXPECT_EQ(values(s, 1), (std::vector<std::string>{"128ns", "666MHz", "4"}));
+  // A key without effect at a point (pwm_lsb under dac encoding) lists the value it keeps.
+  const SweepSpec pwm = parse(std::string(kBase) +
+                              "points: [{tile.input_encoding: pwm, tile.pwm_lsb: 2ns}, "
+                              "{tile.input_encoding: dac}]\n");
+  EXPECT_EQ(values(pwm, 1)[0], "dac");
+  EXPECT_EQ(values(pwm, 1)[1], "1ns");  // the default
+}
+
 TEST(SweepExpansionTest, AxesCombineGridTimesZipTimesPoints) {
   const SweepSpec s = parse(std::string(kBase) +
                             "grid: {tile.t_int: [128ns, 256ns]}\n"
@@ -147,6 +163,29 @@ TEST(SweepRejectionTest, BadSweepFilesNameTheProblem) {
                 .find("point p0001 (workload.model=linear:0x5): workload.model: 'linear:0x5' needs "
                       "positive"),
             std::string::npos);
+}
+
+TEST(SweepRejectionTest, ASweepOfTooManyPointsIsRefusedBeforeItIsExpanded) {
+  // 10 axes of 10 values: 10^10 points, refused at once instead of exhausting memory.
+  std::string grid = "grid:\n";
+  for (const char* key :
+       {"tile.t_int", "pmca.freq", "lora.rank", "tile.rows", "tile.cols", "pipeline.chunk_tokens",
+        "tile.adc_count", "pmca.cores", "interconnect.bandwidth", "pipeline.xw_buffer_chunks"}) {
+    grid += std::string("  ") + key + ": [";
+    for (int i = 1; i <= 10; ++i) {
+      const std::string unit = std::string(key) == "tile.t_int"               ? "ns"
+                               : std::string(key) == "pmca.freq"              ? "MHz"
+                               : std::string(key) == "interconnect.bandwidth" ? "GB/s"
+                                                                              : "";
+      grid += (i > 1 ? ", " : "") + std::to_string(i * 8) + unit;
+    }
+    grid += "]\n";
+  }
+  const std::string e = rejection(std::string(kBase) + grid);
+  EXPECT_NE(e.find("test.yaml: the sweep has 10000000000 points (10 tile.t_int x 10 pmca.freq x "),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("more than the 1000000 a sweep file takes"), std::string::npos) << e;
 }
 
 TEST(SweepShardTest, ShardsSplitThePointsRoundRobin) {
@@ -386,7 +425,7 @@ std::vector<pid_t> children() {
 }
 
 TEST_F(SweepRunTest, APoolWorkerKilledMidPointIsRecordedAndReplaced) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(AIMCSIM_ASAN)
   // The test forks the pool from a second thread while this one polls /proc, allocating; under
   // AddressSanitizer a child forked then can hang on the sanitizer allocator's lock (the CLI's
   // sweep forks from its only thread). The release suite runs it.

@@ -117,6 +117,24 @@ TEST(ConfigTest, EffectiveConfigRoundTripsExactly) {
       << yaml;
 }
 
+TEST(ConfigTest, TextThatWouldNotPrintBackAsItsBytesIsRefused) {
+  // Found by the overrides fuzz target: config.yaml printed invalid UTF-8 as U+FFFD, so the run's
+  // config.yaml named another model than the run had.
+  const std::string bad = config_error(kMinimal, {"workload.model=linear:64x64\xfa"});
+  EXPECT_EQ(bad,
+            "-p workload.model=linear:64x64\xfa: workload.model: byte 13 (0xfa) is a control "
+            "character or not UTF-8; expected printable UTF-8 text");
+  for (const char* text : {"a\tb", "a\x1d", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82", "\xc2\x85"})
+    EXPECT_NE(config_error(kMinimal, {std::string("lora.targets=") + text})
+                  .find("is a control character or not UTF-8"),
+              std::string::npos)
+        << text;
+  // Printable UTF-8 prints back as the same bytes.
+  const Config c = load_config(kMinimal, {"workload.model=mod\xc3\xa8le/\xe2\x82\xac/config.json"});
+  const Config again = Config::load(schema(), {{"config.yaml", c.to_yaml()}}, {});
+  EXPECT_EQ(again.text("workload.model"), "mod\xc3\xa8le/\xe2\x82\xac/config.json");
+}
+
 TEST(ConfigTest, AKeyWithoutEffectWarnsAndStrictRejectsIt) {
   Schema schema;
   schema.add("net.topology").choice({"p2p", "mesh"}, "p2p");

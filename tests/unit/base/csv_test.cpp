@@ -32,6 +32,16 @@ TEST(CsvTest, QuotedFieldsHoldCommasAndQuotes) {
   EXPECT_EQ(csv_field("plain"), "plain");
 }
 
+TEST(CsvTest, AFieldStartingWithAHashIsQuotedSoItDoesNotReadAsAComment) {
+  // A first field "#x" written plain would read back as a comment line (the csv fuzz target's
+  // round trip).
+  EXPECT_EQ(csv_field("#x"), "\"#x\"");
+  EXPECT_EQ(csv_field("a#x"), "a#x");
+  const CsvTable t = CsvTable::parse("name\n" + csv_field("#x") + "\n", "h.csv");
+  ASSERT_EQ(t.rows().size(), 1u);
+  EXPECT_EQ(t.rows()[0].fields[0], "#x");
+}
+
 TEST(CsvTest, BadFilesNameTheLine) {
   EXPECT_EQ(error_of([] { CsvTable::parse("a,b\n1,2,3\n", "x.csv"); }),
             "x.csv:2: 3 fields, but the header (line 1) names 2 columns");

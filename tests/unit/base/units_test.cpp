@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "tests/support/config_helpers.hpp"
+
 namespace aimcsim {
 namespace {
 
@@ -13,6 +15,14 @@ TEST(UnitsTest, TimeConvertsToNanoseconds) {
   EXPECT_DOUBLE_EQ(parse_quantity("2us", Dimension::Time), 2000.0);
   EXPECT_DOUBLE_EQ(parse_quantity("1.5 ms", Dimension::Time), 1.5e6);
   EXPECT_DOUBLE_EQ(parse_quantity("1s", Dimension::Time), 1e9);
+}
+
+TEST(UnitsTest, BytesAfterANulAreStillPartOfTheUnit) {
+  // Found by the overrides fuzz target: "256ns\0x" was read as 256 ns, while config.yaml printed
+  // the whole value.
+  EXPECT_THROW(parse_quantity(std::string("256ns\0x", 7), Dimension::Time), std::invalid_argument);
+  EXPECT_NE(test::config_error(test::kReferenceWorkload, {std::string("pmca.fpu_util=0.5\0x", 19)}),
+            "");
 }
 
 TEST(UnitsTest, OtherDimensionsUseTheirCanonicalUnit) {
