@@ -7,7 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <iostream>
+#include <stdexcept>
 
 #include "sim/base/error.hpp"
 #include "sim/base/version.hpp"
@@ -87,6 +89,15 @@ Config load_run_config(const Schema& schema, const std::vector<std::string>& fil
       Config::load(schema, run_config_documents(files, over_default), overrides, options.strict);
   for (const std::string& w : cfg.warnings()) spdlog::warn("{}", w);
   return cfg;
+}
+
+std::string self_executable() {
+  std::error_code ec;
+  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec)
+    throw std::runtime_error("cannot find the aimcsim executable (/proc/self/exe): " +
+                             ec.message());
+  return path.string();
 }
 
 int cli_main(int argc, char** argv) {

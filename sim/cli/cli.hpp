@@ -57,6 +57,10 @@ const CliOptions& cli_options();
 // The one line saying where a command's outputs went (stderr; nothing under -q).
 void say_outputs(const std::string& dir, const std::vector<std::string>& files);
 
+// The path of this aimcsim executable (/proc/self/exe): what a sweep's or a search's worker pool
+// runs.
+std::string self_executable();
+
 // The config of a run: the embedded default when no file is given, else the files in order;
 // then the KEY=VALUE overrides. With `over_default`, the files are layered over the embedded
 // default (for commands that need only part of a config, such as `kernel`).

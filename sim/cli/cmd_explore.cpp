@@ -25,15 +25,6 @@ struct ExploreCommandOptions {
   std::size_t budget = 0;
 };
 
-std::string self_executable() {
-  std::error_code ec;
-  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec)
-    throw std::runtime_error("cannot find the aimcsim executable (/proc/self/exe): " +
-                             ec.message());
-  return path.string();
-}
-
 Command::Action setup_explore(CLI::App& app) {
   auto o = std::make_shared<ExploreCommandOptions>();
   CLI::App* cmd = app.add_subcommand(

@@ -27,15 +27,6 @@ struct SweepCommandOptions {
   bool force = false;
 };
 
-std::string self_executable() {
-  std::error_code ec;
-  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec)
-    throw std::runtime_error("cannot find the aimcsim executable (/proc/self/exe): " +
-                             ec.message());
-  return path.string();
-}
-
 Command::Action setup_sweep(CLI::App& app) {
   auto o = std::make_shared<SweepCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
