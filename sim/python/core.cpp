@@ -24,6 +24,7 @@
 #include "sim/report/report.hpp"
 #include "sim/run/config_documents.hpp"
 #include "sim/run/run.hpp"
+#include "sim/serve/serve.hpp"
 #include "sim/sweep/sweep.hpp"
 
 namespace py = pybind11;
@@ -102,6 +103,21 @@ std::shared_ptr<Run> simulate_config(const std::shared_ptr<LoadedConfig>& loaded
     auto run = std::make_shared<Run>(Run{loaded, simulate(loaded->config)});
     if (strict || OutputParams::from(loaded->config).strict) require_capacity(run->result);
     return run;
+  });
+}
+
+// `aimcsim serve`'s stream served on the three designs under one config, and its config.
+struct Served {
+  std::shared_ptr<LoadedConfig> loaded;
+  ServeResult result;
+};
+
+// The request stream serve.* describes (serve.trace read, or generated), served as `aimcsim
+// serve` does; nothing is written.
+std::shared_ptr<Served> serve_config(const std::shared_ptr<LoadedConfig>& loaded) {
+  return in_library([&] {
+    const RequestStream stream = request_stream(loaded->config);
+    return std::make_shared<Served>(Served{loaded, serve(loaded->config, stream)});
   });
 }
 
@@ -334,9 +350,20 @@ PYBIND11_MODULE(_core, m) {
         return in_library([&] { return write_outputs(r.result, r.loaded->config, dir); });
       });
 
+  py::class_<Served, std::shared_ptr<Served>>(m, "Served")
+      .def_property_readonly("config", [](const Served& s) { return s.loaded; })
+      .def("requests_csv",
+           [](const Served& s) { return in_library([&] { return requests_csv(s.result); }); })
+      .def("serve_json",
+           [](const Served& s) { return in_library([&] { return serve_json(s.result); }); })
+      .def("save", [](const Served& s, const std::string& dir) {
+        return in_library([&] { return write_serve_outputs(s.result, s.loaded->config, dir); });
+      });
+
   m.def("load", &load, py::arg("documents"), py::arg("overrides"), py::arg("strict") = false,
         py::arg("over_default") = false);
   m.def("simulate", &simulate_config, py::arg("config"), py::arg("strict") = false);
+  m.def("serve", &serve_config, py::arg("config"));
   m.def("params", &params);
   m.def("kernel", &kernel, py::arg("config"), py::arg("name"), py::arg("shape"));
   m.def("kernel_options", [](const std::string& name) -> std::optional<std::vector<std::string>> {

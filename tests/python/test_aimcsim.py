@@ -299,3 +299,28 @@ def test_plots_take_results_and_dataframes(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plot.overhead(df, x="pipeline.chunk_tokens", where={"tile.t_int": "512ns"})
+
+
+def test_serve_writes_the_bytes_aimcsim_serve_writes(tmp_path):
+    # 20 generated requests for the default model at a 64-token prompt, and the same stream read
+    # back from the requests.csv of a trace: each run's files equal the command line's.
+    served = aimcsim.serve(overrides={"serve.requests": 20, "workload.seq_len": 64})
+    files = served.save(tmp_path / "py")
+    p = cli("serve", "-q", "-p", "serve.requests=20", "-p", "workload.seq_len=64", "-o", str(tmp_path / "cli"))
+    assert p.returncode == 0, p.stderr
+    assert sorted(files) == sorted(os.listdir(tmp_path / "cli")) == ["config.yaml", "requests.csv", "serve.json"]
+    match, mismatch, errors = filecmp.cmpfiles(tmp_path / "py", tmp_path / "cli", files, shallow=False)
+    assert mismatch == [] and errors == []
+    assert served.summary == json.load(open(tmp_path / "cli" / "serve.json"))
+    pd.testing.assert_frame_equal(served.requests, pd.read_csv(tmp_path / "cli" / "requests.csv"))
+    # Three designs, 20 requests each.
+    assert sorted(served.requests.design.unique()) == ["analog_only", "hybrid", "reprogram"]
+    assert (served.requests.groupby("design").size() == 20).all()
+
+
+def test_serve_names_the_line_of_a_bad_trace(tmp_path):
+    trace = write(tmp_path / "bad.csv", "arrival_us,adapter,prompt_tokens,decode_tokens\n0,0,16,0\n-5,0,16,0\n")
+    with pytest.raises(aimcsim.ConfigError) as e:
+        aimcsim.serve(requests=trace)
+    assert cli_error("serve", "--requests", trace) == str(e.value)
+    assert "bad.csv:3" in str(e.value)

@@ -31,8 +31,8 @@ from . import _core
 from ._core import ConfigError
 
 __version__ = _core.version
-__all__ = ["run", "compare", "sweep", "kernel", "params", "default_config", "Result", "ConfigError",
-           "AimcsimWarning"]
+__all__ = ["run", "compare", "sweep", "serve", "kernel", "params", "default_config", "Result",
+           "Served", "ConfigError", "AimcsimWarning"]
 
 
 class AimcsimWarning(UserWarning):
@@ -231,6 +231,53 @@ def run(config=None, overrides=None, *, strict=False, **sections):
     strict: keys without effect and a run over capacity raise ConfigError (--strict).
     """
     return _simulate(_load(config, overrides, sections, strict), strict)
+
+
+class Served:
+    """A request stream served on the three designs (hybrid, reprogram, analog_only), with the
+    reports `aimcsim serve` writes."""
+
+    def __init__(self, served):
+        self._served = served
+        self._cache = {}
+
+    @property
+    def summary(self):
+        """serve.json as a dict: per design throughput, latency percentiles, hit rates, energy."""
+        if "summary" not in self._cache:
+            self._cache["summary"] = json.loads(self._served.serve_json())
+        return self._cache["summary"]
+
+    @property
+    def requests(self):
+        """requests.csv: one row per design and request."""
+        if "requests" not in self._cache:
+            self._cache["requests"] = _csv(self._served.requests_csv())
+        return self._cache["requests"]
+
+    @property
+    def config_yaml(self):
+        """The effective config as YAML text."""
+        return self._served.config.yaml()
+
+    def save(self, outdir):
+        """Writes the files `aimcsim serve -o OUTDIR` writes for the same config (the same bytes)
+        and returns their names."""
+        return list(self._served.save(os.fspath(outdir)))
+
+
+def serve(config=None, overrides=None, requests=None, *, strict=False, **sections):
+    """Serves a stream of requests as `aimcsim serve` does and returns its Served.
+
+    config, overrides, sections, strict: as for run(); the serve.* and memory.* keys describe the
+    stream, the adapters and where they live.
+    requests: a trace file (CSV arrival_us,adapter,prompt_tokens,decode_tokens, or JSON Lines),
+    as --requests: it sets serve.trace.
+    """
+    extra = [] if requests is None else [f"serve.trace={os.fspath(requests)}"]
+    cfg = _core.load(_documents(config), _overrides(overrides, sections) + extra, strict, False)
+    _warn(cfg.warnings())
+    return Served(_core.serve(cfg))
 
 
 COMPARE_COLUMNS = ("variant,status,block,analog_only_span_ns,hybrid_span_ns,overhead,reference,"
