@@ -265,20 +265,7 @@ std::size_t ExploreSpace::size() const {
 
 ExploreSpace parse_space(const Schema& schema, const std::string& text, const std::string& name,
                          const std::string& base_dir) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw InputError(fmt::format("{}:{}: not valid YAML: {}", name, e.mark.line + 1, e.msg));
-  }
-  if (!root.IsMap())
-    throw InputError(fmt::format("{}: expected a mapping with {}", name, joined(sections())));
-  for (const auto& entry : root) {
-    const std::string section = entry.first.Scalar();
-    if (std::find(sections().begin(), sections().end(), section) == sections().end())
-      throw InputError(fmt::format("{}:{}: unknown section '{}'; accepted: {}", name,
-                                   line_of(entry.first), section, joined(sections())));
-  }
+  const YAML::Node root = load_sectioned_yaml(text, name, sections(), joined(sections()));
   ExploreSpace space;
   space.name = fs::path(name).filename().string();
   space.base = load_sweep_base(root["base"], name, base_dir);

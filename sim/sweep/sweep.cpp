@@ -199,25 +199,6 @@ std::string point_id(std::size_t i, std::size_t total) {
   return fmt::format("p{:0{}}", i, width);
 }
 
-// Reads the YAML document and rejects anything but the sections base, grid, zip and points.
-YAML::Node parse_root(const std::string& text, const std::string& name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw InputError(fmt::format("{}:{}: not valid YAML: {}", name, e.mark.line + 1, e.msg));
-  }
-  if (!root.IsMap())
-    throw InputError(name + ": expected a mapping with base, grid, zip and/or points");
-  for (const auto& entry : root) {
-    const std::string section = entry.first.Scalar();
-    if (section != "base" && section != "grid" && section != "zip" && section != "points")
-      throw InputError(fmt::format("{}:{}: unknown section '{}'; accepted: base, grid, zip, points",
-                                   name, line_of(entry.first), section));
-  }
-  return root;
-}
-
 // The hash of the base config documents, as joined for sweep.json.
 std::string base_hash(const std::vector<Config::Source>& base) {
   std::string joined;
@@ -376,7 +357,8 @@ void check_point(const Schema& schema, const std::vector<Config::Source>& base,
 
 SweepSpec parse_sweep(const Schema& schema, const std::string& text, const std::string& name,
                       const std::string& base_dir) {
-  const YAML::Node root = parse_root(text, name);
+  const YAML::Node root = load_sectioned_yaml(text, name, {"base", "grid", "zip", "points"},
+                                              "base, grid, zip and/or points");
   SweepSpec spec;
   spec.name = fs::path(name).filename().string();
   const std::vector<Config::Source> base = load_base(root["base"], name, base_dir);
@@ -1410,6 +1392,29 @@ std::vector<std::string> point_figure_columns() {
 }
 
 std::vector<std::string> read_point_figures(const std::string& dir) { return point_figures(dir); }
+
+YAML::Node load_sectioned_yaml(const std::string& text, const std::string& file,
+                               const std::vector<std::string>& sections,
+                               const std::string& expected) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(fmt::format("{}:{}: not valid YAML: {}", file, e.mark.line + 1, e.msg));
+  }
+  if (!root.IsMap())
+    throw InputError(fmt::format("{}: expected a mapping with {}", file, expected));
+  for (const auto& entry : root) {
+    const std::string section = entry.first.Scalar();
+    if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
+      std::string accepted;
+      for (const std::string& s : sections) accepted += (accepted.empty() ? "" : ", ") + s;
+      throw InputError(fmt::format("{}:{}: unknown section '{}'; accepted: {}", file,
+                                   line_of(entry.first), section, accepted));
+    }
+  }
+  return root;
+}
 
 std::vector<Config::Source> load_sweep_base(const YAML::Node& base, const std::string& file,
                                             const std::string& base_dir) {

@@ -12,6 +12,13 @@ namespace aimcsim {
 // space file): its `base:` section, and checks of a key and a value against the schema with
 // messages that name where they were written.
 
+// The YAML document `text` of `file` as a mapping whose keys are all among `sections`; InputError
+// naming the file (and the line) otherwise: not YAML, "expected a mapping with <expected>", or an
+// unknown section with the accepted ones.
+YAML::Node load_sectioned_yaml(const std::string& text, const std::string& file,
+                               const std::vector<std::string>& sections,
+                               const std::string& expected);
+
 // The config documents of a `base:` node: an inline mapping, a config file path or a list of
 // them (relative to `base_dir`), or the embedded default config when the node is absent.
 // InputError naming `file` and the line otherwise.
