@@ -20,12 +20,6 @@ const char* const kMetricHelp =
     "decode.per_token_hybrid_ns, pmca.cycles.total, ...) or op:[BLOCK/]NAME:FIELD for one "
     "operator of ops.csv";
 
-std::string joined(const std::vector<std::string>& items, const char* sep = ", ") {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 std::optional<double> parse_number(const std::string& text) {
   if (text.empty()) return std::nullopt;
   char* end = nullptr;
@@ -56,12 +50,12 @@ class Columns {
       if (!known)
         throw InputError(fmt::format("{}:{}: column {}: unknown column '{}'; {} accept {}",
                                      t.name(), t.header_line(), c + 1, t.header()[c], kind,
-                                     joined(accepted)));
+                                     fmt::join(accepted, ", ")));
     }
     for (const std::string& r : required)
       if (!t.column(r))
         throw InputError(fmt::format("{}:{}: no '{}' column; {} need the columns {}", t.name(),
-                                     t.header_line(), r, kind, joined(required)));
+                                     t.header_line(), r, kind, fmt::join(required, ", ")));
   }
   // The field of `column` in `row`, "" when the file has no such column.
   const std::string& field(const CsvTable::Row& row, const std::string& column) const {
@@ -125,18 +119,18 @@ MeasuredPoint kernel_point(const CsvTable& t, const Columns& cols, const CsvTabl
     if (text.empty()) {
       if (!needed) continue;
       if (!t.column(opt.name))
-        throw InputError(
-            fmt::format("{}: kernel {} needs the shape columns {}; there is no '{}' "
-                        "column",
-                        cols.where(row, "kernel"), p.shape.kernel, joined(*needs), opt.name));
+        throw InputError(fmt::format(
+            "{}: kernel {} needs the shape columns {}; there is no '{}' "
+            "column",
+            cols.where(row, "kernel"), p.shape.kernel, fmt::join(*needs, ", "), opt.name));
       throw InputError(fmt::format("{}: empty; kernel {} needs it (an integer >= 1)",
                                    cols.where(row, opt.name), p.shape.kernel));
     }
     if (!needed)
-      throw InputError(
-          fmt::format("{}: kernel {} takes no '{}' (its shape columns are {}); "
-                      "leave it empty",
-                      cols.where(row, opt.name), p.shape.kernel, opt.name, joined(*needs)));
+      throw InputError(fmt::format(
+          "{}: kernel {} takes no '{}' (its shape columns are {}); "
+          "leave it empty",
+          cols.where(row, opt.name), p.shape.kernel, opt.name, fmt::join(*needs, ", ")));
     const std::optional<std::int64_t> n = parse_count(text);
     if (!n || *n < 1)
       throw InputError(
@@ -161,7 +155,7 @@ MeasuredPoint latency_point(const Columns& cols, const CsvTable::Row& row) {
     for (const std::string& f : op_metric_fields()) known = known || f == field;
     if (colon <= 3 || !known)
       throw InputError(fmt::format("{}: '{}' is not op:[BLOCK/]NAME:FIELD with FIELD one of {}",
-                                   p.metric_where, p.metric, joined(op_metric_fields())));
+                                   p.metric_where, p.metric, fmt::join(op_metric_fields(), ", ")));
   }
   p.measured = cols.positive(row, "value");
   return p;
@@ -178,7 +172,7 @@ std::string MeasuredPoint::description() const {
   } else {
     out = metric;
   }
-  if (!overrides.empty()) out += " [" + joined(overrides, "; ") + "]";
+  if (!overrides.empty()) out += fmt::format(" [{}]", fmt::join(overrides, "; "));
   return out;
 }
 

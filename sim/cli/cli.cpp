@@ -20,12 +20,6 @@ namespace aimcsim {
 namespace {
 CliOptions options;  // the options every subcommand takes, as parsed
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 // Mistakes CLI11 would report by another name, caught before it parses: an unknown subcommand
 // (CLI11: "A subcommand is required") and `-p KEY VALUE` (CLI11 takes VALUE for a config file).
 // Returns the exit status when the command line stops here, or -1.
@@ -60,7 +54,7 @@ int precheck(int argc, char** argv, CLI::App& app, const std::vector<std::string
     std::cerr << fmt::format(
         "aimcsim: error: a subcommand is required; accepted: {} (aimcsim --help says what each "
         "does)\n",
-        joined(names));
+        fmt::join(names, ", "));
     return 2;
   }
   if (std::find(names.begin(), names.end(), first) != names.end()) return -1;
@@ -71,7 +65,7 @@ int precheck(int argc, char** argv, CLI::App& app, const std::vector<std::string
   std::cerr << fmt::format(
       "aimcsim: error: unknown subcommand '{}'; accepted: {} (aimcsim --help says what each "
       "does)\n",
-      first, joined(names));
+      first, fmt::join(names, ", "));
   return 2;
 }
 }  // namespace
@@ -80,7 +74,7 @@ const CliOptions& cli_options() { return options; }
 
 void say_outputs(const std::string& dir, const std::vector<std::string>& files) {
   if (options.quiet) return;
-  std::cerr << fmt::format("aimcsim: wrote {} in {}/\n", joined(files), dir);
+  std::cerr << fmt::format("aimcsim: wrote {} in {}/\n", fmt::join(files, ", "), dir);
 }
 
 Config load_run_config(const Schema& schema, const std::vector<std::string>& files,

@@ -35,12 +35,6 @@ const std::vector<std::string>& sections() {
   return s;
 }
 
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 // results.csv columns that hold names, not numbers.
 bool is_text_column(const std::string& name) {
   return name == "model" || name == "strategy" || name == "capacity_status" ||
@@ -52,7 +46,7 @@ std::string numeric_columns() {
   std::vector<std::string> out;
   for (const std::string& c : point_figure_columns())
     if (!is_text_column(c)) out.push_back(c);
-  return joined(out);
+  return fmt::format("{}", fmt::join(out, ", "));
 }
 
 ExploreStatistic statistic(const std::string& name, const std::string& where) {
@@ -265,7 +259,8 @@ std::size_t ExploreSpace::size() const {
 
 ExploreSpace parse_space(const Schema& schema, const std::string& text, const std::string& name,
                          const std::string& base_dir) {
-  const YAML::Node root = load_sectioned_yaml(text, name, sections(), joined(sections()));
+  const YAML::Node root =
+      load_sectioned_yaml(text, name, sections(), fmt::format("{}", fmt::join(sections(), ", ")));
   ExploreSpace space;
   space.name = fs::path(name).filename().string();
   space.base = load_sweep_base(root["base"], name, base_dir);

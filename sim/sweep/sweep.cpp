@@ -1406,12 +1406,9 @@ YAML::Node load_sectioned_yaml(const std::string& text, const std::string& file,
     throw InputError(fmt::format("{}: expected a mapping with {}", file, expected));
   for (const auto& entry : root) {
     const std::string section = entry.first.Scalar();
-    if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
-      std::string accepted;
-      for (const std::string& s : sections) accepted += (accepted.empty() ? "" : ", ") + s;
+    if (std::find(sections.begin(), sections.end(), section) == sections.end())
       throw InputError(fmt::format("{}:{}: unknown section '{}'; accepted: {}", file,
-                                   line_of(entry.first), section, accepted));
-    }
+                                   line_of(entry.first), section, fmt::join(sections, ", ")));
   }
   return root;
 }
