@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "sim/base/csv.hpp"
 #include "sim/base/error.hpp"
 #include "sim/base/files.hpp"
 #include "sim/base/math.hpp"
@@ -40,13 +41,6 @@ double miss(const ExploreConstraint& c, double x) {
   if (std::isnan(x)) return 1;
   const double over = c.at_most ? x - c.value : c.value - x;
   return over <= 0 ? 0 : over / (c.value != 0 ? std::fabs(c.value) : 1.0);
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 // One generation's summary: evaluations so far, front size and hypervolume (live: against the
