@@ -25,7 +25,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aimcsim_plots as ap  # noqa: E402
 
-plt = ap.plt
+plt = ap.plot.plt
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 STUDY = os.path.join(ROOT, "results", "serving")
 
@@ -131,8 +131,8 @@ def main(argv):
         ax_t.set_ylabel("throughput (requests/s)")
         ax_l.set_title(f"{m['label']}: hybrid latency", fontsize=9)
         ax_t.set_title("hybrid throughput, Zipf 1 over the adapters", fontsize=9)
-        ap.legend_outside(ax_l)
-        ap.legend_outside(ax_t)
+        ap.plot.legend_outside(ax_l)
+        ap.plot.legend_outside(ax_t)
         ap.save(fig, os.path.join(STUDY, f"rate_{model}"))
 
     # 2. Hit rate per level against the L2 kept for adapters: 64 adapters, Zipf, a moderate rate.
@@ -153,7 +153,7 @@ def main(argv):
         ax.set_xlabel("L2 per PMCA for adapters, memory.l2_adapters (KiB)")
         ax.set_ylabel("share of adapter accesses")
         ax.set_title(f"{model}: 64 adapters, Zipf 1", fontsize=9)
-        ap.legend_outside(ax)
+        ap.plot.legend_outside(ax)
     ap.save(fig, os.path.join(STUDY, "hit_rate_l2"))
 
     # 3. Swapping adapters against reprogramming the tiles: tasks at a fixed rate, and the rate for
@@ -175,7 +175,7 @@ def main(argv):
         ax.set_xlabel("tasks (adapters), uniform mix, serve.adapters")
         ax.set_ylabel("mean latency (ms)")
         ax.set_title(f"{model} at {m['crossover_rate']} requests/s", fontsize=9)
-        ap.legend_outside(ax)
+        ap.plot.legend_outside(ax)
         # Phased traffic: the stream stays on one task for K requests, then moves to the next
         # (4 tasks in turn); the tiles switch as soon as their task has nothing waiting.
         lat = {d: [] for d in DESIGNS}
@@ -195,7 +195,7 @@ def main(argv):
         ax.set_xlabel("requests in a row for one task (4 tasks in turn)")
         ax.set_ylabel("mean latency (ms)")
         ax.set_title(f"{model} at {m['crossover_rate']} requests/s, phased tasks", fontsize=9)
-        ap.legend_outside(ax)
+        ap.plot.legend_outside(ax)
     ap.save(fig, os.path.join(STUDY, "crossover"))
 
     keys = list(rows[0].keys())
