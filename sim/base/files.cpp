@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -103,6 +104,33 @@ void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& 
     throw;
   }
   for (const auto& [path, content] : files) rename_into_place(temporary_name(path), path);
+}
+
+std::vector<std::string> write_output_set(
+    const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
+    const std::vector<std::string>& all_names) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
+  std::vector<std::pair<std::string, std::string>> paths;
+  std::vector<std::string> written;
+  for (const auto& [name, text] : files) {
+    paths.emplace_back(dir + "/" + name, text);
+    written.push_back(name);
+  }
+  write_files_atomic(paths);
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    for (const std::string& out : all_names) {
+      const bool stale =
+          name == out && std::find(written.begin(), written.end(), out) == written.end();
+      if (stale || name.rfind(out + ".tmp.", 0) == 0) {
+        std::error_code ignored;
+        std::filesystem::remove(entry.path(), ignored);
+      }
+    }
+  }
+  return written;
 }
 
 }  // namespace aimcsim

@@ -23,5 +23,13 @@ void write_file_atomic(const std::string& path, const std::string& content);
 // only then are they renamed into place, so a failure (a full disk) leaves the earlier set whole
 // rather than a mix of old and new files.
 void write_files_atomic(const std::vector<std::pair<std::string, std::string>>& files);
+// A command's outputs in folder `dir` (created if needed) as one set: `files` (name, content) are
+// written by write_files_atomic, then what an earlier run into the folder left is removed (a
+// file of `all_names` this run does not write, temporary files of a run killed while writing),
+// so the folder never mixes runs. Returns the names written, in order. InputError naming the
+// folder when it cannot be created.
+std::vector<std::string> write_output_set(
+    const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,
+    const std::vector<std::string>& all_names);
 
 }  // namespace aimcsim

@@ -473,45 +473,21 @@ void print_table(std::ostream& os, const RunResult& r) {
 
 std::vector<std::string> write_outputs(const RunResult& r, const Config& cfg,
                                        const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
-  // Every file to its temporary name first, then all renamed into place: a failure (a full disk)
-  // leaves the earlier run's set whole, never a mix.
   std::vector<std::pair<std::string, std::string>> files;
-  std::vector<std::string> written;
-  auto write = [&](const std::string& name, std::string text) {
-    files.emplace_back(dir + "/" + name, std::move(text));
-    written.push_back(name);
-  };
-  write("layers.csv", layers_csv(r));
-  write("ops.csv", ops_csv(r));
-  if (r.workload.experts > 0) write("experts.csv", experts_csv(r.workload));
-  if (!r.trace.empty()) write("trace.json", trace_json(r));
-  write("summary.json", summary_json(r, cfg));
-  write("stats.csv", stats_csv(r, cfg));
-  write("config.yaml",
-        fmt::format(
-            "# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",
-            kVersion, cfg.to_yaml()));
-  write_files_atomic(files);
-  // What an earlier run into the folder left: a file this run does not write (its trace.json),
-  // temporary files of a run killed while writing. Removed, so the folder never mixes runs.
-  static const std::vector<std::string> kOutputs = {"layers.csv", "ops.csv",      "experts.csv",
-                                                    "trace.json", "summary.json", "stats.csv",
-                                                    "config.yaml"};
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    for (const std::string& out : kOutputs) {
-      const bool stale =
-          name == out && std::find(written.begin(), written.end(), out) == written.end();
-      if (stale || name.rfind(out + ".tmp.", 0) == 0) {
-        std::error_code ignored;
-        std::filesystem::remove(entry.path(), ignored);
-      }
-    }
-  }
-  return written;
+  files.emplace_back("layers.csv", layers_csv(r));
+  files.emplace_back("ops.csv", ops_csv(r));
+  if (r.workload.experts > 0) files.emplace_back("experts.csv", experts_csv(r.workload));
+  if (!r.trace.empty()) files.emplace_back("trace.json", trace_json(r));
+  files.emplace_back("summary.json", summary_json(r, cfg));
+  files.emplace_back("stats.csv", stats_csv(r, cfg));
+  files.emplace_back(
+      "config.yaml",
+      fmt::format(
+          "# Effective aimcsim {} config; `aimcsim run config.yaml` reproduces this run.\n{}",
+          kVersion, cfg.to_yaml()));
+  return write_output_set(dir, files,
+                          {"layers.csv", "ops.csv", "experts.csv", "trace.json", "summary.json",
+                           "stats.csv", "config.yaml"});
 }
 
 FolderRun run_to_folder(const Config& cfg, const std::string& dir, bool strict) {

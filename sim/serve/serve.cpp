@@ -542,25 +542,15 @@ std::string serve_trace_json(const ServeResult& r) {
 
 std::vector<std::string> write_serve_outputs(const ServeResult& r, const Config& cfg,
                                              const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(fmt::format("{}: cannot create output folder: {}", dir, ec.message()));
   std::vector<std::pair<std::string, std::string>> files = {
-      {dir + "/requests.csv", requests_csv(r)},
-      {dir + "/serve.json", serve_json(r)},
-      {dir + "/config.yaml",
+      {"requests.csv", requests_csv(r)},
+      {"serve.json", serve_json(r)},
+      {"config.yaml",
        fmt::format("# Effective aimcsim {} config; `aimcsim serve config.yaml` reproduces this "
                    "serving run.\n{}",
                    kVersion, cfg.to_yaml())}};
-  std::vector<std::string> names = {"requests.csv", "serve.json", "config.yaml"};
-  const bool trace = OutputParams::from(cfg).trace;
-  if (trace) {
-    files.push_back({dir + "/trace.json", serve_trace_json(r)});
-    names.push_back("trace.json");
-  }
-  write_files_atomic(files);
-  if (!trace) std::filesystem::remove(dir + "/trace.json", ec);  // an earlier run's
-  return names;
+  if (OutputParams::from(cfg).trace) files.emplace_back("trace.json", serve_trace_json(r));
+  return write_output_set(dir, files, {"requests.csv", "serve.json", "config.yaml", "trace.json"});
 }
 
 }  // namespace aimcsim
