@@ -271,13 +271,58 @@ void GraphBuilder::decoder(const ModelShape& m, std::int64_t prompt, std::int64_
   };
   set_first_token(0);
   std::size_t last = pass("", prompt, prompt, {});
+  const std::size_t first = w_.ops.size();
   for (std::int64_t s = 0; s < steps; ++s) {
     set_step(s);
     set_first_token(prompt + s);
     last = pass("decode/", 1, prompt + s + 1, {last});
+    if (s == 1 && share_steps_ && share_step(first)) break;
   }
   set_step(-1);
   set_first_token(0);
+}
+
+namespace {
+
+// Whether operator `b` of step 1 is operator `a` of step 0 with its keys grown by one (`grows`
+// says whether they did); `n` operators a step, step 0 starting at `first`.
+bool same_but_keys(const Operator& a, const Operator& b, std::size_t first, std::size_t n,
+                   bool& grows) {
+  if (a.block != b.block || a.name != b.name || a.kind != b.kind || a.variant != b.variant ||
+      a.tokens != b.tokens || a.in != b.in || a.out != b.out || a.rank != b.rank ||
+      a.heads != b.heads || a.kv_heads != b.kv_heads || a.head_dim != b.head_dim ||
+      a.causal != b.causal || a.window != b.window || a.expert != b.expert ||
+      a.router != b.router || a.inputs.size() != b.inputs.size() || a.inputs.empty())
+    return false;
+  grows = b.kv_tokens == a.kv_tokens + 1;
+  if (!grows && b.kv_tokens != a.kv_tokens) return false;
+  if (b.width != a.width + (grows ? 1 : 0)) return false;
+  for (std::size_t k = 0; k < a.inputs.size(); ++k) {
+    const std::size_t x = a.inputs[k], y = b.inputs[k];
+    // Inside the step, or the previous pass's last operator.
+    if (x >= first ? y != x + n : (x != first - 1 || y != first + n - 1)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool GraphBuilder::share_step(std::size_t first) {
+  // Mixture-of-Experts layers route each step's token anew: their steps differ.
+  if (w_.experts > 0 || first == 0) return false;
+  const std::size_t n = (w_.ops.size() - first) / 2;
+  if (w_.ops.size() - first != 2 * n) return false;
+  std::vector<std::size_t> growing;
+  for (std::size_t i = 0; i < n; ++i) {
+    bool grows = false;
+    if (!same_but_keys(w_.ops[first + i], w_.ops[first + n + i], first, n, grows)) return false;
+    if (grows) growing.push_back(first + i);
+  }
+  w_.ops.resize(first + n);
+  w_.shared_steps = true;
+  w_.decode_first = first;
+  w_.growing = std::move(growing);
+  return true;
 }
 
 }  // namespace aimcsim

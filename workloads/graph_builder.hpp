@@ -49,6 +49,9 @@ class GraphBuilder {
   void block(const std::string& name);
   // The decode step of the operators that follow; -1: the prompt.
   void set_step(std::int64_t step) { step_ = step; }
+  // Whether decoder() may hold decode steps that differ only in their keys once
+  // (Workload::shared_steps; default true).
+  void set_share_steps(bool share) { share_steps_ = share; }
 
   // At most `max_ops` operators: the one past it throws InputError with message(count).
   void set_limit(std::size_t max_ops, std::function<std::string(std::size_t)> message) {
@@ -126,11 +129,16 @@ class GraphBuilder {
   // (`steps`, blocks prefixed "decode/") over the growing KV cache. Each pass is an embedding
   // block, the layers, and a head block: the final norm (`final_norm`, of kind m.norm; empty:
   // none) and the task head (head(); the LM head on the last position); a step's embedding
-  // takes the previous pass's head as input.
+  // takes the previous pass's head as input. Steps that differ only in their keys are held once
+  // (Workload::shared_steps), which steps 0 and 1 compared operator by operator decide.
   void decoder(const ModelShape& m, std::int64_t prompt, std::int64_t steps, const EmbedFn& embed,
                const LayerFn& layer, const std::string& final_norm = "norm");
 
  private:
+  // After decode steps 0 and 1 (from operator `first`): whether they differ only in their keys;
+  // if so, step 1 is dropped and the workload holds step 0 for every step.
+  bool share_step(std::size_t first);
+
   std::size_t max_ops_ = 0;  // 0: no limit
   std::function<std::string(std::size_t)> limit_message_;
   Workload& w_;
@@ -139,6 +147,7 @@ class GraphBuilder {
   std::int64_t step_ = -1;
   std::int64_t layer_ = -1;
   std::int64_t first_token_ = 0;
+  bool share_steps_ = true;
   Routing routing_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -82,6 +83,47 @@ std::int64_t Workload::lora_params() const {
 }
 
 std::size_t Workload::linear_count() const { return weights().size(); }
+
+std::size_t Workload::unrolled_ops() const {
+  if (!shared_steps) return ops.size();
+  return decode_first + (ops.size() - decode_first) * static_cast<std::size_t>(decode_tokens);
+}
+
+double Workload::macs() const {
+  double sum = 0;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (!shared_steps || i < decode_first) {
+      sum += static_cast<double>(ops[i].macs());
+    } else if (!std::binary_search(growing.begin(), growing.end(), i)) {
+      sum += static_cast<double>(ops[i].macs()) * static_cast<double>(decode_tokens);
+    } else {
+      Operator op = ops[i];
+      for (std::int64_t s = 0; s < decode_tokens; ++s, ++op.kv_tokens, ++op.width)
+        sum += static_cast<double>(op.macs());
+    }
+  }
+  return sum;
+}
+
+Operator Workload::step_op(std::size_t i, std::int64_t step) const {
+  Operator op = ops[i];
+  op.step = step;
+  if (std::binary_search(growing.begin(), growing.end(), i)) {
+    op.kv_tokens += step;
+    op.width += step;
+  }
+  return op;
+}
+
+void Workload::apply_step(std::vector<Operator>& out, std::int64_t step) const {
+  for (std::size_t i = decode_first; i < ops.size(); ++i) out[i].step = step;
+  for (std::size_t i : growing) {
+    out[i].kv_tokens = ops[i].kv_tokens + step;
+    out[i].width = ops[i].width + step;
+  }
+  if (decode_first > 0)
+    out[decode_first - 1] = step > 0 ? step_op(ops.size() - 1, step - 1) : ops[decode_first - 1];
+}
 
 namespace {
 
@@ -252,6 +294,7 @@ Workload build_workload(const WorkloadParams& p) {
   w.model = p.model;
   w.seq_len = p.seq_len;
   GraphBuilder g(w);
+  g.set_share_steps(p.share_steps);
   if (p.memory_limit > 0)
     g.set_limit(static_cast<std::size_t>(p.memory_limit / kOperatorBytes), [&p](std::size_t ops) {
       return fmt::format(

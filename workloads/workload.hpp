@@ -75,6 +75,27 @@ struct Workload {
   std::int64_t experts = 0, experts_per_token = 0;
   // What the user should know about how the model was read (unmodelled fields, ignored keys).
   std::vector<std::string> notes;
+  // Decode steps that differ only in the keys their attention reads are held once: with
+  // `shared_steps`, ops[decode_first, ops.size()) are step 0's operators, and step s is the same
+  // operators with the keys (kv_tokens, and the width of the rows they make) of each `growing`
+  // one grown by s; their only input from outside the step is decode_first - 1, the operator the
+  // prompt ends with, which for step s > 0 is the previous step's last. A graph of D steps of n
+  // operators so takes n operators, not D x n. False: every step's operators are listed (a
+  // Mixture-of-Experts model routes each step's token to other experts).
+  bool shared_steps = false;
+  std::size_t decode_first = 0;
+  std::vector<std::size_t> growing;
+
+  // Operators of the whole graph, every decode step counted.
+  std::size_t unrolled_ops() const;
+  // Multiply-accumulates of the whole graph (Operator::macs), every decode step counted.
+  double macs() const;
+  // Sets `ops` (a copy of this workload's ops) to decode step `step` of a shared-steps graph:
+  // the step's operators as step_op() gives them, and at decode_first - 1 the operator the step
+  // reads (the prompt's last, or from step 1 on the previous step's last).
+  void apply_step(std::vector<Operator>& ops, std::int64_t step) const;
+  // Operator `i` (>= decode_first) of shared decode step `step`.
+  Operator step_op(std::size_t i, std::int64_t step) const;
 
   // Each static linear once (the prompt's operator, or the first decode step's, or an idle
   // one): the weights the tiles hold.
@@ -96,6 +117,9 @@ struct WorkloadParams : Params<WorkloadParams> {
   std::string routing_trace = "none";
   std::int64_t routing_seed = 1;
   double memory_limit = 0;  // limits.memory, bytes: the graph and the run must fit in it
+  // Decode steps that differ only in their keys held once (Workload::shared_steps); false lists
+  // every step's operators (the same run, for tests that compare the two). Not a config key.
+  bool share_steps = true;
 
   static void bind(ParamBinder<WorkloadParams>& b);
 };

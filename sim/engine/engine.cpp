@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <exception>
 #include <stdexcept>
+#include <utility>
 
 namespace aimcsim {
 
@@ -47,7 +49,7 @@ Job& JobGraph::add(Resource& resource, std::size_t op, std::int64_t count, std::
   Job& job = jobs_.back();
   job.id = jobs_.size() - 1;
   job.resource = &resource;
-  job.op = op;
+  job.op = op_base_ + op;
   job.count = count;
   job.bytes = bytes;
   job.design = design_;
@@ -56,6 +58,7 @@ Job& JobGraph::add(Resource& resource, std::size_t op, std::int64_t count, std::
 }
 
 void JobGraph::depend(Job& before, Job& after) {
+  if (before.retired) return;
   before.successors.push_back(&after);
   ++after.pending;
 }
@@ -87,6 +90,13 @@ bool Resource::ByPosition::operator()(const Job* a, const Job* b) const {
 }
 
 void Resource::enqueue(Job& job) {
+  // Positions only order the jobs not yet issued: with none left, they start again from 0, so a
+  // resource's counts do not grow with a run built phase by phase.
+  if (unissued_ == 0) {
+    waiting_.clear();
+    enqueued_ = 0;
+  }
+  ++unissued_;
   job.position = enqueued_++;
   waiting_.push();
   Job*& tail = op_tails_[job.op];
@@ -109,6 +119,7 @@ void Resource::issue_ready(Picos now, std::vector<Job*>& issued) {
     if (waiting_.before(job->position) >= kIssueWindow) break;
     ready_heads_.pop();
     waiting_.issued(job->position);
+    --unissued_;
     job->op_head = false;
     if (Job* next = job->next_in_op) {
       next->op_head = true;
@@ -156,23 +167,26 @@ Picos Resource::gated_ps(Picos span) const {
 // then (by end, then issue order) and lets the resources that a retirement woke issue, in the
 // order they were woken, until nothing more happens at that time; then it sleeps until the next
 // end. A job issued with zero duration retires in the next round of the same time, as a delta
-// cycle would.
+// cycle would. Phases (run_phases) are loaded as their triggers end and handed back, oldest
+// first, once all their jobs have ended.
 class Scheduler : public sc_core::sc_module {
  public:
-  Scheduler(const sc_core::sc_module_name& name, JobGraph& graph) : sc_core::sc_module(name) {
+  Scheduler(const sc_core::sc_module_name& name, PhaseSource& source)
+      : sc_core::sc_module(name), source_(source) {
     SC_HAS_PROCESS(Scheduler);
     SC_METHOD(step);
     sensitive << event_;
-    for (Job& job : graph.jobs()) {
-      if (job.pending != 0) continue;
-      job.ready = 0;
-      job.resource->ready(job);
-      wake(*job.resource);
-    }
+    load_next(0);
+    finish_phases();
   }
 
   std::exception_ptr error() const { return error_; }
-  std::size_t retired() const { return retired_; }
+  // Jobs of phases not handed back: 0 after a complete run.
+  std::size_t unfinished() const {
+    std::size_t n = 0;
+    for (const Phase& p : phases_) n += p.graph->jobs().size() - p.retired;
+    return n;
+  }
 
  private:
   struct InFlight {
@@ -181,6 +195,43 @@ class Scheduler : public sc_core::sc_module {
     Job* job;
     bool operator>(const InFlight& o) const { return end != o.end ? end > o.end : seq > o.seq; }
   };
+  struct Phase {
+    JobGraph* graph = nullptr;
+    std::size_t retired = 0, triggers = 0;
+  };
+
+  // Builds and readies the next phases at `now`: the next one, and while a phase has no trigger,
+  // the one after it.
+  void load_next(Picos now) {
+    for (;;) {
+      JobGraph* graph = source_.next();
+      if (!graph) return;
+      Phase p;
+      const auto index = static_cast<std::uint32_t>(first_phase_ + phases_.size());
+      for (Job& job : graph->jobs()) {
+        job.phase = index;
+        p.triggers += job.trigger;
+      }
+      p.graph = graph;
+      phases_.push_back(p);
+      for (Job& job : phases_.back().graph->jobs()) {
+        if (job.pending != 0) continue;
+        job.ready = now;
+        job.resource->ready(job);
+        wake(*job.resource);
+      }
+      if (phases_.back().triggers > 0) return;
+    }
+  }
+
+  // Hands back the oldest phases whose jobs have all ended.
+  void finish_phases() {
+    while (!phases_.empty() && phases_.front().retired == phases_.front().graph->jobs().size()) {
+      source_.finished(*phases_.front().graph);
+      phases_.pop_front();
+      ++first_phase_;
+    }
+  }
 
   void wake(Resource& r) {
     if (r.woken_) return;
@@ -190,13 +241,17 @@ class Scheduler : public sc_core::sc_module {
 
   void retire(Job& job, Picos now) {
     job.resource->retired();
-    ++retired_;
+    job.retired = true;
     for (Job* s : job.successors) {
       if (--s->pending != 0) continue;
       s->ready = now;
       s->resource->ready(*s);
       wake(*s->resource);
     }
+    Phase& p = phases_[job.phase - first_phase_];
+    ++p.retired;
+    if (job.trigger && --p.triggers == 0) load_next(now);
+    if (job.phase == first_phase_) finish_phases();
   }
 
   void step() {
@@ -231,11 +286,14 @@ class Scheduler : public sc_core::sc_module {
           sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(in_flight_.top().end - now)));
   }
 
+  PhaseSource& source_;
+  std::deque<Phase> phases_;
+  std::uint32_t first_phase_ = 0;  // the phase of phases_.front()
   sc_core::sc_event event_;
   std::priority_queue<InFlight, std::vector<InFlight>, std::greater<InFlight>> in_flight_;
   std::vector<Resource*> woken_, batch_;
   std::vector<Job*> issued_;
-  std::size_t seq_ = 0, retired_ = 0;
+  std::size_t seq_ = 0;
   std::exception_ptr error_;
 };
 
@@ -251,16 +309,34 @@ SimulationContext::~SimulationContext() {
   sc_core::sc_default_global_context = nullptr;
 }
 
-void run_jobs(JobGraph& graph) {
-  std::size_t retired = 0;
+void run_phases(PhaseSource& source) {
+  std::size_t unfinished = 0;
   {
-    Scheduler scheduler("scheduler", graph);
+    Scheduler scheduler("scheduler", source);
     sc_core::sc_start();
     if (std::exception_ptr error = scheduler.error()) std::rethrow_exception(error);
-    retired = scheduler.retired();
+    unfinished = scheduler.unfinished();
   }
-  if (retired != graph.jobs().size())
+  if (unfinished != 0)
     throw std::logic_error("a job never ran: the schedule has a dependency cycle");
+}
+
+namespace {
+// The jobs of one graph built before the run: a single phase.
+class WholeGraph : public PhaseSource {
+ public:
+  explicit WholeGraph(JobGraph& graph) : graph_(&graph) {}
+  JobGraph* next() override { return std::exchange(graph_, nullptr); }
+  void finished(JobGraph&) override {}
+
+ private:
+  JobGraph* graph_;
+};
+}  // namespace
+
+void run_jobs(JobGraph& graph) {
+  WholeGraph source(graph);
+  run_phases(source);
 }
 
 }  // namespace aimcsim

@@ -54,6 +54,9 @@ struct Job {
   std::size_t position = 0;   // place in its resource's queue (enqueue order)
   Job* next_in_op = nullptr;  // the next queued job of the same operator on the same resource
   bool op_head = false;       // the oldest not-yet-issued job of its operator on its resource
+  bool retired = false;       // it has ended and released its successors
+  bool trigger = false;       // its phase's next phase is built once every trigger has ended
+  std::uint32_t phase = 0;    // the phase of a run built phase by phase (run_phases)
   Picos ready = -1, start = -1, end = -1;
   Picos busy = 0;  // time this job added to its resource's busy time
   EnergyBreakdown energy;
@@ -102,19 +105,27 @@ class JobList {
   std::size_t size_ = 0;
 };
 
-// The dependency graph of every job in a run. Jobs have stable addresses.
+// The dependency graph of the jobs of a run, or of one phase of it (run_phases). Jobs have
+// stable addresses.
 class JobGraph {
  public:
-  // A new job on `resource`, enqueued there; it belongs to the design set last.
+  // A new job on `resource`, enqueued there, for operator op_base() + `op`; it belongs to the
+  // design set last.
   Job& add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes = 0);
+  // `after` waits for `before`; nothing when `before` (of an earlier phase) has already ended.
   void depend(Job& before, Job& after);
   void set_design(Design design) { design_ = design; }
+  // Added to the operator index of every job added from now on: the phases of a run that build
+  // the same operators again (a decoder's steps) keep their jobs' operators apart.
+  void set_op_base(std::size_t base) { op_base_ = base; }
+  std::size_t op_base() const { return op_base_; }
   JobList& jobs() { return jobs_; }
   const JobList& jobs() const { return jobs_; }
 
  private:
   JobList jobs_;
   Design design_ = Design::Hybrid;
+  std::size_t op_base_ = 0;
 };
 
 // A hardware resource that executes jobs. Jobs of one operator issue in the order they were
@@ -193,6 +204,7 @@ class Resource {
     void push();                                // a new last position, not issued
     void issued(std::size_t pos);               // position `pos` has issued
     std::size_t before(std::size_t pos) const;  // not-yet-issued positions below `pos`
+    void clear() { tree_.clear(); }             // no position
 
    private:
     std::vector<std::int32_t> tree_;  // 1-based
@@ -202,7 +214,7 @@ class Resource {
   };
 
   std::string name_, kind_;
-  std::size_t enqueued_ = 0, done_count_ = 0, in_flight_ = 0;
+  std::size_t enqueued_ = 0, unissued_ = 0, done_count_ = 0, in_flight_ = 0;
   QueueCount waiting_;
   // The newest queued job of each operator with jobs not yet issued here; the jobs of one
   // operator are linked oldest first through Job::next_in_op, the oldest marked Job::op_head.
@@ -233,5 +245,26 @@ class SimulationContext {
 // dependency cycle in a strategy). An exception a resource throws while issuing a job stops the
 // run and is rethrown here as it was thrown.
 void run_jobs(JobGraph& graph);
+
+// The jobs of a run built phase by phase (a decoder's prompt, then each decode step), so that
+// only the phases in flight hold jobs. The next phase is built when every trigger job of the
+// newest one has ended (Job::trigger: the jobs the next phase's first operator waits for), at
+// that point of the retirement, so its jobs are enqueued, become ready and are woken exactly as
+// if every phase had been built before the run; a phase with no trigger has the next built right
+// after it.
+class PhaseSource {
+ public:
+  virtual ~PhaseSource() = default;
+  // The next phase's jobs, or nullptr when there are no more; the source keeps the graph until
+  // finished() hands it back. Its jobs may depend on jobs of earlier phases that have not ended.
+  virtual JobGraph* next() = 0;
+  // A phase whose jobs have all ended, in the order the phases were built; the source may free
+  // it now.
+  virtual void finished(JobGraph& graph) = 0;
+};
+
+// Runs the phases `source` builds until none is left, with run_jobs's errors. A job of a new
+// phase with no unfinished predecessor is ready when the phase is built.
+void run_phases(PhaseSource& source);
 
 }  // namespace aimcsim

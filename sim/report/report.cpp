@@ -288,14 +288,15 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
     d.add("kv_cache_fits", r.mapping.kv_cache_layer_bytes <= r.mapping.kv_cache_capacity_bytes, "",
           "whether every layer's KV cache fits there");
   }
-  std::map<std::string, int> bottlenecks;
-  std::size_t differs = 0;
+  // A decode operator's row counts once per step.
+  std::map<std::string, std::int64_t> bottlenecks;
+  std::int64_t differs = 0;
   for (const auto& o : r.ops) {
-    if (o.op.kind == OpKind::Linear) ++bottlenecks[o.bottleneck];
-    differs += o.twin_differs();
+    if (o.op.kind == OpKind::Linear) bottlenecks[o.bottleneck] += o.steps;
+    differs += o.twin_differs() ? o.steps : 0;
   }
   StatGroup& b = j.group("bottleneck_counts", "linears by their busiest resource");
-  for (const auto& [name, n] : bottlenecks) b.add(name, std::int64_t{n}, "", "linears bound by it");
+  for (const auto& [name, n] : bottlenecks) b.add(name, n, "", "linears bound by it");
   j.group("analytic_twin", "the strategies' closed-form twins against the simulation")
       .add("ops_differing_over_5pct", differs, "", "operators where they differ by over 5 %");
   StatGroup& e = j.group("energy", "energy by design and component");
@@ -322,7 +323,7 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
          "p2p: the tile-PMCA links built; bus and mesh: the links that carried traffic");
   pf.add("analog_only_pmcas", r.analog_only_pmcas, "", "PMCAs the analog-only design keeps");
   StatGroup& w = j.group("workload", "the size of the workload");
-  w.add("ops", r.workload.ops.size(), "", "operators of the graph");
+  w.add("ops", r.workload.unrolled_ops(), "", "operators of the graph, every decode step's");
   w.add("linear_ops", r.workload.linear_count(), "", "static linears");
   w.add("analog_weights", r.workload.analog_weights(), "", "weights on the tiles");
   w.add("lora_params", r.workload.lora_params(), "", "LoRA parameters");
@@ -433,7 +434,7 @@ void print_table(std::ostream& os, const RunResult& r) {
       "PMCAs\n",
       kVersion, r.workload.model, r.workload.seq_len,
       r.workload.decode_tokens ? fmt::format(", {} decode tokens", r.workload.decode_tokens) : "",
-      r.strategy, r.workload.ops.size(), r.workload.linear_count(), r.tiles, r.pmcas);
+      r.strategy, r.workload.unrolled_ops(), r.workload.linear_count(), r.tiles, r.pmcas);
   os << fmt::format("PMCA: {} at {:g} MHz\n", r.pmca_engine, r.pmca_freq_hz / 1e6);
   os << energy_area_header(r);
   // Spans (README, "Reading the outputs"): a block's from its first operator ready to its last
@@ -458,10 +459,11 @@ void print_table(std::ostream& os, const RunResult& r) {
     row(b.name, b.ops, b.analog_only, b.hybrid, b.analog_only_energy.total(),
         b.hybrid_energy.total());
   }
-  row("end to end", r.ops.size(), r.analog_only, r.hybrid, r.analog_only_energy.total(),
-      r.hybrid_energy.total());
+  row("end to end", r.workload.unrolled_ops(), r.analog_only, r.hybrid,
+      r.analog_only_energy.total(), r.hybrid_energy.total());
   std::size_t linear_ops = 0;
-  for (const OpResult& o : r.ops) linear_ops += o.op.kind == OpKind::Linear;
+  for (const OpResult& o : r.ops)
+    if (o.op.kind == OpKind::Linear) linear_ops += static_cast<std::size_t>(o.steps);
   os << fmt::format(
       "{:<18} {:>5} {:>15.3f} {:>6} {:>14.3f} {:>6} {:>8.3f}x   (the linears' spans summed, "
       "without attention and the other digital operators; pipelined spans overlap)\n",

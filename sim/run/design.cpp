@@ -83,9 +83,8 @@ Done<Job*> digital_jobs(const BuiltDesign& d, JobGraph& g, const Workload& w, st
 
 }  // namespace
 
-BuiltDesign build_design(Design design, JobGraph& g, const Workload& w, const Mapping& mapping,
-                         const PlatformParams& params, const Strategy& strategy,
-                         const Placement& placement) {
+BuiltDesign make_design(Design design, const Workload& w, const Mapping& mapping,
+                        const PlatformParams& params, const Placement& placement) {
   const bool hybrid = design == Design::Hybrid;
   // Where the design has a PMCA: digital operators in both; adapters in the hybrid design.
   std::vector<bool> pmca_at(mapping.slots.size());
@@ -96,9 +95,14 @@ BuiltDesign build_design(Design design, JobGraph& g, const Workload& w, const Ma
   d.platform = std::make_unique<Platform>(hybrid ? "hybrid" : "analog_only", params, mapping.slots,
                                           pmca_at, hybrid, &placement);
   d.done.resize(w.ops.size());
-  g.set_design(design);
+  return d;
+}
+
+void build_ops(BuiltDesign& d, JobGraph& g, const Workload& w, std::size_t first, std::size_t last,
+               const Mapping& mapping, const PlatformParams& params, const Strategy& strategy) {
+  g.set_design(d.design);
   const bool wave = strategy.wavefront();
-  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+  for (std::size_t i = first; i < last; ++i) {
     const Operator& op = w.ops[i];
     DepsFn deps = [&w, &d, i, wave](std::int64_t f, std::int64_t e) {
       return needed(w, i, wave, d.done, f, e);
@@ -114,7 +118,6 @@ BuiltDesign build_design(Design design, JobGraph& g, const Workload& w, const Ma
       d.done[i] = digital_jobs(d, g, w, i, mapping, params, wave, deps);
     }
   }
-  return d;
 }
 
 }  // namespace aimcsim

@@ -18,14 +18,19 @@ struct BuiltDesign {
   std::vector<Done<Job*>> done;  // per operator
 };
 
-// Builds one design's platform from the mapping and appends every operator's jobs to `graph`,
-// each tagged with `design`. The analog-only baseline runs every linear on its tiles alone and
-// keeps only the PMCAs that run digital operators; the hybrid design runs each adapted linear
-// under `strategy` and has a PMCA wherever an adapter or a digital operator runs. Both designs
-// are built by this one function on one floorplan (`placement`), so their transfers travel the
-// same distances; digital operators run on the same PMCAs in both.
-BuiltDesign build_design(Design design, JobGraph& graph, const Workload& w, const Mapping& mapping,
-                         const PlatformParams& params, const Strategy& strategy,
-                         const Placement& placement);
+// Builds one design's platform from the mapping, with no job yet. The analog-only baseline runs
+// every linear on its tiles alone and keeps only the PMCAs that run digital operators; the hybrid
+// design has a PMCA wherever an adapter or a digital operator runs. Both designs are built on one
+// floorplan (`placement`), so their transfers travel the same distances; digital operators run
+// on the same PMCAs in both.
+BuiltDesign make_design(Design design, const Workload& w, const Mapping& mapping,
+                        const PlatformParams& params, const Placement& placement);
+
+// Appends the jobs of operators [first, last) of `w` to `graph`, tagged with the design, and
+// records when each produces its rows in d.done; their inputs' jobs are taken from d.done. The
+// hybrid design runs each adapted linear under `strategy`, the analog-only one on its tiles alone.
+void build_ops(BuiltDesign& d, JobGraph& graph, const Workload& w, std::size_t first,
+               std::size_t last, const Mapping& mapping, const PlatformParams& params,
+               const Strategy& strategy);
 
 }  // namespace aimcsim

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -261,7 +262,9 @@ void check_resources(const Workload& w, const Mapping& mapping, const MappingRep
     const std::int64_t chunk = linear && mapping.ops[i].chunk > 0 ? mapping.ops[i].chunk : widest;
     const double chunks = std::ceil(static_cast<double>(std::max<std::int64_t>(op.tokens, 1)) /
                                     static_cast<double>(chunk));
-    jobs += 2 * chunks * (linear ? 5 : 1);
+    // Shared decode steps: two steps' jobs live at a time (one ending, the next starting).
+    const double live = w.shared_steps && i >= w.decode_first ? 2 : 1;
+    jobs += 2 * chunks * (linear ? 5 : 1) * live;
   }
   const double bytes = static_cast<double>(w.ops.size()) * kOperatorBytes + jobs * kJobBytes +
                        static_cast<double>(rep.tiles_needed) * kTileBytes;
@@ -274,113 +277,295 @@ void check_resources(const Workload& w, const Mapping& mapping, const MappingRep
         w.model, bytes / (1 << 30), w.ops.size(), jobs, rep.tiles_needed, limit / (1 << 30)));
 }
 
-// What the simulation of both designs left: per-operator tallies of what their jobs did, the
-// leakage power of each platform, and the hybrid platform's figures.
+// Where a run's results add up: one row per operator of the prompt and one per operator of a
+// decode step, whose steps add into it (their spans, energies and busy times summed, its ready
+// and start the first step's, its end the last's). `row_of` gives each operator's row; `first`
+// the operator that stands for the row (its first step's).
+struct Rows {
+  std::vector<std::size_t> row_of;
+  std::vector<std::size_t> first;
+};
+
+Rows rows_of(const Workload& w) {
+  Rows r;
+  r.row_of.resize(w.ops.size());
+  if (w.shared_steps) {
+    // One step is held: every operator is its own row.
+    for (std::size_t i = 0; i < w.ops.size(); ++i) r.row_of[i] = i;
+    r.first = r.row_of;
+    return r;
+  }
+  std::unordered_map<std::string, std::size_t> decode_rows;
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Operator& op = w.ops[i];
+    if (op.decode) {
+      const auto [it, fresh] = decode_rows.emplace(op.block + '\n' + op.name, r.first.size());
+      r.row_of[i] = it->second;
+      if (!fresh) continue;
+    } else {
+      r.row_of[i] = r.first.size();
+    }
+    r.first.push_back(i);
+  }
+  return r;
+}
+
+// What the simulation of both designs left: per-row results of what their jobs did, each
+// block's span, the leakage of each platform, and the hybrid platform's figures.
 struct Simulated {
-  std::vector<OpResult> ops;                   // per operator: what both designs' jobs did
-  GatingFigures analog_gating, hybrid_gating;  // leakage over each design's run
+  Rows rows;
+  std::vector<OpResult> ops;                      // per row: what both designs' jobs did
+  std::vector<Picos> block_analog, block_hybrid;  // per block of Workload::blocks: span
+  GatingFigures analog_gating, hybrid_gating;     // leakage over each design's run
   PlatformArea analog_area, hybrid_area;
   PlatformFigures figures;
   std::vector<TraceEvent> trace;
-  std::vector<Done<Picos>> hybrid_done;  // when the hybrid design finished each chunk of each op
   std::size_t jobs = 0;
 };
 
-// Adds one design's jobs into the operators' results (hybrid: also the busy time of the busiest
-// resource of each kind), and the trace when it is wanted.
-void tally(Simulated& sim, const JobGraph& g, const Workload& w, Design design, bool want_trace) {
-  const bool hybrid = design == Design::Hybrid;
-  // An operator's jobs use a handful of resources: a short list per operator.
-  std::vector<std::vector<std::pair<const Resource*, Picos>>> by_resource(hybrid ? w.ops.size()
-                                                                                 : 0);
-  for (OpResult& o : sim.ops) {
-    Tally t = Tally::of(o, hybrid);
-    t.ready = t.start = -1;
-  }
-  for (const Job& job : g.jobs()) {
-    Tally t = Tally::of(sim.ops[job.op], hybrid);
-    if (job.role == JobRole::Input) t.input += job.end - job.start;
-    t.ready = t.ready < 0 ? job.ready : std::min(t.ready, job.ready);
-    t.start = t.start < 0 ? job.start : std::min(t.start, job.start);
-    t.end = std::max(t.end, job.end);
-    t.energy.add(job.energy);
-    if (hybrid) {
-      auto& list = by_resource[job.op];
-      auto it = std::find_if(list.begin(), list.end(),
-                             [&](const auto& entry) { return entry.first == job.resource; });
-      if (it == list.end())
-        list.emplace_back(job.resource, job.busy);
-      else
-        it->second += job.busy;
-    }
-    if (want_trace) {
-      const Operator& op = w.ops[job.op];
-      const char* what =
-          job.role == JobRole::Digital ? op_kind_name(op.kind) : job_role_name(job.role);
-      TraceEvent e;
-      e.lane = job.resource->name();
-      e.name = op.block + "." + op.name + " " + what;
-      e.hybrid = hybrid;
-      e.start = job.start;
-      e.end = job.end;
-      e.category = job_role_name(job.role);
-      e.op = op.block + "." + op.name;
-      e.count = job.count;
-      e.bytes = job.bytes;
-      e.energy_pj = job.energy.total();
-      if (const auto* tile = dynamic_cast<const Tile*>(job.resource)) e.lane_tiles = tile->tiles();
-      sim.trace.push_back(std::move(e));
-    }
-  }
-  for (std::size_t i = 0; i < by_resource.size(); ++i) {
-    OpResult& o = sim.ops[i];
-    Picos* busy[3] = {&o.tile_busy, &o.link_busy, &o.pmca_busy};
-    for (const auto& [resource, time] : by_resource[i]) {
-      Picos& most = *busy[kind_index(resource->resource_kind())];
-      most = std::max(most, time);
-    }
-  }
-}
+// One operator's jobs of one phase, before they add into its row.
+struct OpTally {
+  Picos ready = -1, start = -1, end = 0, input = 0;
+  EnergyBreakdown energy;
+  // An operator's jobs use a handful of resources: a short list.
+  std::vector<std::pair<const Resource*, Picos>> busy;
+};
 
-// Both designs on one floorplan, each in a simulation of its own: build -> simulate -> tally.
+// One design of a run, simulated phase by phase (PhaseSource): a workload with shared decode
+// steps as its prompt and then one phase per step, the step's operators built again with its
+// keys; any other workload as one phase. A phase's jobs add into the rows (and, hybrid, its
+// analytic twin is computed) when they have all ended, and are freed then.
+class DesignRun : public PhaseSource {
+ public:
+  DesignRun(Design design, const Workload& w, const Mapping& mapping, const PlatformParams& params,
+            const Strategy& strategy, const Placement& placement, Simulated& sim,
+            const std::unordered_map<std::string, std::size_t>& block_index, bool want_trace)
+      : w_(w),
+        mapping_(mapping),
+        params_(params),
+        strategy_(strategy),
+        sim_(sim),
+        block_index_(block_index),
+        hybrid_(design == Design::Hybrid),
+        want_trace_(want_trace),
+        design_(make_design(design, w, mapping, params, placement)) {
+    if (w.shared_steps) {
+      steps_.ops = w.ops;  // the operators the steps build again, set to a step
+      steps_.decode_first = w.decode_first;
+      steps_.shared_steps = true;
+    }
+    if (hybrid_) times_.resize(w.ops.size());
+  }
+
+  const BuiltDesign& design() const { return design_; }
+
+  JobGraph* next() override {
+    const std::size_t n = w_.ops.size();
+    Phase p;
+    if (!started_) {
+      started_ = true;
+      p.last = w_.shared_steps ? w_.decode_first : n;
+    } else if (w_.shared_steps && step_ < w_.decode_tokens) {
+      p.step = step_++;
+      p.first = w_.decode_first;
+      p.last = n;
+      w_.apply_step(steps_.ops, p.step);
+      // The step reads the previous pass's last operator where the prompt's stood.
+      if (p.step > 0) design_.done[p.first - 1] = design_.done[n - 1];
+      // Operators of different steps stay apart in the resources' queues.
+      p.graph.set_op_base(static_cast<std::size_t>(p.step) * (n - p.first));
+    } else {
+      return nullptr;
+    }
+    const Workload& w = p.step >= 0 ? steps_ : w_;
+    build_ops(design_, p.graph, w, p.first, p.last, mapping_, params_, strategy_);
+    if (w_.shared_steps) {
+      // The next step starts from this phase's last operator: its ending releases it.
+      if (step_ < w_.decode_tokens) {
+        const Operator& reader = w_.ops[w_.decode_first];
+        const Done<Job*>& done = design_.done[p.last - 1];
+        const bool rows = strategy_.wavefront() && row_separable(reader, 0, w.ops[p.last - 1]);
+        (rows ? covering(done, reader.tokens) : done.back().second)->trigger = true;
+      }
+      // Later steps build over design_.done: the phase keeps its own.
+      p.done.assign(design_.done.begin() + static_cast<std::ptrdiff_t>(p.first),
+                    design_.done.begin() + static_cast<std::ptrdiff_t>(p.last));
+    }
+    sim_.jobs += p.graph.jobs().size();
+    phases_.push_back(std::move(p));
+    return &phases_.back().graph;
+  }
+
+  void finished(JobGraph& graph) override {
+    const Phase& p = phases_.front();
+    if (&graph != &p.graph) throw std::logic_error("phases ended out of order");
+    if (p.step >= 0) w_.apply_step(steps_.ops, p.step);
+    tally(p.step >= 0 ? steps_ : w_, p);
+    phases_.pop_front();
+  }
+
+ private:
+  struct Phase {
+    JobGraph graph;
+    std::size_t first = 0, last = 0;
+    std::int64_t step = -1;        // -1: the prompt, or the whole workload
+    std::vector<Done<Job*>> done;  // shared steps: operators first.. last - 1
+  };
+
+  const Done<Job*>& done_of(const Phase& p, std::size_t i) const {
+    return p.done.empty() ? design_.done[i] : p.done[i - p.first];
+  }
+
+  void tally(const Workload& w, const Phase& p) {
+    ops_.assign(p.last - p.first, OpTally{});
+    for (const Job& job : p.graph.jobs()) {
+      const std::size_t i = job.op - p.graph.op_base();
+      OpTally& t = ops_[i - p.first];
+      if (job.role == JobRole::Input) t.input += job.end - job.start;
+      t.ready = t.ready < 0 ? job.ready : std::min(t.ready, job.ready);
+      t.start = t.start < 0 ? job.start : std::min(t.start, job.start);
+      t.end = std::max(t.end, job.end);
+      t.energy.add(job.energy);
+      if (hybrid_) {
+        auto it = std::find_if(t.busy.begin(), t.busy.end(),
+                               [&](const auto& entry) { return entry.first == job.resource; });
+        if (it == t.busy.end())
+          t.busy.emplace_back(job.resource, job.busy);
+        else
+          it->second += job.busy;
+      }
+      if (want_trace_) trace(w.ops[i], job);
+    }
+    std::vector<Picos> twin;
+    if (hybrid_) {
+      // The twin releases the phase's inputs when the simulation finished them.
+      if (p.step > 0) times_[p.first - 1] = times_[w.ops.size() - 1];
+      for (std::size_t i = p.first; i < p.last; ++i) {
+        Done<Picos>& t = times_[i];
+        t.clear();
+        for (const auto& [rows, job] : done_of(p, i)) t.emplace_back(rows, job->end);
+      }
+      twin = twin_latencies(w, p.first, p.last, mapping_, params_, strategy_, times_);
+    }
+    // Each block's span in this phase, per decode step (one per phase with shared steps).
+    std::map<std::pair<std::size_t, std::int64_t>, std::pair<Picos, Picos>> spans;
+    for (std::size_t i = p.first; i < p.last; ++i) {
+      const Operator& op = w.ops[i];
+      const OpTally& t = ops_[i - p.first];
+      OpResult& o = sim_.ops[sim_.rows.row_of[i]];
+      if (!hybrid_) {
+        // The row's operator over its steps (counted once: the analog-only design runs first).
+        if (o.steps == 0)
+          o.op = op;
+        else
+          o.op.tokens += op.tokens;
+        o.op.kv_tokens = op.kv_tokens;
+        o.op.width = op.width;
+        o.op.step = op.step;
+        ++o.steps;
+      }
+      Tally row = Tally::of(o, hybrid_);
+      row.ready = row.ready < 0 ? t.ready : std::min(row.ready, t.ready);
+      row.start = row.start < 0 ? t.start : std::min(row.start, t.start);
+      row.end = std::max(row.end, t.end);
+      row.input += t.input;
+      row.energy.add(t.energy);
+      (hybrid_ ? o.hybrid : o.analog_only) += t.end - t.ready;
+      if (hybrid_) {
+        Picos most[3] = {0, 0, 0};
+        for (const auto& [resource, time] : t.busy) {
+          Picos& m = most[kind_index(resource->resource_kind())];
+          m = std::max(m, time);
+        }
+        o.tile_busy += most[0];
+        o.link_busy += most[1];
+        o.pmca_busy += most[2];
+        o.hybrid_analytic += twin[i - p.first];
+      }
+      const auto b = block_index_.find(op.block);
+      if (b == block_index_.end()) continue;
+      auto [it, fresh] = spans.try_emplace({b->second, op.step}, t.ready, t.end);
+      if (!fresh) {
+        Picos& ready = it->second.first;
+        ready = ready < 0 ? t.ready : std::min(ready, t.ready);
+        it->second.second = std::max(it->second.second, t.end);
+      }
+    }
+    std::vector<Picos>& blocks = hybrid_ ? sim_.block_hybrid : sim_.block_analog;
+    for (const auto& [key, span] : spans)
+      blocks[key.first] += span.second - std::max<Picos>(span.first, 0);
+  }
+
+  void trace(const Operator& op, const Job& job) {
+    const char* what =
+        job.role == JobRole::Digital ? op_kind_name(op.kind) : job_role_name(job.role);
+    TraceEvent e;
+    e.lane = job.resource->name();
+    e.name = op.block + "." + op.name + " " + what;
+    e.hybrid = hybrid_;
+    e.start = job.start;
+    e.end = job.end;
+    e.category = job_role_name(job.role);
+    e.op = op.block + "." + op.name;
+    e.count = job.count;
+    e.bytes = job.bytes;
+    e.energy_pj = job.energy.total();
+    if (const auto* tile = dynamic_cast<const Tile*>(job.resource)) e.lane_tiles = tile->tiles();
+    sim_.trace.push_back(std::move(e));
+  }
+
+  const Workload& w_;
+  const Mapping& mapping_;
+  const PlatformParams& params_;
+  const Strategy& strategy_;
+  Simulated& sim_;
+  const std::unordered_map<std::string, std::size_t>& block_index_;
+  bool hybrid_, want_trace_;
+  BuiltDesign design_;
+  Workload steps_;  // shared steps: the operators, set to the step being built or tallied
+  bool started_ = false;
+  std::int64_t step_ = 0;
+  std::deque<Phase> phases_;
+  std::vector<OpTally> ops_;
+  std::vector<Done<Picos>> times_;  // hybrid: when the simulation finished each chunk
+};
+
+// Both designs on one floorplan, each in a simulation of its own, phase by phase.
 Simulated simulate_designs(const Workload& w, const Mapping& mapping, const PlatformParams& params,
                            const Strategy& strategy, bool want_trace) {
   const Placement placement = place_workload(mapping, params, true);
   Simulated sim;
-  sim.ops.resize(w.ops.size());
+  sim.rows = rows_of(w);
+  sim.ops.resize(sim.rows.first.size());
+  for (OpResult& o : sim.ops)
+    o.analog_only_ready = o.analog_only_start = o.hybrid_ready = o.hybrid_start = -1;
+  sim.block_analog.assign(w.blocks.size(), 0);
+  sim.block_hybrid.assign(w.blocks.size(), 0);
+  std::unordered_map<std::string, std::size_t> block_index;
+  for (std::size_t k = 0; k < w.blocks.size(); ++k) block_index.emplace(w.blocks[k], k);
   // The two designs share no resource, so each runs in a simulation of its own, one after the
-  // other, with the same timing as side by side: one design's jobs are freed before the other's
-  // are built. Each design's platform outlives its jobs for the figures below.
-  const auto simulate_one_design = [&](Design design) {
+  // other, with the same timing as side by side. Each design's platform outlives its jobs for
+  // the figures below.
+  std::vector<std::unique_ptr<DesignRun>> runs;
+  for (Design design : {Design::AnalogOnly, Design::Hybrid}) {
     SimulationContext context;
-    JobGraph g;
-    BuiltDesign d = build_design(design, g, w, mapping, params, strategy, placement);
-    run_jobs(g);
-    sim.jobs += g.jobs().size();
-    tally(sim, g, w, design, want_trace);
-    if (design == Design::Hybrid) {
-      for (const Done<Job*>& done : d.done) {
-        Done<Picos> times;
-        for (const auto& [rows, job] : done) times.emplace_back(rows, job->end);
-        sim.hybrid_done.push_back(times);
-      }
-    }
-    d.done.clear();  // its jobs go with the graph
-    return d;
-  };
-  const BuiltDesign analog = simulate_one_design(Design::AnalogOnly);
-  const BuiltDesign hybrid = simulate_one_design(Design::Hybrid);
+    runs.push_back(std::make_unique<DesignRun>(design, w, mapping, params, strategy, placement, sim,
+                                               block_index, want_trace));
+    run_phases(*runs.back());
+  }
+  const Platform& analog = *runs[0]->design().platform;
+  Platform& hybrid = *runs[1]->design().platform;
   Picos span = 0, analog_span = 0;
   for (const OpResult& o : sim.ops) {
     span = std::max(span, o.hybrid_end);
     analog_span = std::max(analog_span, o.analog_only_end);
   }
-  sim.analog_gating = analog.platform->gating(analog_span);
-  sim.hybrid_gating = hybrid.platform->gating(span);
-  sim.analog_area = analog.platform->area();
-  sim.hybrid_area = hybrid.platform->area();
-  sim.figures = platform_figures(w, params, *hybrid.platform, span);
-  sim.figures.analog_only_pmcas = analog.platform->pmcas();
+  sim.analog_gating = analog.gating(analog_span);
+  sim.hybrid_gating = hybrid.gating(span);
+  sim.analog_area = analog.area();
+  sim.hybrid_area = hybrid.area();
+  sim.figures = platform_figures(w, params, hybrid, span);
+  sim.figures.analog_only_pmcas = analog.pmcas();
   return sim;
 }
 
@@ -390,15 +575,14 @@ struct Spans {
   Picos sum_analog_only = 0, sum_hybrid = 0;  // operator latencies summed (leakage shares)
 };
 
-Spans spans_of(const Workload& w, const Simulated& sim) {
+Spans spans_of(const Simulated& sim) {
   Spans s;
-  for (std::size_t i = 0; i < w.ops.size(); ++i) {
-    const OpResult& o = sim.ops[i];
+  for (const OpResult& o : sim.ops) {
     s.analog_only = std::max(s.analog_only, o.analog_only_end);
     s.hybrid = std::max(s.hybrid, o.hybrid_end);
-    s.sum_analog_only += o.analog_only_end - o.analog_only_ready;
-    s.sum_hybrid += o.hybrid_end - o.hybrid_ready;
-    if (!w.ops[i].decode) {
+    s.sum_analog_only += o.analog_only;
+    s.sum_hybrid += o.hybrid;
+    if (!o.op.decode) {
       s.prefill_analog_only = std::max(s.prefill_analog_only, o.analog_only_end);
       s.prefill_hybrid = std::max(s.prefill_hybrid, o.hybrid_end);
     }
@@ -411,17 +595,14 @@ double static_share(double total_pj, Picos op_latency, Picos sum) {
   return sum > 0 ? total_pj * static_cast<double>(op_latency) / static_cast<double>(sum) : 0;
 }
 
-// Completes each operator's result in place: its operator and mapping, its spans (end - ready,
-// from the raw ready times), the analytic twin, its bottleneck and its share of each platform's
+// Completes each row in place: its mapping, its bottleneck and its share of each platform's
 // leakage. Ready and start times stay raw (-1: no job) until clamp_times.
-void finish_op_results(const Workload& w, const Mapping& mapping, Simulated& sim,
-                       const std::vector<Picos>& twin, const Spans& spans) {
+void finish_op_results(const Mapping& mapping, Simulated& sim, const Spans& spans) {
   static const char* kKinds[3] = {"aimc", "transfer", "pmca"};
   static const EnergyComponent kStatic = energy_component("static");
-  for (std::size_t i = 0; i < w.ops.size(); ++i) {
-    OpResult& o = sim.ops[i];
-    const OpMapping& m = mapping.ops[i];
-    o.op = w.ops[i];
+  for (std::size_t r = 0; r < sim.ops.size(); ++r) {
+    OpResult& o = sim.ops[r];
+    const OpMapping& m = mapping.ops[sim.rows.first[r]];
     o.slot = m.slot;
     o.chunk = m.chunk;
     const LoraChunkCost& cost = m.chunk_cost();
@@ -431,9 +612,6 @@ void finish_op_results(const Workload& w, const Mapping& mapping, Simulated& sim
       o.row_blocks = m.split.row_blocks();
       o.col_blocks = m.split.col_blocks();
     }
-    o.analog_only = o.analog_only_end - o.analog_only_ready;
-    o.hybrid = o.hybrid_end - o.hybrid_ready;
-    o.hybrid_analytic = twin[i];
     const Picos busy[3] = {o.tile_busy, o.link_busy, o.pmca_busy};
     o.bottleneck = kKinds[std::max_element(busy, busy + 3) - busy];
     o.analog_only_energy.add(
@@ -451,39 +629,26 @@ void clamp_times(std::vector<OpResult>& ops) {
 }
 
 // A block's latency runs from its first ready input to its last job; a decode block recurs once
-// per step, and its steps' spans add up.
-std::vector<BlockResult> block_results(const Workload& w, const std::vector<OpResult>& ops) {
-  struct Span {
-    Picos ready_a = -1, ready_h = -1, end_a = 0, end_h = 0;
-  };
+// per step, and its steps' spans (summed as the phases ended) add up.
+std::vector<BlockResult> block_results(const Workload& w, const Simulated& sim) {
   std::vector<BlockResult> blocks(w.blocks.size());
-  std::vector<std::map<std::int64_t, Span>> steps(w.blocks.size());
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t k = 0; k < w.blocks.size(); ++k) {
     blocks[k].name = w.blocks[k];
+    blocks[k].analog_only = sim.block_analog[k];
+    blocks[k].hybrid = sim.block_hybrid[k];
     index.emplace(w.blocks[k], k);
   }
-  // One pass over the operators in order, so each block adds its operators' energies in the
-  // order it always did.
-  for (const OpResult& o : ops) {
+  // The rows in order, so each block adds its operators' energies in the order it always did.
+  for (const OpResult& o : sim.ops) {
     const auto it = index.find(o.op.block);
     if (it == index.end()) continue;
     BlockResult& b = blocks[it->second];
-    ++b.ops;
-    b.linear_ops += o.op.kind == OpKind::Linear;
-    Span& s = steps[it->second][o.op.step];
-    s.ready_a = s.ready_a < 0 ? o.analog_only_ready : std::min(s.ready_a, o.analog_only_ready);
-    s.ready_h = s.ready_h < 0 ? o.hybrid_ready : std::min(s.ready_h, o.hybrid_ready);
-    s.end_a = std::max(s.end_a, o.analog_only_end);
-    s.end_h = std::max(s.end_h, o.hybrid_end);
+    b.ops += static_cast<std::size_t>(o.steps);
+    if (o.op.kind == OpKind::Linear) b.linear_ops += static_cast<std::size_t>(o.steps);
     b.analog_only_energy.add(o.analog_only_energy);
     b.hybrid_energy.add(o.hybrid_energy);
   }
-  for (std::size_t k = 0; k < blocks.size(); ++k)
-    for (const auto& [step, s] : steps[k]) {
-      blocks[k].analog_only += s.end_a - std::max<Picos>(s.ready_a, 0);
-      blocks[k].hybrid += s.end_h - std::max<Picos>(s.ready_h, 0);
-    }
   return blocks;
 }
 
@@ -562,22 +727,21 @@ RunResult simulate_one(const Config& cfg, Workload workload, std::int64_t tiles_
       *strategy, size.tiles_per_pmca, size.packing == "dense");
   const MappingReport mapped = report_mapping(w, mapping, params, cfg);
   check_resources(w, mapping, mapped, WorkloadParams::from(cfg).memory_limit);
-  // Build and simulate both designs, and the analytic twin.
+  // Build and simulate both designs, with the analytic twin.
   Simulated sim = simulate_designs(w, mapping, params, *strategy, OutputParams::from(cfg).trace);
-  const std::vector<Picos> twin = twin_latencies(w, mapping, params, *strategy, sim.hybrid_done);
   // Collect.
   RunResult r;
   r.strategy = pipeline.strategy;
   r.notes = w.notes;
   for (std::string& note : strategy_notes(w, *strategy, pipeline.strategy))
     r.notes.push_back(std::move(note));
-  const Spans spans = spans_of(w, sim);
+  const Spans spans = spans_of(sim);
   r.analog_only = spans.analog_only;
   r.hybrid = spans.hybrid;
   r.prefill_analog_only = spans.prefill_analog_only;
   r.prefill_hybrid = spans.prefill_hybrid;
-  finish_op_results(w, mapping, sim, twin, spans);
-  r.blocks = block_results(w, sim.ops);  // from the raw ready times
+  finish_op_results(mapping, sim, spans);
+  r.blocks = block_results(w, sim);
   clamp_times(sim.ops);
   r.ops = std::move(sim.ops);
   for (std::string& note : faster_with_lora_notes(r.ops, r.analog_only, r.hybrid, r.strategy))

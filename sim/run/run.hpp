@@ -50,9 +50,12 @@ Schema build_schema();
 // One operator's result: the hybrid design against the analog-only baseline, per design its
 // ready time (its first job's inputs ready), start (its first job starts) and end (its last job
 // ends), all from the start of the run. Its span is end - ready: waits for busy resources
-// included, so the spans of operators that pipeline overlap (README, "Reading the outputs").
+// included, so the spans of operators that pipeline overlap (README, "Reading the outputs"). An
+// operator of the decode steps has one result for all its steps: its spans, energies, busy times
+// and twin summed over them, its ready and start its first step's, its end its last's.
 struct OpResult {
-  Operator op;
+  Operator op;             // a decode row: its last step's, with the tokens of every step
+  std::int64_t steps = 0;  // passes the row adds up: a decode operator's steps, else 1
   std::size_t slot = 0;
   std::int64_t chunk = 0;
   Picos analog_only = 0, hybrid = 0;  // spans
@@ -175,7 +178,7 @@ struct SizingReport {
 struct RunResult {
   Workload workload;
   std::string strategy;
-  std::vector<OpResult> ops;  // every operator, in execution order
+  std::vector<OpResult> ops;  // every operator in execution order, a decode step's once
   std::vector<BlockResult> blocks;
   Picos analog_only = 0, hybrid = 0;                  // end to end
   Picos linear_analog_only = 0, linear_hybrid = 0;    // the static linears' spans summed

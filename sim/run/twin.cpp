@@ -7,14 +7,16 @@
 
 namespace aimcsim {
 
-std::vector<Picos> twin_latencies(const Workload& w, const Mapping& mapping,
-                                  const PlatformParams& params, const Strategy& strategy,
+std::vector<Picos> twin_latencies(const Workload& w, std::size_t first_op, std::size_t last_op,
+                                  const Mapping& mapping, const PlatformParams& params,
+                                  const Strategy& strategy,
                                   const std::vector<Done<Picos>>& simulated) {
-  const std::size_t n = w.ops.size();
   const bool wave = strategy.wavefront();
-  std::vector<Done<Picos>> twin(n);
-  std::vector<Picos> twin_ready(n, 0);
-  for (std::size_t i = 0; i < n; ++i) {
+  std::vector<Picos> out;
+  out.reserve(last_op - first_op);
+  Done<Picos> twin;
+  for (std::size_t i = first_op; i < last_op; ++i) {
+    twin.clear();
     const Operator& op = w.ops[i];
     const OpMapping& m = mapping.ops[i];
     const auto release = [&, i](std::int64_t f, std::int64_t e) {
@@ -26,15 +28,14 @@ std::vector<Picos> twin_latencies(const Workload& w, const Mapping& mapping,
     const std::int64_t first_chunk = op.kind == OpKind::Linear
                                          ? std::min(op.tokens, m.chunk)
                                          : digital_chunks(w, i, wave, simulated).front();
-    twin_ready[i] = release(0, std::max<std::int64_t>(first_chunk, 1));
+    const Picos twin_ready = release(0, std::max<std::int64_t>(first_chunk, 1));
     if (op.kind == OpKind::Linear) {
       const OpTiming t = op_timing(params, op, m.chunk, mapping.slots[m.slot].clusters);
       const std::vector<Picos> ends =
           op.rank == 0 ? tile_only_analytic(t, release) : strategy.analytic(t, release);
       const auto sizes = chunk_sizes(op.tokens, m.chunk);
       std::int64_t rows = 0;
-      for (std::size_t c = 0; c < sizes.size(); ++c)
-        twin[i].emplace_back(rows += sizes[c], ends[c]);
+      for (std::size_t c = 0; c < sizes.size(); ++c) twin.emplace_back(rows += sizes[c], ends[c]);
     } else {
       const std::vector<std::int64_t> sizes = digital_chunks(w, i, wave, simulated);
       Picos free = 0;
@@ -43,13 +44,11 @@ std::vector<Picos> twin_latencies(const Workload& w, const Mapping& mapping,
         free = std::max(free, release(first, first + s)) +
                digital_group_cost(params.pmca, mapping.slots[m.slot].clusters, op, first, first + s)
                    .duration;
-        twin[i].emplace_back(first += s, free);
+        twin.emplace_back(first += s, free);
       }
     }
+    out.push_back(twin.back().second - twin_ready);
   }
-
-  std::vector<Picos> out(n);
-  for (std::size_t i = 0; i < n; ++i) out[i] = twin[i].back().second - twin_ready[i];
   return out;
 }
 

@@ -400,5 +400,91 @@ TEST(EngineTest, IdleBelowTheThresholdIsNeverGated) {
   EXPECT_EQ(unit.gated_ps(130), 10);  // 70 + 50 -> 130
 }
 
+// Phases built one by one: phase 1 is built when phase 0's trigger a0 ends, at 100.
+// Phase 0: a0 on the tile [0, 100] (the trigger), a1 on the link [0, 250] (still running then).
+// Phase 1: b0 on the tile after a0 (ended before b0 existed: no wait) is ready when the phase is
+// built, [100, 150]; b1 on the link after a1 waits for it: [250, 270]. Phase 0 is handed back at
+// 250 when a1 ends, phase 1 at 270.
+class TwoPhases : public PhaseSource {
+ public:
+  TwoPhases(Resource& tile, Resource& link) : tile_(tile), link_(link) {}
+  JobGraph* next() override {
+    if (built_ == 0) {
+      a0_ = &add_job(graphs_[0], tile_, 0, "a0");
+      a1_ = &add_job(graphs_[0], link_, 1, "a1");
+      a0_->trigger = true;
+    } else if (built_ == 1) {
+      built_at_ = now_ps();
+      graphs_[1].set_op_base(2);
+      b0_ = &add_job(graphs_[1], tile_, 0, "b0");
+      b1_ = &add_job(graphs_[1], link_, 1, "b1");
+      graphs_[1].depend(*a0_, *b0_);
+      graphs_[1].depend(*a1_, *b1_);
+    } else {
+      return nullptr;
+    }
+    return &graphs_[built_++];
+  }
+  void finished(JobGraph& graph) override {
+    handed_back_.emplace_back(&graph == &graphs_[0] ? 0 : 1, now_ps());
+  }
+
+  JobGraph graphs_[2];
+  Resource &tile_, &link_;
+  std::size_t built_ = 0;
+  Picos built_at_ = -1;
+  Job *a0_ = nullptr, *a1_ = nullptr, *b0_ = nullptr, *b1_ = nullptr;
+  std::vector<std::pair<int, Picos>> handed_back_;
+};
+
+TEST(EngineTest, PhasesAreBuiltWhenTheirTriggersEndAndHandedBackInOrder) {
+  SimulationContext context;
+  ScriptedResource tile("tile", {{"a0", 0, 100}, {"b0", 100, 50}});
+  ScriptedResource link("link", {{"a1", 0, 250}, {"b1", 250, 20}});
+  TwoPhases phases(tile, link);
+  run_phases(phases);
+  tile.expect_script_done();
+  link.expect_script_done();
+  EXPECT_EQ(phases.built_at_, 100);
+  expect_times(*phases.b0_, 100, 100, 150);
+  expect_times(*phases.b1_, 250, 250, 270);
+  EXPECT_TRUE(phases.b0_->retired);
+  // a0 and a1 had issued when b0 and b1 were queued: their resources' positions start again
+  // (the issue window counts only the jobs queued ahead).
+  EXPECT_EQ(phases.b0_->position, 0u);
+  EXPECT_EQ(phases.b1_->position, 0u);
+  // The second phase's jobs belong to operators 2 and 3.
+  EXPECT_EQ(phases.b0_->op, 2u);
+  EXPECT_EQ(phases.b1_->op, 3u);
+  EXPECT_EQ(phases.handed_back_, (std::vector<std::pair<int, Picos>>{{0, 250}, {1, 270}}));
+}
+
+// A phase whose jobs wait for each other never ends.
+class CyclicPhase : public PhaseSource {
+ public:
+  explicit CyclicPhase(Resource& r) : r_(r) {}
+  JobGraph* next() override {
+    if (built_++ > 0) return nullptr;
+    Job& x = add_job(graph_, r_, 0, "x");
+    Job& y = add_job(graph_, r_, 1, "y");
+    graph_.depend(x, y);
+    graph_.depend(y, x);
+    return &graph_;
+  }
+  void finished(JobGraph&) override { ADD_FAILURE() << "a phase that never ran was handed back"; }
+
+ private:
+  Resource& r_;
+  JobGraph graph_;
+  int built_ = 0;
+};
+
+TEST(EngineTest, APhaseThatNeverEndsIsAnError) {
+  SimulationContext context;
+  ScriptedResource r("r", {});
+  CyclicPhase phase(r);
+  EXPECT_THROW(run_phases(phase), std::logic_error);
+}
+
 }  // namespace
 }  // namespace aimcsim

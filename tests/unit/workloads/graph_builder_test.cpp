@@ -90,6 +90,7 @@ TEST(GraphBuilderTest, PostAndPreNormWireTheResidual) {
 TEST(GraphBuilderTest, DecoderStepsAttendToTheGrowingCache) {
   Workload w;
   GraphBuilder g(w);
+  g.set_share_steps(false);  // every step listed
   const ModelShape m = tiny_decoder();
   std::vector<std::int64_t> kv;
   g.decoder(
@@ -121,6 +122,50 @@ TEST(GraphBuilderTest, DecoderStepsAttendToTheGrowingCache) {
   EXPECT_EQ(w.ops[11].step, 1);
   EXPECT_TRUE(w.ops[11].decode);
   EXPECT_EQ(w.ops[11].tokens, 1);
+}
+
+TEST(GraphBuilderTest, DecoderHoldsStepsThatDifferOnlyInTheirKeysOnce) {
+  Workload w;
+  GraphBuilder g(w);
+  const ModelShape m = tiny_decoder();
+  std::vector<std::int64_t> kv;
+  g.decoder(
+      m, 4, 3,
+      [&](std::int64_t T, std::vector<std::size_t> in) {
+        return g.embedding("embed", T, m.hidden, std::move(in));
+      },
+      [&](std::int64_t T, std::int64_t kv_tokens, std::size_t x) {
+        kv.push_back(kv_tokens);
+        const std::size_t q = g.linear("q", T, m.hidden, m.hidden, {x});
+        return g.attention("attn.", m, T, kv_tokens, true, q, q, q);
+      });
+  // Steps 0 and 1 are built and compared; step 2 is not built.
+  EXPECT_EQ(kv, (std::vector<std::int64_t>{4, 4, 5, 5, 6, 6}));
+  // Per pass: embed, 2 x (q, scores, softmax, context), norm, lm_head = 11 ops; the prompt and
+  // one step.
+  ASSERT_TRUE(w.shared_steps);
+  w.decode_tokens = 3;  // as build_workload sets it
+  EXPECT_EQ(w.decode_first, 11u);
+  ASSERT_EQ(w.ops.size(), 22u);
+  EXPECT_EQ(w.unrolled_ops(), 0u + 11 + 3 * 11);
+  // The attention's three operators grow one key a step, in both layers.
+  EXPECT_EQ(w.growing, (std::vector<std::size_t>{13, 14, 15, 17, 18, 19}));
+  EXPECT_EQ(w.ops[13].name, "attn.scores");
+  EXPECT_EQ(w.step_op(13, 2).kv_tokens, 7);
+  EXPECT_EQ(w.step_op(13, 2).width, 7);
+  EXPECT_EQ(w.step_op(13, 2).step, 2);
+  EXPECT_EQ(w.step_op(12, 2).kv_tokens, w.ops[12].kv_tokens);  // q does not grow
+  // Step 2 set in place: the step's operators, and at decode_first - 1 the last of step 1.
+  std::vector<Operator> ops = w.ops;
+  w.apply_step(ops, 2);
+  EXPECT_EQ(ops[19].kv_tokens, 7);
+  EXPECT_EQ(ops[11].step, 2);
+  EXPECT_EQ(ops[10].name, "lm_head");
+  EXPECT_EQ(ops[10].step, 1);
+  EXPECT_TRUE(ops[10].decode);
+  w.apply_step(ops, 0);
+  EXPECT_EQ(ops[10].step, -1);  // step 0 reads the prompt's
+  EXPECT_EQ(ops[19].kv_tokens, 5);
 }
 
 TEST(GraphBuilderTest, EncoderEndsWithAQaHead) {

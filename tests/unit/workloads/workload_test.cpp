@@ -100,22 +100,22 @@ TEST(WorkloadTest, LlamaHasGroupedQueryAttention) {
 
 TEST(WorkloadTest, DecodeStepsAttendToTheGrowingCache) {
   const Workload w = build("gpt2", 100, 8, "all", 3);
+  // The steps differ only in their keys: one step is held (Workload::shared_steps).
+  ASSERT_TRUE(w.shared_steps);
+  std::vector<Operator> steps;
+  for (std::int64_t s = 0; s < w.decode_tokens; ++s)
+    for (std::size_t i = w.decode_first; i < w.ops.size(); ++i) {
+      const Operator op = w.step_op(i, s);
+      if (op.kind == OpKind::Matmul && op.variant == "scores" && op.block == "decode/layer.0")
+        steps.push_back(op);
+    }
   std::vector<std::int64_t> kv;
-  for (const auto& op : w.ops)
-    if (op.decode && op.kind == OpKind::Matmul && op.variant == "scores" &&
-        op.block == "decode/layer.0")
-      kv.push_back(op.kv_tokens);
+  for (const Operator& op : steps) kv.push_back(op.kv_tokens);
   // step s attends to the 100 prompt tokens and s + 1 generated ones
   EXPECT_EQ(kv, (std::vector<std::int64_t>{101, 102, 103}));
   // attention MACs grow by heads * head_dim = 768 per step and layer
-  std::int64_t prev = -1;
-  for (const auto& op : w.ops) {
-    if (!op.decode || op.variant != "scores" || op.block != "decode/layer.0") continue;
-    if (prev >= 0) {
-      EXPECT_EQ(op.macs() - prev, 12 * 64);
-    }
-    prev = op.macs();
-  }
+  for (std::size_t s = 1; s < steps.size(); ++s)
+    EXPECT_EQ(steps[s].macs() - steps[s - 1].macs(), 12 * 64);
   // KV cache at the final length: 12 layers * 2 * 12 heads * 64 * 103 tokens * 2 B
   EXPECT_EQ(w.kv_cache_values, 12LL * 2 * 768 * 103);
   // decode steps reuse the prompt's weights: counted once
