@@ -247,9 +247,9 @@ MappingReport report_mapping(const Workload& w, const Mapping& mapping,
 
 // What a run will take, estimated from the workload and its mapping before anything is built:
 // per design, a linear makes up to five jobs a chunk (MVMs, transfers, the adapter's parts; the
-// PMCAs of a layer share its jobs), a digital operator one job per chunk of the largest chunk.
-// Simplified: an upper-bound estimate for the guard (results/benchmarks: LLaMA-3.1-8B 2048+128
-// runs 251082 jobs in 236 MiB), not a model of the engine's memory.
+// PMCAs of a layer share its jobs), a digital operator one job per chunk of the largest chunk;
+// shared decode steps hold two steps' jobs at a time. Simplified: an upper-bound estimate for
+// the guard, not a model of the engine's memory.
 void check_resources(const Workload& w, const Mapping& mapping, const MappingReport& rep,
                      double limit) {
   constexpr double kJobBytes = 1024, kTileBytes = 1024;
