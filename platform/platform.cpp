@@ -57,11 +57,12 @@ void PlatformParams::declare(Schema& schema) {
   NetworkParams::declare(schema);
   PmcaParams::declare(schema);
   PowerParams::declare(schema);
+  MemoryParams::declare(schema);
 }
 
 PlatformParams PlatformParams::from(const Config& cfg) {
-  PlatformParams p{TileParams::from(cfg), LinkParams::from(cfg), PmcaParams::from(cfg),
-                   NetworkParams::from(cfg), PowerParams::from(cfg)};
+  PlatformParams p{TileParams::from(cfg),    LinkParams::from(cfg),  PmcaParams::from(cfg),
+                   NetworkParams::from(cfg), PowerParams::from(cfg), MemoryParams::from(cfg)};
   if (p.tile.t_int_ns <= 0 && p.tile.input_encoding != "pwm")
     throw InputError(
         fmt::format("{}: tile.t_int: 'auto' derives the integration time from PWM; set "
@@ -71,8 +72,9 @@ PlatformParams PlatformParams::from(const Config& cfg) {
 }
 
 PlatformParams PlatformParams::defaults() {
-  return PlatformParams{TileParams::defaults(), LinkParams::defaults(), PmcaParams::defaults(),
-                        NetworkParams::defaults(), PowerParams::defaults()};
+  return PlatformParams{TileParams::defaults(),  LinkParams::defaults(),
+                        PmcaParams::defaults(),  NetworkParams::defaults(),
+                        PowerParams::defaults(), MemoryParams::defaults()};
 }
 
 LinkParams group_link(const LinkParams& link, std::int64_t clusters) {

@@ -6,6 +6,7 @@
 #include "models/aimc/tile.hpp"
 #include "models/interconnect/link.hpp"
 #include "models/interconnect/network.hpp"
+#include "models/memory/memory.hpp"
 #include "models/riscv/pmca.hpp"
 #include "sim/base/config.hpp"
 
@@ -31,6 +32,7 @@ struct PlatformParams {
   PmcaParams pmca;
   NetworkParams net;
   PowerParams power;
+  MemoryParams memory;
 
   static void declare(Schema& schema);
   // Reads and cross-checks the platform keys; throws InputError naming the key.

@@ -31,6 +31,12 @@ void MemoryParams::bind(ParamBinder<MemoryParams>& b) {
   b.quantity("memory.dram.e_byte", &P::dram_e_byte_pj, Dimension::Energy, "40pJ")
       .range(0, 1e9)
       .desc("energy per byte read from DRAM, I/O included (assumed: 5 pJ/bit)");
+  b.choice("memory.kv_cache", &P::kv_cache, {"auto", "l2"}, "auto")
+      .desc(
+          "where a decoder layer's K and V cache lives: auto: in the L2 of the PMCAs running its "
+          "attention when it fits at the final length, else in the DRAM, its attention reading "
+          "the keys and values from there (a DRAM too small is over capacity); l2: always in L2 "
+          "(a cache larger than L2 is over capacity)");
 }
 
 AIMCSIM_REGISTER_PARAMS(57, "memory", MemoryParams);
@@ -54,9 +60,17 @@ std::vector<MemoryLevel> adapter_memory(const PmcaParams& pmca, const MemoryPara
        ns_to_ps(cycles_to_ns(static_cast<double>(pmca.l2_latency_cycles + pmca.dma_setup_cycles),
                              pmca.freq_hz)),
        pmca.e_dma_byte_pj, true});
-  levels.push_back({"dram", mem.dram_bytes, mem.dram_bandwidth_Bps, ns_to_ps(mem.dram_latency_ns),
-                    mem.dram_e_byte_pj, false});
+  levels.push_back(dram_level(mem));
   return levels;
+}
+
+MemoryLevel dram_level(const MemoryParams& mem) {
+  return {"dram",
+          mem.dram_bytes,
+          mem.dram_bandwidth_Bps,
+          ns_to_ps(mem.dram_latency_ns),
+          mem.dram_e_byte_pj,
+          false};
 }
 
 }  // namespace aimcsim

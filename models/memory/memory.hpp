@@ -20,6 +20,7 @@ struct MemoryParams : Params<MemoryParams> {
   double dram_bandwidth_Bps;
   double dram_latency_ns;
   double dram_e_byte_pj;
+  std::string kv_cache;  // auto: a layer's KV cache in its PMCAs' L2 when it fits, else DRAM; l2
 
   static void bind(ParamBinder<MemoryParams>& b);
 };
@@ -44,5 +45,8 @@ struct MemoryLevel {
 // PMCA's keys (L2's bandwidth is min(L2, DMA) bytes per cycle at pmca.freq, its energy the DMA's
 // per byte) with the capacities MemoryParams sets aside, then the DRAM.
 std::vector<MemoryLevel> adapter_memory(const PmcaParams& pmca, const MemoryParams& mem);
+
+// The off-chip DRAM as a transfer source (memory.dram.*).
+MemoryLevel dram_level(const MemoryParams& mem);
 
 }  // namespace aimcsim

@@ -251,6 +251,19 @@ void host_digital(const Workload& w, Mapping& m) {
   }
 }
 
+// With memory.kv_cache auto, the attention of a layer whose K and V at the final length exceed
+// the L2 of the PMCAs running it reads them from DRAM.
+void place_kv_cache(const Workload& w, const PlatformParams& p, Mapping& m) {
+  if (p.memory.kv_cache != "auto") return;
+  for (std::size_t i = 0; i < w.ops.size(); ++i) {
+    const Operator& op = w.ops[i];
+    if (!reads_kv_cache(op)) continue;
+    const std::int64_t bytes =
+        2 * op.kv_heads * op.head_dim * kv_cache_positions(w, op) * p.pmca.elem_bytes;
+    m.ops[i].kv_in_dram = bytes > p.pmca.l2_bytes * m.slots[m.ops[i].slot].clusters;
+  }
+}
+
 }  // namespace
 
 Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
@@ -262,7 +275,30 @@ Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<s
   m.slot_runs_digital.assign(m.slots.size(), false);
   if (m.slots.empty()) return m;
   host_digital(w, m);
+  place_kv_cache(w, p, m);
   return m;
+}
+
+std::int64_t kv_cache_positions(const Workload& w, const Operator& op) {
+  // A decode step's keys are the prompt's, the steps before it and its own.
+  const std::int64_t prompt = op.decode ? op.kv_tokens - op.step - 1 : op.kv_tokens;
+  const std::int64_t positions = prompt + w.decode_tokens;
+  return op.window > 0 ? std::min(op.window, positions) : positions;
+}
+
+DigitalCost op_digital_cost(const PlatformParams& p, const Mapping& mapping, std::size_t i,
+                            const Operator& op, std::int64_t first, std::int64_t end) {
+  const OpMapping& m = mapping.ops[i];
+  DigitalCost c = digital_group_cost(p.pmca, mapping.slots[m.slot].clusters, op, first, end);
+  if (!m.kv_in_dram) return c;
+  // The keys (or values) the chunk's last row attends, read from DRAM while the PMCAs compute.
+  static const EnergyComponent kDram = energy_component("dram");
+  const MemoryLevel dram = dram_level(p.memory);
+  const std::int64_t keys = attended_keys(op, end - 1, end);
+  const std::int64_t bytes = op.kv_heads * op.head_dim * keys * p.pmca.elem_bytes;
+  c.duration = std::max(c.duration, dram.transfer(bytes));
+  c.energy.add(kDram, dram.energy_pj(bytes));
+  return c;
 }
 
 Placement place_workload(const Mapping& mapping, const PlatformParams& p, bool with_pmcas) {

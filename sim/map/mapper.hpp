@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "platform/platform.hpp"
+#include "sim/map/digital_cost.hpp"
 #include "sim/schedule/strategy.hpp"
 #include "workloads/workload.hpp"
 
@@ -19,6 +20,9 @@ struct OpMapping {
   // Linears with an adapter: the PMCA's cost of one full chunk, shared by the operators of one
   // shape (a decoder's steps); empty otherwise.
   std::shared_ptr<const LoraChunkCost> cost;
+  // Attention over the KV cache: the cache is in DRAM (memory.kv_cache auto, a layer's K and V
+  // larger than its PMCAs' L2), and the operator reads its keys or values from there.
+  bool kv_in_dram = false;
   const LoraChunkCost& chunk_cost() const;
 };
 
@@ -51,6 +55,21 @@ std::vector<std::int64_t> chunk_candidates(std::int64_t tokens);
 // can hold it, else to a new tile.
 Mapping map_workload(const Workload& w, const PlatformParams& p, std::optional<std::int64_t> chunk,
                      const Strategy& strategy, std::int64_t tiles_per_pmca = 0, bool dense = false);
+
+// Whether `op` reads a decoder layer's KV cache: causal self-attention's Q K^T and softmax(.) V.
+inline bool reads_kv_cache(const Operator& op) { return op.kind == OpKind::Matmul && op.causal; }
+// The positions `op`'s layer caches by the end of the run: the prompt and every decode step, at
+// most a sliding window.
+std::int64_t kv_cache_positions(const Workload& w, const Operator& op);
+
+// Rows [first, end) of digital operator `i` (`op`, the workload's or a decode step's) on the PMCAs
+// the mapping hosts it on (digital_group_cost). Attention whose KV cache is in DRAM reads the keys
+// or values its last row attends from there while the PMCAs compute: it takes the longer of the
+// two, and adds the read's energy as "dram". Simplified: the DRAM serves every PMCA without
+// contention, and a chunk reads its keys once (flash-attention's reloads per query block are not
+// counted).
+DigitalCost op_digital_cost(const PlatformParams& p, const Mapping& mapping, std::size_t i,
+                            const Operator& op, std::int64_t first, std::int64_t end);
 
 // Mesh coordinates of every tile and PMCA: the default snake placement (platform.hpp).
 Placement place_workload(const Mapping& mapping, const PlatformParams& p, bool with_pmcas);

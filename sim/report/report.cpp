@@ -218,11 +218,20 @@ ChosenChunks chosen_chunks(const RunResult& r) {
 std::vector<std::string> capacity_violations(const RunResult& r) {
   std::vector<std::string> out;
   const MappingReport& m = r.mapping;
-  // A decoder's K and V of every position stay beside its attention (prompt and decode alike).
-  if (m.kv_cache_layer_bytes > 0 && m.kv_cache_layer_bytes > m.kv_cache_capacity_bytes)
+  // A decoder's K and V of every position stay beside its attention (prompt and decode alike),
+  // or in the DRAM when they do not fit there (memory.kv_cache auto).
+  if (m.kv_cache_dram_layers > 0 && m.kv_cache_bytes > m.dram_capacity_bytes)
+    out.push_back(fmt::format(
+        "kv_cache: every layer's K and V ({} B at {} tokens; {} layers in DRAM, as their PMCAs' "
+        "L2 holds {} B) exceed memory.dram.size ({} B); raise memory.dram.size",
+        m.kv_cache_bytes, r.workload.seq_len + r.workload.decode_tokens, m.kv_cache_dram_layers,
+        m.kv_cache_capacity_bytes, m.dram_capacity_bytes));
+  if (m.kv_cache_dram_layers == 0 && m.kv_cache_layer_bytes > 0 &&
+      m.kv_cache_layer_bytes > m.kv_cache_capacity_bytes)
     out.push_back(fmt::format(
         "kv_cache: a layer's K and V ({} B at {} tokens) exceed the L2 of the PMCAs running its "
-        "attention ({} B); raise pmca.l2_size or platform.tiles_per_pmca",
+        "attention ({} B); raise pmca.l2_size or platform.tiles_per_pmca, or set "
+        "memory.kv_cache=auto to keep it in DRAM",
         m.kv_cache_layer_bytes, r.workload.seq_len + r.workload.decode_tokens,
         m.kv_cache_capacity_bytes));
   return out;
@@ -287,6 +296,8 @@ void report_run(const RunResult& r, const Config& cfg, StatGroup& j) {
           "L2 of the PMCAs running a layer's attention (the smallest)");
     d.add("kv_cache_fits", r.mapping.kv_cache_layer_bytes <= r.mapping.kv_cache_capacity_bytes, "",
           "whether every layer's KV cache fits there");
+    d.add("kv_cache_dram_layers", r.mapping.kv_cache_dram_layers, "",
+          "layers whose KV cache does not fit there and is read from DRAM (memory.kv_cache)");
   }
   // A decode operator's row counts once per step.
   std::map<std::string, std::int64_t> bottlenecks;

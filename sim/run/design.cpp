@@ -68,8 +68,7 @@ Done<Job*> digital_jobs(const BuiltDesign& d, JobGraph& g, const Workload& w, st
   Done<Job*> done;
   std::int64_t first = 0;
   for (std::int64_t s : digital_chunks(w, i, wave, d.done)) {
-    const DigitalCost c =
-        digital_group_cost(params.pmca, mapping.slots[m.slot].clusters, op, first, first + s);
+    const DigitalCost c = op_digital_cost(params, mapping, i, op, first, first + s);
     Job& job = g.add(d.platform->pmca(m.slot), i, s);
     job.role = JobRole::Digital;
     job.fixed = c.duration;

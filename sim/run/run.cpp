@@ -200,6 +200,7 @@ MappingReport report_mapping(const Workload& w, const Mapping& mapping,
                              const PlatformParams& params, const Config& cfg) {
   MappingReport rep;
   const std::size_t n = w.ops.size();
+  rep.dram_capacity_bytes = params.memory.dram_bytes;
   std::int64_t needed = 0, cells = 0, most = 0;
   for (const LayerSlot& s : mapping.slots) {
     const TileSplit split = split_layer(params.tile, s.rows_used, s.cols_used);
@@ -229,12 +230,10 @@ MappingReport report_mapping(const Workload& w, const Mapping& mapping,
       ++rep.spilled_layers;
     // The KV cache stays beside the attention that reads it, in its PMCAs' L2, in the PMCA's
     // data format (pmca.format).
-    if (op.kind == OpKind::Matmul && op.variant == "scores" && op.causal && !op.decode) {
-      // A sliding window keeps only its last `window` positions.
-      const std::int64_t positions = op.window > 0
-                                         ? std::min(op.window, op.kv_tokens + w.decode_tokens)
-                                         : op.kv_tokens + w.decode_tokens;
-      const std::int64_t kv = 2 * op.kv_heads * op.head_dim * positions * params.pmca.elem_bytes;
+    if (reads_kv_cache(op) && op.variant == "scores" && !op.decode) {
+      const std::int64_t kv =
+          2 * op.kv_heads * op.head_dim * kv_cache_positions(w, op) * params.pmca.elem_bytes;
+      rep.kv_cache_dram_layers += mapping.ops[i].kv_in_dram;
       rep.kv_cache_bytes += kv;
       const std::int64_t cap = params.pmca.l2_bytes * mapping.slots[mapping.ops[i].slot].clusters;
       rep.kv_cache_layer_bytes = std::max(rep.kv_cache_layer_bytes, kv);

@@ -155,7 +155,10 @@ struct MappingReport {
   std::int64_t kv_cache_bytes = 0;  // every layer's K and V at the final length
   std::int64_t kv_cache_layer_bytes = 0;
   std::int64_t kv_cache_capacity_bytes = 0;
-  std::size_t pmcas_used = 0;  // PMCAs of the hybrid design
+  // memory.kv_cache auto: layers whose cache does not fit that L2 and lives in the DRAM.
+  std::int64_t kv_cache_dram_layers = 0;
+  std::int64_t dram_capacity_bytes = 0;  // memory.dram.size
+  std::size_t pmcas_used = 0;            // PMCAs of the hybrid design
   void report(StatGroup& g) const;
 };
 

@@ -42,8 +42,7 @@ std::vector<Picos> twin_latencies(const Workload& w, std::size_t first_op, std::
       std::int64_t first = 0;
       for (std::int64_t s : sizes) {
         free = std::max(free, release(first, first + s)) +
-               digital_group_cost(params.pmca, mapping.slots[m.slot].clusters, op, first, first + s)
-                   .duration;
+               op_digital_cost(params, mapping, i, op, first, first + s).duration;
         twin.emplace_back(first += s, free);
       }
     }

@@ -133,7 +133,7 @@ TEST_F(CliTest, ASweepUnderStrictFailsThePointsOverCapacity) {
   const std::string sweep = out() + ".yaml";
   {
     std::ofstream(sweep) << "base:\n  workload: {model: gpt2, seq_len: 16, decode_tokens: 8}\n"
-                            "  pmca: {l2_size: 64KiB}\n"
+                            "  pmca: {l2_size: 64KiB}\n  memory: {kv_cache: l2}\n"
                             "grid:\n  pipeline.chunk_tokens: [32]\n";
   }
   const ProcessResult lax = run_aimcsim("sweep " + sweep + " -j 1 -o " + out("lax"));
@@ -176,10 +176,10 @@ TEST_F(CliTest, ASweepStoppedBySigintSaysWhatFinishedAndResumes) {
 
 TEST_F(CliTest, OverCapacityIsFlaggedAndAnErrorWhenStrict) {
   // gpt2, 16 + 8 tokens: a layer's K and V, 2 x 12 heads x 64 x 24 x 2 B = 73728 B, against
-  // a 64 KiB L2.
+  // a 64 KiB L2 that must hold it (memory.kv_cache l2).
   const std::string run =
       "run -p workload.model=gpt2 -p workload.seq_len=16 -p workload.decode_tokens=8 -p "
-      "pmca.l2_size=64KiB -p pipeline.chunk_tokens=32 -o " +
+      "pmca.l2_size=64KiB -p memory.kv_cache=l2 -p pipeline.chunk_tokens=32 -o " +
       out();
   const ProcessResult flagged = run_aimcsim(run);
   ASSERT_EQ(flagged.status, 0) << flagged.err;
