@@ -608,6 +608,16 @@ LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::i
   return c;
 }
 
+std::shared_ptr<const LoraChunkCost> shared_lora_group_cost(const PmcaParams& p,
+                                                            std::int64_t clusters,
+                                                            std::int64_t tokens, std::int64_t in,
+                                                            std::int64_t out, std::int64_t rank) {
+  return LoraCostMemo::Groups::get(p, {clusters, tokens, in, out, rank}, [&] {
+    return std::make_shared<const LoraChunkCost>(
+        lora_group_cost(p, clusters, tokens, in, out, rank));
+  });
+}
+
 bool PmcaParams::operator==(const PmcaParams& o) const {
   // A field added to PmcaParams must be compared here too (cost memos rely on it).
   static_assert(sizeof(PmcaParams) == 352, "compare the new PmcaParams field in operator==");

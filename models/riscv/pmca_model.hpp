@@ -224,18 +224,22 @@ LoraKernels lora_kernels(const PmcaParams& p, std::int64_t t, std::int64_t in, s
 // While one exists for a PmcaParams, lora_chunk_cost of that object is computed once per
 // (tokens, in, out, rank), and the cycles of a sub-chunk's kernels (lora_kernels' sum, which the
 // choice of sub-chunk and of streamed block shape cost for every size they try) once per (t, in,
-// out, rank): a run creates one for its platform's PMCA parameters.
+// out, rank), and shared_lora_group_cost once per (clusters, tokens, in, out, rank): a run creates
+// one for its platform's PMCA parameters.
 class LoraCostMemo {
  public:
   using Chunks = RunMemo<PmcaParams, std::array<std::int64_t, 4>, LoraChunkCost>;
   // Per adapter shape (in, out, rank), the cycles by sub-chunk tokens (-1: not costed yet).
   using Cycles =
       RunMemo<PmcaParams, std::array<std::int64_t, 3>, std::shared_ptr<std::vector<std::int64_t>>>;
-  explicit LoraCostMemo(const PmcaParams& p) : chunks_(p), cycles_(p) {}
+  using Groups =
+      RunMemo<PmcaParams, std::array<std::int64_t, 5>, std::shared_ptr<const LoraChunkCost>>;
+  explicit LoraCostMemo(const PmcaParams& p) : chunks_(p), cycles_(p), groups_(p) {}
 
  private:
   Chunks chunks_;
   Cycles cycles_;
+  Groups groups_;
 };
 
 // The same chunk on a group of `clusters` identical PMCAs serving one layer (one per group of
@@ -245,5 +249,11 @@ class LoraCostMemo {
 // the whole (X A is computed again by every cluster that splits the outputs).
 LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens,
                               std::int64_t in, std::int64_t out, std::int64_t rank);
+// lora_group_cost, shared: within a run's LoraCostMemo the PMCAs of one layer shape hold the same
+// object; without one, a new one.
+std::shared_ptr<const LoraChunkCost> shared_lora_group_cost(const PmcaParams& p,
+                                                            std::int64_t clusters,
+                                                            std::int64_t tokens, std::int64_t in,
+                                                            std::int64_t out, std::int64_t rank);
 
 }  // namespace aimcsim

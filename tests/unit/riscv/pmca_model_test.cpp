@@ -9,6 +9,8 @@
 #include "models/riscv/gemm_cores.hpp"
 #include "models/riscv/gemm_engine.hpp"
 #include "models/riscv/gemm_redmule.hpp"
+#include "models/riscv/pmca.hpp"
+#include "sim/engine/engine.hpp"
 #include "tests/support/calibration.hpp"
 #include "tests/support/config_helpers.hpp"
 
@@ -458,6 +460,26 @@ TEST(PmcaGroupTest, ClustersSplitTokensThenOutputs) {
   // The group's energy is the whole work's: 4 clusters x 2 tokens cost what 8 tokens' share does.
   EXPECT_DOUBLE_EQ(lora_group_cost(p, 4, 8, 512, 128, 8).energy.total(),
                    4 * lora_chunk_cost(p, 2, 512, 128, 8).energy.total());
+}
+
+TEST(PmcaGroupTest, TheRunsPmcasShareOneGroupCostPerShape) {
+  const PmcaParams p = PmcaParams::defaults();
+  const LoraChunkCost uncached = lora_group_cost(p, 4, 8, 512, 128, 8);
+  // Without a memo: a new object each time, of the same value.
+  const auto a = shared_lora_group_cost(p, 4, 8, 512, 128, 8);
+  EXPECT_NE(a, shared_lora_group_cost(p, 4, 8, 512, 128, 8));
+  expect_same_chunk(*a, uncached);
+  SimulationContext context;
+  const LoraCostMemo memo(p);
+  // Within a run: one object per shape, the uncached value, whichever PMCA asks.
+  const auto b = shared_lora_group_cost(p, 4, 8, 512, 128, 8);
+  EXPECT_EQ(b, shared_lora_group_cost(p, 4, 8, 512, 128, 8));
+  expect_same_chunk(*b, uncached);
+  EXPECT_NE(b, shared_lora_group_cost(p, 2, 8, 512, 128, 8));  // another shape
+  Pmca first("first", p, 512, 128, 8, 4), second("second", p, 512, 128, 8, 4);
+  EXPECT_EQ(&first.chunk_cost(8), b.get());
+  EXPECT_EQ(&second.chunk_cost(8), b.get());
+  expect_same_chunk(first.chunk_cost(3), lora_group_cost(p, 4, 3, 512, 128, 8));
 }
 
 TEST(GemmEngineTest, EnginesAreChosenByNameFromTheRegistry) {
