@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <tuple>
+#include <vector>
 
 #include "models/riscv/gemm_engine.hpp"
 #include "models/riscv/gemm_redmule.hpp"
@@ -358,18 +359,30 @@ StagedCost staged_cost(const PmcaParams& p, const Staging& s,
   // Candidates: every multiple of the alignment that fits, and every size below it. The set only
   // grows with L1, so a larger L1 is never slower. Ties go to the larger sub-block.
   const std::int64_t align = std::max<std::int64_t>(1, s.align);
+  std::vector<std::int64_t> subs;  // ascending
+  for (std::int64_t sub = 1; sub < align && sub <= largest; ++sub) subs.push_back(sub);
+  for (std::int64_t sub = align; sub <= largest; sub += align) subs.push_back(sub);
+  if (s.from_l2 && r.footprint <= p.l1_bytes) subs.push_back(s.rows);  // one block, one buffer
+  // Tried from the largest, a size replaces the best only when strictly faster (so ties go to the
+  // larger). A size whose kernels alone, back to back, take longer than the best timeline cannot
+  // be faster: its timeline is not built.
   std::int64_t best = 0;
   StagedTimeline best_t;
-  const auto consider = [&](std::int64_t sub) {
+  for (auto it = subs.rbegin(); it != subs.rend(); ++it) {
+    const std::int64_t sub = *it;
+    if (best > 0) {
+      const std::int64_t blocks = ceil_div(s.rows, sub), full = std::min(sub, s.rows);
+      const std::int64_t last = s.rows - (blocks - 1) * sub;
+      const std::int64_t kernels =
+          (blocks - 1) * cycles_of(full) + (last == full ? cycles_of(full) : cycles_of(last));
+      if (kernels > best_t.cycles) continue;
+    }
     const StagedTimeline t = staged_timeline(p, s, sub, cycles_of);
-    if (best == 0 || t.cycles <= best_t.cycles) {
+    if (best == 0 || t.cycles < best_t.cycles) {
       best = sub;
       best_t = t;
     }
-  };
-  for (std::int64_t sub = 1; sub < align && sub <= largest; ++sub) consider(sub);
-  for (std::int64_t sub = align; sub <= largest; sub += align) consider(sub);
-  if (s.from_l2 && r.footprint <= p.l1_bytes) consider(s.rows);  // one block, one buffer
+  }
   r.sub_rows = best;
   for (std::int64_t i = 0; i < best_t.blocks; ++i) {
     const KernelCost& k = cost(std::min(best, s.rows - i * best));
