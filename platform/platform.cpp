@@ -112,6 +112,10 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
     placement_ = placement ? *placement : snake_placement(params, slots, any_pmca);
     network_ = std::make_unique<Network>(params.net, params.link.e_per_bit_pj, placement_.nodes);
   }
+  // "<name>_<kind><slot>", e.g. hybrid_tile3.
+  const auto unit_name = [&name](const char* kind, std::size_t slot) {
+    return name + "_" + kind + std::to_string(slot);
+  };
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const LayerSlot& s = slots[i];
     // Partial sums go to the PMCA only where it runs this layer's adapter.
@@ -127,8 +131,7 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
     } else {
       tile_of_.push_back(tiles_.size());
       block_of_.push_back(0);
-      tiles_.push_back(
-          std::make_unique<Tile>(fmt::format("{}_tile{}", name, i).c_str(), tp, split));
+      tiles_.push_back(std::make_unique<Tile>(unit_name("tile", i), tp, split));
     }
     partial_sums_.push_back(pmca_reduces ? split.row_blocks() : 1);
     links_.emplace_back();
@@ -137,18 +140,18 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
     if (pmca_at.at(i)) {
       if (shared)
         ports_.back() = std::make_unique<NetworkPort>(
-            fmt::format("{}_port{}", name, i).c_str(), *network_, placement_.tiles[i].back(),
+            unit_name("port", i), *network_, placement_.tiles[i].back(),
             std::vector<std::size_t>{placement_.pmcas[i]});
       else
-        links_.back() = std::make_unique<Link>(fmt::format("{}_link{}", name, i).c_str(),
-                                               group_link(params.link, s.clusters));
+        links_.back() =
+            std::make_unique<Link>(unit_name("link", i), group_link(params.link, s.clusters));
       if (!shared && adapters && s.rank > 0) {
         x_links_.resize(i + 1);
-        x_links_[i] = std::make_unique<Link>(fmt::format("{}_xlink{}", name, i).c_str(),
-                                             group_link(params.link, s.clusters));
+        x_links_[i] =
+            std::make_unique<Link>(unit_name("xlink", i), group_link(params.link, s.clusters));
       }
-      pmcas_.back() = std::make_unique<Pmca>(fmt::format("{}_pmca{}", name, i).c_str(), params.pmca,
-                                             s.in, s.out, s.rank, s.clusters, partial_sums_.back());
+      pmcas_.back() = std::make_unique<Pmca>(unit_name("pmca", i), params.pmca, s.in, s.out, s.rank,
+                                             s.clusters, partial_sums_.back());
       pmca_count_ += static_cast<std::size_t>(s.clusters);
       ++link_count_;
     }
@@ -160,8 +163,7 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
       std::vector<std::size_t> dsts = placement_.tiles[i];
       if (pmca_at.at(i) && adapters) dsts.push_back(placement_.pmcas[i]);
       inputs_.resize(i + 1);
-      inputs_[i] = std::make_unique<NetworkPort>(fmt::format("{}_input{}", name, i).c_str(),
-                                                 *network_, src, dsts);
+      inputs_[i] = std::make_unique<NetworkPort>(unit_name("input", i), *network_, src, dsts);
     }
   }
   // Leakage and gating per unit: a layer's group of tiles or clusters leaks and wakes as one.

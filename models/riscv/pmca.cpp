@@ -87,8 +87,9 @@ const LoraChunkCost& Pmca::chunk_cost(std::int64_t tokens) {
   auto it = cache_.find(tokens);
   if (it == cache_.end())
     it =
-        cache_.emplace(tokens, lora_group_cost(params_, clusters_, tokens, in_, out_, rank_)).first;
-  return it->second;
+        cache_.emplace(tokens, shared_lora_group_cost(params_, clusters_, tokens, in_, out_, rank_))
+            .first;
+  return *it->second;
 }
 
 Picos lora_part_duration(const PmcaParams& p, const LoraChunkCost& cost, JobRole part) {

@@ -1,5 +1,6 @@
 #pragma once
 #include <map>
+#include <memory>
 #include <string>
 
 #include "models/riscv/pmca_model.hpp"
@@ -55,7 +56,7 @@ class Pmca : public Resource {
  private:
   PmcaParams params_;
   std::int64_t in_, out_, rank_, clusters_, partial_sums_;
-  std::map<std::int64_t, LoraChunkCost> cache_;
+  std::map<std::int64_t, std::shared_ptr<const LoraChunkCost>> cache_;  // shared by the run's PMCAs
   PmcaStats stats_;
   Picos free_ = 0;  // busy until
 };

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <tuple>
+#include <vector>
 
 #include "models/riscv/gemm_engine.hpp"
 #include "models/riscv/gemm_redmule.hpp"
@@ -280,7 +281,7 @@ struct StagedTimeline {
 };
 
 StagedTimeline staged_timeline(const PmcaParams& p, const Staging& s, std::int64_t sub,
-                               const std::function<const KernelCost&(std::int64_t)>& cost) {
+                               const std::function<std::int64_t(std::int64_t)>& cycles) {
   StagedTimeline r;
   r.blocks = ceil_div(s.rows, sub);
   auto in_cycles = [&](std::int64_t rows) {
@@ -294,7 +295,7 @@ StagedTimeline staged_timeline(const PmcaParams& p, const Staging& s, std::int64
     std::int64_t rows, kernel, in, out;
   };
   const auto block = [&](std::int64_t rows) {
-    return Block{rows, cost(rows).cycles, in_cycles(rows), out_cycles(rows)};
+    return Block{rows, cycles(rows), in_cycles(rows), out_cycles(rows)};
   };
   const Block full = block(std::min(sub, s.rows));
   const std::int64_t last_rows = s.rows - (r.blocks - 1) * sub;
@@ -329,7 +330,8 @@ StagedTimeline staged_timeline(const PmcaParams& p, const Staging& s, std::int64
 }  // namespace
 
 StagedCost staged_cost(const PmcaParams& p, const Staging& s,
-                       const std::function<KernelCost(std::int64_t)>& kernel) {
+                       const std::function<KernelCost(std::int64_t)>& kernel,
+                       const std::function<std::int64_t(std::int64_t)>& cycles) {
   StagedCost r;
   r.footprint = s.resident + s.rows * s.row_l1;
   if (!s.from_l2 && r.footprint <= p.l1_bytes) {
@@ -352,21 +354,35 @@ StagedCost staged_cost(const PmcaParams& p, const Staging& s,
     if (it == costs.end()) it = costs.emplace(n, kernel(n)).first;
     return it->second;
   };
+  const std::function<std::int64_t(std::int64_t)> cycles_of =
+      cycles ? cycles : [&](std::int64_t n) { return cost(n).cycles; };
   // Candidates: every multiple of the alignment that fits, and every size below it. The set only
   // grows with L1, so a larger L1 is never slower. Ties go to the larger sub-block.
   const std::int64_t align = std::max<std::int64_t>(1, s.align);
+  std::vector<std::int64_t> subs;  // ascending
+  for (std::int64_t sub = 1; sub < align && sub <= largest; ++sub) subs.push_back(sub);
+  for (std::int64_t sub = align; sub <= largest; sub += align) subs.push_back(sub);
+  if (s.from_l2 && r.footprint <= p.l1_bytes) subs.push_back(s.rows);  // one block, one buffer
+  // Tried from the largest, a size replaces the best only when strictly faster (so ties go to the
+  // larger). A size whose kernels alone, back to back, take longer than the best timeline cannot
+  // be faster: its timeline is not built.
   std::int64_t best = 0;
   StagedTimeline best_t;
-  const auto consider = [&](std::int64_t sub) {
-    const StagedTimeline t = staged_timeline(p, s, sub, cost);
-    if (best == 0 || t.cycles <= best_t.cycles) {
+  for (auto it = subs.rbegin(); it != subs.rend(); ++it) {
+    const std::int64_t sub = *it;
+    if (best > 0) {
+      const std::int64_t blocks = ceil_div(s.rows, sub), full = std::min(sub, s.rows);
+      const std::int64_t last = s.rows - (blocks - 1) * sub;
+      const std::int64_t kernels =
+          (blocks - 1) * cycles_of(full) + (last == full ? cycles_of(full) : cycles_of(last));
+      if (kernels > best_t.cycles) continue;
+    }
+    const StagedTimeline t = staged_timeline(p, s, sub, cycles_of);
+    if (best == 0 || t.cycles < best_t.cycles) {
       best = sub;
       best_t = t;
     }
-  };
-  for (std::int64_t sub = 1; sub < align && sub <= largest; ++sub) consider(sub);
-  for (std::int64_t sub = align; sub <= largest; sub += align) consider(sub);
-  if (s.from_l2 && r.footprint <= p.l1_bytes) consider(s.rows);  // one block, one buffer
+  }
   r.sub_rows = best;
   for (std::int64_t i = 0; i < best_t.blocks; ++i) {
     const KernelCost& k = cost(std::min(best, s.rows - i * best));
@@ -473,12 +489,7 @@ LoraChunkCost streamed_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   }
 }
 
-// The kernels of a chunk of t tokens: X A and (X A) B on the engine and the add on the cores, or,
-// on an engine that accumulates, X A and (X A) B + X W as one engine job and a zero add.
-struct LoraKernels {
-  KernelCost down, up, add;
-  bool add_fused = false;
-};
+}  // namespace
 
 LoraKernels lora_kernels(const PmcaParams& p, std::int64_t t, std::int64_t in, std::int64_t out,
                          std::int64_t rank) {
@@ -499,8 +510,13 @@ LoraKernels lora_kernels(const PmcaParams& p, std::int64_t t, std::int64_t in, s
     k.add = add_cost(p, t, out);
     k.add.name = "lora_add";
   }
+  k.sum = k.down;
+  k.sum.accumulate(k.up);
+  k.sum.accumulate(k.add);
   return k;
 }
+
+namespace {
 
 // The chunk with its adapters resident in L1 (feasible only when they fit). With `from_l2`, X and
 // X W are in L2 and staged even when the chunk would fit (a block of a streamed chunk).
@@ -519,20 +535,31 @@ LoraChunkCost resident_lora(const PmcaParams& p, std::int64_t tokens, std::int64
   s.align = p.gemm().row_block(p);  // whole engine tiles, or rows on every core
   s.from_l2 = from_l2;
   std::map<std::int64_t, LoraKernels> parts;
-  const StagedCost st = staged_cost(p, s, [&](std::int64_t t) {
-    const LoraKernels& k = parts.emplace(t, lora_kernels(p, t, in, out, rank)).first->second;
-    KernelCost sum = k.down;
-    sum.accumulate(k.up);
-    sum.accumulate(k.add);
-    return sum;
-  });
+  const auto kernels = [&](std::int64_t t) -> const LoraKernels& {
+    auto it = parts.find(t);
+    if (it == parts.end()) it = parts.emplace(t, lora_kernels(p, t, in, out, rank)).first;
+    return it->second;
+  };
+  // The run's memo keeps the cycles of every sub-chunk size tried, per shape (the choice tries
+  // many, for every chunk and streamed block shape); the kernels themselves only this chunk keeps.
+  const std::shared_ptr<std::vector<std::int64_t>> cycles = LoraCostMemo::Cycles::get(
+      p, {in, out, rank}, [] { return std::make_shared<std::vector<std::int64_t>>(); });
+  const StagedCost st = staged_cost(
+      p, s, [&](std::int64_t t) { return kernels(t).sum; },
+      [&](std::int64_t t) {
+        std::vector<std::int64_t>& by_t = *cycles;
+        const auto i = static_cast<std::size_t>(t);
+        if (i >= by_t.size()) by_t.resize(i + 1, -1);
+        if (by_t[i] < 0) by_t[i] = kernels(t).sum.cycles;
+        return by_t[i];
+      });
   c.spilled = st.total.spilled;
   c.feasible = st.feasible;
   c.sub_tokens = st.sub_rows;
   if (!c.feasible) return c;
   // The three kernels summed over the sub-chunks staged_cost chose.
   for (std::int64_t done = 0; done < tokens; done += st.sub_rows) {
-    const LoraKernels& k = parts.at(std::min(st.sub_rows, tokens - done));
+    const LoraKernels& k = kernels(std::min(st.sub_rows, tokens - done));
     if (done == 0) {
       c.down = k.down, c.up = k.up, c.add = k.add;
       c.add_fused = k.add_fused;
@@ -570,8 +597,9 @@ LoraChunkCost lora_chunk_cost_uncached(const PmcaParams& p, std::int64_t tokens,
 
 LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
                               std::int64_t out, std::int64_t rank) {
-  return LoraCostMemo::get(p, {tokens, in, out, rank},
-                           [&] { return lora_chunk_cost_uncached(p, tokens, in, out, rank); });
+  return LoraCostMemo::Chunks::get(p, {tokens, in, out, rank}, [&] {
+    return lora_chunk_cost_uncached(p, tokens, in, out, rank);
+  });
 }
 
 LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens,
@@ -591,6 +619,16 @@ LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::i
   c.dma_bytes = static_cast<std::int64_t>(static_cast<double>(c.dma_bytes) * scale);
   c.utilisation *= scale / static_cast<double>(by_tokens * by_cols);
   return c;
+}
+
+std::shared_ptr<const LoraChunkCost> shared_lora_group_cost(const PmcaParams& p,
+                                                            std::int64_t clusters,
+                                                            std::int64_t tokens, std::int64_t in,
+                                                            std::int64_t out, std::int64_t rank) {
+  return LoraCostMemo::Groups::get(p, {clusters, tokens, in, out, rank}, [&] {
+    return std::make_shared<const LoraChunkCost>(
+        lora_group_cost(p, clusters, tokens, in, out, rank));
+  });
 }
 
 bool PmcaParams::operator==(const PmcaParams& o) const {

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sim/base/energy.hpp"
 #include "sim/base/memo.hpp"
@@ -172,8 +173,11 @@ struct StagedCost {
   std::int64_t sub_rows = 0;
   bool feasible = true;
 };
+// `cycles(n)`, when given, is `kernel(n).cycles` (cheaper for a caller that keeps it): the choice
+// of sub-block then asks `kernel` only for the sizes it chose.
 StagedCost staged_cost(const PmcaParams& p, const Staging& s,
-                       const std::function<KernelCost(std::int64_t)>& kernel);
+                       const std::function<KernelCost(std::int64_t)>& kernel,
+                       const std::function<std::int64_t(std::int64_t)>& cycles = {});
 
 // The PMCA's work for one chunk of `tokens` tokens of a layer in -> out with LoRA rank r:
 // XA = X A and XAB = (XA) B on `p.engine`, Y = XW + XAB on the cores; on an engine that
@@ -205,9 +209,38 @@ struct LoraChunkCost {
 
 LoraChunkCost lora_chunk_cost(const PmcaParams& p, std::int64_t tokens, std::int64_t in,
                               std::int64_t out, std::int64_t rank);
+
+// The kernels of a chunk of t tokens: X A and (X A) B on the engine and the add on the cores, or,
+// on an engine that accumulates, X A and (X A) B + X W as one engine job and a zero add; `sum` is
+// the three accumulated (down, then up, then add), what a sub-chunk of staged_cost costs.
+struct LoraKernels {
+  KernelCost down, up, add;
+  bool add_fused = false;
+  KernelCost sum;
+};
+LoraKernels lora_kernels(const PmcaParams& p, std::int64_t t, std::int64_t in, std::int64_t out,
+                         std::int64_t rank);
+
 // While one exists for a PmcaParams, lora_chunk_cost of that object is computed once per
-// (tokens, in, out, rank): a run creates one for its platform's PMCA parameters.
-using LoraCostMemo = RunMemo<PmcaParams, std::array<std::int64_t, 4>, LoraChunkCost>;
+// (tokens, in, out, rank), and the cycles of a sub-chunk's kernels (lora_kernels' sum, which the
+// choice of sub-chunk and of streamed block shape cost for every size they try) once per (t, in,
+// out, rank), and shared_lora_group_cost once per (clusters, tokens, in, out, rank): a run creates
+// one for its platform's PMCA parameters.
+class LoraCostMemo {
+ public:
+  using Chunks = RunMemo<PmcaParams, std::array<std::int64_t, 4>, LoraChunkCost>;
+  // Per adapter shape (in, out, rank), the cycles by sub-chunk tokens (-1: not costed yet).
+  using Cycles =
+      RunMemo<PmcaParams, std::array<std::int64_t, 3>, std::shared_ptr<std::vector<std::int64_t>>>;
+  using Groups =
+      RunMemo<PmcaParams, std::array<std::int64_t, 5>, std::shared_ptr<const LoraChunkCost>>;
+  explicit LoraCostMemo(const PmcaParams& p) : chunks_(p), cycles_(p), groups_(p) {}
+
+ private:
+  Chunks chunks_;
+  Cycles cycles_;
+  Groups groups_;
+};
 
 // The same chunk on a group of `clusters` identical PMCAs serving one layer (one per group of
 // tiles): the tokens split evenly over them and, when there are more clusters than tokens, the
@@ -216,5 +249,11 @@ using LoraCostMemo = RunMemo<PmcaParams, std::array<std::int64_t, 4>, LoraChunkC
 // the whole (X A is computed again by every cluster that splits the outputs).
 LoraChunkCost lora_group_cost(const PmcaParams& p, std::int64_t clusters, std::int64_t tokens,
                               std::int64_t in, std::int64_t out, std::int64_t rank);
+// lora_group_cost, shared: within a run's LoraCostMemo the PMCAs of one layer shape hold the same
+// object; without one, a new one.
+std::shared_ptr<const LoraChunkCost> shared_lora_group_cost(const PmcaParams& p,
+                                                            std::int64_t clusters,
+                                                            std::int64_t tokens, std::int64_t in,
+                                                            std::int64_t out, std::int64_t rank);
 
 }  // namespace aimcsim

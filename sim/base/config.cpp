@@ -476,24 +476,73 @@ const std::string& Config::value_text(const std::string& key) const {
   return it->second.text;
 }
 
+namespace {
+
+// Whether yaml-cpp's emitter writes `s` as it is, a plain scalar: a letter or digit, then only
+// letters, digits and _ + . / - (no indicator, blank, comment, quote or non-ASCII byte), not a
+// null ("null", "Null", "NULL") and short of the emitter's long keys.
+bool plain_scalar(const std::string& s) {
+  const auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (s.empty() || s.size() > 1000 || !alnum(s[0])) return false;
+  if (s == "null" || s == "Null" || s == "NULL") return false;
+  for (char c : s)
+    if (!alnum(c) && c != '_' && c != '+' && c != '.' && c != '/' && c != '-') return false;
+  return true;
+}
+
+struct Section {
+  std::string name, value;
+  std::vector<Section> children;
+  Section& child(const std::string& n) {
+    for (auto& c : children)
+      if (c.name == n) return c;
+    children.push_back(Section{n, "", {}});
+    return children.back();
+  }
+  // Whether the names and values of all below are plain scalars.
+  bool plain() const {
+    for (const auto& c : children)
+      if (!plain_scalar(c.name) || (c.children.empty() ? !plain_scalar(c.value) : !c.plain()))
+        return false;
+    return true;
+  }
+  // What yaml-cpp's emitter writes for plain scalars: block maps indented by two, "name: value".
+  void write(std::string& text, std::size_t depth) const {
+    for (const auto& c : children) {
+      text.append(2 * depth, ' ');
+      text += c.name;
+      text += ':';
+      if (c.children.empty()) {
+        text += ' ';
+        text += c.value;
+        text += '\n';
+      } else {
+        text += '\n';
+        c.write(text, depth + 1);
+      }
+    }
+  }
+};
+
+}  // namespace
+
 std::string nested_yaml(const std::vector<std::pair<std::string, std::string>>& key_values) {
   // Group the dotted keys into nested sections, in order of first appearance.
-  struct Section {
-    std::string name, value;
-    std::vector<Section> children;
-    Section& child(const std::string& n) {
-      for (auto& c : children)
-        if (c.name == n) return c;
-      children.push_back(Section{n, "", {}});
-      return children.back();
-    }
-  };
   Section root;
   for (const auto& [key, value] : key_values) {
     Section* node = &root;
     std::stringstream ss(key);
     for (std::string part; std::getline(ss, part, '.');) node = &node->child(part);
     node->value = value;
+  }
+  if (!root.children.empty() && root.plain()) {
+    // As the emitter would write it (config keys and values are plain), without running it.
+    std::string text;
+    root.write(text, 0);
+    text.pop_back();  // the emitter ends without a newline
+    return text;
   }
   YAML::Emitter out;
   std::function<void(const Section&)> emit = [&](const Section& s) {

@@ -399,7 +399,7 @@ std::string text_of(const StatGroup::Value& value) {
         } else if constexpr (std::is_same_v<T, double>)
           return nlohmann::json(printed_figure(v)).dump();
         else
-          return nlohmann::json(v).dump();
+          return std::to_string(v);  // an integer, as JSON prints it
       },
       value);
 }
@@ -417,10 +417,24 @@ void csv_rows(const StatGroup& g, const std::string& prefix, std::string& out) {
       csv_rows(*e.group, prefix + e.group->name() + ".", out);
       continue;
     }
-    out += fmt::format("{},{},{},{}\n", csv_field(prefix + e.stat->name),
-                       csv_field(text_of(e.stat->value)), e.stat->unit,
-                       csv_field(e.stat->description));
+    out += csv_field(prefix + e.stat->name);
+    out += ',';
+    out += csv_field(text_of(e.stat->value));
+    out += ',';
+    out += e.stat->unit;
+    out += ',';
+    out += csv_field(e.stat->description);
+    out += '\n';
   }
+}
+
+// summary.json and stats.csv of a run's statistics (report_run).
+std::string summary_json_of(const StatGroup& root) { return json_of(root).dump(2) + "\n"; }
+
+std::string stats_csv_of(const StatGroup& root) {
+  std::string out = "stat,value,unit,description\n";
+  csv_rows(root, "", out);
+  return out;
 }
 
 }  // namespace
@@ -428,15 +442,13 @@ void csv_rows(const StatGroup& g, const std::string& prefix, std::string& out) {
 std::string summary_json(const RunResult& r, const Config& cfg) {
   StatGroup root;
   report_run(r, cfg, root);
-  return json_of(root).dump(2) + "\n";
+  return summary_json_of(root);
 }
 
 std::string stats_csv(const RunResult& r, const Config& cfg) {
   StatGroup root;
   report_run(r, cfg, root);
-  std::string out = "stat,value,unit,description\n";
-  csv_rows(root, "", out);
-  return out;
+  return stats_csv_of(root);
 }
 
 void print_table(std::ostream& os, const RunResult& r) {
@@ -491,8 +503,10 @@ std::vector<std::string> write_outputs(const RunResult& r, const Config& cfg,
   files.emplace_back("ops.csv", ops_csv(r));
   if (r.workload.experts > 0) files.emplace_back("experts.csv", experts_csv(r.workload));
   if (!r.trace.empty()) files.emplace_back("trace.json", trace_json(r));
-  files.emplace_back("summary.json", summary_json(r, cfg));
-  files.emplace_back("stats.csv", stats_csv(r, cfg));
+  StatGroup stats;  // both files print the same statistics: gather them once
+  report_run(r, cfg, stats);
+  files.emplace_back("summary.json", summary_json_of(stats));
+  files.emplace_back("stats.csv", stats_csv_of(stats));
   files.emplace_back(
       "config.yaml",
       fmt::format(

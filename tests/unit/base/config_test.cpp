@@ -1,6 +1,13 @@
 #include "sim/base/config.hpp"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/base/error.hpp"
 #include "sim/run/run.hpp"
@@ -27,6 +34,71 @@ TEST(ConfigTest, DefaultsFillKeysNotGiven) {
   EXPECT_EQ(c.origin("tile.rows"), "tile.preset ahwa-lora-512");  // the default preset's value
   EXPECT_EQ(c.origin("tile.output_bits"), "default");
   EXPECT_EQ(c.origin("workload.seq_len"), "test.yaml:3");
+}
+
+// nested_yaml as yaml-cpp's emitter writes it, the way it wrote it before printing plain scalars
+// itself: the expected text of NestedYamlIsWhatTheEmitterWrites.
+std::string emitted(const std::vector<std::pair<std::string, std::string>>& key_values) {
+  struct Section {
+    std::string name, value;
+    std::vector<Section> children;
+  };
+  Section root;
+  for (const auto& [key, value] : key_values) {
+    Section* node = &root;
+    std::stringstream ss(key);
+    for (std::string part; std::getline(ss, part, '.');) {
+      Section* next = nullptr;
+      for (auto& c : node->children)
+        if (c.name == part) next = &c;
+      if (!next) {
+        node->children.push_back(Section{part, "", {}});
+        next = &node->children.back();
+      }
+      node = next;
+    }
+    node->value = value;
+  }
+  YAML::Emitter out;
+  std::function<void(const Section&)> emit = [&](const Section& s) {
+    out << YAML::BeginMap;
+    for (const auto& c : s.children) {
+      out << YAML::Key << c.name << YAML::Value;
+      if (c.children.empty())
+        out << c.value;
+      else
+        emit(c);
+    }
+    out << YAML::EndMap;
+  };
+  emit(root);
+  return out.c_str();
+}
+
+TEST(ConfigTest, NestedYamlIsWhatTheEmitterWrites) {
+  // By hand: sections in order of first appearance, indented by two, no trailing newline.
+  EXPECT_EQ(nested_yaml({{"a.b", "x"}, {"e", "z"}, {"a.c.d", "4GiB"}}),
+            "a:\n  b: x\n  c:\n    d: 4GiB\ne: z");
+  // Every key of the default run's effective config, with every value as given.
+  const Config c = test::default_config();
+  std::vector<std::pair<std::string, std::string>> all;
+  for (const ParamSpec& spec : test::schema().params())
+    all.emplace_back(spec.key, c.value_text(spec.key));
+  EXPECT_EQ(nested_yaml(all), emitted(all));
+  // Values the emitter quotes, or might: the whole document then goes through it.
+  for (const std::string v :
+       {"",      "null", "~",        "-1",        "a b",        "x: y",      "a #b",      "'q'",
+        "\"q\"", "[1]",  "{a: 1}",   "*a",        "&a",         "!t",        "%p",        "@a",
+        "`a",    "|",    ">",        "tab\there", "two\nlines", "caf\u00e9", "trailing ", "true",
+        "1e5",   "0x10", "all+head", "a/b",       "-",          "?"}) {
+    SCOPED_TRACE(v);
+    const std::vector<std::pair<std::string, std::string>> kv = {{"s.plain", "x"}, {"s.v", v}};
+    EXPECT_EQ(nested_yaml(kv), emitted(kv));
+    const std::vector<std::pair<std::string, std::string>> as_key = {{"s." + v, "x"}};
+    if (!v.empty() && v.find('.') == std::string::npos) {
+      EXPECT_EQ(nested_yaml(as_key), emitted(as_key));
+    }
+  }
 }
 
 TEST(ConfigTest, OverridesWinOverFilesAndKeepTheirUnits) {

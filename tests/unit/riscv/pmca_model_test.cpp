@@ -2,9 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <utility>
+#include <vector>
+
 #include "models/riscv/gemm_cores.hpp"
 #include "models/riscv/gemm_engine.hpp"
 #include "models/riscv/gemm_redmule.hpp"
+#include "models/riscv/pmca.hpp"
+#include "sim/engine/engine.hpp"
 #include "tests/support/calibration.hpp"
 #include "tests/support/config_helpers.hpp"
 
@@ -152,6 +158,23 @@ TEST(PmcaModelTest, StagingTakesTheFastestAlignedSubBlock) {
   EXPECT_EQ(st.total.cycles, 2048);
   EXPECT_DOUBLE_EQ(st.total.dma_wait_cycles, 24 + 24);
   EXPECT_EQ(st.total.l1_footprint, 2 * 4 * 100);
+  // Given the kernel's cycles, the choice asks the kernel only for the size it chose, and comes to
+  // the same.
+  std::vector<std::int64_t> asked;
+  const StagedCost by_cycles = staged_cost(
+      p, s,
+      [&](std::int64_t n) {
+        asked.push_back(n);
+        return kernel(n);
+      },
+      [&](std::int64_t n) { return kernel(n).cycles; });
+  EXPECT_EQ(asked, std::vector<std::int64_t>{4});
+  EXPECT_EQ(by_cycles.sub_rows, 4);
+  EXPECT_EQ(by_cycles.total.sub_blocks, 4);
+  EXPECT_EQ(by_cycles.total.cycles, 2048);
+  EXPECT_DOUBLE_EQ(by_cycles.total.dma_wait_cycles, 24 + 24);
+  EXPECT_EQ(by_cycles.total.dma_bytes, st.total.dma_bytes);
+  EXPECT_EQ(by_cycles.total.l1_footprint, 2 * 4 * 100);
   // With 1600 B and the rows in L2 (staged although all 16 would fit): 8 rows fit twice, two
   // blocks of 600, in and out 28 each:
   //   in0 [0, 28); c0 [28, 628); in1 [28, 56); out0 [628, 656); c1 [628, 1228); out1 [1228, 1256).
@@ -310,6 +333,75 @@ TEST(PmcaModelTest, AdaptersThatDoNotFitAreStreamedThroughL1) {
   EXPECT_FALSE(lora_chunk_cost(p, 8, 512, 128, 8).feasible);
 }
 
+TEST(PmcaModelTest, LoraKernelsAreTheChunksThreeKernelsAndTheirSum) {
+  PmcaParams p = PmcaParams::defaults();
+  p.set_engine("redmule");
+  // As LoraOnTheEngineRunsBothGemmsAndTheAddThere: down 2171, up + add 625, no add.
+  const LoraKernels k = lora_kernels(p, 8, 512, 128, 8);
+  EXPECT_EQ(k.down.cycles, 2171);
+  EXPECT_EQ(k.up.cycles, 625);
+  EXPECT_EQ(k.add.cycles, 0);
+  EXPECT_TRUE(k.add_fused);
+  EXPECT_EQ(k.sum.cycles, 2171 + 625);
+  EXPECT_EQ(k.sum.lane_ops, 8 * 8 * 512 + 8 * 128 * 8);
+}
+
+// Every field a run reads of a chunk's cost, compared exactly.
+void expect_same_chunk(const LoraChunkCost& a, const LoraChunkCost& b) {
+  EXPECT_EQ(a.feasible, b.feasible);
+  EXPECT_EQ(a.spilled, b.spilled);
+  EXPECT_EQ(a.sub_tokens, b.sub_tokens);
+  EXPECT_EQ(a.l1_bytes, b.l1_bytes);
+  EXPECT_EQ(a.l1_peak_bytes, b.l1_peak_bytes);
+  EXPECT_EQ(a.cycles, b.cycles);
+  EXPECT_EQ(a.compute_cycles, b.compute_cycles);
+  EXPECT_EQ(a.dma_wait_cycles, b.dma_wait_cycles);
+  EXPECT_EQ(a.dma_bytes, b.dma_bytes);
+  EXPECT_EQ(a.duration, b.duration);
+  EXPECT_EQ(a.utilisation, b.utilisation);
+  EXPECT_EQ(a.add_fused, b.add_fused);
+  EXPECT_EQ(a.energy.total(), b.energy.total());
+  for (const auto& [x, y] : {std::pair{&a.down, &b.down}, {&a.up, &b.up}, {&a.add, &b.add}}) {
+    EXPECT_EQ(x->name, y->name);
+    EXPECT_EQ(x->cycles, y->cycles);
+    EXPECT_EQ(x->compute_cycles, y->compute_cycles);
+    EXPECT_EQ(x->stall_cycles, y->stall_cycles);
+    EXPECT_EQ(x->overhead_cycles, y->overhead_cycles);
+    EXPECT_EQ(x->lane_ops, y->lane_ops);
+    EXPECT_EQ(x->l1_bytes, y->l1_bytes);
+    EXPECT_EQ(x->energy.total(), y->energy.total());
+  }
+}
+
+TEST(PmcaModelTest, RunMemoGivesTheUncachedChunkCosts) {
+  // Chunks that fit, spill with resident adapters, and stream the adapters (8 KiB of L1 holds
+  // neither the 10240 B adapters of 512 x 128 nor those of 512 x 512), on both engines: the costs
+  // within a run's memo (which also keeps the cycles of every sub-chunk tried), asked twice and
+  // in two orders, are those computed without one.
+  for (const char* engine : {"cores", "redmule"}) {
+    for (const std::int64_t l1 : {128 * 1024, 16 * 1024, 8 * 1024}) {
+      PmcaParams p = PmcaParams::defaults();
+      p.set_engine(engine);
+      p.l1_bytes = l1;
+      std::vector<std::array<std::int64_t, 4>> shapes;
+      for (const std::int64_t t : {1, 8, 24, 64, 320})
+        for (const auto& [in, out] : {std::pair{512, 128}, {128, 512}, {512, 512}})
+          shapes.push_back({t, in, out, 8});
+      std::vector<LoraChunkCost> uncached;
+      for (const auto& s : shapes) uncached.push_back(lora_chunk_cost(p, s[0], s[1], s[2], s[3]));
+      const LoraCostMemo memo(p);
+      for (int pass = 0; pass < 2; ++pass)
+        for (std::size_t i = 0; i < shapes.size(); ++i) {
+          const std::size_t j = pass == 0 ? shapes.size() - 1 - i : i;
+          const auto& s = shapes[j];
+          SCOPED_TRACE(::testing::Message()
+                       << engine << " l1 " << l1 << " t " << s[0] << " " << s[1] << "x" << s[2]);
+          expect_same_chunk(lora_chunk_cost(p, s[0], s[1], s[2], s[3]), uncached[j]);
+        }
+    }
+  }
+}
+
 TEST(PmcaModelTest, MoreCoresOrLanesAreNeverSlower) {
   for (std::int64_t t : {1, 8, 13, 64, 128}) {
     PmcaParams a = PmcaParams::defaults(), b = a;
@@ -368,6 +460,26 @@ TEST(PmcaGroupTest, ClustersSplitTokensThenOutputs) {
   // The group's energy is the whole work's: 4 clusters x 2 tokens cost what 8 tokens' share does.
   EXPECT_DOUBLE_EQ(lora_group_cost(p, 4, 8, 512, 128, 8).energy.total(),
                    4 * lora_chunk_cost(p, 2, 512, 128, 8).energy.total());
+}
+
+TEST(PmcaGroupTest, TheRunsPmcasShareOneGroupCostPerShape) {
+  const PmcaParams p = PmcaParams::defaults();
+  const LoraChunkCost uncached = lora_group_cost(p, 4, 8, 512, 128, 8);
+  // Without a memo: a new object each time, of the same value.
+  const auto a = shared_lora_group_cost(p, 4, 8, 512, 128, 8);
+  EXPECT_NE(a, shared_lora_group_cost(p, 4, 8, 512, 128, 8));
+  expect_same_chunk(*a, uncached);
+  SimulationContext context;
+  const LoraCostMemo memo(p);
+  // Within a run: one object per shape, the uncached value, whichever PMCA asks.
+  const auto b = shared_lora_group_cost(p, 4, 8, 512, 128, 8);
+  EXPECT_EQ(b, shared_lora_group_cost(p, 4, 8, 512, 128, 8));
+  expect_same_chunk(*b, uncached);
+  EXPECT_NE(b, shared_lora_group_cost(p, 2, 8, 512, 128, 8));  // another shape
+  Pmca first("first", p, 512, 128, 8, 4), second("second", p, 512, 128, 8, 4);
+  EXPECT_EQ(&first.chunk_cost(8), b.get());
+  EXPECT_EQ(&second.chunk_cost(8), b.get());
+  expect_same_chunk(first.chunk_cost(3), lora_group_cost(p, 4, 3, 512, 128, 8));
 }
 
 TEST(GemmEngineTest, EnginesAreChosenByNameFromTheRegistry) {
