@@ -147,14 +147,15 @@ TEST_F(CliTest, ASweepUnderStrictFailsThePointsOverCapacity) {
 }
 
 TEST_F(CliTest, ASweepStoppedBySigintSaysWhatFinishedAndResumes) {
-  // Four LLaMA-3.1-8B points of about 0.4 s each (2048 + 32 tokens), one at a time; SIGINT once
+  // Six LLaMA-3.1-8B points of about 0.25 s each (2048 + 128 tokens), one at a time; SIGINT once
   // the first point is under way (a background job of a shell ignores SIGINT until the sweep
-  // installs its handler, so it is sent after the sweep has started its points).
+  // installs its handler, so it is sent after the sweep has started its points), well before
+  // the last can finish.
   const std::string sweep = out() + ".yaml";
   {
     std::ofstream(sweep) << "base:\n  workload: {model: llama-3.1-8b, seq_len: 2048, "
-                            "decode_tokens: 32}\n  platform: {tiles_per_pmca: 1}\n"
-                            "grid:\n  lora.rank: [13, 14, 15, 16]\n";
+                            "decode_tokens: 128}\n  platform: {tiles_per_pmca: 1}\n"
+                            "grid:\n  lora.rank: [11, 12, 13, 14, 15, 16]\n";
   }
   const std::string run = test::aimcsim_exe() + " sweep " + sweep + " -j 1 -o " + out("s");
   const test::ProcessResult r =
@@ -163,7 +164,7 @@ TEST_F(CliTest, ASweepStoppedBySigintSaysWhatFinishedAndResumes) {
                         "kill -INT $pid; wait $pid; echo status=$?");
   EXPECT_NE(r.out.find("status=130"), std::string::npos) << r.output();
   EXPECT_NE(r.err.find("aimcsim: sweep stopped by SIGINT: "), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(" of 4 points finished, kept in " + out("s") +
+  EXPECT_NE(r.err.find(" of 6 points finished, kept in " + out("s") +
                        "; run the same command again to resume"),
             std::string::npos)
       << r.err;
@@ -171,7 +172,7 @@ TEST_F(CliTest, ASweepStoppedBySigintSaysWhatFinishedAndResumes) {
   const test::ProcessResult again = test::run_command(run);
   EXPECT_EQ(again.status, 0) << again.output();
   const std::string csv = test::file_text(out("s") + "/results.csv");
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5);  // the header and four rows
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);  // the header and six rows
 }
 
 TEST_F(CliTest, OverCapacityIsFlaggedAndAnErrorWhenStrict) {
