@@ -401,6 +401,13 @@ class DesignRun : public PhaseSource {
     if (p.step >= 0) w_.apply_step(steps_.ops, p.step);
     tally(p.step >= 0 ? steps_ : w_, p);
     phases_.pop_front();
+    if (phases_.empty() && !(w_.shared_steps && step_ < w_.decode_tokens)) {
+      // The design's last phase: only its platform is needed from now on.
+      std::vector<Done<Job*>>().swap(design_.done);
+      std::vector<OpTally>().swap(ops_);
+      std::vector<Done<Picos>>().swap(times_);
+      std::vector<Operator>().swap(steps_.ops);
+    }
   }
 
  private:
