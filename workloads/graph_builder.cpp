@@ -285,9 +285,10 @@ void GraphBuilder::decoder(const ModelShape& m, std::int64_t prompt, std::int64_
 namespace {
 
 // Whether operator `b` of step 1 is operator `a` of step 0 with its keys grown by one (`grows`
-// says whether they did); `n` operators a step, step 0 starting at `first`.
+// says whether they did); `n` operators a step, step 0 starting at `first`. Only the step's
+// first operator (`leads`) may read the previous pass, whose end then releases the whole step.
 bool same_but_keys(const Operator& a, const Operator& b, std::size_t first, std::size_t n,
-                   bool& grows) {
+                   bool leads, bool& grows) {
   if (a.block != b.block || a.name != b.name || a.kind != b.kind || a.variant != b.variant ||
       a.tokens != b.tokens || a.in != b.in || a.out != b.out || a.rank != b.rank ||
       a.heads != b.heads || a.kv_heads != b.kv_heads || a.head_dim != b.head_dim ||
@@ -299,8 +300,8 @@ bool same_but_keys(const Operator& a, const Operator& b, std::size_t first, std:
   if (b.width != a.width + (grows ? 1 : 0)) return false;
   for (std::size_t k = 0; k < a.inputs.size(); ++k) {
     const std::size_t x = a.inputs[k], y = b.inputs[k];
-    // Inside the step, or the previous pass's last operator.
-    if (x >= first ? y != x + n : (x != first - 1 || y != first + n - 1)) return false;
+    // Inside the step, or (its first operator) the previous pass's last operator.
+    if (x >= first ? y != x + n : (!leads || x != first - 1 || y != first + n - 1)) return false;
   }
   return true;
 }
@@ -315,7 +316,8 @@ bool GraphBuilder::share_step(std::size_t first) {
   std::vector<std::size_t> growing;
   for (std::size_t i = 0; i < n; ++i) {
     bool grows = false;
-    if (!same_but_keys(w_.ops[first + i], w_.ops[first + n + i], first, n, grows)) return false;
+    if (!same_but_keys(w_.ops[first + i], w_.ops[first + n + i], first, n, i == 0, grows))
+      return false;
     if (grows) growing.push_back(first + i);
   }
   w_.ops.resize(first + n);

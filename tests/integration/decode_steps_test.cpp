@@ -97,6 +97,24 @@ TEST(DecodeStepsTest, MixtureOfExpertsStepsAreListed) {
   EXPECT_EQ(w.unrolled_ops(), w.ops.size());
 }
 
+TEST(DecodeStepsTest, DenseDecodersOfTheZooHoldOneStep) {
+  // Dense decoders hold one step; Mixture-of-Experts models (each step routed anew) and BART
+  // (whose steps read the encoder's K and V, not only the previous pass) list every step.
+  for (const char* model : {"gpt2", "llama-3.1-8b", "qwen2-0.5b", "gemma-2b", "phi-3-mini-4k",
+                            "opt-125m", "pythia-160m", "mistral-7b-v0.1"}) {
+    const Config cfg = test::load_config(std::string("workload:\n  model: ") + model +
+                                         "\n  seq_len: 4\n  decode_tokens: 3\n");
+    const Workload w = workload_of(cfg, true);
+    EXPECT_TRUE(w.shared_steps) << model;
+    EXPECT_EQ(w.unrolled_ops(), workload_of(cfg, false).ops.size()) << model;
+  }
+  for (const char* model : {"mixtral-8x7b", "qwen1.5-moe-a2.7b", "bart-base"}) {
+    const Config cfg = test::load_config(std::string("workload:\n  model: ") + model +
+                                         "\n  seq_len: 4\n  decode_tokens: 3\n");
+    EXPECT_FALSE(workload_of(cfg, true).shared_steps) << model;
+  }
+}
+
 TEST(DecodeStepsTest, DecodeRowsAddTheirSteps) {
   const RunResult r = test::run_config(kGpt2, {"pipeline.chunk_tokens=8"});
   const Workload unrolled = workload_of(test::load_config(kGpt2), false);
