@@ -89,6 +89,15 @@ std::size_t Workload::unrolled_ops() const {
   return decode_first + (ops.size() - decode_first) * static_cast<std::size_t>(decode_tokens);
 }
 
+namespace {
+// `op` as decode step `step` of its step-0 self `at0` (a growing operator's keys and widths grow
+// by one a step).
+void grow_keys(Operator& op, const Operator& at0, std::int64_t step) {
+  op.kv_tokens = at0.kv_tokens + step;
+  op.width = at0.width + step;
+}
+}  // namespace
+
 double Workload::macs() const {
   double sum = 0;
   for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -98,8 +107,10 @@ double Workload::macs() const {
       sum += static_cast<double>(ops[i].macs()) * static_cast<double>(decode_tokens);
     } else {
       Operator op = ops[i];
-      for (std::int64_t s = 0; s < decode_tokens; ++s, ++op.kv_tokens, ++op.width)
+      for (std::int64_t s = 0; s < decode_tokens; ++s) {
+        grow_keys(op, ops[i], s);
         sum += static_cast<double>(op.macs());
+      }
     }
   }
   return sum;
@@ -108,19 +119,13 @@ double Workload::macs() const {
 Operator Workload::step_op(std::size_t i, std::int64_t step) const {
   Operator op = ops[i];
   op.step = step;
-  if (std::binary_search(growing.begin(), growing.end(), i)) {
-    op.kv_tokens += step;
-    op.width += step;
-  }
+  if (std::binary_search(growing.begin(), growing.end(), i)) grow_keys(op, ops[i], step);
   return op;
 }
 
 void Workload::apply_step(std::vector<Operator>& out, std::int64_t step) const {
   for (std::size_t i = decode_first; i < ops.size(); ++i) out[i].step = step;
-  for (std::size_t i : growing) {
-    out[i].kv_tokens = ops[i].kv_tokens + step;
-    out[i].width = ops[i].width + step;
-  }
+  for (std::size_t i : growing) grow_keys(out[i], ops[i], step);
   if (decode_first > 0)
     out[decode_first - 1] = step > 0 ? step_op(ops.size() - 1, step - 1) : ops[decode_first - 1];
 }

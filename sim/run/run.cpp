@@ -313,14 +313,18 @@ Rows rows_of(const Workload& w) {
 // block's span, the leakage of each platform, and the hybrid platform's figures.
 struct Simulated {
   Rows rows;
-  std::vector<OpResult> ops;                      // per row: what both designs' jobs did
-  std::vector<Picos> block_analog, block_hybrid;  // per block of Workload::blocks: span
-  GatingFigures analog_gating, hybrid_gating;     // leakage over each design's run
+  std::unordered_map<std::string, std::size_t> block_index;  // Workload::blocks by name
+  std::vector<OpResult> ops;                                 // per row: what both designs' jobs did
+  std::vector<Picos> block_analog, block_hybrid;             // per block of Workload::blocks: span
+  GatingFigures analog_gating, hybrid_gating;                // leakage over each design's run
   PlatformArea analog_area, hybrid_area;
   PlatformFigures figures;
   std::vector<TraceEvent> trace;
   std::size_t jobs = 0;
 };
+
+// `t` set to `v` if `v` is earlier, or if `t` is -1 (no time yet).
+void take_earliest(Picos& t, Picos v) { t = t < 0 ? v : std::min(t, v); }
 
 // One operator's jobs of one phase, before they add into its row.
 struct OpTally {
@@ -337,14 +341,12 @@ struct OpTally {
 class DesignRun : public PhaseSource {
  public:
   DesignRun(Design design, const Workload& w, const Mapping& mapping, const PlatformParams& params,
-            const Strategy& strategy, const Placement& placement, Simulated& sim,
-            const std::unordered_map<std::string, std::size_t>& block_index, bool want_trace)
+            const Strategy& strategy, const Placement& placement, Simulated& sim, bool want_trace)
       : w_(w),
         mapping_(mapping),
         params_(params),
         strategy_(strategy),
         sim_(sim),
-        block_index_(block_index),
         hybrid_(design == Design::Hybrid),
         want_trace_(want_trace),
         design_(make_design(design, w, mapping, params, placement)) {
@@ -428,8 +430,8 @@ class DesignRun : public PhaseSource {
       const std::size_t i = job.op - p.graph.op_base();
       OpTally& t = ops_[i - p.first];
       if (job.role == JobRole::Input) t.input += job.end - job.start;
-      t.ready = t.ready < 0 ? job.ready : std::min(t.ready, job.ready);
-      t.start = t.start < 0 ? job.start : std::min(t.start, job.start);
+      take_earliest(t.ready, job.ready);
+      take_earliest(t.start, job.start);
       t.end = std::max(t.end, job.end);
       t.energy.add(job.energy);
       if (hybrid_) {
@@ -471,8 +473,8 @@ class DesignRun : public PhaseSource {
         ++o.steps;
       }
       Tally row = Tally::of(o, hybrid_);
-      row.ready = row.ready < 0 ? t.ready : std::min(row.ready, t.ready);
-      row.start = row.start < 0 ? t.start : std::min(row.start, t.start);
+      take_earliest(row.ready, t.ready);
+      take_earliest(row.start, t.start);
       row.end = std::max(row.end, t.end);
       row.input += t.input;
       row.energy.add(t.energy);
@@ -488,12 +490,11 @@ class DesignRun : public PhaseSource {
         o.pmca_busy += most[2];
         o.hybrid_analytic += twin[i - p.first];
       }
-      const auto b = block_index_.find(op.block);
-      if (b == block_index_.end()) continue;
+      const auto b = sim_.block_index.find(op.block);
+      if (b == sim_.block_index.end()) continue;
       auto [it, fresh] = spans.try_emplace({b->second, op.step}, t.ready, t.end);
       if (!fresh) {
-        Picos& ready = it->second.first;
-        ready = ready < 0 ? t.ready : std::min(ready, t.ready);
+        take_earliest(it->second.first, t.ready);
         it->second.second = std::max(it->second.second, t.end);
       }
     }
@@ -525,7 +526,6 @@ class DesignRun : public PhaseSource {
   const PlatformParams& params_;
   const Strategy& strategy_;
   Simulated& sim_;
-  const std::unordered_map<std::string, std::size_t>& block_index_;
   bool hybrid_, want_trace_;
   BuiltDesign design_;
   Workload steps_;  // shared steps: the operators, set to the step being built or tallied
@@ -547,8 +547,7 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
     o.analog_only_ready = o.analog_only_start = o.hybrid_ready = o.hybrid_start = -1;
   sim.block_analog.assign(w.blocks.size(), 0);
   sim.block_hybrid.assign(w.blocks.size(), 0);
-  std::unordered_map<std::string, std::size_t> block_index;
-  for (std::size_t k = 0; k < w.blocks.size(); ++k) block_index.emplace(w.blocks[k], k);
+  for (std::size_t k = 0; k < w.blocks.size(); ++k) sim.block_index.emplace(w.blocks[k], k);
   // The two designs share no resource, so each runs in a simulation of its own, one after the
   // other, with the same timing as side by side. Each design's platform outlives its jobs for
   // the figures below.
@@ -556,7 +555,7 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
   for (Design design : {Design::AnalogOnly, Design::Hybrid}) {
     SimulationContext context;
     runs.push_back(std::make_unique<DesignRun>(design, w, mapping, params, strategy, placement, sim,
-                                               block_index, want_trace));
+                                               want_trace));
     run_phases(*runs.back());
   }
   const Platform& analog = *runs[0]->design().platform;
@@ -638,17 +637,15 @@ void clamp_times(std::vector<OpResult>& ops) {
 // per step, and its steps' spans (summed as the phases ended) add up.
 std::vector<BlockResult> block_results(const Workload& w, const Simulated& sim) {
   std::vector<BlockResult> blocks(w.blocks.size());
-  std::unordered_map<std::string, std::size_t> index;
   for (std::size_t k = 0; k < w.blocks.size(); ++k) {
     blocks[k].name = w.blocks[k];
     blocks[k].analog_only = sim.block_analog[k];
     blocks[k].hybrid = sim.block_hybrid[k];
-    index.emplace(w.blocks[k], k);
   }
   // The rows in order, so each block adds its operators' energies in the order it always did.
   for (const OpResult& o : sim.ops) {
-    const auto it = index.find(o.op.block);
-    if (it == index.end()) continue;
+    const auto it = sim.block_index.find(o.op.block);
+    if (it == sim.block_index.end()) continue;
     BlockResult& b = blocks[it->second];
     b.ops += static_cast<std::size_t>(o.steps);
     if (o.op.kind == OpKind::Linear) b.linear_ops += static_cast<std::size_t>(o.steps);
