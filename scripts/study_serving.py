@@ -81,6 +81,18 @@ def phased_trace(tasks, k, rate, n, m):
     return path
 
 
+def latency_panel(ax, xs, lat, xlabel, title):
+    """Each design's mean latency (ms) against `xs`, both axes logarithmic."""
+    for d in DESIGNS:
+        ax.plot(xs, lat[d], marker="o", label=d)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("mean latency (ms)")
+    ax.set_title(title, fontsize=9)
+    ap.plot.legend_outside(ax)
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--aimcsim", default=os.path.join(ROOT, "build", "aimcsim"))
@@ -167,15 +179,8 @@ def main(argv):
             record("tasks", model, "serve.adapters", n, j)
             for d in DESIGNS:
                 lat[d].append(j["designs"][d]["latency_us"]["mean"] / 1e3)
-        ax = axes[0][col]
-        for d in DESIGNS:
-            ax.plot(TASKS, lat[d], marker="o", label=d)
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log")
-        ax.set_xlabel("tasks (adapters), uniform mix, serve.adapters")
-        ax.set_ylabel("mean latency (ms)")
-        ax.set_title(f"{model} at {m['crossover_rate']} requests/s", fontsize=9)
-        ap.plot.legend_outside(ax)
+        latency_panel(axes[0][col], TASKS, lat, "tasks (adapters), uniform mix, serve.adapters",
+                      f"{model} at {m['crossover_rate']} requests/s")
         # Phased traffic: the stream stays on one task for K requests, then moves to the next
         # (4 tasks in turn); the tiles switch as soon as their task has nothing waiting.
         lat = {d: [] for d in DESIGNS}
@@ -187,15 +192,8 @@ def main(argv):
             record("phase", model, "requests_per_phase", k, j)
             for d in DESIGNS:
                 lat[d].append(j["designs"][d]["latency_us"]["mean"] / 1e3)
-        ax = axes[1][col]
-        for d in DESIGNS:
-            ax.plot(PHASES, lat[d], marker="o", label=d)
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log")
-        ax.set_xlabel("requests in a row for one task (4 tasks in turn)")
-        ax.set_ylabel("mean latency (ms)")
-        ax.set_title(f"{model} at {m['crossover_rate']} requests/s, phased tasks", fontsize=9)
-        ap.plot.legend_outside(ax)
+        latency_panel(axes[1][col], PHASES, lat, "requests in a row for one task (4 tasks in turn)",
+                      f"{model} at {m['crossover_rate']} requests/s, phased tasks")
     ap.save(fig, os.path.join(STUDY, "crossover"))
 
     keys = list(rows[0].keys())
