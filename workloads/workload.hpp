@@ -85,6 +85,10 @@ struct Workload {
   bool shared_steps = false;
   std::size_t decode_first = 0;
   std::vector<std::size_t> growing;
+  // The run may build the jobs of each block when its input starts to arrive, and free them when
+  // they have ended (sim/run: block_phases); false: all at once before the run starts, the same
+  // run with more memory, for the tests that compare the two.
+  bool block_phases = true;
 
   // Operators of the whole graph, every decode step counted.
   std::size_t unrolled_ops() const;

@@ -5,6 +5,7 @@
 #include <deque>
 #include <exception>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace aimcsim {
@@ -58,7 +59,10 @@ Job& JobGraph::add(Resource& resource, std::size_t op, std::int64_t count, std::
 }
 
 void JobGraph::depend(Job& before, Job& after) {
-  if (before.retired) return;
+  if (before.retired) {
+    after.after_ended = true;
+    return;
+  }
   before.successors.push_back(&after);
   ++after.pending;
 }
@@ -197,8 +201,12 @@ class Scheduler : public sc_core::sc_module {
   };
   struct Phase {
     JobGraph* graph = nullptr;
-    std::size_t retired = 0, triggers = 0;
+    std::size_t retired = 0;
   };
+
+  std::uint32_t next_index() const {
+    return static_cast<std::uint32_t>(first_phase_ + phases_.size());
+  }
 
   // Builds and readies the next phases at `now`: the next one, and while a phase has no trigger,
   // the one after it.
@@ -206,21 +214,28 @@ class Scheduler : public sc_core::sc_module {
     for (;;) {
       JobGraph* graph = source_.next();
       if (!graph) return;
-      Phase p;
-      const auto index = static_cast<std::uint32_t>(first_phase_ + phases_.size());
+      const std::uint32_t index = next_index();
+      for (Job& job : graph->jobs()) job.phase = index;
+      phases_.push_back({graph, 0});
       for (Job& job : graph->jobs()) {
-        job.phase = index;
-        p.triggers += job.trigger;
-      }
-      p.graph = graph;
-      phases_.push_back(p);
-      for (Job& job : phases_.back().graph->jobs()) {
         if (job.pending != 0) continue;
+        // Built before the run, it would have been ready earlier than now.
+        if (index > 0 && !job.after_ended)
+          throw std::logic_error("phase " + std::to_string(index) + ": job " +
+                                 std::to_string(job.id) + " on " + job.resource->name() +
+                                 " waits for nothing, so it could have started before its phase "
+                                 "was built");
         job.ready = now;
         job.resource->ready(job);
         wake(*job.resource);
       }
-      if (phases_.back().triggers > 0) return;
+      for (Job* trigger : graph->next_triggers()) {
+        if (trigger->retired)
+          throw std::logic_error("phase " + std::to_string(index + 1) +
+                                 ": a trigger ended before the phase that names it was built");
+        trigger->builds = index + 1;
+      }
+      if (!graph->next_triggers().empty()) return;
     }
   }
 
@@ -250,7 +265,7 @@ class Scheduler : public sc_core::sc_module {
     }
     Phase& p = phases_[job.phase - first_phase_];
     ++p.retired;
-    if (job.trigger && --p.triggers == 0) load_next(now);
+    if (job.builds != 0 && job.builds == next_index()) load_next(now);
     if (job.phase == first_phase_) finish_phases();
   }
 

@@ -55,8 +55,9 @@ struct Job {
   Job* next_in_op = nullptr;  // the next queued job of the same operator on the same resource
   bool op_head = false;       // the oldest not-yet-issued job of its operator on its resource
   bool retired = false;       // it has ended and released its successors
-  bool trigger = false;       // its phase's next phase is built once every trigger has ended
+  bool after_ended = false;   // it was made to wait for a job that had already ended
   std::uint32_t phase = 0;    // the phase of a run built phase by phase (run_phases)
+  std::uint32_t builds = 0;   // > 0: its end builds phase `builds` if that is not built yet
   Picos ready = -1, start = -1, end = -1;
   Picos busy = 0;  // time this job added to its resource's busy time
   EnergyBreakdown energy;
@@ -66,7 +67,7 @@ struct Job {
 // allocation; iterates in the order the jobs were added.
 class JobList {
  public:
-  static constexpr std::size_t kBlock = 1024;
+  static constexpr std::size_t kBlock = 256;
 
   template <class J>
   class Iterator {
@@ -114,6 +115,11 @@ class JobGraph {
   Job& add(Resource& resource, std::size_t op, std::int64_t count, std::int64_t bytes = 0);
   // `after` waits for `before`; nothing when `before` (of an earlier phase) has already ended.
   void depend(Job& before, Job& after);
+  // The next phase of a run built phase by phase is built when the first of the jobs named here
+  // ends: the jobs, of this phase or an earlier one, that the next phase's jobs may wait for.
+  // With none, it is built right after this one.
+  void trigger_next(Job& job) { next_triggers_.push_back(&job); }
+  const std::vector<Job*>& next_triggers() const { return next_triggers_; }
   void set_design(Design design) { design_ = design; }
   // Added to the operator index of every job added from now on: the phases of a run that build
   // the same operators again (a decoder's steps) keep their jobs' operators apart.
@@ -124,6 +130,7 @@ class JobGraph {
 
  private:
   JobList jobs_;
+  std::vector<Job*> next_triggers_;
   Design design_ = Design::Hybrid;
   std::size_t op_base_ = 0;
 };
@@ -246,12 +253,14 @@ class SimulationContext {
 // run and is rethrown here as it was thrown.
 void run_jobs(JobGraph& graph);
 
-// The jobs of a run built phase by phase (a decoder's prompt, then each decode step), so that
-// only the phases in flight hold jobs. The next phase is built when every trigger job of the
-// newest one has ended (Job::trigger: the jobs the next phase's first operator waits for), at
-// that point of the retirement, so its jobs are enqueued, become ready and are woken exactly as
-// if every phase had been built before the run; a phase with no trigger has the next built right
-// after it.
+// The jobs of a run built phase by phase (a workload's blocks, a decoder's steps), so that only
+// the phases in flight hold jobs. The next phase is built when the first of the newest phase's
+// triggers ends (JobGraph::trigger_next: every job the next phase may wait for), at that point
+// of the retirement, after the job's own successors are released. So, provided every job of
+// the next phase waits for something, its jobs are enqueued, become ready and are woken exactly
+// as if every phase had been built before the run: a job of a later phase that waits for nothing
+// is an error (std::logic_error), as is a trigger that ended before its phase was built. A phase
+// with no trigger has the next built right after it.
 class PhaseSource {
  public:
   virtual ~PhaseSource() = default;

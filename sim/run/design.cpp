@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -117,6 +118,38 @@ void build_ops(BuiltDesign& d, JobGraph& g, const Workload& w, std::size_t first
       d.done[i] = digital_jobs(d, g, w, i, mapping, params, wave, deps);
     }
   }
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> block_phases(const Workload& w) {
+  const std::size_t end = w.shared_steps ? w.decode_first : w.ops.size();
+  if (!w.block_phases || end == 0) return {{0, end}};
+  struct Phase {
+    std::size_t first, last;
+    std::int64_t reads;  // the earliest operator it reads; -1: one that waits for nothing
+  };
+  std::vector<Phase> phases;
+  for (std::size_t i = 0; i < end;) {
+    Phase p{i, i + 1, static_cast<std::int64_t>(i)};
+    while (p.last < end && w.ops[p.last].block == w.ops[i].block) ++p.last;
+    for (std::size_t k = i; k < p.last; ++k) {
+      const Operator& op = w.ops[k];
+      if (op.inputs.empty()) p.reads = -1;
+      for (std::size_t in : op.inputs)
+        p.reads = std::min(p.reads, in < k ? static_cast<std::int64_t>(in) : -1);
+    }
+    phases.push_back(p);
+    while (phases.size() > 1 &&
+           phases.back().reads < static_cast<std::int64_t>(phases[phases.size() - 2].first)) {
+      const Phase last = phases.back();
+      phases.pop_back();
+      phases.back().last = last.last;
+      phases.back().reads = std::min(phases.back().reads, last.reads);
+    }
+    i = p.last;
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (const Phase& p : phases) out.emplace_back(p.first, p.last);
+  return out;
 }
 
 }  // namespace aimcsim

@@ -1,5 +1,6 @@
 #pragma once
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "platform/platform.hpp"
@@ -32,5 +33,15 @@ BuiltDesign make_design(Design design, const Workload& w, const Mapping& mapping
 void build_ops(BuiltDesign& d, JobGraph& graph, const Workload& w, std::size_t first,
                std::size_t last, const Mapping& mapping, const PlatformParams& params,
                const Strategy& strategy);
+
+// The phases a design's run builds the operators of `w` in ([first, last) each; a decoder with
+// shared steps: of its prompt, ops [0, decode_first)): one per run of operators of one block,
+// built once the first job it reads from the block before it ends (JobGraph::trigger_next), so
+// that only the blocks in flight hold jobs. A phase so built runs exactly as if built at the
+// start provided every operator of it has inputs, each an earlier operator of the phase itself or
+// of the phase before it; a phase that reads further back joins the phase before it. So a
+// workload with an operator without input after its first block (BART's decoder) is one phase,
+// as is every workload with Workload::block_phases false.
+std::vector<std::pair<std::size_t, std::size_t>> block_phases(const Workload& w);
 
 }  // namespace aimcsim

@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <tuple>
 #include <unordered_map>
 
 #include "models/aimc/tile.hpp"
@@ -334,10 +335,11 @@ struct OpTally {
   std::vector<std::pair<const Resource*, Picos>> busy;
 };
 
-// One design of a run, simulated phase by phase (PhaseSource): a workload with shared decode
-// steps as its prompt and then one phase per step, the step's operators built again with its
-// keys; any other workload as one phase. A phase's jobs add into the rows (and, hybrid, its
-// analytic twin is computed) when they have all ended, and are freed then.
+// One design of a run, simulated phase by phase (PhaseSource): the workload's operators as
+// block_phases() splits them (a decoder with shared steps: its prompt), then with shared decode
+// steps one phase per step, the step's operators built again with its keys. A phase's jobs add
+// into the rows (and, hybrid, its analytic twin is computed) when they have all ended, and are
+// freed then.
 class DesignRun : public PhaseSource {
  public:
   DesignRun(Design design, const Workload& w, const Mapping& mapping, const PlatformParams& params,
@@ -349,7 +351,8 @@ class DesignRun : public PhaseSource {
         sim_(sim),
         hybrid_(design == Design::Hybrid),
         want_trace_(want_trace),
-        design_(make_design(design, w, mapping, params, placement)) {
+        design_(make_design(design, w, mapping, params, placement)),
+        blocks_(block_phases(w)) {
     if (w.shared_steps) {
       steps_.ops = w.ops;  // the operators the steps build again, set to a step
       steps_.decode_first = w.decode_first;
@@ -363,10 +366,9 @@ class DesignRun : public PhaseSource {
   JobGraph* next() override {
     const std::size_t n = w_.ops.size();
     Phase p;
-    if (!started_) {
-      started_ = true;
-      p.last = w_.shared_steps ? w_.decode_first : n;
-    } else if (w_.shared_steps && step_ < w_.decode_tokens) {
+    if (block_ < blocks_.size()) {
+      std::tie(p.first, p.last) = blocks_[block_++];
+    } else if (steps_left()) {
       p.step = step_++;
       p.first = w_.decode_first;
       p.last = n;
@@ -380,18 +382,24 @@ class DesignRun : public PhaseSource {
     }
     const Workload& w = p.step >= 0 ? steps_ : w_;
     build_ops(design_, p.graph, w, p.first, p.last, mapping_, params_, strategy_);
-    if (w_.shared_steps) {
+    if (block_ < blocks_.size()) {
+      // The next block starts once any job it reads from the blocks before it has ended.
+      const std::size_t next = blocks_[block_].first;
+      for (std::size_t i = next; i < blocks_[block_].second; ++i)
+        for (std::size_t in : w_.ops[i].inputs)
+          if (in < next)
+            for (const auto& [rows, job] : design_.done[in]) p.graph.trigger_next(*job);
+    } else if (steps_left()) {
       // The next step starts from this phase's last operator: its ending releases it.
-      if (step_ < w_.decode_tokens) {
-        const Operator& reader = w_.ops[w_.decode_first];
-        const Done<Job*>& done = design_.done[p.last - 1];
-        const bool rows = strategy_.wavefront() && row_separable(reader, 0, w.ops[p.last - 1]);
-        (rows ? covering(done, reader.tokens) : done.back().second)->trigger = true;
-      }
-      // Later steps build over design_.done: the phase keeps its own.
+      const Operator& reader = w_.ops[w_.decode_first];
+      const Done<Job*>& done = design_.done[p.last - 1];
+      const bool rows = strategy_.wavefront() && row_separable(reader, 0, w.ops[p.last - 1]);
+      p.graph.trigger_next(*(rows ? covering(done, reader.tokens) : done.back().second));
+    }
+    // Later steps build over design_.done: the phase keeps its own.
+    if (w_.shared_steps)
       p.done.assign(design_.done.begin() + static_cast<std::ptrdiff_t>(p.first),
                     design_.done.begin() + static_cast<std::ptrdiff_t>(p.last));
-    }
     sim_.jobs += p.graph.jobs().size();
     phases_.push_back(std::move(p));
     return &phases_.back().graph;
@@ -403,7 +411,7 @@ class DesignRun : public PhaseSource {
     if (p.step >= 0) w_.apply_step(steps_.ops, p.step);
     tally(p.step >= 0 ? steps_ : w_, p);
     phases_.pop_front();
-    if (phases_.empty() && !(w_.shared_steps && step_ < w_.decode_tokens)) {
+    if (phases_.empty() && block_ == blocks_.size() && !steps_left()) {
       // The design's last phase: only its platform is needed from now on.
       std::vector<Done<Job*>>().swap(design_.done);
       std::vector<OpTally>().swap(ops_);
@@ -419,6 +427,8 @@ class DesignRun : public PhaseSource {
     std::int64_t step = -1;        // -1: the prompt, or the whole workload
     std::vector<Done<Job*>> done;  // shared steps: operators first.. last - 1
   };
+
+  bool steps_left() const { return w_.shared_steps && step_ < w_.decode_tokens; }
 
   const Done<Job*>& done_of(const Phase& p, std::size_t i) const {
     return p.done.empty() ? design_.done[i] : p.done[i - p.first];
@@ -528,8 +538,9 @@ class DesignRun : public PhaseSource {
   Simulated& sim_;
   bool hybrid_, want_trace_;
   BuiltDesign design_;
+  std::vector<std::pair<std::size_t, std::size_t>> blocks_;  // block_phases()
+  std::size_t block_ = 0;                                    // the next of blocks_ to build
   Workload steps_;  // shared steps: the operators, set to the step being built or tallied
-  bool started_ = false;
   std::int64_t step_ = 0;
   std::deque<Phase> phases_;
   std::vector<OpTally> ops_;

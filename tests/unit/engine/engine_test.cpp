@@ -412,7 +412,7 @@ class TwoPhases : public PhaseSource {
     if (built_ == 0) {
       a0_ = &add_job(graphs_[0], tile_, 0, "a0");
       a1_ = &add_job(graphs_[0], link_, 1, "a1");
-      a0_->trigger = true;
+      graphs_[0].trigger_next(*a0_);
     } else if (built_ == 1) {
       built_at_ = now_ps();
       graphs_[1].set_op_base(2);
@@ -457,6 +457,121 @@ TEST(EngineTest, PhasesAreBuiltWhenTheirTriggersEndAndHandedBackInOrder) {
   EXPECT_EQ(phases.b0_->op, 2u);
   EXPECT_EQ(phases.b1_->op, 3u);
   EXPECT_EQ(phases.handed_back_, (std::vector<std::pair<int, Picos>>{{0, 250}, {1, 270}}));
+}
+
+// A phase names several triggers: the first to end builds the next phase, the others then build
+// nothing. Phase 0: a0 on the tile [0, 100] and a1 on the link [0, 40], both triggers of phase 1.
+// Phase 1 is built at 40 when a1 ends: b1 after a1 (ended) is ready at once, [40, 60]; b0 after
+// a0 waits for it, [100, 130]. Phase 1 names b0 alone, so phase 2 is built at 130, not at 100
+// when a0 (a trigger of phase 1, already built) ends: c0 after b0 runs [130, 140].
+class FirstTriggerBuilds : public PhaseSource {
+ public:
+  FirstTriggerBuilds(Resource& tile, Resource& link) : tile_(tile), link_(link) {}
+  JobGraph* next() override {
+    if (built_ > 2) return nullptr;
+    JobGraph& g = graphs_[built_];
+    built_at_.push_back(now_ps());
+    g.set_op_base(2 * built_);
+    if (built_ == 0) {
+      a0_ = &add_job(g, tile_, 0, "a0");
+      a1_ = &add_job(g, link_, 1, "a1");
+      g.trigger_next(*a0_);
+      g.trigger_next(*a1_);
+    } else if (built_ == 1) {
+      b0_ = &add_job(g, tile_, 0, "b0");
+      b1_ = &add_job(g, link_, 1, "b1");
+      g.depend(*a0_, *b0_);
+      g.depend(*a1_, *b1_);
+      g.trigger_next(*b0_);
+    } else {
+      c0_ = &add_job(g, tile_, 0, "c0");
+      g.depend(*b0_, *c0_);
+    }
+    return &graphs_[built_++];
+  }
+  void finished(JobGraph&) override {}
+
+  JobGraph graphs_[3];
+  Resource &tile_, &link_;
+  std::size_t built_ = 0;
+  std::vector<Picos> built_at_;
+  Job *a0_ = nullptr, *a1_ = nullptr, *b0_ = nullptr, *b1_ = nullptr, *c0_ = nullptr;
+};
+
+TEST(EngineTest, TheFirstTriggerToEndBuildsTheNextPhaseAndTheOthersNothing) {
+  SimulationContext context;
+  ScriptedResource tile("tile", {{"a0", 0, 100}, {"b0", 100, 30}, {"c0", 130, 10}});
+  ScriptedResource link("link", {{"a1", 0, 40}, {"b1", 40, 20}});
+  FirstTriggerBuilds phases(tile, link);
+  run_phases(phases);
+  tile.expect_script_done();
+  link.expect_script_done();
+  EXPECT_EQ(phases.built_at_, (std::vector<Picos>{0, 40, 130}));
+  expect_times(*phases.b1_, 40, 40, 60);
+  expect_times(*phases.b0_, 100, 100, 130);
+  expect_times(*phases.c0_, 130, 130, 140);
+  // b1 was made to wait for a1, which had ended; b0 waited for a0.
+  EXPECT_TRUE(phases.b1_->after_ended);
+  EXPECT_FALSE(phases.b0_->after_ended);
+}
+
+// A later phase must not hold a job that waits for nothing (it could have started before the
+// phase was built), nor name a trigger that has already ended.
+class LatePhase : public PhaseSource {
+ public:
+  LatePhase(Resource& r, bool free_job) : r_(r), free_job_(free_job) {}
+  JobGraph* next() override {
+    if (built_ > 1) return nullptr;
+    JobGraph& g = graphs_[built_];
+    g.set_op_base(2 * built_);
+    if (built_ == 0) {
+      a_ = &add_job(g, r_, 0, "a");
+      g.trigger_next(*a_);
+    } else {
+      Job& b = add_job(g, r_, 0, "b");
+      if (free_job_)
+        add_job(g, r_, 1, "free");
+      else
+        g.trigger_next(*a_);  // a ended: it built this phase
+      g.depend(*a_, b);
+    }
+    return &graphs_[built_++];
+  }
+  void finished(JobGraph&) override {}
+
+ private:
+  JobGraph graphs_[2];
+  Resource& r_;
+  bool free_job_;
+  std::size_t built_ = 0;
+  Job* a_ = nullptr;
+};
+
+TEST(EngineTest, ALaterPhaseWithAJobThatWaitsForNothingIsAnError) {
+  SimulationContext context;
+  ScriptedResource r("r", {{"a", 0, 10}});
+  LatePhase phases(r, true);
+  try {
+    run_phases(phases);
+    FAIL() << "expected std::logic_error";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("phase 1: job 1 on r waits for nothing"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(EngineTest, ATriggerThatEndedBeforeItsPhaseWasBuiltIsAnError) {
+  SimulationContext context;
+  ScriptedResource r("r", {{"a", 0, 10}});
+  LatePhase phases(r, false);
+  try {
+    run_phases(phases);
+    FAIL() << "expected std::logic_error";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("phase 2: a trigger ended before"), std::string::npos)
+        << e.what();
+  }
 }
 
 // A phase whose jobs wait for each other never ends.
