@@ -560,28 +560,31 @@ Simulated simulate_designs(const Workload& w, const Mapping& mapping, const Plat
   sim.block_hybrid.assign(w.blocks.size(), 0);
   for (std::size_t k = 0; k < w.blocks.size(); ++k) sim.block_index.emplace(w.blocks[k], k);
   // The two designs share no resource, so each runs in a simulation of its own, one after the
-  // other, with the same timing as side by side. Each design's platform outlives its jobs for
-  // the figures below.
-  std::vector<std::unique_ptr<DesignRun>> runs;
-  for (Design design : {Design::AnalogOnly, Design::Hybrid}) {
+  // other, with the same timing as side by side. The analog-only platform's figures are taken
+  // when its run has ended, and it is freed before the hybrid one is built; the hybrid platform
+  // outlives its jobs for the figures below.
+  Picos analog_span = 0;
+  {
     SimulationContext context;
-    runs.push_back(std::make_unique<DesignRun>(design, w, mapping, params, strategy, placement, sim,
-                                               want_trace));
-    run_phases(*runs.back());
+    DesignRun run(Design::AnalogOnly, w, mapping, params, strategy, placement, sim, want_trace);
+    run_phases(run);
+    for (const OpResult& o : sim.ops) analog_span = std::max(analog_span, o.analog_only_end);
+    const Platform& analog = *run.design().platform;
+    sim.analog_gating = analog.gating(analog_span);
+    sim.analog_area = analog.area();
+    sim.figures.analog_only_pmcas = analog.pmcas();
   }
-  const Platform& analog = *runs[0]->design().platform;
-  Platform& hybrid = *runs[1]->design().platform;
-  Picos span = 0, analog_span = 0;
-  for (const OpResult& o : sim.ops) {
-    span = std::max(span, o.hybrid_end);
-    analog_span = std::max(analog_span, o.analog_only_end);
-  }
-  sim.analog_gating = analog.gating(analog_span);
+  SimulationContext context;
+  DesignRun run(Design::Hybrid, w, mapping, params, strategy, placement, sim, want_trace);
+  run_phases(run);
+  Platform& hybrid = *run.design().platform;
+  Picos span = 0;
+  for (const OpResult& o : sim.ops) span = std::max(span, o.hybrid_end);
   sim.hybrid_gating = hybrid.gating(span);
-  sim.analog_area = analog.area();
   sim.hybrid_area = hybrid.area();
+  const std::size_t analog_only_pmcas = sim.figures.analog_only_pmcas;
   sim.figures = platform_figures(w, params, hybrid, span);
-  sim.figures.analog_only_pmcas = analog.pmcas();
+  sim.figures.analog_only_pmcas = analog_only_pmcas;
   return sim;
 }
 
