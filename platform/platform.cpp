@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "models/interconnect/topology.hpp"
 #include "sim/base/error.hpp"
@@ -116,14 +117,20 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
   const auto unit_name = [&name](const char* kind, std::size_t slot) {
     return name + "_" + kind + std::to_string(slot);
   };
+  // The units share their parameters: the tiles those of their reduction (where partial sums
+  // are added), the PMCAs one set.
+  TileParams tile_reduces = params.tile;
+  tile_reduces.reduction = "tile";
+  const auto tiles_reduce = std::make_shared<const TileParams>(tile_reduces);
+  const auto pmcas_reduce = std::make_shared<const TileParams>(params.tile);
+  const auto pmca_params = std::make_shared<const PmcaParams>(params.pmca);
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const LayerSlot& s = slots[i];
     // Partial sums go to the PMCA only where it runs this layer's adapter.
     const bool pmca_reduces =
         adapters && s.rank > 0 && params.tile.reduction == "pmca" && pmca_at.at(i);
-    TileParams tp = params.tile;
-    if (!pmca_reduces) tp.reduction = "tile";
-    const TileSplit split = split_layer(tp, s.rows_used, s.cols_used);
+    const std::shared_ptr<const TileParams>& tp = pmca_reduces ? pmcas_reduce : tiles_reduce;
+    const TileSplit split = split_layer(*tp, s.rows_used, s.cols_used);
     if (s.shares_tile_of >= 0) {
       const std::size_t host = tile_of_.at(static_cast<std::size_t>(s.shares_tile_of));
       tile_of_.push_back(host);
@@ -150,7 +157,7 @@ Platform::Platform(const std::string& name, const PlatformParams& params,
         x_links_[i] =
             std::make_unique<Link>(unit_name("xlink", i), group_link(params.link, s.clusters));
       }
-      pmcas_.back() = std::make_unique<Pmca>(unit_name("pmca", i), params.pmca, s.in, s.out, s.rank,
+      pmcas_.back() = std::make_unique<Pmca>(unit_name("pmca", i), pmca_params, s.in, s.out, s.rank,
                                              s.clusters, partial_sums_.back());
       pmca_count_ += static_cast<std::size_t>(s.clusters);
       ++link_count_;

@@ -1,5 +1,7 @@
 #include "models/aimc/tile.hpp"
 
+#include <utility>
+
 namespace aimcsim {
 
 Tile::Tile(const std::string& name, const TileParams& params, std::int64_t rows_used,
@@ -7,16 +9,20 @@ Tile::Tile(const std::string& name, const TileParams& params, std::int64_t rows_
     : Tile(name, params, TileSplit{rows_used, cols_used, rows_used, cols_used}) {}
 
 Tile::Tile(const std::string& name, const TileParams& params, const TileSplit& split)
+    : Tile(name, std::make_shared<const TileParams>(params), split) {}
+
+Tile::Tile(const std::string& name, std::shared_ptr<const TileParams> params,
+           const TileSplit& split)
     : Resource(name, "aimc"),
-      params_(params),
+      params_(std::move(params)),
       split_(split),
-      stages_(layer_stages(params, split)),
-      mvm_energy_(layer_mvm_energy(params, split)),
-      pipeline_(params.pipelined()) {}
+      stages_(layer_stages(*params_, split)),
+      mvm_energy_(layer_mvm_energy(*params_, split)),
+      pipeline_(params_->pipelined()) {}
 
 int Tile::add_block(std::int64_t rows_used, std::int64_t cols_used) {
-  extra_.push_back({rows_used, cols_used, mvm_stages(params_, rows_used, cols_used),
-                    mvm_energy(params_, rows_used, cols_used)});
+  extra_.push_back({rows_used, cols_used, mvm_stages(*params_, rows_used, cols_used),
+                    mvm_energy(*params_, rows_used, cols_used)});
   return static_cast<int>(extra_.size());
 }
 
@@ -38,12 +44,12 @@ ProgramCost Tile::program() const {
   ProgramCost c;
   for (std::int64_t i = 0; i < split_.row_blocks(); ++i)
     for (std::int64_t j = 0; j < split_.col_blocks(); ++j) {
-      const ProgramCost b = program_cost(params_, split_.block_rows(i), split_.block_cols(j));
+      const ProgramCost b = program_cost(*params_, split_.block_rows(i), split_.block_cols(j));
       c.time += b.time;
       c.energy_pj += b.energy_pj;
     }
   for (const Block& b : extra_) {
-    const ProgramCost e = program_cost(params_, b.rows, b.cols);
+    const ProgramCost e = program_cost(*params_, b.rows, b.cols);
     c.time += e.time;
     c.energy_pj += e.energy_pj;
   }

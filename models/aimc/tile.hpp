@@ -1,4 +1,6 @@
 #pragma once
+#include <memory>
+
 #include "models/aimc/tile_model.hpp"
 #include "sim/engine/engine.hpp"
 
@@ -19,6 +21,8 @@ class Tile : public Resource {
        std::int64_t cols_used);
   // The tiles of a layer split as `split`.
   Tile(const std::string& name, const TileParams& params, const TileSplit& split);
+  // The same, with parameters the tiles of a platform share.
+  Tile(const std::string& name, std::shared_ptr<const TileParams> params, const TileSplit& split);
   Timing issue(Job& job, Picos now) override;
   // Another small layer packed into this (single) tile; returns its block index for Job::block.
   int add_block(std::int64_t rows_used, std::int64_t cols_used);
@@ -40,7 +44,7 @@ class Tile : public Resource {
     EnergyBreakdown mvm_energy;
   };
   std::vector<Block> extra_;  // blocks 1.. of a shared tile
-  TileParams params_;
+  std::shared_ptr<const TileParams> params_;
   TileSplit split_;
   MvmStages stages_;
   EnergyBreakdown mvm_energy_;

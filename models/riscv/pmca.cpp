@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "models/riscv/gemm_engine.hpp"
 #include "models/riscv/kernels.hpp"
@@ -73,22 +74,27 @@ void PmcaStats::report(StatGroup& g) const {
 
 Pmca::Pmca(const std::string& name, const PmcaParams& params, std::int64_t in, std::int64_t out,
            std::int64_t rank, std::int64_t clusters, std::int64_t partial_sums)
+    : Pmca(name, std::make_shared<const PmcaParams>(params), in, out, rank, clusters,
+           partial_sums) {}
+
+Pmca::Pmca(const std::string& name, std::shared_ptr<const PmcaParams> params, std::int64_t in,
+           std::int64_t out, std::int64_t rank, std::int64_t clusters, std::int64_t partial_sums)
     : Resource(name, "pmca"),
-      params_(params),
+      params_(std::move(params)),
       in_(in),
       out_(out),
       rank_(rank),
       clusters_(clusters),
       partial_sums_(partial_sums) {
-  stats_.engine = params.engine;
+  stats_.engine = params_->engine;
 }
 
 const LoraChunkCost& Pmca::chunk_cost(std::int64_t tokens) {
   auto it = cache_.find(tokens);
   if (it == cache_.end())
-    it =
-        cache_.emplace(tokens, shared_lora_group_cost(params_, clusters_, tokens, in_, out_, rank_))
-            .first;
+    it = cache_
+             .emplace(tokens, shared_lora_group_cost(*params_, clusters_, tokens, in_, out_, rank_))
+             .first;
   return *it->second;
 }
 
@@ -127,17 +133,17 @@ Resource::Timing Pmca::issue(Job& job, Picos now) {
   // The partial sums first, where this PMCA adds them and the job needs X W.
   Picos reduce = 0;
   if (partial_sums_ > 1 && lora_part_needs_xw(job.role)) {
-    const KernelCost r = reduce_cost(params_, job.count, out_, partial_sums_);
-    reduce = pmca_reduce_ps(params_, job.count, out_, partial_sums_);
+    const KernelCost r = reduce_cost(*params_, job.count, out_, partial_sums_);
+    reduce = pmca_reduce_ps(*params_, job.count, out_, partial_sums_);
     job.energy.add(r.energy);
   }
   const LoraChunkCost& cost = chunk_cost(job.count);
-  const Picos d = lora_part_duration(params_, cost, job.role);
+  const Picos d = lora_part_duration(*params_, cost, job.role);
   free_ = start + reduce + d;
   const double share =
       cost.duration > 0 ? static_cast<double>(d) / static_cast<double>(cost.duration) : 1.0;
   job.energy.add_scaled(cost.energy, share);
-  if (lora_part_needs_xw(job.role)) stats_.add_chunk(params_, cost);
+  if (lora_part_needs_xw(job.role)) stats_.add_chunk(*params_, cost);
   return {start, free_};
 }
 

@@ -43,6 +43,9 @@ class Pmca : public Resource {
   // partial sums (one reduction kernel) before the part of each LoRA chunk that needs X W.
   Pmca(const std::string& name, const PmcaParams& params, std::int64_t in, std::int64_t out,
        std::int64_t rank, std::int64_t clusters = 1, std::int64_t partial_sums = 1);
+  // The same, with parameters the PMCAs of a platform share.
+  Pmca(const std::string& name, std::shared_ptr<const PmcaParams> params, std::int64_t in,
+       std::int64_t out, std::int64_t rank, std::int64_t clusters, std::int64_t partial_sums);
   std::int64_t clusters() const { return clusters_; }
   Timing issue(Job& job, Picos now) override;
   const LoraChunkCost& chunk_cost(std::int64_t tokens);
@@ -54,7 +57,7 @@ class Pmca : public Resource {
   std::int64_t dma_bytes() const { return stats_.dma_bytes; }
 
  private:
-  PmcaParams params_;
+  std::shared_ptr<const PmcaParams> params_;
   std::int64_t in_, out_, rank_, clusters_, partial_sums_;
   std::map<std::int64_t, std::shared_ptr<const LoraChunkCost>> cache_;  // shared by the run's PMCAs
   PmcaStats stats_;
