@@ -35,6 +35,19 @@ TEST_F(CliTest, VersionAndHelpExitZero) {
   EXPECT_NE(h.output().find("-p,--param"), std::string::npos);
 }
 
+// The executable asks for its heap in huge pages before any library starts (sim/cli/main.cpp);
+// AIMCSIM_HUGE_PAGES=0 leaves the C library's defaults. Both write the same bytes.
+TEST_F(CliTest, TheHugePageHeapChangesNoOutput) {
+  const std::string args = " -q run -p workload.seq_len=64 -p output.trace=true -o ";
+  ASSERT_EQ(test::run_command(test::aimcsim_exe() + args + out("huge")).status, 0);
+  ASSERT_EQ(
+      test::run_command("AIMCSIM_HUGE_PAGES=0 " + test::aimcsim_exe() + args + out("plain")).status,
+      0);
+  for (const char* f :
+       {"layers.csv", "ops.csv", "summary.json", "stats.csv", "config.yaml", "trace.json"})
+    EXPECT_EQ(test::file_text(out("huge") + "/" + f), test::file_text(out("plain") + "/" + f)) << f;
+}
+
 TEST_F(CliTest, UsageErrorsExitTwo) {
   const ProcessResult none = run_aimcsim("");
   EXPECT_EQ(none.status, 2);
