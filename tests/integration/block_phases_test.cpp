@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
-#include "sim/report/report.hpp"
 #include "sim/run/design.hpp"
 #include "sim/run/run.hpp"
 #include "tests/support/config_helpers.hpp"
+#include "tests/support/same_run.hpp"
 
 namespace aimcsim {
 namespace {
@@ -25,18 +25,7 @@ void expect_same_run(const std::string& yaml, const std::vector<std::string>& ov
   ASSERT_GT(block_phases(phased).size(), 1u);
   ASSERT_EQ(block_phases(whole).size(), 1u);
   const RunResult a = simulate(cfg, phased), b = simulate(cfg, whole);
-  EXPECT_EQ(a.jobs, b.jobs);
-  EXPECT_EQ(a.hybrid, b.hybrid);
-  EXPECT_EQ(a.analog_only, b.analog_only);
-  EXPECT_EQ(ops_csv(a), ops_csv(b));
-  EXPECT_EQ(layers_csv(a), layers_csv(b));
-  EXPECT_EQ(summary_json(a, cfg), summary_json(b, cfg));
-  ASSERT_EQ(a.trace.size(), b.trace.size());
-  for (std::size_t i = 0; i < a.trace.size(); ++i) {
-    EXPECT_EQ(a.trace[i].name, b.trace[i].name);
-    EXPECT_EQ(a.trace[i].start, b.trace[i].start);
-    EXPECT_EQ(a.trace[i].end, b.trace[i].end);
-  }
+  test::expect_same_run(a, b, cfg);
 }
 
 const char* kMobileBert = "workload:\n  model: mobilebert\n  seq_len: 48\n";

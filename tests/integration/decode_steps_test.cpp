@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/report/report.hpp"
 #include "sim/run/run.hpp"
 #include "tests/support/config_helpers.hpp"
+#include "tests/support/same_run.hpp"
 
 namespace aimcsim {
 namespace {
@@ -32,18 +32,7 @@ void expect_same_run(const Case& c) {
   EXPECT_EQ(shared.unrolled_ops(), unrolled.ops.size());
   EXPECT_EQ(shared.macs(), unrolled.macs());
   const RunResult a = simulate(cfg, shared), b = simulate(cfg, unrolled);
-  EXPECT_EQ(a.jobs, b.jobs);
-  EXPECT_EQ(a.hybrid, b.hybrid);
-  EXPECT_EQ(a.analog_only, b.analog_only);
-  EXPECT_EQ(ops_csv(a), ops_csv(b));
-  EXPECT_EQ(layers_csv(a), layers_csv(b));
-  EXPECT_EQ(summary_json(a, cfg), summary_json(b, cfg));
-  ASSERT_EQ(a.trace.size(), b.trace.size());
-  for (std::size_t i = 0; i < a.trace.size(); ++i) {
-    EXPECT_EQ(a.trace[i].name, b.trace[i].name);
-    EXPECT_EQ(a.trace[i].start, b.trace[i].start);
-    EXPECT_EQ(a.trace[i].end, b.trace[i].end);
-  }
+  test::expect_same_run(a, b, cfg);
 }
 
 const char* kGpt2 = "workload:\n  model: gpt2\n  seq_len: 16\n  decode_tokens: 5\n";
