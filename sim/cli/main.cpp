@@ -13,6 +13,18 @@
 
 namespace {
 
+// A sanitizer brings its own malloc, which these settings do not reach: the heap is left to it.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define AIMCSIM_OWN_MALLOC 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define AIMCSIM_OWN_MALLOC 1
+#endif
+
+#if !defined(AIMCSIM_OWN_MALLOC)
+
 // huge_page_heap's block up to the first huge page (volatile: kept, never read).
 void* volatile kept_below_huge_pages = nullptr;
 
@@ -51,16 +63,6 @@ void huge_page_heap(int, char**, char** envp) {
   if (advised && begin - at >= 64) kept_below_huge_pages = std::malloc(begin - at - 8);
 }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define AIMCSIM_OWN_MALLOC 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define AIMCSIM_OWN_MALLOC 1
-#endif
-
-#if !defined(AIMCSIM_OWN_MALLOC)
 [[gnu::used, gnu::section(".preinit_array")]] void (*const kHugePageHeap)(int, char**,
                                                                           char**) = huge_page_heap;
 #endif
