@@ -60,7 +60,8 @@ Job& JobGraph::add(Resource& resource, std::size_t op, std::int64_t count, std::
 
 void JobGraph::depend(Job& before, Job& after) {
   if (before.retired) {
-    after.after_ended = true;
+    // Built after `before` ended: `after` could not have started before then.
+    after.ready = std::max(after.ready, before.end);
     return;
   }
   before.successors.push_back(&after);
@@ -220,11 +221,14 @@ class Scheduler : public sc_core::sc_module {
       for (Job& job : graph->jobs()) {
         if (job.pending != 0) continue;
         // Built before the run, it would have been ready earlier than now.
-        if (index > 0 && !job.after_ended)
+        if (index > 0 && job.ready != now)
           throw std::logic_error("phase " + std::to_string(index) + ": job " +
                                  std::to_string(job.id) + " on " + job.resource->name() +
-                                 " waits for nothing, so it could have started before its phase "
-                                 "was built");
+                                 (job.ready < 0 ? std::string(" waits for nothing")
+                                                : " waits only for jobs ended by " +
+                                                      std::to_string(job.ready) + " ps") +
+                                 ", so it could have started before its phase was built at " +
+                                 std::to_string(now) + " ps");
         job.ready = now;
         job.resource->ready(job);
         wake(*job.resource);

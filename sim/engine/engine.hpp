@@ -55,9 +55,10 @@ struct Job {
   Job* next_in_op = nullptr;  // the next queued job of the same operator on the same resource
   bool op_head = false;       // the oldest not-yet-issued job of its operator on its resource
   bool retired = false;       // it has ended and released its successors
-  bool after_ended = false;   // it was made to wait for a job that had already ended
   std::uint32_t phase = 0;    // the phase of a run built phase by phase (run_phases)
   std::uint32_t builds = 0;   // > 0: its end builds phase `builds` if that is not built yet
+  // ready: when it could start; before that, while built, the latest end of the predecessors
+  // that had already ended when it was made to wait for them (-1: none).
   Picos ready = -1, start = -1, end = -1;
   Picos busy = 0;  // time this job added to its resource's busy time
   EnergyBreakdown energy;
@@ -257,10 +258,12 @@ void run_jobs(JobGraph& graph);
 // the phases in flight hold jobs. The next phase is built when the first of the newest phase's
 // triggers ends (JobGraph::trigger_next: every job the next phase may wait for), at that point
 // of the retirement, after the job's own successors are released. So, provided every job of
-// the next phase waits for something, its jobs are enqueued, become ready and are woken exactly
-// as if every phase had been built before the run: a job of a later phase that waits for nothing
-// is an error (std::logic_error), as is a trigger that ended before its phase was built. A phase
-// with no trigger has the next built right after it.
+// the next phase waits for a trigger or for jobs of its own phase, its jobs are enqueued, become
+// ready and are woken exactly as if every phase had been built before the run. A job of a later
+// phase that is ready when its phase is built but could have started earlier (it waits for
+// nothing, or only for jobs that ended before now) is an error (std::logic_error), as is a
+// trigger that ended before its phase was built. A phase with no trigger has the next built
+// right after it.
 class PhaseSource {
  public:
   virtual ~PhaseSource() = default;

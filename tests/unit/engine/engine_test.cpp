@@ -510,30 +510,33 @@ TEST(EngineTest, TheFirstTriggerToEndBuildsTheNextPhaseAndTheOthersNothing) {
   expect_times(*phases.b1_, 40, 40, 60);
   expect_times(*phases.b0_, 100, 100, 130);
   expect_times(*phases.c0_, 130, 130, 140);
-  // b1 was made to wait for a1, which had ended; b0 waited for a0.
-  EXPECT_TRUE(phases.b1_->after_ended);
-  EXPECT_FALSE(phases.b0_->after_ended);
 }
 
-// A later phase must not hold a job that waits for nothing (it could have started before the
-// phase was built), nor name a trigger that has already ended.
+// A later phase must not hold a job that could have started before the phase was built (one that
+// waits for nothing, or only for jobs that ended earlier), nor name a trigger that has already
+// ended. Phase 0: a on r [0, 10] (the trigger) and e on the link [0, 4]; phase 1 is built at 10.
 class LatePhase : public PhaseSource {
  public:
-  LatePhase(Resource& r, bool free_job) : r_(r), free_job_(free_job) {}
+  enum class Fault { FreeJob, EndedEarlier, EndedTrigger };
+  LatePhase(Resource& r, Resource& link, Fault fault) : r_(r), link_(link), fault_(fault) {}
   JobGraph* next() override {
     if (built_ > 1) return nullptr;
     JobGraph& g = graphs_[built_];
     g.set_op_base(2 * built_);
     if (built_ == 0) {
       a_ = &add_job(g, r_, 0, "a");
+      e_ = &add_job(g, link_, 1, "e");
       g.trigger_next(*a_);
     } else {
       Job& b = add_job(g, r_, 0, "b");
-      if (free_job_)
-        add_job(g, r_, 1, "free");
-      else
-        g.trigger_next(*a_);  // a ended: it built this phase
       g.depend(*a_, b);
+      if (fault_ == Fault::FreeJob) {
+        add_job(g, r_, 1, "free");
+      } else if (fault_ == Fault::EndedEarlier) {
+        g.depend(*e_, add_job(g, r_, 1, "late"));  // e ended at 4: it could have started then
+      } else {
+        g.trigger_next(*a_);  // a ended: it built this phase
+      }
     }
     return &graphs_[built_++];
   }
@@ -541,37 +544,38 @@ class LatePhase : public PhaseSource {
 
  private:
   JobGraph graphs_[2];
-  Resource& r_;
-  bool free_job_;
+  Resource &r_, &link_;
+  Fault fault_;
   std::size_t built_ = 0;
-  Job* a_ = nullptr;
+  Job *a_ = nullptr, *e_ = nullptr;
 };
 
-TEST(EngineTest, ALaterPhaseWithAJobThatWaitsForNothingIsAnError) {
+// The message of the logic_error run_phases throws for `fault`.
+std::string late_phase_error(LatePhase::Fault fault) {
   SimulationContext context;
   ScriptedResource r("r", {{"a", 0, 10}});
-  LatePhase phases(r, true);
+  ScriptedResource link("link", {{"e", 0, 4}});
+  LatePhase phases(r, link, fault);
   try {
     run_phases(phases);
-    FAIL() << "expected std::logic_error";
   } catch (const std::logic_error& e) {
-    EXPECT_NE(std::string(e.what()).find("phase 1: job 1 on r waits for nothing"),
-              std::string::npos)
-        << e.what();
+    return e.what();
   }
+  return "no error";
+}
+
+TEST(EngineTest, ALaterPhaseWithAJobThatCouldHaveStartedEarlierIsAnError) {
+  EXPECT_EQ(late_phase_error(LatePhase::Fault::FreeJob),
+            "phase 1: job 1 on r waits for nothing, so it could have started before its phase "
+            "was built at 10 ps");
+  EXPECT_EQ(late_phase_error(LatePhase::Fault::EndedEarlier),
+            "phase 1: job 1 on r waits only for jobs ended by 4 ps, so it could have started "
+            "before its phase was built at 10 ps");
 }
 
 TEST(EngineTest, ATriggerThatEndedBeforeItsPhaseWasBuiltIsAnError) {
-  SimulationContext context;
-  ScriptedResource r("r", {{"a", 0, 10}});
-  LatePhase phases(r, false);
-  try {
-    run_phases(phases);
-    FAIL() << "expected std::logic_error";
-  } catch (const std::logic_error& e) {
-    EXPECT_NE(std::string(e.what()).find("phase 2: a trigger ended before"), std::string::npos)
-        << e.what();
-  }
+  EXPECT_EQ(late_phase_error(LatePhase::Fault::EndedTrigger),
+            "phase 2: a trigger ended before the phase that names it was built");
 }
 
 // A phase whose jobs wait for each other never ends.
