@@ -382,20 +382,19 @@ class DesignRun : public PhaseSource {
     }
     const Workload& w = p.step >= 0 ? steps_ : w_;
     build_ops(design_, p.graph, w, p.first, p.last, mapping_, params_, strategy_);
+    // The next phase is built once any job it reads from the phases before it has ended: a
+    // block's inputs from the blocks before it, a step's the previous pass's last operator.
+    std::vector<const Done<Job*>*> reads;
     if (block_ < blocks_.size()) {
-      // The next block starts once any job it reads from the blocks before it has ended.
-      const std::size_t next = blocks_[block_].first;
-      for (std::size_t i = next; i < blocks_[block_].second; ++i)
+      const auto [next, end] = blocks_[block_];
+      for (std::size_t i = next; i < end; ++i)
         for (std::size_t in : w_.ops[i].inputs)
-          if (in < next)
-            for (const auto& [rows, job] : design_.done[in]) p.graph.trigger_next(*job);
+          if (in < next) reads.push_back(&design_.done[in]);
     } else if (steps_left()) {
-      // The next step starts from this phase's last operator: its ending releases it.
-      const Operator& reader = w_.ops[w_.decode_first];
-      const Done<Job*>& done = design_.done[p.last - 1];
-      const bool rows = strategy_.wavefront() && row_separable(reader, 0, w.ops[p.last - 1]);
-      p.graph.trigger_next(*(rows ? covering(done, reader.tokens) : done.back().second));
+      reads.push_back(&design_.done[p.last - 1]);
     }
+    for (const Done<Job*>* done : reads)
+      for (const auto& [rows, job] : *done) p.graph.trigger_next(*job);
     // Later steps build over design_.done: the phase keeps its own.
     if (w_.shared_steps)
       p.done.assign(design_.done.begin() + static_cast<std::ptrdiff_t>(p.first),
