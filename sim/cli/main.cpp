@@ -10,21 +10,14 @@
 #include <cstring>
 #include <systemc>
 
+#include "sim/base/sanitizers.hpp"
 #include "sim/cli/cli.hpp"
 
 namespace {
 
-// A sanitizer brings its own malloc, which these settings do not reach: the heap is left to it.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define AIMCSIM_OWN_MALLOC 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define AIMCSIM_OWN_MALLOC 1
-#endif
-
-#if !defined(AIMCSIM_OWN_MALLOC)
+// AddressSanitizer brings its own malloc, which these settings do not reach: the heap is left
+// to it.
+#if !defined(AIMCSIM_ASAN)
 
 // huge_page_heap's block up to the first huge page (volatile: kept, never read).
 void* volatile kept_below_huge_pages = nullptr;

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include "sim/base/sanitizers.hpp"
 #include "tests/support/process.hpp"
-#include "tests/support/sanitizers.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 namespace aimcsim {

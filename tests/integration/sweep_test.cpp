@@ -20,11 +20,11 @@
 #include <thread>
 
 #include "sim/base/error.hpp"
+#include "sim/base/sanitizers.hpp"
 #include "sim/run/run.hpp"
 #include "tests/support/config_helpers.hpp"
 #include "tests/support/csv.hpp"
 #include "tests/support/process.hpp"
-#include "tests/support/sanitizers.hpp"
 #include "tests/support/scratch_dir.hpp"
 
 namespace aimcsim {
