@@ -258,9 +258,8 @@ void place_kv_cache(const Workload& w, const PlatformParams& p, Mapping& m) {
   for (std::size_t i = 0; i < w.ops.size(); ++i) {
     const Operator& op = w.ops[i];
     if (!reads_kv_cache(op)) continue;
-    const std::int64_t bytes =
-        2 * op.kv_heads * op.head_dim * kv_cache_positions(w, op) * p.pmca.elem_bytes;
-    m.ops[i].kv_in_dram = bytes > p.pmca.l2_bytes * m.slots[m.ops[i].slot].clusters;
+    m.ops[i].kv_in_dram =
+        kv_cache_bytes(w, op, p.pmca) > p.pmca.l2_bytes * m.slots[m.ops[i].slot].clusters;
   }
 }
 
@@ -284,6 +283,10 @@ std::int64_t kv_cache_positions(const Workload& w, const Operator& op) {
   const std::int64_t prompt = op.decode ? op.kv_tokens - op.step - 1 : op.kv_tokens;
   const std::int64_t positions = prompt + w.decode_tokens;
   return op.window > 0 ? std::min(op.window, positions) : positions;
+}
+
+std::int64_t kv_cache_bytes(const Workload& w, const Operator& op, const PmcaParams& pmca) {
+  return 2 * op.kv_heads * op.head_dim * kv_cache_positions(w, op) * pmca.elem_bytes;
 }
 
 DigitalCost op_digital_cost(const PlatformParams& p, const Mapping& mapping, std::size_t i,

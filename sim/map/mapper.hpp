@@ -61,6 +61,8 @@ inline bool reads_kv_cache(const Operator& op) { return op.kind == OpKind::Matmu
 // The positions `op`'s layer caches by the end of the run: the prompt and every decode step, at
 // most a sliding window.
 std::int64_t kv_cache_positions(const Workload& w, const Operator& op);
+// Bytes of that cache, K and V at kv_cache_positions(), in the PMCAs' data format (pmca.format).
+std::int64_t kv_cache_bytes(const Workload& w, const Operator& op, const PmcaParams& pmca);
 
 // Rows [first, end) of digital operator `i` (`op`, the workload's or a decode step's) on the PMCAs
 // the mapping hosts it on (digital_group_cost). Attention whose KV cache is in DRAM reads the keys

@@ -232,8 +232,7 @@ MappingReport report_mapping(const Workload& w, const Mapping& mapping,
     // The KV cache stays beside the attention that reads it, in its PMCAs' L2, in the PMCA's
     // data format (pmca.format).
     if (reads_kv_cache(op) && op.variant == "scores" && !op.decode) {
-      const std::int64_t kv =
-          2 * op.kv_heads * op.head_dim * kv_cache_positions(w, op) * params.pmca.elem_bytes;
+      const std::int64_t kv = kv_cache_bytes(w, op, params.pmca);
       rep.kv_cache_dram_layers += mapping.ops[i].kv_in_dram;
       rep.kv_cache_bytes += kv;
       const std::int64_t cap = params.pmca.l2_bytes * mapping.slots[mapping.ops[i].slot].clusters;
